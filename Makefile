@@ -1,0 +1,45 @@
+# The two set-up commands are `make run` and `make test`; both build .venv from scratch.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CRM := $(BIN)/crm
+PLUGIN_DIRS := $(sort $(dir $(wildcard plugins/*/pyproject.toml)))
+TEST_PLUGIN_DIRS := $(sort $(dir $(wildcard tests/plugins/*/pyproject.toml)))
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export CRM_PORT ?= 8000
+
+.PHONY: run test bench lint system-deps clean
+
+$(VENV)/.installed: pyproject.toml hookspecs/pyproject.toml $(wildcard plugins/*/pyproject.toml)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ./hookspecs -e '.[test]' $(foreach dir,$(PLUGIN_DIRS),-e ./$(dir))
+	touch $@
+
+$(VENV)/.test-plugins: $(VENV)/.installed $(wildcard tests/plugins/*/pyproject.toml)
+	$(if $(TEST_PLUGIN_DIRS),$(BIN)/pip install --quiet --no-deps $(foreach dir,$(TEST_PLUGIN_DIRS),-e ./$(dir)))
+	touch $@
+
+# Debian's Chromium drives the browser tests (a browser download does not work here).
+system-deps:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+run: $(VENV)/.installed
+	mkdir -p var
+	$(CRM) migrate
+	$(CRM) demo --if-empty --contacts 2000 --seed 7
+	$(CRM) worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+		$(CRM) run --port $(CRM_PORT)
+
+test: system-deps $(VENV)/.test-plugins
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.installed
+	$(BIN)/python -m bench
+
+lint: $(VENV)/.installed
+	$(BIN)/python -m ruff check crm_platform hookspecs plugins tests bench
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

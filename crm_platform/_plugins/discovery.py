@@ -1,0 +1,75 @@
+"""Find installed plugins and load them, recording why one could not be loaded."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from types import ModuleType
+
+import importlib_metadata
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.version import Version
+
+import crm_hookspecs
+
+log = logging.getLogger("crm.plugins")
+
+SLUG = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
+RESERVED_SLUGS = frozenset({"core", "api", "static", "schema", "health", "login", "logout", "settings"})
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An installed plugin: its module, or the reason it cannot be used."""
+
+    slug: str
+    distribution: str | None
+    version: str | None
+    module: ModuleType | None
+    error: str | None = None
+
+
+def contract_error(distribution: importlib_metadata.Distribution | None) -> str | None:
+    """Why the distribution's ``crm-hookspecs`` range excludes the running contract, if it does."""
+    if distribution is None:
+        return None
+    running = Version(crm_hookspecs.__version__)
+    for line in distribution.requires or ():
+        try:
+            requirement = Requirement(line)
+        except InvalidRequirement:
+            continue
+        if requirement.name.lower().replace("_", "-") != "crm-hookspecs" or requirement.marker:
+            continue
+        if requirement.specifier and running not in requirement.specifier:
+            return (
+                f"needs crm-hookspecs{requirement.specifier}, but {running} is installed; "
+                "upgrade the plugin or the platform"
+            )
+    return None
+
+
+def discover(group: str = crm_hookspecs.ENTRY_POINT_GROUP) -> list[Candidate]:
+    """Every entry point in ``group``, loaded, sorted by slug."""
+    candidates = []
+    for entry_point in importlib_metadata.entry_points(group=group):
+        distribution = entry_point.dist
+        dist_name = distribution.metadata["Name"] if distribution else None
+        version = distribution.version if distribution else None
+        slug = entry_point.name
+        error: str | None = None
+        module = None
+        if not SLUG.match(slug) or slug in RESERVED_SLUGS:
+            error = f"invalid plugin name {slug!r}: use 2-40 lowercase letters, digits or _, not a reserved word"
+        else:
+            error = contract_error(distribution)
+        if error is None:
+            try:
+                module = entry_point.load()
+            except Exception as exc:  # any import-time failure is the plugin's, not ours
+                error = f"failed to import {entry_point.value}: {type(exc).__name__}: {exc}"
+        if error:
+            log.error("plugin %s skipped: %s", slug, error)
+        candidates.append(Candidate(slug, dist_name, version, module, error))
+    return sorted(candidates, key=lambda candidate: candidate.slug)

@@ -1,0 +1,128 @@
+"""The composition root: settings, engine, plugins and routes wired into one Litestar app."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from types import ModuleType
+
+from litestar import Litestar, Router
+from litestar.connection import ASGIConnection
+from litestar.di import Provide
+from litestar.exceptions import NotFoundException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware.base import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
+
+from crm_platform import __version__, core_plugin, http_errors, runtime
+from crm_platform._plugins import PluginHost
+from crm_platform._plugins.discovery import Candidate, discover
+from crm_platform.config import Settings, load_settings
+from crm_platform.contacts.api import ContactController
+from crm_platform.db.engine import Engine, PostgresEngine, make_engine
+from crm_platform.db.setup import configure
+from crm_platform.instance import plugins as plugin_state
+from crm_platform.instance.api import health, list_plugins
+from crm_platform.users.auth import OPEN_PATHS, AuthMiddleware, provide_principal
+
+log = logging.getLogger("crm")
+
+PluginSpec = str | tuple[str, ModuleType]
+
+CORE_API_HANDLERS: list = [ContactController, list_plugins]
+
+
+def build_host(plugins: Iterable[PluginSpec] | None = None) -> PluginHost:
+    """Load plugins: every installed one, or exactly ``plugins`` (slugs of installed plugins,
+    or ``(slug, module)`` pairs for plugins that are not installed, as in tests)."""
+    installed = discover()
+    if plugins is None:
+        return PluginHost(installed, core_plugin)
+    by_slug = {candidate.slug: candidate for candidate in installed}
+    chosen: list[Candidate] = []
+    for spec in plugins:
+        if isinstance(spec, tuple):
+            chosen.append(Candidate(spec[0], None, None, spec[1]))
+        elif spec in by_slug:
+            chosen.append(by_slug[spec])
+        else:
+            raise ValueError(f"plugin {spec!r} is not installed (installed: {', '.join(sorted(by_slug)) or 'none'})")
+    return PluginHost(chosen, core_plugin)
+
+
+def setup_runtime(
+    settings: Settings | None = None,
+    plugins: Iterable[PluginSpec] | None = None,
+    engine: Engine | None = None,
+) -> runtime.Runtime:
+    """Settings, engine and plugins, bound together: what the app, the worker and the CLI share."""
+    settings = settings or load_settings()
+    engine = engine or make_engine(settings.database_url)
+    host = build_host(plugins)
+    configure(engine, [app.module for app in host.items("crm_database_apps", include_disabled=True)])
+    return runtime.install(runtime.Runtime(settings=settings, engine=engine, host=host))
+
+
+def _enabled_guard(slug: str):
+    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+        if not runtime.current().host.is_active(slug):
+            raise NotFoundException(f"{connection.url.path} was not found")
+
+    return guard
+
+
+def plugin_routers(host: PluginHost) -> list[Router]:
+    """Every loaded plugin's routes, answering 404 while the plugin is disabled."""
+    routers = []
+    for hook, prefix in (("crm_api_routes", "/api/v1/{slug}"), ("crm_web_routes", "/{slug}")):
+        for owned in host.owned(hook, include_disabled=True):
+            routers.append(
+                Router(
+                    path=prefix.format(slug=owned.slug),
+                    route_handlers=list(owned.item.handlers),
+                    guards=[_enabled_guard(owned.slug)],
+                    tags=[owned.slug],
+                )
+            )
+    return routers
+
+
+def create_app(
+    settings: Settings | None = None,
+    plugins: Iterable[PluginSpec] | None = None,
+    engine: Engine | None = None,
+    *,
+    extra_route_handlers: Iterable = (),
+) -> Litestar:
+    rt = setup_runtime(settings, plugins, engine)
+    explicit = None if plugins is None else {spec[0] if isinstance(spec, tuple) else spec for spec in plugins}
+
+    async def on_startup() -> None:
+        runtime.install(rt)
+        if isinstance(rt.engine, PostgresEngine):
+            await rt.engine.start()
+        await plugin_state.load(rt.host, explicit if explicit is not None else rt.settings.plugins_to_enable)
+
+    async def on_shutdown() -> None:
+        if isinstance(rt.engine, PostgresEngine):
+            await rt.engine.stop()
+
+    return Litestar(
+        route_handlers=[health, *CORE_API_HANDLERS, *plugin_routers(rt.host), *extra_route_handlers],
+        dependencies={"principal": Provide(provide_principal, sync_to_thread=False)},
+        middleware=[DefineMiddleware(AuthMiddleware, exclude=[f"^{path}" for path in OPEN_PATHS])],
+        exception_handlers=http_errors.handlers(),
+        on_startup=[on_startup],
+        on_shutdown=[on_shutdown],
+        openapi_config=OpenAPIConfig(
+            title="CRM platform API",
+            version=__version__,
+            path="/schema",
+            components=Components(
+                security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}
+            ),
+            security=[{"bearer": []}],
+        ),
+        debug=rt.settings.debug,
+    )

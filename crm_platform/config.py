@@ -1,0 +1,62 @@
+"""Instance configuration: ``CRM_*`` environment variables over an optional ``crm.toml``."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+DEFAULT_DATABASE_URL = "sqlite:///var/crm.sqlite3"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    jobs_url: str = "sqlite:///var/jobs.sqlite3"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    secret_key: str = ""
+    plugins: str = ""
+    default_region: str = "US"
+    theme: str = "default"
+    templates_dir: str = ""
+    redis_url: str = ""
+    debug: bool = False
+    login_attempts_per_minute: int = 10
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def plugins_to_enable(self) -> set[str] | None:
+        """Slugs named in ``CRM_PLUGINS``; ``None`` stands for ``all``."""
+        names = {name.strip() for name in self.plugins.split(",") if name.strip()}
+        return None if "all" in names else names
+
+
+def _coerce(raw: str, annotation: str) -> object:
+    # Annotations are strings here (postponed evaluation), so match on their names.
+    if annotation == "bool":
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    if annotation == "int":
+        try:
+            return int(raw)
+        except ValueError:
+            raise ValueError(f"expected a whole number, got {raw!r}") from None
+    return raw
+
+
+def load_settings(environ: dict[str, str] | None = None, config_file: Path | None = None) -> Settings:
+    """Read ``crm.toml`` (``CRM_CONFIG`` names another file) then ``CRM_*`` variables."""
+    environ = dict(os.environ if environ is None else environ)
+    path = config_file or Path(environ.get("CRM_CONFIG", "crm.toml"))
+    values: dict[str, object] = {}
+    if path.is_file():
+        values.update(tomllib.loads(path.read_text()).get("crm", {}))
+    for spec in fields(Settings):
+        raw = environ.get(f"CRM_{spec.name.upper()}")
+        if raw is not None and spec.name != "extra":
+            values[spec.name] = _coerce(raw, str(spec.type))
+    unknown = set(values) - {spec.name for spec in fields(Settings)}
+    if unknown:
+        raise ValueError(f"unknown settings in {path}: {', '.join(sorted(unknown))}")
+    return Settings(**values)  # type: ignore[arg-type]

@@ -1,0 +1,74 @@
+"""``/api/v1/contacts``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, delete, get, patch, post
+from litestar.params import FromPath, Parameter
+
+from crm_platform.contacts import bulk, listing, service
+from crm_platform.users.auth import CurrentPrincipal
+from crm_platform.contacts.schemas import (
+    BulkContactsIn,
+    BulkContactsOut,
+    ContactIn,
+    ContactOut,
+    ContactPage,
+    ContactPatch,
+)
+
+
+def to_out(row: dict[str, Any]) -> ContactOut:
+    return msgspec.convert({**row, "owner_id": row["owner"]}, ContactOut, from_attributes=False, strict=False)
+
+
+class ContactController(Controller):
+    path = "/api/v1/contacts"
+    tags = ["contacts"]
+
+    @get("/")
+    async def list_contacts(
+        self,
+        principal: CurrentPrincipal,
+        owner_id: int | None = None,
+        tag: str | None = None,
+        lifecycle_stage: str | None = None,
+        updated_since: dt.datetime | None = None,
+        custom: Annotated[
+            list[str] | None, Parameter(description="custom field filter written key:value; repeat for several")
+        ] = None,
+        sort: Annotated[str, Parameter(description="display_name, created_at, updated_at or id; - for descending")] = "display_name",
+        limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
+        cursor: str | None = None,
+    ) -> ContactPage:
+        """Contacts you may see, one keyset page at a time; follow ``next_cursor``."""
+        filters = listing.ContactFilters(owner_id, tag, lifecycle_stage, updated_since, custom or [])
+        rows, next_cursor = await listing.list_contacts(principal, filters, sort, limit, cursor)
+        return ContactPage(items=[to_out(row) for row in rows], next_cursor=next_cursor)
+
+    @post("/")
+    async def create_contact(self, principal: CurrentPrincipal, data: ContactIn) -> ContactOut:
+        """Create a contact; a second contact with an existing primary email is refused (409)."""
+        return to_out(await service.create(principal, data))
+
+    @post("/bulk")
+    async def create_contacts(self, principal: CurrentPrincipal, data: BulkContactsIn) -> BulkContactsOut:
+        """Create up to 1,000 contacts, all or nothing."""
+        ids = await bulk.create_many(principal, data.contacts)
+        return BulkContactsOut(created=len(ids), ids=ids)
+
+    @get("/{contact_id:int}")
+    async def get_contact(self, principal: CurrentPrincipal, contact_id: FromPath[int]) -> ContactOut:
+        return to_out(await service.get(principal, contact_id))
+
+    @patch("/{contact_id:int}")
+    async def update_contact(self, principal: CurrentPrincipal, contact_id: FromPath[int], data: ContactPatch) -> ContactOut:
+        """Change the fields given; the others keep their values."""
+        return to_out(await service.update(principal, contact_id, data))
+
+    @delete("/{contact_id:int}")
+    async def delete_contact(self, principal: CurrentPrincipal, contact_id: FromPath[int]) -> None:
+        await service.delete(principal, contact_id)

@@ -1,0 +1,120 @@
+"""Many contacts at once: all valid and written together, or nothing written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import msgspec
+
+from crm_hookspecs import Principal
+from crm_hookspecs.events import ContactCreated
+from crm_platform.audit import service as audit
+from crm_platform.contacts.schemas import ContactIn
+from crm_platform.contacts.service import (
+    AUDITED,
+    JSON_FIELDS,
+    RECORD_TYPE,
+    Lookups,
+    _clean,
+    _search_entry,
+)
+from crm_platform.db.bulk import insert_rows, reserve_ids
+from crm_platform.db.raw import fetch
+from crm_platform.db.unit import unit_of_work
+from crm_platform.errors import Conflict, Invalid
+from crm_platform.search import index as search_index
+
+CONTACT_COLUMNS = (
+    "id", *AUDITED, "lifecycle_changed_at", "created_at", "updated_at", "last_contacted_at",
+)
+
+
+async def _validate_all(principal: Principal, items: list[ContactIn]) -> list[dict[str, Any]]:
+    lookups = Lookups()
+    errors: dict[str, str] = {}
+    cleaned: list[dict[str, Any]] = []
+    first_with_email: dict[str, int] = {}
+    for index, item in enumerate(items):
+        values = msgspec.to_builtins(item)
+        if values.pop("company_ids"):
+            errors[f"contacts[{index}].company_ids"] = "link companies after a bulk create"
+        values["owner"] = values.pop("owner_id", principal.id)
+        try:
+            values = await _clean(principal, values, None, lookups)
+        except Invalid as exc:
+            errors.update({f"contacts[{index}].{name}": message for name, message in exc.errors.items()})
+            continue
+        email = values["primary_email"]
+        if email is not None:
+            if email in first_with_email:
+                errors[f"contacts[{index}].emails[0].address"] = (
+                    f"{email} is also the primary email of contacts[{first_with_email[email]}]"
+                )
+            first_with_email.setdefault(email, index)
+        cleaned.append(values)
+    if errors:
+        raise Invalid(errors)
+    await _ensure_emails_unused(list(first_with_email))
+    return cleaned
+
+
+async def _ensure_emails_unused(emails: list[str]) -> None:
+    for start in range(0, len(emails), 500):
+        chunk = emails[start : start + 500]
+        placeholders = ", ".join("{}" for _ in chunk)
+        rows = await fetch(
+            f"SELECT id, display_name, primary_email FROM crm_contact WHERE primary_email IN ({placeholders}) "
+            "ORDER BY id LIMIT 1",
+            *chunk,
+        )
+        if rows:
+            row = rows[0]
+            raise Conflict(
+                f"contact {row['id']} ({row['display_name']}) already has the primary email {row['primary_email']}",
+                existing_id=row["id"],
+                existing_name=row["display_name"],
+            )
+
+
+async def write_contacts(actor_id: int | None, contacts: list[dict[str, Any]]) -> list[int]:
+    """Insert cleaned contacts with their lifecycle start, tags, audit and search entries.
+
+    Used by the bulk API and the demo loader; call inside a unit of work.
+    """
+    now = dt.datetime.now(dt.UTC)
+    ids = await reserve_ids("crm_contact", len(contacts))
+    contact_rows, stage_rows, tag_rows, audit_rows, entries = [], [], [], [], []
+    for contact_id, values in zip(ids, contacts, strict=True):
+        values = {**values, "id": contact_id, "created_at": now, "updated_at": now}
+        values.setdefault("lifecycle_changed_at", now)
+        values.setdefault("last_contacted_at", None)
+        contact_rows.append(
+            [json.dumps(values[name]) if name in JSON_FIELDS else values[name] for name in CONTACT_COLUMNS]
+        )
+        stage_rows.append([contact_id, None, values["lifecycle_stage"], now, actor_id])
+        tag_rows += [[RECORD_TYPE, contact_id, tag] for tag in values["tags"]]
+        created = audit.diff({}, {name: values[name] for name in AUDITED})
+        audit_rows.append([now, actor_id, RECORD_TYPE, contact_id, "create", json.dumps(created, default=str)])
+        entries.append(_search_entry(values))
+    await insert_rows("crm_contact", CONTACT_COLUMNS, contact_rows)
+    await insert_rows(
+        "crm_lifecycle_change", ("contact", "stage_from", "stage_to", "changed_at", "changed_by"), stage_rows
+    )
+    await insert_rows("crm_tagging", ("record_type", "record_id", "tag"), tag_rows)
+    await insert_rows(
+        "crm_audit_entry", ("at", "actor_id", "record_type", "record_id", "action", "changes"), audit_rows
+    )
+    await search_index.upsert(entries)
+    return ids
+
+
+async def create_many(principal: Principal, items: list[ContactIn]) -> list[int]:
+    cleaned = await _validate_all(principal, items)
+    async with unit_of_work() as work:
+        await _ensure_emails_unused([values["primary_email"] for values in cleaned if values["primary_email"]])
+        ids = await write_contacts(principal.id, cleaned)
+        for contact_id in ids:
+            work.emit(ContactCreated(actor_id=principal.id, contact_id=contact_id))
+    return ids

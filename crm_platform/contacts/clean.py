@@ -1,0 +1,55 @@
+"""Clean contact data: emails validated and lower-cased, phones in E.164."""
+
+from __future__ import annotations
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+
+def clean_emails(emails: list[dict[str, str]], errors: dict[str, str]) -> list[dict[str, str]]:
+    seen: list[dict[str, str]] = []
+    for index, email in enumerate(emails):
+        try:
+            address = validate_email(email["address"].strip(), check_deliverability=False).normalized.lower()
+        except EmailNotValidError as exc:
+            errors[f"emails[{index}].address"] = str(exc)
+            continue
+        if all(existing["address"] != address for existing in seen):
+            seen.append({"address": address, "label": email.get("label", "work")})
+    return seen
+
+
+def clean_phones(phones: list[dict[str, str]], region: str, errors: dict[str, str]) -> list[dict[str, str]]:
+    seen: list[dict[str, str]] = []
+    for index, phone in enumerate(phones):
+        try:
+            parsed = phonenumbers.parse(phone["number"], region)
+        except phonenumbers.NumberParseException as exc:
+            errors[f"phones[{index}].number"] = f"{phone['number']!r} is not a phone number: {exc}"
+            continue
+        if not phonenumbers.is_valid_number(parsed):
+            errors[f"phones[{index}].number"] = (
+                f"{phone['number']!r} is not a valid number for region {region}; "
+                "write it with its country code, e.g. +44 20 7946 0958"
+            )
+            continue
+        number = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+        if all(existing["number"] != number for existing in seen):
+            seen.append({"number": number, "label": phone.get("label", "work")})
+    return seen
+
+
+def search_terms(row: dict) -> list[str]:
+    """What global search matches a contact by: names, every email, every phone."""
+    terms = [row["display_name"], row["given_name"], row["family_name"]]
+    terms += [email["address"] for email in row["emails"]]
+    for phone in row["phones"]:
+        # Match "+4420...", "4420..." and the national digits someone would type.
+        number = phone["number"]
+        terms += [number, number.lstrip("+")]
+        try:
+            national = phonenumbers.parse(number).national_number
+            terms.append(str(national))
+        except phonenumbers.NumberParseException:
+            pass
+    return [term for term in terms if term]

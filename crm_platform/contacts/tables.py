@@ -1,0 +1,37 @@
+"""People, and the history of their lifecycle stage."""
+
+from piccolo.columns import JSON, ForeignKey, Integer, OnDelete, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from crm_platform.users.tables import User
+
+LIFECYCLE_STAGES = ("lead", "prospect", "customer", "former")
+
+
+class Contact(Table, tablename="crm_contact"):
+    given_name = Varchar(length=100, default="")
+    family_name = Varchar(length=100, default="")
+    display_name = Varchar(length=200, index=True)
+    # The primary email is unique across contacts; every address is also in ``emails``.
+    primary_email = Varchar(length=254, null=True, default=None, unique=True)
+    emails = JSON(default=[])
+    phones = JSON(default=[])
+    job_title = Varchar(length=200, default="")
+    lifecycle_stage = Varchar(length=20, default="lead", index=True)
+    lifecycle_changed_at = Timestamptz(default=TimestamptzNow())
+    owner = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null, index=True)
+    tags = JSON(default=[])
+    source = Varchar(length=100, default="")
+    custom = JSON(default={})
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow(), index=True)
+    last_contacted_at = Timestamptz(null=True, default=None)
+
+
+class LifecycleChange(Table, tablename="crm_lifecycle_change"):
+    contact = ForeignKey(references=Contact, on_delete=OnDelete.cascade, index=True)
+    stage_from = Varchar(length=20, null=True, default=None)
+    stage_to = Varchar(length=20)
+    changed_at = Timestamptz(default=TimestamptzNow())
+    changed_by = Integer(null=True, default=None)

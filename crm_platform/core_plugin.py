@@ -1,0 +1,33 @@
+"""What the core itself registers through the contract, like any plugin would."""
+
+from __future__ import annotations
+
+from crm_hookspecs import ActivityType, RelationshipType, hookimpl
+
+
+@hookimpl
+def crm_activity_types() -> list[ActivityType]:
+    return [
+        ActivityType("call", "Call", icon="phone"),
+        ActivityType("meeting", "Meeting", icon="calendar"),
+        ActivityType("email", "Email", icon="mail"),
+        ActivityType("note", "Note", icon="note"),
+        ActivityType("social_message", "Social message", icon="message"),
+        ActivityType("task", "Task", icon="check", is_task=True),
+        ActivityType("follow_up", "Follow-up", icon="clock", is_task=True),
+    ]
+
+
+@hookimpl
+def crm_relationship_types() -> list[RelationshipType]:
+    return [
+        RelationshipType("works_at", "works at", "employs", source_kinds=("contact",), target_kinds=("company",)),
+        RelationshipType("referred_by", "was referred by", "referred"),
+        RelationshipType("reports_to", "reports to", "manages", source_kinds=("contact",), target_kinds=("contact",)),
+        RelationshipType(
+            "subsidiary_of", "is a subsidiary of", "is the parent of",
+            source_kinds=("company",), target_kinds=("company",),
+        ),
+        RelationshipType("partner_of", "is a partner of", "is a partner of"),
+        RelationshipType("competitor_of", "is a competitor of", "is a competitor of"),
+    ]

@@ -1,0 +1,216 @@
+"""Database engines: Piccolo's, made to reuse connections.
+
+Piccolo's stock SQLite engine opens a new connection for every query, which caps a one-row
+endpoint at a few hundred requests a second. :class:`SQLiteEngine` keeps two connections
+for the life of the process instead:
+
+* a *reader* used directly on the event loop thread: a WAL read of cached pages takes
+  microseconds, less than the cost of handing it to another thread;
+* a *writer* owned by one thread, behind an asyncio lock, so this process is SQLite's single
+  writer and a busy wait on another process (the worker) never blocks the event loop.
+
+Every transaction is ``BEGIN IMMEDIATE``: with one writer there is nothing to gain from
+deferring, and a deferred transaction that upgrades to a write can fail with "database is
+locked" instead of waiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from piccolo.engine.postgres import PostgresEngine as _PiccoloPostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine as _PiccoloSQLiteEngine
+from piccolo.engine.sqlite import SQLiteTransaction, TransactionType, dict_factory
+from piccolo.querystring import QueryString
+
+READ_QUERY_TYPES = frozenset({"select", "count", "exists", "objects", "table_exists"})
+BUSY_TIMEOUT_SECONDS = 30.0
+
+
+def _connect(path: str) -> sqlite3.Connection:
+    connection = sqlite3.connect(
+        path,
+        timeout=BUSY_TIMEOUT_SECONDS,
+        detect_types=sqlite3.PARSE_DECLTYPES | sqlite3.PARSE_COLNAMES,
+        isolation_level=None,
+        check_same_thread=False,
+    )
+    connection.row_factory = dict_factory
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = NORMAL")
+    connection.execute("PRAGMA foreign_keys = ON")
+    connection.execute("PRAGMA cache_size = -65536")  # 64 MiB of page cache per connection
+    connection.execute("PRAGMA temp_store = MEMORY")
+    return connection
+
+
+class _WriterConnection:
+    """The writer, seen from a transaction: Piccolo's savepoints call ``execute`` on it."""
+
+    def __init__(self, engine: SQLiteEngine) -> None:
+        self.engine = engine
+
+    async def execute(self, sql: str, args: list[Any] | tuple[Any, ...] = ()) -> list[dict]:
+        return await self.engine._write(sql, list(args))
+
+    async def close(self) -> None:
+        self.engine._release_writer()
+
+
+class _ImmediateTransaction(SQLiteTransaction):
+    async def get_connection(self) -> _WriterConnection:  # type: ignore[override]
+        await self.engine._acquire_writer()
+        return _WriterConnection(self.engine)
+
+    async def begin(self) -> None:
+        try:
+            await self.connection.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            await self.connection.close()
+            raise
+
+
+class SQLiteEngine(_PiccoloSQLiteEngine):
+    """Piccolo's SQLite engine with one reused reader and one reused writer connection."""
+
+    def __init__(self, path: str, **kwargs: Any) -> None:
+        super().__init__(path=path, **kwargs)
+        self.statements_run = 0
+        self._reader: sqlite3.Connection | None = None
+        self._writer: sqlite3.Connection | None = None
+        self._writer_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
+        self._write_lock: asyncio.Lock | None = None
+        self._write_lock_loop: asyncio.AbstractEventLoop | None = None
+
+    # --- connections ---------------------------------------------------------------------
+
+    def reader(self) -> sqlite3.Connection:
+        if self._reader is None:
+            self._reader = _connect(self.path)
+        return self._reader
+
+    def _writer_connection(self) -> sqlite3.Connection:
+        if self._writer is None:
+            self._writer = _connect(self.path)
+        return self._writer
+
+    def _lock(self) -> asyncio.Lock:
+        # asyncio.Lock binds to the loop that first waits on it; tests run several loops.
+        loop = asyncio.get_running_loop()
+        if self._write_lock is None or self._write_lock_loop is not loop:
+            self._write_lock = asyncio.Lock()
+            self._write_lock_loop = loop
+        return self._write_lock
+
+    async def _acquire_writer(self) -> None:
+        await self._lock().acquire()
+
+    def _release_writer(self) -> None:
+        if self._write_lock is not None and self._write_lock.locked():
+            self._write_lock.release()
+
+    def close(self) -> None:
+        """Close both connections; the next query opens them again."""
+        for connection in (self._reader, self._writer):
+            if connection is not None:
+                connection.close()
+        self._reader = self._writer = None
+
+    # --- running statements ----------------------------------------------------------------
+
+    def _execute(self, connection: sqlite3.Connection, sql: str, args: list[Any]) -> list[dict]:
+        self.statements_run += 1
+        return connection.execute(sql, args).fetchall()
+
+    def read(self, sql: str, args: list[Any] | tuple[Any, ...] = ()) -> list[dict]:
+        """Run a read-only statement on the reader, outside any transaction."""
+        return self._execute(self.reader(), sql, list(args))
+
+    async def _write(self, sql: str, args: list[Any]) -> list[dict]:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._writer_thread, self._execute, self._writer_connection(), sql, args
+        )
+
+    async def write(self, sql: str, args: list[Any] | tuple[Any, ...] = ()) -> list[dict]:
+        """Run one statement on the writer: inside the current transaction, or on its own."""
+        if self.current_transaction.get() is not None:
+            return await self._write(sql, list(args))
+        async with self._lock():
+            return await self._write(sql, list(args))
+
+    async def write_many(self, sql: str, rows: list[list[Any]]) -> None:
+        """``executemany`` on the writer, for bulk paths; call inside a transaction."""
+        self.statements_run += 1
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._writer_thread, self._writer_connection().executemany, sql, rows)
+
+    async def run_querystring(self, querystring: QueryString, in_pool: bool = False) -> list[dict]:
+        query, args = querystring.compile_string(engine_type=self.engine_type)
+        if self.log_queries:
+            self.print_query(query_id=self.get_query_id(), query=str(querystring))
+        in_transaction = self.current_transaction.get() is not None
+        if querystring.query_type in READ_QUERY_TYPES and not in_transaction:
+            return self.read(query, args)
+        return await self.write(query, args)
+
+    async def run_ddl(self, ddl: str, in_pool: bool = False) -> list[dict]:
+        return await self.write(ddl)
+
+    def transaction(
+        self,
+        transaction_type: TransactionType = TransactionType.immediate,
+        allow_nested: bool = True,
+    ) -> SQLiteTransaction:
+        return _ImmediateTransaction(engine=self, transaction_type=transaction_type, allow_nested=allow_nested)
+
+
+class PostgresEngine(_PiccoloPostgresEngine):
+    """Piccolo's PostgreSQL engine with a statement counter, for query-count tests."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.statements_run = 0
+
+    async def start(self) -> None:
+        if self.pool is None:
+            await self.start_connection_pool()
+
+    async def stop(self) -> None:
+        if self.pool is not None:
+            await self.close_connection_pool()
+
+    async def run_querystring(self, querystring: QueryString, in_pool: bool = True) -> Any:
+        self.statements_run += 1
+        return await super().run_querystring(querystring, in_pool=in_pool)
+
+    async def run_ddl(self, ddl: str, in_pool: bool = True) -> Any:
+        self.statements_run += 1
+        return await super().run_ddl(ddl, in_pool=in_pool)
+
+
+Engine = SQLiteEngine | PostgresEngine
+
+
+def make_engine(url: str) -> Engine:
+    """Build an engine from ``sqlite:///relative/path``, ``sqlite:////abs/path`` or
+    ``postgresql://user@host:port/db``."""
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        path = url.removeprefix("sqlite:///")
+        if not path:
+            raise ValueError("CRM_DATABASE_URL: sqlite:/// needs a file path, e.g. sqlite:///var/crm.sqlite3")
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return SQLiteEngine(path=path)
+    if parsed.scheme in ("postgres", "postgresql"):
+        return PostgresEngine(config={"dsn": url})
+    raise ValueError(f"CRM_DATABASE_URL: unsupported scheme {parsed.scheme!r}; use sqlite:/// or postgresql://")
+
+
+def is_sqlite(engine: object) -> bool:
+    return isinstance(engine, _PiccoloSQLiteEngine)

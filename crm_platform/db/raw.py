@@ -1,0 +1,53 @@
+"""Raw SQL steps for hand-written migrations."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Iterable
+
+from piccolo.engine import engine_finder
+from piccolo.querystring import QueryString
+
+_INDEX_NAME = re.compile(r"CREATE\s+(?:UNIQUE\s+)?INDEX\s+(\w+)", re.IGNORECASE)
+
+
+def execute_each(statements: Iterable[str]) -> Callable[[], Awaitable[None]]:
+    """A migration step that runs each statement in order on the configured engine."""
+    statements = list(statements)
+
+    async def run() -> None:
+        engine = engine_finder()
+        for statement in statements:
+            await engine.run_ddl(statement)
+
+    return run
+
+
+def drop_indexes(statements: Iterable[str]) -> Callable[[], Awaitable[None]]:
+    """The backwards step of :func:`execute_each` for ``CREATE INDEX`` statements."""
+    names = [match.group(1) for statement in statements if (match := _INDEX_NAME.search(statement))]
+    return execute_each(f"DROP INDEX IF EXISTS {name}" for name in reversed(names))
+
+
+async def fetch(template: str, *args: object) -> list[dict]:
+    """Run a read-only query written with ``{}`` placeholders, on either engine.
+
+    Piccolo runs ``Table.raw`` as a possible write; this marks the query as a read so the
+    SQLite engine answers it from the reader connection.
+    """
+    from crm_platform import runtime
+
+    querystring = QueryString(template, *args, query_type="select")
+    return _as_dicts(await runtime.current().engine.run_querystring(querystring))
+
+
+def _as_dicts(rows: list) -> list[dict]:
+    # SQLite rows are dicts already; asyncpg's records are read-only mappings.
+    return [row if isinstance(row, dict) else dict(row) for row in rows or []]
+
+
+async def execute(template: str, *args: object) -> list[dict]:
+    """Run a writing statement written with ``{}`` placeholders, on either engine."""
+    from crm_platform import runtime
+
+    return _as_dicts(await runtime.current().engine.run_querystring(QueryString(template, *args, query_type="raw")))

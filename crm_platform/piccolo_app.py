@@ -1,0 +1,38 @@
+"""The core's Piccolo app: its tables and migrations."""
+
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from crm_platform.activities.tables import Activity, ActivityLink
+from crm_platform.audit.tables import AuditEntry
+from crm_platform.companies.tables import Company
+from crm_platform.contacts.tables import Contact, LifecycleChange
+from crm_platform.instance.tables import PluginState, SettingValue
+from crm_platform.jobs.tables import JobRun
+from crm_platform.records.tables import CustomField, SavedView, Tagging
+from crm_platform.relationships.tables import Relationship
+from crm_platform.users.tables import ApiToken, Team, User
+
+APP_CONFIG = AppConfig(
+    app_name="crm",
+    migrations_folder_path=str(Path(__file__).parent / "migrations"),
+    table_classes=[
+        Team,
+        User,
+        ApiToken,
+        Contact,
+        LifecycleChange,
+        Company,
+        Relationship,
+        Activity,
+        ActivityLink,
+        AuditEntry,
+        Tagging,
+        CustomField,
+        SavedView,
+        PluginState,
+        SettingValue,
+        JobRun,
+    ],
+)

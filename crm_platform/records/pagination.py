@@ -1,0 +1,71 @@
+"""Keyset pagination: a cursor holds the last row's sort value and id, never an offset."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from crm_platform.errors import invalid
+
+MAX_LIMIT = 200
+DEFAULT_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Sort:
+    column: str
+    descending: bool
+
+    @classmethod
+    def parse(cls, raw: str, allowed: tuple[str, ...]) -> Sort:
+        column = raw.removeprefix("-")
+        if column not in allowed:
+            raise invalid("sort", f"must be one of {', '.join(allowed)}, optionally prefixed with -")
+        return cls(column, raw.startswith("-"))
+
+
+def check_limit(limit: int) -> int:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise invalid("limit", f"must be between 1 and {MAX_LIMIT}")
+    return limit
+
+
+def encode_cursor(value: Any, record_id: int) -> str:
+    if isinstance(value, dt.datetime):
+        value = {"t": value.isoformat()}
+    raw = json.dumps([value, record_id], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[Any, int]:
+    try:
+        value, record_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if isinstance(value, dict):
+            value = dt.datetime.fromisoformat(value["t"])
+        if not isinstance(record_id, int):
+            raise ValueError
+    except Exception:
+        raise invalid("cursor", "is not a cursor this API returned") from None
+    return value, record_id
+
+
+def keyset_condition(sort: Sort, cursor: str | None, table_alias: str = "") -> tuple[str, list[Any]]:
+    """SQL (with ``{}`` placeholders) selecting rows after ``cursor`` in ``sort`` order.
+
+    Sortable columns are never NULL, so a row's position is its (value, id) pair."""
+    if not cursor:
+        return "", []
+    value, last_id = decode_cursor(cursor)
+    prefix = f"{table_alias}." if table_alias else ""
+    op = "<" if sort.descending else ">"
+    column = f"{prefix}{sort.column}"
+    return f"({column} {op} {{}} OR ({column} = {{}} AND {prefix}id {op} {{}}))", [value, value, last_id]
+
+
+def order_by(sort: Sort, table_alias: str = "") -> str:
+    prefix = f"{table_alias}." if table_alias else ""
+    direction = "DESC" if sort.descending else "ASC"
+    return f"{prefix}{sort.column} {direction}, {prefix}id {direction}"

@@ -1,0 +1,116 @@
+"""The global search index, kept in step with writes: SQLite FTS5 or PostgreSQL trigrams.
+
+Writers call :func:`upsert` and :func:`remove` inside the transaction that changed the
+record, so the index never disagrees with what was committed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from crm_hookspecs import Principal
+from crm_platform import runtime
+from crm_platform.db.engine import is_sqlite
+from crm_platform.db.raw import execute, fetch
+from crm_platform.records.access import visible_owner_ids
+
+_WORDS = re.compile(r"\w+", re.UNICODE)
+_PHONE_LIKE = re.compile(r"^[\d\s()+.\-/]{4,}$")
+MAX_TERMS_LENGTH = 4000
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: str
+    record_id: int
+    title: str
+    subtitle: str
+    terms: tuple[str, ...]
+    owner_id: int | None
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    record_id: int
+    title: str
+    subtitle: str
+
+
+def _terms(entry: Entry) -> str:
+    return " ".join(term.lower() for term in entry.terms)[:MAX_TERMS_LENGTH]
+
+
+async def upsert(entries: list[Entry]) -> None:
+    """Add or replace the entries of these records."""
+    for start in range(0, len(entries), 200):
+        chunk = entries[start : start + 200]
+        await _delete_many([(entry.kind, entry.record_id) for entry in chunk])
+        values = ", ".join("({}, {}, {}, {}, {}, {})" for _ in chunk)
+        args: list[object] = []
+        for entry in chunk:
+            args += [entry.kind, entry.record_id, entry.title[:300], entry.subtitle[:300], entry.owner_id, _terms(entry)]
+        await execute(
+            f"INSERT INTO crm_search_entry (kind, record_id, title, subtitle, owner_id, terms) VALUES {values}",
+            *args,
+        )
+
+
+async def _delete_many(records: list[tuple[str, int]]) -> None:
+    by_kind: dict[str, list[int]] = {}
+    for kind, record_id in records:
+        by_kind.setdefault(kind, []).append(record_id)
+    for kind, ids in by_kind.items():
+        placeholders = ", ".join("{}" for _ in ids)
+        await execute(f"DELETE FROM crm_search_entry WHERE kind = {{}} AND record_id IN ({placeholders})", kind, *ids)
+
+
+async def remove(kind: str, record_id: int) -> None:
+    await _delete_many([(kind, record_id)])
+
+
+def query_words(text: str) -> list[str]:
+    """The words to match by prefix. A phone number is matched by its digits alone."""
+    text = text.strip().lower()
+    if _PHONE_LIKE.match(text):
+        digits = re.sub(r"\D", "", text).lstrip("0")
+        return [digits] if digits else []
+    return _WORDS.findall(text)[:8]
+
+
+async def search(principal: Principal, text: str, limit: int = 20, kinds: tuple[str, ...] = ()) -> list[Hit]:
+    """Records whose names, emails, phones (or a plugin's terms) start with every word typed."""
+    words = query_words(text)
+    if not words:
+        return []
+    conditions: list[str] = []
+    args: list[object] = []
+    owners = await visible_owner_ids(principal)
+    if owners is not None:
+        conditions.append(f"e.owner_id IN ({', '.join('{}' for _ in owners)})")
+        args += owners
+    if kinds:
+        conditions.append(f"e.kind IN ({', '.join('{}' for _ in kinds)})")
+        args += kinds
+    extra = "".join(f" AND {condition}" for condition in conditions)
+    if is_sqlite(runtime.current().engine):
+        match = " ".join('"' + word.replace('"', "") + '"*' for word in words)
+        rows = await fetch(
+            "SELECT e.kind, e.record_id, e.title, e.subtitle FROM crm_search_fts f "
+            "JOIN crm_search_entry e ON e.id = f.rowid "
+            f"WHERE crm_search_fts MATCH {{}}{extra} ORDER BY f.rank LIMIT {int(limit)}",
+            match,
+            *args,
+        )
+    else:
+        likes = " AND ".join("(lower(e.title) || ' ' || e.terms) LIKE {}" for _ in words)
+        patterns = ["%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for word in words]
+        rows = await fetch(
+            f"SELECT e.kind, e.record_id, e.title, e.subtitle FROM crm_search_entry e WHERE {likes}{extra} "
+            f"ORDER BY similarity(lower(e.title), {{}}) DESC, e.title LIMIT {int(limit)}",
+            *patterns,
+            *args,
+            " ".join(words),
+        )
+    return [Hit(row["kind"], row["record_id"], row["title"], row["subtitle"]) for row in rows]

@@ -1,0 +1,47 @@
+"""Who is calling: an API token (``Authorization: Bearer``) or the web session."""
+
+from __future__ import annotations
+
+from litestar import Request
+from litestar.connection import ASGIConnection
+from litestar.di import NamedDependency
+from litestar.exceptions import NotAuthorizedException
+from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+
+from crm_hookspecs import Principal
+from crm_platform import runtime
+from crm_platform.instance import plugins as plugin_state
+from crm_platform.users.service import principal_for_token, principal_for_user_id
+
+# Everything else needs a signed-in user.
+OPEN_PATHS = {"/health", "/login", "/static"}
+SESSION_USER_KEY = "user_id"
+
+
+class AuthMiddleware(AbstractAuthenticationMiddleware):
+    async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
+        await plugin_state.refresh(runtime.current().host)
+        header = connection.headers.get("authorization", "")
+        if header:
+            scheme, _, token = header.partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                raise NotAuthorizedException("use Authorization: Bearer <token>")
+            principal = await principal_for_token(token.strip())
+            if principal is None:
+                raise NotAuthorizedException("the API token is unknown or revoked")
+            return AuthenticationResult(user=principal, auth="token")
+        session = connection.scope.get("session") or {}
+        user_id = session.get(SESSION_USER_KEY)
+        if user_id:
+            principal = await principal_for_user_id(int(user_id))
+            if principal is not None:
+                return AuthenticationResult(user=principal, auth="session")
+        raise NotAuthorizedException("sign in, or send Authorization: Bearer <token>")
+
+
+def provide_principal(request: Request) -> Principal:
+    return request.user
+
+
+# Handlers declare ``principal: CurrentPrincipal`` to receive the signed-in user.
+CurrentPrincipal = NamedDependency[Principal]

@@ -1,0 +1,165 @@
+"""Creating users, checking passwords, issuing and revoking API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from pwdlib import PasswordHash
+
+from crm_hookspecs import ALL_ROLES, Principal
+from crm_platform.db.raw import fetch
+from crm_platform.errors import Conflict, NotFound, invalid
+from crm_platform.users.tables import ApiToken, Team, User
+
+TOKEN_PREFIX = "crm_"
+MIN_PASSWORD_LENGTH = 8
+_hasher = PasswordHash.recommended()  # Argon2id
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password: str, password_hash: str) -> bool:
+    try:
+        return _hasher.verify(password, password_hash)
+    except Exception:  # a malformed stored hash is a failed login, not a crash
+        return False
+
+
+def hash_token(token: str) -> str:
+    # Tokens are 256 random bits, so a fast hash is enough; it keeps lookups one indexed read.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def normalise_email(address: str, field: str = "email") -> str:
+    try:
+        return validate_email(address, check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise invalid(field, str(exc)) from None
+
+
+def principal_from_row(row: dict[str, Any]) -> Principal:
+    return Principal(
+        id=row["id"],
+        email=row["email"],
+        display_name=row["display_name"],
+        role=row["role"],
+        team_id=row.get("team"),
+    )
+
+
+async def team_id_for(name: str | None) -> int | None:
+    if not name:
+        return None
+    existing = await Team.select(Team.id).where(Team.name == name).first()
+    if existing:
+        return existing["id"]
+    created = await Team.insert(Team(name=name))
+    return created[0]["id"]
+
+
+async def create_user(
+    email: str,
+    password: str,
+    role: str = "member",
+    display_name: str = "",
+    team: str | None = None,
+) -> Principal:
+    email = normalise_email(email)
+    if role not in ALL_ROLES:
+        raise invalid("role", f"must be one of {', '.join(ALL_ROLES)}")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise invalid("password", f"must be at least {MIN_PASSWORD_LENGTH} characters")
+    if await User.exists().where(User.email == email):
+        raise Conflict(f"a user with email {email} already exists")
+    user = User(
+        email=email,
+        display_name=display_name or email.split("@")[0],
+        password_hash=hash_password(password),
+        role=role,
+        team=await team_id_for(team),
+    )
+    await user.save()
+    return principal_from_row({**user.to_dict(), "team": user.team})
+
+
+async def authenticate(email: str, password: str) -> Principal | None:
+    row = await User.select().where((User.email == email.strip().lower()) & (User.is_active == True)).first()  # noqa: E712
+    if row is None:
+        verify_password(password, _dummy_hash())  # same cost whether or not the user exists
+        return None
+    return principal_from_row(row) if verify_password(password, row["password_hash"]) else None
+
+
+_DUMMY: list[str] = []
+
+
+def _dummy_hash() -> str:
+    if not _DUMMY:
+        _DUMMY.append(hash_password(secrets.token_hex(8)))
+    return _DUMMY[0]
+
+
+async def user_by_email(email: str) -> dict[str, Any]:
+    row = await User.select().where(User.email == email.strip().lower()).first()
+    if row is None:
+        raise NotFound("user", email)
+    return row
+
+
+async def create_token(email: str, name: str = "") -> str:
+    """Issue a token for the user; only its hash is stored, so it is shown once."""
+    user = await user_by_email(email)
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    await ApiToken.insert(
+        ApiToken(user=user["id"], name=name, token_hash=hash_token(token), prefix=token[:12])
+    )
+    return token
+
+
+async def revoke_token(token_or_prefix: str) -> int:
+    """Revoke by the full token or by its 12-character prefix; returns how many were revoked."""
+    condition = (
+        ApiToken.token_hash == hash_token(token_or_prefix)
+        if len(token_or_prefix) > 12
+        else ApiToken.prefix == token_or_prefix
+    )
+    open_tokens = await ApiToken.select(ApiToken.id).where(condition & ApiToken.revoked_at.is_null())
+    if open_tokens:
+        await ApiToken.update({ApiToken.revoked_at: dt.datetime.now(dt.UTC)}).where(
+            ApiToken.id.is_in([row["id"] for row in open_tokens])
+        )
+    return len(open_tokens)
+
+
+_PRINCIPAL_BY_TOKEN = (
+    "SELECT u.id, u.email, u.display_name, u.role, u.team FROM crm_api_token t "
+    "JOIN crm_user u ON u.id = t.\"user\" "
+    "WHERE t.token_hash = {} AND t.revoked_at IS NULL AND u.is_active = {}"
+)
+
+
+async def principal_for_token(token: str) -> Principal | None:
+    """The user behind a live token, in one indexed query."""
+    rows = await fetch(_PRINCIPAL_BY_TOKEN, hash_token(token), True)
+    return principal_from_row(rows[0]) if rows else None
+
+
+async def principal_for_user_id(user_id: int) -> Principal | None:
+    row = await User.select(User.id, User.email, User.display_name, User.role, User.team).where(
+        (User.id == user_id) & (User.is_active == True)  # noqa: E712
+    ).first()
+    return principal_from_row(row) if row else None
+
+
+async def team_member_ids(principal: Principal) -> list[int]:
+    """The users whose records a member sees: themselves and their team."""
+    if principal.team_id is None:
+        return [principal.id]
+    rows = await User.select(User.id).where(User.team == principal.team_id)
+    return sorted({principal.id, *(row["id"] for row in rows)})

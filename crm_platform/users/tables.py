@@ -1,0 +1,30 @@
+"""Users, teams and API tokens."""
+
+from piccolo.columns import Boolean, ForeignKey, OnDelete, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+
+class Team(Table, tablename="crm_team"):
+    name = Varchar(length=100, unique=True)
+
+
+class User(Table, tablename="crm_user"):
+    email = Varchar(length=254, unique=True)
+    display_name = Varchar(length=200)
+    password_hash = Varchar(length=255)
+    role = Varchar(length=20, default="member")
+    team = ForeignKey(references=Team, null=True, on_delete=OnDelete.set_null)
+    is_active = Boolean(default=True)
+    theme = Varchar(length=50, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ApiToken(Table, tablename="crm_api_token"):
+    user = ForeignKey(references=User, on_delete=OnDelete.cascade)
+    name = Varchar(length=100, default="")
+    token_hash = Varchar(length=64, unique=True)
+    prefix = Varchar(length=12)
+    created_at = Timestamptz(default=TimestamptzNow())
+    last_used_at = Timestamptz(null=True, default=None)
+    revoked_at = Timestamptz(null=True, default=None)

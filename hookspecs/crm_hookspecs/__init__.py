@@ -1,0 +1,70 @@
+"""crm-hookspecs: the plugin contract of crm-platform.
+
+A plugin implements hooks with :data:`hookimpl` and returns types from
+:mod:`crm_hookspecs.types`; events come from :mod:`crm_hookspecs.events`.
+"""
+
+from __future__ import annotations
+
+import pluggy
+
+from crm_hookspecs import _specs as hookspecs
+from crm_hookspecs.events import Event
+from crm_hookspecs.types import (
+    ALL_ROLES,
+    ActivityType,
+    CliCommand,
+    DashboardWidget,
+    DatabaseApp,
+    FieldDefinition,
+    Job,
+    NavItem,
+    Panel,
+    Permission,
+    PluginInfo,
+    Principal,
+    RecordAction,
+    RecordTab,
+    RelationshipType,
+    Routes,
+    SearchResult,
+    Setting,
+    StaticDir,
+    TemplateDir,
+    TimelineItem,
+)
+
+PROJECT_NAME = "crm_platform"
+ENTRY_POINT_GROUP = "crm_platform.plugins"
+__version__ = "1.0.0"
+
+hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+
+__all__ = [
+    "ALL_ROLES",
+    "ENTRY_POINT_GROUP",
+    "PROJECT_NAME",
+    "ActivityType",
+    "CliCommand",
+    "DashboardWidget",
+    "DatabaseApp",
+    "Event",
+    "FieldDefinition",
+    "Job",
+    "NavItem",
+    "Panel",
+    "Permission",
+    "PluginInfo",
+    "Principal",
+    "RecordAction",
+    "RecordTab",
+    "RelationshipType",
+    "Routes",
+    "SearchResult",
+    "Setting",
+    "StaticDir",
+    "TemplateDir",
+    "TimelineItem",
+    "hookimpl",
+    "hookspecs",
+]

@@ -1,0 +1,64 @@
+"""Events delivered to ``crm_event`` after the transaction that caused them commits.
+
+A plugin defines its own events by subclassing :class:`Event` as a frozen dataclass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Event:
+    """Base of every event. ``actor_id`` is the user who caused it, if any."""
+
+    actor_id: int | None
+
+    @property
+    def name(self) -> str:
+        return type(self).__name__
+
+
+@dataclass(frozen=True)
+class ContactCreated(Event):
+    contact_id: int
+
+
+@dataclass(frozen=True)
+class ContactUpdated(Event):
+    contact_id: int
+    changes: dict[str, Any] = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True)
+class ContactDeleted(Event):
+    contact_id: int
+
+
+@dataclass(frozen=True)
+class CompanyCreated(Event):
+    company_id: int
+
+
+@dataclass(frozen=True)
+class CompanyUpdated(Event):
+    company_id: int
+    changes: dict[str, Any] = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True)
+class CompanyDeleted(Event):
+    company_id: int
+
+
+@dataclass(frozen=True)
+class ActivityLogged(Event):
+    activity_id: int
+    type: str
+
+
+@dataclass(frozen=True)
+class TaskDue(Event):
+    activity_id: int
+    assignee_id: int | None

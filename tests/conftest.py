@@ -1,0 +1,1 @@
+"""Core tests use the fixtures of ``crm_platform.testing`` (loaded as a pytest plugin)."""
