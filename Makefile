@@ -8,7 +8,7 @@ TEST_PLUGIN_DIRS := $(sort $(dir $(wildcard tests/plugins/*/pyproject.toml)))
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export CRM_PORT ?= 8000
 
-.PHONY: run test bench lint system-deps clean
+.PHONY: run test bench bench-deps lint system-deps clean
 
 $(VENV)/.installed: pyproject.toml hookspecs/pyproject.toml $(wildcard plugins/*/pyproject.toml)
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,12 @@ run: $(VENV)/.installed
 test: system-deps $(VENV)/.test-plugins
 	$(BIN)/python -m pytest
 
-bench: $(VENV)/.installed
+# wrk (Debian's package) loads the servers under test from its own process.
+bench-deps:
+	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+
+bench: bench-deps $(VENV)/.installed
 	$(BIN)/python -m bench
 
 lint: $(VENV)/.installed

@@ -15,22 +15,30 @@ from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
-from crm_platform import __version__, core_plugin, http_errors, runtime
+from crm_platform import __version__, core_plugin, http_errors, runtime, web
 from crm_platform._plugins import PluginHost
 from crm_platform._plugins.discovery import Candidate, discover
 from crm_platform.config import Settings, load_settings
+from crm_platform.activities.api import ActivityController, company_timeline, contact_timeline, list_tasks
+from crm_platform.audit.api import company_history, contact_history
+from crm_platform.companies.api import CompanyController
 from crm_platform.contacts.api import ContactController
 from crm_platform.db.engine import Engine, PostgresEngine, make_engine
 from crm_platform.db.setup import configure
 from crm_platform.instance import plugins as plugin_state
 from crm_platform.instance.api import health, list_plugins
+from crm_platform.relationships.api import RelationshipController, contact_graph
+from crm_platform.search.api import search
 from crm_platform.users.auth import OPEN_PATHS, AuthMiddleware, provide_principal
 
 log = logging.getLogger("crm")
 
 PluginSpec = str | tuple[str, ModuleType]
 
-CORE_API_HANDLERS: list = [ContactController, list_plugins]
+CORE_API_HANDLERS: list = [
+    ContactController, CompanyController, RelationshipController, ActivityController, list_tasks, search,
+    contact_timeline, company_timeline, contact_graph, contact_history, company_history, list_plugins,
+]
 
 
 def build_host(plugins: Iterable[PluginSpec] | None = None) -> PluginHost:
@@ -83,6 +91,8 @@ def plugin_routers(host: PluginHost) -> list[Router]:
                     route_handlers=list(owned.item.handlers),
                     guards=[_enabled_guard(owned.slug)],
                     tags=[owned.slug],
+                    # Pages answer HTML (errors too), so they are no part of the API's schema.
+                    include_in_schema=hook == "crm_api_routes",
                 )
             )
     return routers
@@ -108,15 +118,22 @@ def create_app(
         if isinstance(rt.engine, PostgresEngine):
             await rt.engine.stop()
 
+    ui = web.setup(rt.settings, rt.host)
     return Litestar(
-        route_handlers=[health, *CORE_API_HANDLERS, *plugin_routers(rt.host), *extra_route_handlers],
+        route_handlers=[
+            health, *CORE_API_HANDLERS, *plugin_routers(rt.host), *ui.route_handlers, *extra_route_handlers
+        ],
         dependencies={"principal": Provide(provide_principal, sync_to_thread=False)},
-        middleware=[DefineMiddleware(AuthMiddleware, exclude=[f"^{path}" for path in OPEN_PATHS])],
-        exception_handlers=http_errors.handlers(),
+        # Sessions, CSRF and security headers wrap authentication, which reads the session.
+        middleware=[*ui.middleware, DefineMiddleware(AuthMiddleware, exclude=[f"^{path}" for path in OPEN_PATHS])],
+        stores=ui.stores,
+        # Pages answer errors with HTML (and a sign-in redirect); the API keeps its JSON.
+        exception_handlers=web.errors.wrap(http_errors.handlers()),
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
         openapi_config=OpenAPIConfig(
             title="CRM platform API",
+            use_handler_docstrings=True,
             version=__version__,
             path="/schema",
             components=Components(

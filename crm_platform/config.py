@@ -14,6 +14,8 @@ DEFAULT_DATABASE_URL = "sqlite:///var/crm.sqlite3"
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     jobs_url: str = "sqlite:///var/jobs.sqlite3"
+    # A job still running after this long is taken for dead (its worker was killed) and rerun.
+    jobs_lease_seconds: int = 600
     host: str = "127.0.0.1"
     port: int = 8000
     secret_key: str = ""

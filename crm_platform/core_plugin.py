@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crm_hookspecs import ActivityType, RelationshipType, hookimpl
+from crm_hookspecs import ActivityType, Job, NavItem, RelationshipType, hookimpl
 
 
 @hookimpl
@@ -30,4 +30,21 @@ def crm_relationship_types() -> list[RelationshipType]:
         ),
         RelationshipType("partner_of", "is a partner of", "is a partner of"),
         RelationshipType("competitor_of", "is a competitor of", "is a competitor of"),
+    ]
+
+
+@hookimpl
+def crm_jobs() -> list[Job]:
+    from crm_platform.jobs.reminders import send_task_reminders
+
+    return [Job("core.task_reminders", send_task_reminders, schedule="* * * * *")]
+
+
+@hookimpl
+def crm_nav_items() -> list[NavItem]:
+    return [
+        NavItem("home", "My day", "/", order=0),
+        NavItem("contacts", "Contacts", "/contacts", order=10),
+        NavItem("companies", "Companies", "/companies", order=20),
+        NavItem("settings", "Settings", "/settings", order=1000),
     ]

@@ -11,11 +11,16 @@ import sqlite3
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
-from litestar.status_codes import HTTP_409_CONFLICT, HTTP_422_UNPROCESSABLE_ENTITY, HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import (
+    HTTP_409_CONFLICT,
+    HTTP_422_UNPROCESSABLE_ENTITY,
+    HTTP_500_INTERNAL_SERVER_ERROR,
+)
 
 from crm_platform.errors import CrmError
 
 log = logging.getLogger("crm.http")
+MAX_INTEGER = 2**63 - 1
 
 
 def _json(status: int, detail: str, **extra: object) -> Response:
@@ -43,6 +48,17 @@ def integrity_error(_: Request, exc: Exception) -> Response:
     return _json(HTTP_409_CONFLICT, "this conflicts with an existing record; reload and try again")
 
 
+def out_of_range(_: Request, exc: Exception) -> Response:
+    # A whole number past 64 bits (an id in the path, a filter, a body field) reaches the driver,
+    # which refuses it; no record can have such a value, so it is the request that is wrong.
+    log.info("value out of range: %s", exc)
+    return _json(
+        HTTP_422_UNPROCESSABLE_ENTITY,
+        f"a value is out of range for the database (whole numbers are at most {MAX_INTEGER})",
+        errors={},
+    )
+
+
 def unexpected_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, HTTPException):
         return _json(exc.status_code, exc.detail, **({"extra": exc.extra} if exc.extra else {}))
@@ -55,12 +71,14 @@ def handlers() -> dict:
         CrmError: crm_error,
         ValidationException: validation_error,
         sqlite3.IntegrityError: integrity_error,
+        OverflowError: out_of_range,
         Exception: unexpected_error,
     }
     try:
         import asyncpg
 
         found[asyncpg.IntegrityConstraintViolationError] = integrity_error
+        found[asyncpg.DataError] = out_of_range
     except ImportError:  # pragma: no cover - asyncpg ships with piccolo[postgres]
         pass
     return found

@@ -6,6 +6,8 @@ events are delivered after commit, access checks, the audit log, raw SQL on eith
 keyset pagination and the search index.
 """
 
+from typing import Any
+
 from crm_platform.audit.service import diff as audit_diff
 from crm_platform.audit.service import history as audit_history
 from crm_platform.audit.service import record as audit_record
@@ -24,8 +26,32 @@ from crm_platform.records.pagination import (
 )
 from crm_platform.search.index import Entry as SearchEntry
 from crm_platform.search.index import remove as search_remove
+from crm_platform.search.index import search as search_records
 from crm_platform.search.index import upsert as search_upsert
 from crm_platform.users.auth import CurrentPrincipal
+from crm_platform.web.rendering import csrf_token, render_fragment, render_page
+
+
+async def setting(slug: str, key: str) -> Any:
+    """The value of setting ``key`` that plugin ``slug`` declared with ``crm_settings``: the
+    value stored for the instance, or else the declared default.
+
+    Example::
+
+        reasons = await setting("sales", "lost_reasons")
+    """
+    from crm_platform import runtime
+    from crm_platform.instance.tables import SettingValue
+
+    rows = await SettingValue.select(SettingValue.value).where(
+        (SettingValue.namespace == slug) & (SettingValue.key == key)
+    ).output(load_json=True)
+    if rows:
+        return rows[0]["value"]
+    for owned in runtime.current().host.owned("crm_settings", include_disabled=True):
+        if owned.slug == slug and owned.item.key == key:
+            return owned.item.default
+    raise KeyError(f"plugin {slug!r} declares no setting {key!r}")
 
 __all__ = [
     "Conflict",
@@ -42,6 +68,7 @@ __all__ = [
     "audit_record",
     "can",
     "check_limit",
+    "csrf_token",
     "decode_cursor",
     "drop_indexes",
     "encode_cursor",
@@ -53,9 +80,13 @@ __all__ = [
     "invalid",
     "keyset_condition",
     "order_by",
+    "render_fragment",
+    "render_page",
     "reserve_ids",
+    "search_records",
     "search_remove",
     "search_upsert",
+    "setting",
     "unit_of_work",
     "visible_owner_ids",
 ]

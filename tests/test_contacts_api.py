@@ -157,3 +157,15 @@ async def test_members_see_only_their_own_and_their_teams_contacts(crm_running_a
         assert names == ["Alice's lead"]
         assert (await alice.get(f"/api/v1/contacts/{theirs['id']}")).status_code == 403
 
+
+
+async def test_possible_duplicates_are_found_by_phone_email_and_similar_name(crm_client):
+    ada = await create(crm_client, given_name="Ada", family_name="Lovelace", phones=[{"number": "+44 20 7946 0958"}])
+    typo = await create(crm_client, given_name="Ada", family_name="Lovelase")
+    same_phone = await create(crm_client, given_name="A.", family_name="King", phones=[{"number": "+44 (20) 7946-0958"}])
+    await create(crm_client, given_name="Grace", family_name="Hopper")
+
+    response = await crm_client.get(f"/api/v1/contacts/{ada['id']}/duplicates")
+    assert response.status_code == 200
+    found = {item["id"]: item["reasons"] for item in response.json()}
+    assert found == {typo["id"]: ["similar name"], same_phone["id"]: ["same phone"]}

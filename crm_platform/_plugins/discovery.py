@@ -61,7 +61,9 @@ def discover(group: str = crm_hookspecs.ENTRY_POINT_GROUP) -> list[Candidate]:
         error: str | None = None
         module = None
         if not SLUG.match(slug) or slug in RESERVED_SLUGS:
-            error = f"invalid plugin name {slug!r}: use 2-40 lowercase letters, digits or _, not a reserved word"
+            error = (
+                f"invalid plugin name {slug!r}: use 2-40 lowercase letters, digits or _, not a reserved word"
+            )
         else:
             error = contract_error(distribution)
         if error is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import heapq
 import inspect
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -21,45 +21,17 @@ import pluggy
 import crm_hookspecs
 from crm_hookspecs import types as t
 from crm_platform._plugins.discovery import Candidate
+from crm_platform._plugins.registration import (
+    REGISTRATION_HOOKS,
+    PluginConflictError,
+    RegistrationError,
+    misspelled_hooks,
+    registered_items,
+)
 
 log = logging.getLogger("crm.plugins")
 
 CORE = "core"
-
-
-@dataclass(frozen=True)
-class RegistrationHook:
-    returns: type
-    key: Callable[[Any], object] | None = None
-
-
-# Registration hooks: what each returns, and the key that must be unique across plugins.
-REGISTRATION_HOOKS: dict[str, RegistrationHook] = {
-    "crm_database_apps": RegistrationHook(t.DatabaseApp, lambda app: app.module),
-    "crm_api_routes": RegistrationHook(t.Routes),
-    "crm_web_routes": RegistrationHook(t.Routes),
-    "crm_template_dirs": RegistrationHook(t.TemplateDir),
-    "crm_static_dirs": RegistrationHook(t.StaticDir),
-    "crm_nav_items": RegistrationHook(t.NavItem, lambda item: item.key),
-    "crm_field_definitions": RegistrationHook(t.FieldDefinition, lambda f: f"{f.record_type}.{f.key}"),
-    "crm_activity_types": RegistrationHook(t.ActivityType, lambda item: item.key),
-    "crm_relationship_types": RegistrationHook(t.RelationshipType, lambda item: item.key),
-    "crm_cli_commands": RegistrationHook(t.CliCommand, lambda item: getattr(item.command, "name", None)),
-    "crm_permissions": RegistrationHook(t.Permission, lambda item: item.key),
-    "crm_settings": RegistrationHook(t.Setting),
-    "crm_jobs": RegistrationHook(t.Job, lambda job: job.name),
-}
-KNOWN_HOOKS = frozenset(name for name in dir(crm_hookspecs.hookspecs) if name.startswith("crm_"))
-
-
-class PluginConflictError(Exception):
-    """Two plugins claim one key (an activity type, a field, a nav item ...)."""
-
-    def __init__(self, what: str, key: object, holder: str, claimant: str) -> None:
-        self.what, self.key, self.holder, self.claimant = what, key, holder, claimant
-        super().__init__(
-            f"plugin {claimant!r} registers {what} {key!r}, which plugin {holder!r} already registers"
-        )
 
 
 @dataclass
@@ -87,15 +59,6 @@ class Owned:
 
     slug: str
     item: Any
-
-
-def _misspelled_hooks(module: ModuleType) -> list[str]:
-    # pluggy ignores an unmarked function, so a typo in a hook name would pass silently.
-    return sorted(
-        name
-        for name, value in vars(module).items()
-        if name.startswith("crm_") and callable(value) and name not in KNOWN_HOOKS
-    )
 
 
 def _plugin_info(module: ModuleType, slug: str) -> t.PluginInfo:
@@ -142,6 +105,13 @@ def _ordered(records: dict[str, PluginRecord]) -> list[str]:
     return order
 
 
+def _reason(exc: Exception) -> str:
+    # Our own errors already say what is wrong; anything else is named by its type.
+    if isinstance(exc, (PluginConflictError, RegistrationError)):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
 class PluginHost:
     """Plugins, validated and ordered, with what they registered."""
 
@@ -166,21 +136,25 @@ class PluginHost:
 
     @staticmethod
     def _validate(candidate: Candidate) -> PluginRecord:
-        record = PluginRecord(candidate.slug, candidate.distribution, candidate.version, error=candidate.error)
+        record = PluginRecord(
+            candidate.slug, candidate.distribution, candidate.version, error=candidate.error
+        )
         if record.failed or candidate.module is None:
             return record
         record.module = candidate.module
         try:
-            unknown = _misspelled_hooks(candidate.module)
+            unknown = misspelled_hooks(candidate.module)
             if unknown:
-                raise ValueError(f"unknown hook {unknown[0]!r}; the hooks are listed in docs/plugins.md")
+                raise RegistrationError(
+                    f"unknown hook {unknown[0]!r}; the hooks are listed in docs/plugins.md"
+                )
             trial = pluggy.PluginManager(crm_hookspecs.PROJECT_NAME)
             trial.add_hookspecs(crm_hookspecs.hookspecs)
             trial.register(candidate.module, name=candidate.slug)
             trial.check_pending()
             info = _plugin_info(candidate.module, candidate.slug)
         except Exception as exc:
-            record.error = str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}"
+            record.error = _reason(exc)
             log.error("plugin %s skipped: %s", candidate.slug, record.error)
             return record
         record.label, record.description = info.label, info.description
@@ -190,22 +164,26 @@ class PluginHost:
     def _collect(self, slug: str) -> None:
         """Take everything ``slug`` registers, or nothing if any of it is wrong."""
         module = self.records[slug].module
+        # Dependencies are collected first, so one that failed here is known by now.
+        broken = [
+            dependency for dependency in self.records[slug].depends_on if self.records[dependency].failed
+        ]
+        if broken:
+            self._fail(slug, f"depends on plugin {broken[0]!r}, which failed to load")
+            return
         staged: dict[str, list[Any]] = {}
         try:
-            for hook, spec in REGISTRATION_HOOKS.items():
-                function = getattr(module, hook, None)
-                if function is None or self.pm.parse_hookimpl_opts(module, hook) is None:
-                    continue
-                items = list(function() or ())
-                for item in items:
-                    if not isinstance(item, spec.returns):
-                        raise TypeError(f"{hook} returned {type(item).__name__}, expected {spec.returns.__name__}")
-                staged[hook] = items
+            for hook in REGISTRATION_HOOKS:
+                if (
+                    getattr(module, hook, None) is not None
+                    and self.pm.parse_hookimpl_opts(module, hook) is not None
+                ):
+                    staged[hook] = registered_items(hook, getattr(module, hook))
             self._check_conflicts(slug, staged)
         except Exception as exc:
             if slug == CORE:
                 raise
-            self._fail(slug, str(exc) if isinstance(exc, PluginConflictError) else f"{type(exc).__name__}: {exc}")
+            self._fail(slug, _reason(exc))
             return
         for hook, items in staged.items():
             self.contributions[hook].extend(Owned(slug, item) for item in items)

@@ -9,7 +9,7 @@ import msgspec
 from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, Parameter
 
-from crm_platform.contacts import bulk, listing, service
+from crm_platform.contacts import bulk, duplicates, listing, service
 from crm_platform.users.auth import CurrentPrincipal
 from crm_platform.contacts.schemas import (
     BulkContactsIn,
@@ -18,6 +18,7 @@ from crm_platform.contacts.schemas import (
     ContactOut,
     ContactPage,
     ContactPatch,
+    DuplicateOut,
 )
 
 
@@ -63,6 +64,14 @@ class ContactController(Controller):
     @get("/{contact_id:int}")
     async def get_contact(self, principal: CurrentPrincipal, contact_id: FromPath[int]) -> ContactOut:
         return to_out(await service.get(principal, contact_id))
+
+    @get("/{contact_id:int}/duplicates")
+    async def list_duplicates(self, principal: CurrentPrincipal, contact_id: FromPath[int]) -> list[DuplicateOut]:
+        """Contacts that may be the same person (same email or phone, or a similar name)."""
+        return [
+            DuplicateOut(candidate.id, candidate.display_name, candidate.score, candidate.reasons)
+            for candidate in await duplicates.candidates(principal, contact_id)
+        ]
 
     @patch("/{contact_id:int}")
     async def update_contact(self, principal: CurrentPrincipal, contact_id: FromPath[int], data: ContactPatch) -> ContactOut:

@@ -46,10 +46,20 @@ def search_terms(row: dict) -> list[str]:
     for phone in row["phones"]:
         # Match "+4420...", "4420..." and the national digits someone would type.
         number = phone["number"]
-        terms += [number, number.lstrip("+")]
-        try:
-            national = phonenumbers.parse(number).national_number
-            terms.append(str(national))
-        except phonenumbers.NumberParseException:
-            pass
+        terms += [number, number.lstrip("+"), national_digits(number)]
     return [term for term in terms if term]
+
+
+def national_digits(e164: str) -> str:
+    """The national number of a stored E.164 number, as ``phonenumbers.parse`` gives it.
+
+    Country calling codes are prefix-free, so the first 1-3 digits that are one are it; this
+    is what parse does, at a fraction of its cost (it runs for every contact a bulk load writes).
+    """
+    digits = e164.removeprefix("+")
+    if not digits.isdigit():
+        return ""
+    for size in (1, 2, 3):
+        if int(digits[:size]) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+            return digits[size:].lstrip("0")
+    return ""

@@ -95,3 +95,10 @@ class BulkContactsIn(msgspec.Struct, forbid_unknown_fields=True):
 class BulkContactsOut(msgspec.Struct):
     created: int
     ids: list[int]
+
+
+class DuplicateOut(msgspec.Struct):
+    id: int
+    display_name: str
+    score: int
+    reasons: list[str]

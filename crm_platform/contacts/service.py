@@ -25,11 +25,12 @@ from crm_platform.users.tables import User
 
 RECORD_TYPE = "contact"
 JSON_FIELDS = ("emails", "phones", "tags", "custom")
-# Fields compared for the audit log and the ContactUpdated event.
+# What a PATCH may change (``custom`` merges separately).
 EDITABLE = (
     "given_name", "family_name", "display_name", "emails", "phones", "job_title", "lifecycle_stage",
     "owner", "tags", "source",
 )
+# Fields compared for the audit log and the ContactUpdated event.
 AUDITED = (
     "given_name", "family_name", "display_name", "primary_email", "emails", "phones", "job_title",
     "lifecycle_stage", "owner", "tags", "source", "custom",
@@ -43,7 +44,7 @@ def loads_row(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-async def _rows_by_id(ids: list[int]) -> dict[int, dict[str, Any]]:
+async def rows_by_id(ids: list[int]) -> dict[int, dict[str, Any]]:
     if not ids:
         return {}
     placeholders = ", ".join("{}" for _ in ids)
@@ -71,7 +72,7 @@ async def companies_of(contact_ids: list[int]) -> dict[int, list[dict[str, Any]]
 
 async def get(principal: Principal, contact_id: int) -> dict[str, Any]:
     """The contact, if ``principal`` may see it, with the companies it works at."""
-    row = (await _rows_by_id([contact_id])).get(contact_id)
+    row = (await rows_by_id([contact_id])).get(contact_id)
     if row is None:
         raise NotFound(RECORD_TYPE, contact_id)
     await access.ensure(principal, "read", RECORD_TYPE, row)

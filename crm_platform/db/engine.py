@@ -83,7 +83,7 @@ class SQLiteEngine(_PiccoloSQLiteEngine):
         self.statements_run = 0
         self._reader: sqlite3.Connection | None = None
         self._writer: sqlite3.Connection | None = None
-        self._writer_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
+        self._writer_thread: ThreadPoolExecutor | None = None
         self._write_lock: asyncio.Lock | None = None
         self._write_lock_loop: asyncio.AbstractEventLoop | None = None
 
@@ -98,6 +98,11 @@ class SQLiteEngine(_PiccoloSQLiteEngine):
         if self._writer is None:
             self._writer = _connect(self.path)
         return self._writer
+
+    def _writer_executor(self) -> ThreadPoolExecutor:
+        if self._writer_thread is None:
+            self._writer_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
+        return self._writer_thread
 
     def _lock(self) -> asyncio.Lock:
         # asyncio.Lock binds to the loop that first waits on it; tests run several loops.
@@ -115,7 +120,10 @@ class SQLiteEngine(_PiccoloSQLiteEngine):
             self._write_lock.release()
 
     def close(self) -> None:
-        """Close both connections; the next query opens them again."""
+        """Close both connections and the writer thread; the next query opens them again."""
+        if self._writer_thread is not None:
+            self._writer_thread.shutdown(wait=True)
+            self._writer_thread = None
         for connection in (self._reader, self._writer):
             if connection is not None:
                 connection.close()
@@ -134,7 +142,7 @@ class SQLiteEngine(_PiccoloSQLiteEngine):
     async def _write(self, sql: str, args: list[Any]) -> list[dict]:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
-            self._writer_thread, self._execute, self._writer_connection(), sql, args
+            self._writer_executor(), self._execute, self._writer_connection(), sql, args
         )
 
     async def write(self, sql: str, args: list[Any] | tuple[Any, ...] = ()) -> list[dict]:
@@ -148,7 +156,7 @@ class SQLiteEngine(_PiccoloSQLiteEngine):
         """``executemany`` on the writer, for bulk paths; call inside a transaction."""
         self.statements_run += 1
         loop = asyncio.get_running_loop()
-        await loop.run_in_executor(self._writer_thread, self._writer_connection().executemany, sql, rows)
+        await loop.run_in_executor(self._writer_executor(), self._writer_connection().executemany, sql, rows)
 
     async def run_querystring(self, querystring: QueryString, in_pool: bool = False) -> list[dict]:
         query, args = querystring.compile_string(engine_type=self.engine_type)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from crm_hookspecs import Event
@@ -15,15 +16,28 @@ class UnitOfWork:
     events: list[Event] = field(default_factory=list)
 
     def emit(self, event: Event) -> None:
-        """Queue ``event``; listeners see it only if the transaction commits."""
+        """Queue ``event``; listeners see it only if the outermost transaction commits."""
         self.events.append(event)
+
+
+_current: ContextVar[UnitOfWork | None] = ContextVar("crm_unit_of_work", default=None)
 
 
 @asynccontextmanager
 async def unit_of_work() -> AsyncIterator[UnitOfWork]:
+    """Open a transaction; inside another unit of work, join it instead, so that events
+    wait for the outermost commit and vanish with its rollback."""
+    outer = _current.get()
+    if outer is not None:
+        yield outer
+        return
     work = UnitOfWork()
+    token = _current.set(work)
     rt = runtime.current()
-    async with rt.engine.transaction():
-        yield work
+    try:
+        async with rt.engine.transaction():
+            yield work
+    finally:
+        _current.reset(token)
     for event in work.events:
         await rt.host.call("crm_event", event=event)

@@ -26,7 +26,7 @@ SQLITE = [
     *COMMON,
     # External-content FTS5: the text lives once, in crm_search_entry.
     "CREATE VIRTUAL TABLE crm_search_fts USING fts5(title, terms, content='crm_search_entry', "
-    "content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='1 2 3')",
+    "content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='2 3')",
     "CREATE TRIGGER crm_search_entry_ai AFTER INSERT ON crm_search_entry BEGIN "
     "INSERT INTO crm_search_fts(rowid, title, terms) VALUES (new.id, new.title, new.terms); END",
     "CREATE TRIGGER crm_search_entry_ad AFTER DELETE ON crm_search_entry BEGIN "

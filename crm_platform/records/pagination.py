@@ -55,14 +55,19 @@ def decode_cursor(cursor: str) -> tuple[Any, int]:
 def keyset_condition(sort: Sort, cursor: str | None, table_alias: str = "") -> tuple[str, list[Any]]:
     """SQL (with ``{}`` placeholders) selecting rows after ``cursor`` in ``sort`` order.
 
-    Sortable columns are never NULL, so a row's position is its (value, id) pair."""
+    Sortable columns are never NULL, so a row's position is its (value, id) pair. The
+    redundant leading range lets SQLite seek the (column, id) index to the cursor instead of
+    scanning it from the start: a deep page costs what the first one does."""
     if not cursor:
         return "", []
     value, last_id = decode_cursor(cursor)
     prefix = f"{table_alias}." if table_alias else ""
     op = "<" if sort.descending else ">"
     column = f"{prefix}{sort.column}"
-    return f"({column} {op} {{}} OR ({column} = {{}} AND {prefix}id {op} {{}}))", [value, value, last_id]
+    return (
+        f"{column} {op}= {{}} AND ({column} {op} {{}} OR {prefix}id {op} {{}})",
+        [value, value, last_id],
+    )
 
 
 def order_by(sort: Sort, table_alias: str = "") -> str:

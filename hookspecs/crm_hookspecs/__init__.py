@@ -6,6 +6,8 @@ A plugin implements hooks with :data:`hookimpl` and returns types from
 
 from __future__ import annotations
 
+from importlib import metadata
+
 import pluggy
 
 from crm_hookspecs import _specs as hookspecs
@@ -36,7 +38,8 @@ from crm_hookspecs.types import (
 
 PROJECT_NAME = "crm_platform"
 ENTRY_POINT_GROUP = "crm_platform.plugins"
-__version__ = "1.0.0"
+# The installed distribution's version is the contract's: one number, in pyproject.toml.
+__version__ = metadata.version("crm-hookspecs")
 
 hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 

@@ -161,7 +161,7 @@ class RelationshipType:
 
 @dataclass(frozen=True)
 class CliCommand:
-    """A click command (or group) added under ``crm <slug> ...``."""
+    """A click command (or group) added to ``crm`` under its name; name a group after the slug."""
 
     command: Any
 

@@ -1,0 +1,143 @@
+"""``/api/v1/activities``, ``/api/v1/tasks`` and the timelines of contacts and companies."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Response, delete, get, patch, post
+from litestar.openapi import ResponseSpec
+from litestar.params import FromPath, Parameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from crm_hookspecs import ActivityType, Principal
+from crm_platform.activities import service, tasks, timeline
+from crm_platform.activities.schemas import (
+    ActivityIn,
+    ActivityOut,
+    ActivityPage,
+    ActivityPatch,
+    TimelineEntry,
+    TimelinePage,
+)
+from crm_platform.companies import service as companies
+from crm_platform.contacts import service as contacts
+from crm_platform.users.auth import CurrentPrincipal
+
+Limit = Annotated[int, Parameter(ge=1, le=200)]
+Types = Annotated[str | None, Parameter(description="activity types to show, comma-separated: call,meeting")]
+
+
+def to_out(row: dict[str, Any], types: dict[str, ActivityType] | None = None) -> ActivityOut:
+    kind = (types if types is not None else service.registered_types()).get(row["type"])
+    participants = [link["record_id"] for link in row["links"] if link["role"] == "participant"]
+    return msgspec.convert(
+        {
+            **row, "owner_id": row["owner"], "assignee_id": row["assignee"], "done": bool(row["done"]),
+            "is_task": bool(kind and kind.is_task), "participant_ids": participants,
+        },
+        ActivityOut,
+        strict=False,
+    )
+
+
+class ActivityController(Controller):
+    path = "/api/v1/activities"
+    tags = ["activities"]
+
+    @post(
+        "/",
+        description=(
+            "Log an activity, or create a task or follow-up. Imports are idempotent: posting a "
+            "source and external_id pair that already exists returns the existing activity with 200 "
+            "instead of creating a duplicate. An unknown type is a 422 listing the known types."
+        ),
+        responses={
+            HTTP_200_OK: ResponseSpec(
+                ActivityOut, description="An activity with this source and external_id was already imported"
+            )
+        },
+    )
+    async def log_activity(self, principal: CurrentPrincipal, data: ActivityIn) -> Response[ActivityOut]:
+        """Log an activity, or create a task or follow-up.
+
+        Imports are idempotent: posting a ``source`` and ``external_id`` pair that already
+        exists returns the existing activity with 200 instead of creating a duplicate. An
+        unknown ``type`` is a 422 listing the known types.
+        """
+        row, created = await service.create(principal, data)
+        return Response(to_out(row), status_code=HTTP_201_CREATED if created else HTTP_200_OK)
+
+    @get("/{activity_id:int}")
+    async def get_activity(self, principal: CurrentPrincipal, activity_id: FromPath[int]) -> ActivityOut:
+        return to_out(await service.get(principal, activity_id))
+
+    @patch("/{activity_id:int}")
+    async def update_activity(
+        self, principal: CurrentPrincipal, activity_id: FromPath[int], data: ActivityPatch
+    ) -> ActivityOut:
+        """Change the fields given. ``done: true`` stamps ``done_at``; the assignee may do it too."""
+        return to_out(await service.update(principal, activity_id, data))
+
+    @delete("/{activity_id:int}")
+    async def delete_activity(self, principal: CurrentPrincipal, activity_id: FromPath[int]) -> None:
+        await service.delete(principal, activity_id)
+
+
+@get("/api/v1/tasks", tags=["activities"])
+async def list_tasks(
+    principal: CurrentPrincipal,
+    due: Annotated[
+        str | None, Parameter(description="overdue, today or upcoming; all open tasks if left out")
+    ] = None,
+    tz: Annotated[str, Parameter(description="IANA time zone that decides what today is")] = "UTC",
+    limit: Limit = 50,
+    cursor: str | None = None,
+) -> ActivityPage:
+    """Your open tasks and follow-ups (assigned to you, not done), soonest due first."""
+    rows, next_cursor = await tasks.open_tasks(principal, due, tz, limit, cursor)
+    types = service.registered_types()
+    return ActivityPage(items=[to_out(row, types) for row in rows], next_cursor=next_cursor)
+
+
+async def _timeline(
+    principal: Principal, record_type: str, record_id: int, types: str | None, limit: int, cursor: str | None
+) -> TimelinePage:
+    rows, next_cursor = await timeline.activities_of(
+        principal, record_type, record_id, timeline.parse_types(types), limit, cursor
+    )
+    types = service.registered_types()
+    entries = [
+        TimelineEntry(
+            kind=row["type"], key=f"activity-{row['id']}", occurred_at=row["occurred_at"],
+            title=row["subject"], activity=to_out(row, types),
+        )
+        for row in rows
+    ]
+    if cursor is None:
+        for item in await timeline.plugin_items(principal, record_type, record_id, limit):
+            entries.append(
+                TimelineEntry(item.kind, item.key, item.occurred_at, item.title, item.body_html, item.href)
+            )
+        entries.sort(key=lambda entry: timeline.sort_key(entry.occurred_at), reverse=True)
+    return TimelinePage(items=entries, next_cursor=next_cursor)
+
+
+@get("/api/v1/contacts/{contact_id:int}/timeline", tags=["contacts"])
+async def contact_timeline(
+    principal: CurrentPrincipal, contact_id: FromPath[int], types: Types = None, limit: Limit = 50,
+    cursor: str | None = None,
+) -> TimelinePage:
+    """Activities with this contact, newest first, and plugins' items on the first page."""
+    await contacts.get(principal, contact_id)
+    return await _timeline(principal, "contact", contact_id, types, limit, cursor)
+
+
+@get("/api/v1/companies/{company_id:int}/timeline", tags=["companies"])
+async def company_timeline(
+    principal: CurrentPrincipal, company_id: FromPath[int], types: Types = None, limit: Limit = 50,
+    cursor: str | None = None,
+) -> TimelinePage:
+    """Activities about this company, newest first, and plugins' items on the first page."""
+    await companies.get(principal, company_id)
+    return await _timeline(principal, "company", company_id, types, limit, cursor)

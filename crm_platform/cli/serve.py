@@ -1,0 +1,56 @@
+"""``crm run``, ``crm worker`` and ``crm migrate``."""
+
+from __future__ import annotations
+
+import click
+
+from crm_platform.cli._context import get_runtime, run
+from crm_platform.config import load_settings
+
+
+@click.command("run")
+@click.option("--host", default=None, help="Interface to listen on (default: CRM_HOST, 127.0.0.1).")
+@click.option("--port", default=None, type=int, help="Port to listen on (default: CRM_PORT, 8000).")
+@click.option("--reload", is_flag=True, help="Restart when the code changes (development).")
+def run_command(host: str | None, port: int | None, reload: bool) -> None:
+    """Serve the web app and the API."""
+    import uvicorn
+
+    try:
+        settings = load_settings()
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    uvicorn.run(
+        "crm_platform.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        reload=reload,
+        proxy_headers=True,
+    )
+
+
+@click.command("worker")
+@click.option("--workers", default=2, show_default=True, help="Jobs run at the same time.")
+def worker_command(workers: int) -> None:
+    """Run background jobs (reminders and every plugin's jobs) until interrupted."""
+    import logging
+
+    from crm_platform.jobs.worker import run_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    rt = get_runtime()
+    click.echo(f"worker: jobs from {rt.settings.jobs_url}, database {rt.settings.database_url}")
+    try:
+        run_worker(workers=workers)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.command("migrate")
+def migrate_command() -> None:
+    """Bring the database schema up to date (the core's and every installed plugin's)."""
+    from crm_platform.db.setup import migrate
+
+    run(migrate, load_plugins=False)
+    click.echo(f"database {get_runtime().settings.database_url} is up to date")

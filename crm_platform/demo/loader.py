@@ -1,0 +1,151 @@
+"""Load demo data in chunks: memory stays bounded and progress is shown as it goes."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from crm_platform import runtime
+from crm_platform.contacts.bulk import write_contacts
+from crm_platform.db.bulk import insert_rows
+from crm_platform.db.raw import fetch
+from crm_platform.db.unit import unit_of_work
+from crm_platform.demo import generate, rows, words
+from crm_platform.users import service as users
+from crm_platform.users.tables import User
+
+CHUNK = 5000
+ADMIN_EMAIL = "admin@example.com"
+DEMO_USERS = (
+    (ADMIN_EMAIL, "admin", "Ada Admin", None),
+    ("manager@example.com", "manager", "Max Manager", None),
+    ("east1@example.com", "member", "Erin East", words.TEAMS[0]),
+    ("east2@example.com", "member", "Evan East", words.TEAMS[0]),
+    ("west1@example.com", "member", "Wanda West", words.TEAMS[1]),
+    ("west2@example.com", "member", "Walt West", words.TEAMS[1]),
+)
+
+
+@dataclass
+class Loaded:
+    users_created: int = 0
+    companies: int = 0
+    contacts: int = 0
+    relationships: int = 0
+    activities: int = 0
+
+
+async def _users(password: str) -> tuple[list[int], int]:
+    """The demo users (those that exist already are kept as they are); returns their ids and
+    how many were created."""
+    existing = {row["email"]: row["id"] for row in await User.select(User.email, User.id)}
+    missing = [user for user in DEMO_USERS if user[0] not in existing]
+    if missing:
+        # They share one password, so one (deliberately slow) Argon2 hash serves them all.
+        password_hash = users.hash_password(password)
+        for email, role, name, team in missing:
+            user = User(
+                email=email, display_name=name, password_hash=password_hash, role=role,
+                team=await users.team_id_for(team),
+            )
+            await user.save()
+            existing[email] = user.id
+    return [existing[email] for email, *_ in DEMO_USERS], len(missing)
+
+
+async def load_demo(contacts: int, seed: int, if_empty: bool = False, console: Console | None = None) -> Loaded:
+    """Load ``contacts`` contacts with their companies, relationships and activities.
+
+    The same seed gives the same records; dates are relative to now, so tasks fall due
+    around today whenever the demo is loaded.
+    """
+    console = console or Console(soft_wrap=True)
+    if if_empty and await fetch("SELECT id FROM crm_contact LIMIT 1"):
+        console.print("Contacts exist already; no demo data loaded.")
+        if await User.exists().where(User.email == ADMIN_EMAIL):
+            _sign_in_hint(console, f"the password {generate.password(seed)} (unless it was changed)")
+        return Loaded()
+    rng = random.Random(seed)
+    now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
+    password = generate.password(seed)
+    user_ids, users_created = await _users(password)
+    loaded = Loaded(users_created=users_created)
+    company_plans = generate.companies(rng, max(5, contacts // 20), user_ids)
+    company_ids = await _load_companies(rng, user_ids[0], company_plans, now, loaded)
+    with Progress(
+        TextColumn("demo contacts"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
+    ) as progress:
+        task = progress.add_task("contacts", total=contacts)
+        await _load_contacts(
+            rng, contacts, user_ids, company_plans, company_ids, now, loaded,
+            lambda done: progress.update(task, advance=done),
+        )
+    _summary(console, loaded, password)
+    return loaded
+
+
+async def _load_companies(
+    rng: random.Random, actor_id: int, plans: list[generate.CompanyPlan], now: dt.datetime, loaded: Loaded
+) -> list[int]:
+    company_ids: list[int] = []
+    for start in range(0, len(plans), CHUNK):
+        async with unit_of_work():
+            company_ids += await rows.write_companies(actor_id, plans[start : start + CHUNK], company_ids, now)
+    pairs = [tuple(rng.sample(range(len(company_ids)), 2)) for _ in range(max(1, len(company_ids) // 15))]
+    async with unit_of_work():
+        partners = rows.partner_rows(actor_id, company_ids, pairs, now)
+        await insert_rows("crm_relationship", rows.RELATIONSHIP_COLUMNS, partners)
+    loaded.companies, loaded.relationships = len(company_ids), len(pairs)
+    return company_ids
+
+
+async def _load_contacts(
+    rng: random.Random,
+    contacts: int,
+    user_ids: list[int],
+    company_plans: list[generate.CompanyPlan],
+    company_ids: list[int],
+    now: dt.datetime,
+    loaded: Loaded,
+    advance: Callable[[int], None],
+) -> None:
+    def plan_chunk(start: int) -> list[generate.ContactPlan]:
+        return generate.contacts(rng, start, min(CHUNK, contacts - start), company_plans, user_ids, now)
+
+    # The next chunk is planned in a thread while this one is written: SQLite releases the
+    # GIL while it works. Chunks are still planned one after the other, so the seed holds.
+    upcoming = asyncio.create_task(asyncio.to_thread(plan_chunk, 0))
+    for start in range(0, contacts, CHUNK):
+        plans = await upcoming
+        if start + CHUNK < contacts:
+            upcoming = asyncio.create_task(asyncio.to_thread(plan_chunk, start + CHUNK))
+        async with unit_of_work():
+            contact_ids = await write_contacts(user_ids[0], [plan.values for plan in plans])
+            relationships, activities = await rows.write_links(user_ids[0], plans, contact_ids, company_ids, now)
+        loaded.contacts += len(contact_ids)
+        loaded.relationships += relationships
+        loaded.activities += activities
+        advance(len(plans))
+
+
+def _summary(console: Console, loaded: Loaded, password: str) -> None:
+    console.print(
+        f"Loaded {loaded.companies} companies, {loaded.contacts} contacts, {loaded.relationships} relationships "
+        f"and {loaded.activities} activities."
+    )
+    if loaded.users_created:
+        _sign_in_hint(console, f"the password {password} (the other demo users, e.g. manager@example.com, share it)")
+    else:
+        _sign_in_hint(console, "its existing password")
+
+
+def _sign_in_hint(console: Console, password_hint: str) -> None:
+    port = runtime.current().settings.port
+    console.print(f"Sign in at http://127.0.0.1:{port}/login as {ADMIN_EMAIL} with {password_hint}.")
+    console.print(f"For the API: crm token create {ADMIN_EMAIL}")

@@ -1,0 +1,66 @@
+"""The web UI: server-rendered pages with htmx, themed, extended by plugins through slots.
+
+:func:`setup` gives the composition root everything the UI adds to the app: page routes,
+static files, the session store and the middleware (sessions, CSRF, security headers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from litestar.datastructures import CacheControlHeader
+from litestar.static_files import create_static_files_router
+from litestar.stores.base import Store
+
+from crm_platform.config import Settings
+from crm_platform.web import errors, security, themes
+from crm_platform.web.ratelimit import make_limiter
+
+STATIC_CORE = Path(__file__).parent / "static"
+_STATIC_CACHE = CacheControlHeader(max_age=3600, public=True)
+
+
+@dataclass
+class WebSetup:
+    route_handlers: list[Any] = field(default_factory=list)
+    middleware: list[Any] = field(default_factory=list)
+    stores: dict[str, Store] = field(default_factory=dict)
+
+
+def _static_routers(host: Any) -> list[Any]:
+    routers = [
+        create_static_files_router("/static/core", [STATIC_CORE], name="static-core", cache_control=_STATIC_CACHE)
+    ]
+    for name, theme in themes.available().items():
+        if theme.static.is_dir():
+            routers.append(create_static_files_router(
+                f"/static/themes/{name}", [theme.static], name=f"static-theme-{name}", cache_control=_STATIC_CACHE
+            ))
+    for owned in host.owned("crm_static_dirs", include_disabled=True):
+        routers.append(create_static_files_router(
+            f"/static/{owned.slug}", [owned.item.path], name=f"static-{owned.slug}", cache_control=_STATIC_CACHE
+        ))
+    return routers
+
+
+def page_handlers() -> list[Any]:
+    from crm_platform.web import companies, contact_page, contacts, home, search, settings
+
+    return [*home.HANDLERS, *contacts.HANDLERS, *contact_page.HANDLERS, *companies.HANDLERS, *search.HANDLERS,
+            *settings.HANDLERS]
+
+
+def setup(settings: Settings, host: Any) -> WebSetup:
+    from crm_platform.web.auth import login_handlers
+
+    limiter = make_limiter(settings.redis_url, settings.login_attempts_per_minute)
+    return WebSetup(
+        route_handlers=[*login_handlers(limiter), *page_handlers(), *_static_routers(host)],
+        middleware=security.middleware(settings),
+        stores={security.SESSION_STORE: security.session_store(settings)},
+    )
+
+
+__all__ = ["WebSetup", "errors", "setup"]

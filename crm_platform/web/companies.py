@@ -1,0 +1,191 @@
+"""Companies: the list, a company's page (hierarchy, people, timeline), creating and editing."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from crm_hookspecs import Principal
+from litestar import Request, Response, get, post
+from litestar.response import Redirect
+
+from crm_platform.activities import service as activities
+from crm_platform.activities.schemas import ActivityIn
+from crm_platform.companies import listing, related
+from crm_platform.companies import service as companies
+from crm_platform.companies.schemas import CompanyIn, CompanyPatch
+from crm_platform.errors import Conflict, Invalid
+from crm_platform.search import index as search_index
+from crm_platform.users.auth import CurrentPrincipal
+from crm_platform.web import forms, lookups, record_parts
+from crm_platform.web.rendering import is_htmx, render_fragment, render_page
+
+PAGE_SIZE = 50
+FILTER_KEYS = ("q", "owner", "industry", "tag", "sort")
+
+
+def _query(request: Request) -> dict[str, str]:
+    params = request.query_params
+    return {key: params.get(key, "").strip()[:200] for key in FILTER_KEYS if params.get(key, "").strip()}
+
+
+async def _rows(principal: Principal, query: dict[str, str], cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
+    owner = query.get("owner", "")
+    filters = listing.CompanyFilters(owner_id=int(owner) if owner.isdigit() else None, tag=query.get("tag") or None,
+                                     industry=query.get("industry") or None)
+    if not query.get("q"):
+        return await listing.list_companies(principal, filters, query.get("sort", "name"), PAGE_SIZE, cursor)
+    hits = await search_index.search(principal, query["q"], 100, kinds=("company",))
+    ids = [hit.record_id for hit in hits]
+    rows: list[dict[str, Any]] = []
+    if ids:
+        from crm_platform.db.raw import fetch
+
+        marks = ", ".join("{}" for _ in ids)
+        by_id = {row["id"]: companies.loads_row(row)
+                 for row in await fetch(f"SELECT * FROM crm_company WHERE id IN ({marks})", *ids)}
+        rows = [by_id[i] for i in ids if i in by_id and (filters.owner_id is None or by_id[i]["owner"] == filters.owner_id)
+                and (not filters.industry or by_id[i]["industry"].lower() == filters.industry.lower())]
+    return rows, None
+
+
+@get("/companies", include_in_schema=False)
+async def company_list(request: Request, principal: CurrentPrincipal, cursor: str | None = None,
+                       page: str = "") -> Response:
+    query = _query(request)
+    rows, next_cursor = await _rows(principal, query, cursor)
+    users = await lookups.active_users()
+    more = "/companies?" + urlencode({**query, "cursor": next_cursor, "page": "rows"}) if next_cursor else None
+    context = {"rows": rows, "more_url": more, "query": query, "owners": lookups.names_by_id(users)}
+    if page == "rows":
+        return render_fragment(request, "companies/_rows.html", **context)
+    if is_htmx(request) and request.headers.get("hx-target") == "company-results":
+        return render_fragment(request, "companies/_results.html", **context)
+    return render_page(request, "companies/list.html",
+                       owner_choices=[(user["id"], user["display_name"]) for user in users], **context)
+
+
+def _company_values(values: dict[str, Any]) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "name": forms.text(values, "name", 200),
+        "domains": [d.strip() for d in forms.text(values, "domains", 2000).split(",") if d.strip()],
+        "industry": forms.text(values, "industry", 100),
+        "size": forms.text(values, "size", 20),
+        "tags": [t for t in forms.text(values, "tags", 2000).split(",") if t.strip()],
+    }
+    parent = forms.text(values, "parent_id")
+    body["parent_id"] = int(parent) if parent.isdigit() else None
+    owner = forms.text(values, "owner_id")
+    if owner.isdigit():
+        body["owner_id"] = int(owner)
+    return body
+
+
+async def _form(request: Request, company: dict[str, Any] | None, values: dict[str, Any],
+                errors: dict[str, str]) -> Response:
+    users = await lookups.active_users()
+    return render_page(request, "companies/form.html", status_code=422 if errors else 200, company=company,
+                       values=values, errors=errors, owner_choices=[(u["id"], u["display_name"]) for u in users])
+
+
+@get("/companies/new", include_in_schema=False)
+async def new_company(request: Request, principal: CurrentPrincipal) -> Response:
+    return await _form(request, None, {"owner_id": principal.id}, {})
+
+
+@post("/companies", include_in_schema=False)
+async def create_company(request: Request, principal: CurrentPrincipal) -> Response:
+    values = await forms.form_data(request)
+    try:
+        created = await companies.create(principal, forms.to_struct(_company_values(values), CompanyIn))
+    except Invalid as exc:
+        return await _form(request, None, values, forms.field_errors(exc, {"domains": "domains", "parent": "parent_id"}))
+    except Conflict as exc:
+        return await _form(request, None, values, {"name": exc.message})
+    return Redirect(f"/companies/{created['id']}", status_code=303)
+
+
+@get("/companies/{company_id:int}/edit", include_in_schema=False)
+async def edit_company(request: Request, principal: CurrentPrincipal, company_id: int) -> Response:
+    company = await companies.get(principal, company_id, "write")
+    values = {"name": company["name"], "domains": ", ".join(company["domains"]), "industry": company["industry"],
+              "size": company["size"], "tags": ", ".join(company["tags"]), "parent_id": company["parent"] or "",
+              "owner_id": company["owner"] or ""}
+    return await _form(request, company, values, {})
+
+
+@post("/companies/{company_id:int}", include_in_schema=False)
+async def update_company(request: Request, principal: CurrentPrincipal, company_id: int) -> Response:
+    company = await companies.get(principal, company_id, "write")
+    values = await forms.form_data(request)
+    try:
+        await companies.update(principal, company_id, forms.to_struct(_company_values(values), CompanyPatch))
+    except Invalid as exc:
+        return await _form(request, company, values, forms.field_errors(exc, {"parent": "parent_id"}))
+    except Conflict as exc:
+        return await _form(request, company, values, {"name": exc.message})
+    return Redirect(f"/companies/{company_id}", status_code=303)
+
+
+async def _page(request: Request, principal: Principal, company_id: int, *, status_code: int = 200,
+                errors: dict[str, dict[str, str]] | None = None, values: dict[str, Any] | None = None) -> Response:
+    company = await companies.get(principal, company_id)
+    types = record_parts.parse_types(request.query_params.get("types"))
+    entries, next_cursor = await record_parts.timeline_entries(principal, "company", company_id, types)
+    people, more_people = await related.people(principal, company_id, 50)
+    users = await lookups.active_users()
+    return render_page(
+        request, "companies/page.html", status_code=status_code, company=company,
+        hierarchy=await related.hierarchy(principal, company_id), people=people, more_people=more_people,
+        entries=entries, timeline_more=next_cursor, timeline_types=types, owners=lookups.names_by_id(users),
+        activity_choices=[(k, t.label) for k, t in record_parts.activity_types().items() if not t.is_task],
+        filter_choices=list(record_parts.activity_types().values()),
+        slots=await record_parts.slots("company", company_id, principal),
+        history=await record_parts.history("company", company_id),
+        errors=errors or {}, values=values or {}, record_href=f"/companies/{company_id}",
+    )
+
+
+@get("/companies/{company_id:int}", include_in_schema=False)
+async def company_page(request: Request, principal: CurrentPrincipal, company_id: int) -> Response:
+    return await _page(request, principal, company_id)
+
+
+@get("/companies/{company_id:int}/timeline", include_in_schema=False)
+async def company_timeline(request: Request, principal: CurrentPrincipal, company_id: int,
+                           cursor: str | None = None) -> Response:
+    await companies.get(principal, company_id)
+    types = record_parts.parse_types(request.query_params.get("types"))
+    entries, next_cursor = await record_parts.timeline_entries(principal, "company", company_id, types, cursor)
+    return render_fragment(request, "partials/timeline.html", entries=entries, timeline_more=next_cursor,
+                           timeline_types=types, record_href=f"/companies/{company_id}")
+
+
+async def _log(request: Request, principal: Principal, company_id: int, kind: str) -> Response:
+    await companies.get(principal, company_id)
+    values = await forms.form_data(request)
+    errors: dict[str, str] = {}
+    body = (record_parts.activity_body if kind == "log" else record_parts.follow_up_body)(values, errors)
+    try:
+        record_parts.raise_if(errors)
+        body = {key: value for key, value in body.items() if value is not None}
+        body["links"] = [{"record_type": "company", "record_id": company_id}]
+        await activities.create(principal, forms.to_struct(body, ActivityIn))
+    except Invalid as exc:
+        return await _page(request, principal, company_id, status_code=422,
+                           errors={kind: forms.field_errors(exc)}, values={kind: values})
+    return Redirect(f"/companies/{company_id}#timeline", status_code=303)
+
+
+@post("/companies/{company_id:int}/activities", include_in_schema=False)
+async def log_activity(request: Request, principal: CurrentPrincipal, company_id: int) -> Response:
+    return await _log(request, principal, company_id, "log")
+
+
+@post("/companies/{company_id:int}/follow-ups", include_in_schema=False)
+async def schedule_follow_up(request: Request, principal: CurrentPrincipal, company_id: int) -> Response:
+    return await _log(request, principal, company_id, "follow_up")
+
+
+HANDLERS = [company_list, new_company, create_company, edit_company, update_company, company_page, company_timeline,
+            log_activity, schedule_follow_up]

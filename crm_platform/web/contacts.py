@@ -1,0 +1,250 @@
+"""The contacts list: search as you type, filters, sort, saved views, keyset pages and bulk actions."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+from crm_hookspecs import Principal
+from litestar import Request, Response, get, post
+from litestar.response import Redirect
+
+from crm_platform.contacts import listing
+from crm_platform.contacts import service as contacts
+from crm_platform.contacts.schemas import ContactIn, ContactPatch
+from crm_platform.contacts.tables import LIFECYCLE_STAGES
+from crm_platform.errors import Conflict, Invalid, NotFound
+from crm_platform.records import access, customfields
+from crm_platform.records.tables import SavedView
+from crm_platform.search import index as search_index
+from crm_platform.users.auth import CurrentPrincipal
+from crm_platform.web import forms, lookups
+from crm_platform.web.rendering import is_htmx, render_fragment, render_page
+
+PAGE_SIZE = 50
+SEARCH_LIMIT = 100
+FILTER_KEYS = ("q", "owner", "stage", "tag", "custom", "sort")
+SORT_COLUMNS = {"display_name": "Name", "updated_at": "Updated", "created_at": "Added"}
+
+
+def _query(request: Request) -> dict[str, str]:
+    params = request.query_params
+    return {key: params.get(key, "").strip()[:200] for key in FILTER_KEYS if params.get(key, "").strip()}
+
+
+def _filters(query: dict[str, str]) -> listing.ContactFilters:
+    owner = query.get("owner", "")
+    stage = query.get("stage", "")
+    custom = [pair for pair in query.get("custom", "").split(",") if pair.strip()]
+    return listing.ContactFilters(
+        owner_id=int(owner) if owner.isdigit() else None,
+        tag=query.get("tag") or None,
+        lifecycle_stage=stage if stage in LIFECYCLE_STAGES else None,
+        custom=[pair.strip() for pair in custom],
+    )
+
+
+def _matches(row: dict[str, Any], filters: listing.ContactFilters) -> bool:
+    if filters.owner_id is not None and row["owner"] != filters.owner_id:
+        return False
+    if filters.lifecycle_stage and row["lifecycle_stage"] != filters.lifecycle_stage:
+        return False
+    if filters.tag and filters.tag.strip().lower() not in row["tags"]:
+        return False
+    for pair in filters.custom:
+        key, _, value = pair.partition(":")
+        if str((row["custom"] or {}).get(key, "")).lower() != value.lower():
+            return False
+    return True
+
+
+async def _searched(principal: Principal, text: str, filters: listing.ContactFilters) -> list[dict[str, Any]]:
+    """The best matches for the words typed, filtered: a fixed three queries."""
+    hits = await search_index.search(principal, text, limit=SEARCH_LIMIT, kinds=("contact",))
+    ids = [hit.record_id for hit in hits]
+    rows = await contacts.rows_by_id(ids)
+    companies = await contacts.companies_of(ids)
+    found = []
+    for record_id in ids:
+        row = rows.get(record_id)
+        if row is not None and _matches(row, filters):
+            row["companies"] = companies.get(record_id, [])
+            found.append(row)
+    return found
+
+
+async def _results(principal: Principal, query: dict[str, str], cursor: str | None) -> dict[str, Any]:
+    filters = _filters(query)
+    sort = query.get("sort", "display_name")
+    errors: dict[str, str] = {}
+    rows: list[dict[str, Any]] = []
+    next_cursor = None
+    try:
+        if query.get("q"):
+            rows = await _searched(principal, query["q"], filters)
+        else:
+            rows, next_cursor = await listing.list_contacts(principal, filters, sort, PAGE_SIZE, cursor)
+    except Invalid as exc:
+        errors = forms.field_errors(exc)
+    more = None
+    if next_cursor:
+        more = "/contacts?" + urlencode({**query, "cursor": next_cursor, "page": "rows"})
+    return {"rows": rows, "more_url": more, "errors": errors, "query": query, "sort": sort}
+
+
+def stage_choices() -> list[tuple[str, str]]:
+    return [(stage, stage.capitalize()) for stage in LIFECYCLE_STAGES]
+
+
+def sort_link(query: dict[str, str], column: str) -> str:
+    current = query.get("sort", "display_name")
+    target = f"-{column}" if current == column else column
+    return "/contacts?" + urlencode({**query, "sort": target})
+
+
+async def _saved_views(principal: Principal) -> list[dict[str, Any]]:
+    return await SavedView.select(SavedView.id, SavedView.name, SavedView.query).where(
+        (SavedView.user == principal.id) & (SavedView.record_type == "contact")
+    ).order_by(SavedView.name).output(load_json=True)
+
+
+@get("/contacts", include_in_schema=False)
+async def contact_list(request: Request, principal: CurrentPrincipal, cursor: str | None = None,
+                       page: str = "") -> Response:
+    query = _query(request)
+    results = await _results(principal, query, cursor)
+    users = await lookups.active_users()
+    context = {**results, "owners": lookups.names_by_id(users), "sort_link": sort_link,
+               "sort_columns": SORT_COLUMNS}
+    if page == "rows":
+        return render_fragment(request, "contacts/_rows.html", **context)
+    if is_htmx(request) and request.headers.get("hx-target") == "contact-results":
+        return render_fragment(request, "contacts/_results.html", **context)
+    definitions = await customfields.definitions("contact")
+    return render_page(
+        request, "contacts/list.html", owner_choices=[(user["id"], user["display_name"]) for user in users],
+        stage_choices=stage_choices(), views=await _saved_views(principal),
+        custom_fields=list(definitions.values()), **context,
+    )
+
+
+@get("/contacts/new", include_in_schema=False)
+async def new_contact(request: Request, principal: CurrentPrincipal) -> Response:
+    return await _new_form(request, {"lifecycle_stage": "lead"}, {})
+
+
+async def _new_form(request: Request, values: dict[str, Any], errors: dict[str, str]) -> Response:
+    users = await lookups.active_users()
+    return render_page(request, "contacts/new.html", status_code=422 if errors else 200, values=values,
+                       errors=errors, stage_choices=stage_choices(),
+                       owner_choices=[(user["id"], user["display_name"]) for user in users])
+
+
+def contact_values(values: dict[str, Any]) -> dict[str, Any]:
+    """Form fields as the API's contact body."""
+    email = forms.text(values, "email", 254)
+    phone = forms.text(values, "phone", 40)
+    body: dict[str, Any] = {
+        "given_name": forms.text(values, "given_name", 100),
+        "family_name": forms.text(values, "family_name", 100),
+        "job_title": forms.text(values, "job_title", 200),
+        "lifecycle_stage": forms.text(values, "lifecycle_stage", 40) or "lead",
+        "emails": [{"address": email}] if email else [],
+        "phones": [{"number": phone}] if phone else [],
+        "tags": [tag for tag in forms.text(values, "tags", 2000).split(",") if tag.strip()],
+    }
+    owner = forms.text(values, "owner_id")
+    if owner.isdigit():
+        body["owner_id"] = int(owner)
+    return body
+
+
+RENAMES = {"emails": "email", "phones": "phone", "owner_id": "owner_id", "primary_email": "email"}
+
+
+@post("/contacts", include_in_schema=False)
+async def create_contact(request: Request, principal: CurrentPrincipal) -> Response:
+    values = await forms.form_data(request)
+    try:
+        created = await contacts.create(principal, forms.to_struct(contact_values(values), ContactIn))
+    except Invalid as exc:
+        errors = forms.field_errors(exc, RENAMES)
+    except Conflict as exc:
+        errors = {"email": exc.message}
+    else:
+        return Redirect(f"/contacts/{created['id']}", status_code=303)
+    return await _new_form(request, values, errors)
+
+
+async def _selected(principal: Principal, ids: list[str]) -> list[dict[str, Any]]:
+    """The chosen contacts the user may see (others are skipped, not revealed)."""
+    wanted = [int(value) for value in ids if value.isdigit()][:1000]
+    rows = await contacts.rows_by_id(wanted)
+    owners = await access.visible_owner_ids(principal)
+    return [rows[i] for i in wanted if i in rows and (owners is None or rows[i]["owner"] in owners)]
+
+
+def _csv(rows: list[dict[str, Any]], owners: dict[int, str]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["id", "name", "email", "phone", "job_title", "stage", "owner", "tags"])
+    for row in rows:
+        phone = row["phones"][0]["number"] if row["phones"] else ""
+        cells = [row["id"], row["display_name"], row["primary_email"] or "", phone, row["job_title"],
+                 row["lifecycle_stage"], owners.get(row["owner"], ""), ", ".join(row["tags"])]
+        # A spreadsheet runs a cell starting with = + - @ as a formula; quote it as text.
+        writer.writerow([f"'{cell}" if str(cell)[:1] in "=+-@" else cell for cell in cells])
+    return out.getvalue()
+
+
+@post("/contacts/bulk", include_in_schema=False)
+async def bulk_action(request: Request, principal: CurrentPrincipal) -> Response:
+    values = await forms.form_data(request)
+    rows = await _selected(principal, forms.listed(values, "ids"))
+    action = forms.text(values, "action")
+    back = forms.text(values, "back") or "/contacts"
+    if action == "export":
+        users = await lookups.active_users()
+        return Response(_csv(rows, lookups.names_by_id(users)), status_code=200, media_type="text/csv",
+                        headers={"Content-Disposition": 'attachment; filename="contacts.csv"'})
+    if action == "tag":
+        tag = forms.text(values, "tag", 100)
+        if not tag:
+            raise Invalid({"tag": "enter a tag to add"})
+        for row in rows:
+            await contacts.update(principal, row["id"], ContactPatch(tags=[*row["tags"], tag]))
+    elif action == "assign":
+        owner = forms.text(values, "owner_id")
+        if not owner.isdigit():
+            raise Invalid({"owner_id": "choose whom to assign them to"})
+        for row in rows:
+            await contacts.update(principal, row["id"], ContactPatch(owner_id=int(owner)))
+    else:
+        raise Invalid({"action": "choose tag, assign or export"})
+    return Redirect(back if back.startswith("/contacts") else "/contacts", status_code=303)
+
+
+@post("/contacts/views", include_in_schema=False)
+async def save_view(request: Request, principal: CurrentPrincipal) -> Response:
+    values = await forms.form_data(request)
+    name = forms.text(values, "name", 100)
+    query = {key: forms.text(values, key, 200) for key in FILTER_KEYS if forms.text(values, key, 200)}
+    if name:
+        await SavedView.insert(SavedView(user=principal.id, record_type="contact", name=name, query=json.dumps(query)))
+    return Redirect("/contacts?" + urlencode(query), status_code=303)
+
+
+@post("/contacts/views/{view_id:int}/delete", include_in_schema=False)
+async def delete_view(principal: CurrentPrincipal, view_id: int) -> Response:
+    deleted = await SavedView.delete().where((SavedView.id == view_id) & (SavedView.user == principal.id)).returning(
+        SavedView.id
+    )
+    if not deleted:
+        raise NotFound("saved view", view_id)
+    return Redirect("/contacts", status_code=303)
+
+
+HANDLERS = [contact_list, new_contact, create_contact, bulk_action, save_view, delete_view]

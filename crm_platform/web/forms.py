@@ -1,0 +1,89 @@
+"""Reading HTML forms: plain strings in, field errors out, the input kept for redisplay."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from litestar import Request
+
+from crm_platform.errors import Invalid
+
+
+async def form_data(request: Request) -> dict[str, Any]:
+    """Single values as strings; fields sent several times (checkboxes) as lists."""
+    form = await request.form()
+    values: dict[str, Any] = {}
+    for key in form:
+        if key == "_csrf_token":
+            continue
+        items = form.getall(key)
+        values[key] = items if len(items) > 1 or key.endswith("[]") else items[0]
+    return {key.removesuffix("[]"): value for key, value in values.items()}
+
+
+def text(values: dict[str, Any], key: str, max_length: int = 2000) -> str:
+    value = values.get(key, "")
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return str(value).strip()[:max_length]
+
+
+def listed(values: dict[str, Any], key: str) -> list[str]:
+    value = values.get(key, [])
+    if isinstance(value, str):
+        return [value] if value else []
+    return [str(item) for item in value if str(item)]
+
+
+def optional_int(values: dict[str, Any], key: str, errors: dict[str, str]) -> int | None:
+    raw = text(values, key)
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        errors[key] = "must be a whole number"
+        return None
+
+
+def optional_datetime(values: dict[str, Any], key: str, errors: dict[str, str]) -> dt.datetime | None:
+    """A ``datetime-local`` value, read as UTC (the browser sends no zone)."""
+    raw = text(values, key)
+    if not raw:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(raw)
+    except ValueError:
+        errors[key] = "must be a date and time, like 2025-03-01T09:30"
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def field_errors(exc: Invalid, renames: dict[str, str] | None = None) -> dict[str, str]:
+    """Service errors keyed by the form's field names (``emails[0].address`` -> ``email``)."""
+    renames = renames or {}
+    errors: dict[str, str] = {}
+    for key, message in exc.errors.items():
+        name = key
+        for prefix, field in renames.items():
+            if key == prefix or key.startswith((prefix + "[", prefix + ".")):
+                name = field
+                break
+        errors.setdefault(name, message)
+    return errors
+
+
+def to_struct(values: dict[str, Any], struct_type: type[Any]) -> Any:
+    """Decode form values into an API struct, so a page validates exactly as the API does."""
+    import msgspec
+
+    try:
+        return msgspec.convert(values, struct_type)
+    except msgspec.ValidationError as exc:
+        message = str(exc)
+        field = "form"
+        if " - at `$." in message:
+            message, _, path = message.partition(" - at `$.")
+            field = path.rstrip("`").split("[")[0].split(".")[0]
+        raise Invalid({field: message.rstrip(".")}) from None

@@ -1,0 +1,105 @@
+"""Home, "my day": tasks and follow-ups by due date, recent activity, contacts gone quiet."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from crm_hookspecs import DashboardWidget, Principal
+from litestar import Request, Response, get, post
+from litestar.response import Redirect
+
+from crm_platform import runtime
+from crm_platform.activities import links, tasks
+from crm_platform.activities import service as activities
+from crm_platform.activities.schemas import ActivityPatch
+from crm_platform.db.raw import fetch
+from crm_platform.records import access
+from crm_platform.users.auth import CurrentPrincipal
+from crm_platform.web import record_parts
+from crm_platform.web.auth import safe_next
+from crm_platform.web.rendering import render_page
+
+QUIET_DAYS = 30
+LIST_LIMIT = 10
+
+
+def _in(values: list[Any]) -> str:
+    return ", ".join("{}" for _ in values)
+
+
+async def _recent_activity(principal: Principal) -> list[dict[str, Any]]:
+    """The newest things that happened (not tasks) among records the user may see."""
+    task_types = [key for key, kind in record_parts.activity_types().items() if kind.is_task]
+    conditions = [f"type NOT IN ({_in(task_types)})"] if task_types else []
+    args: list[Any] = [*task_types]
+    owners = await access.visible_owner_ids(principal)
+    if owners is not None:
+        conditions.append(f"owner IN ({_in(owners)})")
+        args += owners
+    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+    return await fetch(f"SELECT * FROM crm_activity {where} ORDER BY occurred_at DESC, id DESC LIMIT {LIST_LIMIT}",
+                       *args)
+
+
+async def _quiet_contacts(principal: Principal, days: int) -> list[dict[str, Any]]:
+    """The user's own contacts with no call, meeting or message for ``days`` days, longest first."""
+    cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=days)
+    return await fetch(
+        "SELECT id, display_name, primary_email, last_contacted_at FROM crm_contact "
+        "WHERE owner = {} AND (last_contacted_at IS NULL OR last_contacted_at < {}) "
+        f"ORDER BY last_contacted_at IS NOT NULL, last_contacted_at, id LIMIT {LIST_LIMIT}",
+        principal.id, cutoff,
+    )
+
+
+async def _record_names(activity_rows: list[dict[str, Any]]) -> dict[tuple[str, int], str]:
+    """Names of the contacts and companies these activities link to: two queries at most."""
+    wanted: dict[str, set[int]] = {"contact": set(), "company": set()}
+    for row in activity_rows:
+        for link in row["links"]:
+            if link["record_type"] in wanted:
+                wanted[link["record_type"]].add(link["record_id"])
+    names: dict[tuple[str, int], str] = {}
+    for kind, table, column in (("contact", "crm_contact", "display_name"), ("company", "crm_company", "name")):
+        ids = sorted(wanted[kind])
+        if ids:
+            for row in await fetch(f"SELECT id, {column} AS name FROM {table} WHERE id IN ({_in(ids)})", *ids):
+                names[(kind, row["id"])] = row["name"]
+    return names
+
+
+async def _widgets(principal: Principal) -> list[DashboardWidget]:
+    found = await runtime.current().host.call("crm_dashboard_widgets", principal=principal)
+    return sorted((item for item in found if isinstance(item, DashboardWidget)), key=lambda item: (item.order, item.title))
+
+
+@get("/", include_in_schema=False)
+async def my_day(request: Request, principal: CurrentPrincipal, days: int = QUIET_DAYS) -> Response:
+    days = max(1, min(days, 3650))
+    overdue, _ = await tasks.open_tasks(principal, "overdue", "UTC", LIST_LIMIT, None)
+    today, _ = await tasks.open_tasks(principal, "today", "UTC", LIST_LIMIT * 2, None)
+    # Today's window starts at midnight, so what fell due earlier today is already overdue.
+    overdue_ids = {row["id"] for row in overdue}
+    today = [row for row in today if row["id"] not in overdue_ids][:LIST_LIMIT]
+    upcoming, _ = await tasks.open_tasks(principal, "upcoming", "UTC", LIST_LIMIT, None)
+    recent = await _recent_activity(principal)
+    recent_links = await links.of([row["id"] for row in recent])
+    for row in recent:
+        row["links"] = recent_links[row["id"]]
+    names = await _record_names([*overdue, *today, *upcoming, *recent])
+    return render_page(
+        request, "home.html", overdue=overdue, today=today, upcoming=upcoming, recent=recent, names=names,
+        quiet=await _quiet_contacts(principal, days), days=days, widgets=await _widgets(principal),
+        types=record_parts.activity_types(),
+    )
+
+
+@post("/tasks/{activity_id:int}/done", include_in_schema=False)
+async def mark_done(request: Request, principal: CurrentPrincipal, activity_id: int) -> Response:
+    form = await request.form()
+    await activities.update(principal, activity_id, ActivityPatch(done=True))
+    return Redirect(safe_next(form.get("next")), status_code=303)
+
+
+HANDLERS = [my_day, mark_done]

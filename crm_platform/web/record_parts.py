@@ -1,0 +1,157 @@
+"""What contact and company pages share: the timeline, plugin slots, the audit history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from crm_hookspecs import Panel, Principal, RecordAction, RecordTab
+
+from crm_platform import runtime
+from crm_platform.activities import service as activities
+from crm_platform.activities import timeline
+from crm_platform.audit import service as audit
+from crm_platform.errors import Invalid
+from crm_platform.web import forms
+
+TIMELINE_PAGE = 30
+
+
+@dataclass
+class Entry:
+    kind: str
+    label: str
+    icon: str
+    occurred_at: dt.datetime
+    title: str
+    body_html: str
+    href: str
+    activity: dict[str, Any] | None
+
+
+def activity_types() -> dict[str, Any]:
+    return activities.registered_types()
+
+
+async def timeline_entries(
+    principal: Principal, record_type: str, record_id: int, types: list[str], cursor: str | None = None
+) -> tuple[list[Entry], str | None]:
+    """Activities (filtered by type) and plugins' items for the record, newest first."""
+    known = activity_types()
+    wanted = [key for key in types if key in known]
+    rows, next_cursor = await timeline.activities_of(principal, record_type, record_id, wanted, TIMELINE_PAGE, cursor)
+    entries = [
+        Entry(
+            kind=row["type"], label=known[row["type"]].label if row["type"] in known else row["type"],
+            icon=row["type"][:1].upper(), occurred_at=timeline.sort_key(row["occurred_at"]),
+            # Bodies are sanitised by the activities service when they are written.
+            title=row["subject"], body_html=row["body"], href="", activity=row,
+        )
+        for row in rows
+    ]
+    if cursor is None and not wanted:
+        for item in await timeline.plugin_items(principal, record_type, record_id, TIMELINE_PAGE):
+            entries.append(Entry(item.kind, item.kind.replace("_", " ").capitalize(), item.kind[:1].upper(),
+                                 timeline.sort_key(item.occurred_at), item.title, item.body_html, item.href, None))
+        entries.sort(key=lambda entry: entry.occurred_at, reverse=True)
+    return entries, next_cursor
+
+
+@dataclass
+class Slots:
+    panels: list[Panel]
+    tabs: list[RecordTab]
+    actions: list[RecordAction]
+
+
+async def slots(record_type: str, record_id: int, principal: Principal) -> Slots:
+    host = runtime.current().host
+    arguments = {"record_type": record_type, "record_id": record_id, "principal": principal}
+    panels = [item for item in await host.call("crm_record_panels", **arguments) if isinstance(item, Panel)]
+    tabs = [item for item in await host.call("crm_record_tabs", **arguments) if isinstance(item, RecordTab)]
+    actions = [item for item in await host.call("crm_record_actions", **arguments) if isinstance(item, RecordAction)]
+    return Slots(
+        panels=sorted(panels, key=lambda item: (item.order, item.title)),
+        tabs=sorted(tabs, key=lambda item: (item.order, item.title)),
+        actions=sorted(actions, key=lambda item: (item.order, item.label)),
+    )
+
+
+async def history(record_type: str, record_id: int, limit: int = 20) -> list[dict[str, Any]]:
+    return await audit.history(record_type, record_id, limit)
+
+
+def activity_body(values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    """A quick-log form as the activities API's body."""
+    kind = forms.text(values, "type", 60)
+    if kind not in activity_types() or activity_types()[kind].is_task:
+        errors["type"] = "choose call, meeting, note or another kind of activity"
+    subject = forms.text(values, "subject", 300)
+    body = forms.text(values, "body", 20_000)
+    if not subject and not body:
+        errors["subject"] = "say what happened, in the summary or the notes"
+    occurred_at = forms.optional_datetime(values, "occurred_at", errors)
+    return {"type": kind, "subject": subject, "body": body, "occurred_at": occurred_at}
+
+
+def follow_up_body(values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    subject = forms.text(values, "subject", 300)
+    if not subject:
+        errors["subject"] = "say what to follow up on"
+    due_at = forms.optional_datetime(values, "due_at", errors)
+    if due_at is None and "due_at" not in errors:
+        errors["due_at"] = "choose when it is due"
+    return {"type": "follow_up", "subject": subject, "due_at": due_at}
+
+
+def raise_if(errors: dict[str, str]) -> None:
+    if errors:
+        raise Invalid(errors)
+
+
+# --- the relationship graph, laid out on the server as SVG -----------------------------------
+
+GRAPH_WIDTH, GRAPH_HEIGHT = 360, 260
+
+
+def graph_layout(graph: dict[str, Any], center_key: str) -> dict[str, Any]:
+    """Positions for an inline SVG: the record in the middle, its neighbours on a ring,
+    theirs on an outer ring; no script needed to draw it."""
+    nodes = {f"{node['type']}:{node['id']}": dict(node) for node in graph["nodes"]}
+    neighbours: dict[str, set[str]] = {key: set() for key in nodes}
+    for edge in graph["edges"]:
+        if edge["source"] in nodes and edge["target"] in nodes:
+            neighbours[edge["source"]].add(edge["target"])
+            neighbours[edge["target"]].add(edge["source"])
+    first = sorted(neighbours.get(center_key, set()) - {center_key})[:12]
+    second = sorted({key for near in first for key in neighbours[near]} - set(first) - {center_key})[:16]
+    # Without a second ring the picture needs only half the height. Rings are ellipses
+    # (horizontal, vertical radius) to use the width of the card.
+    height = GRAPH_HEIGHT if second else GRAPH_HEIGHT // 2 + 20
+    rings = ((first, 108, 80), (second, 160, 112)) if second else ((first, 140, 42),)
+    cx, cy = GRAPH_WIDTH / 2, height / 2
+    placed: dict[str, tuple[float, float]] = {center_key: (cx, cy)}
+    for ring, rx, ry in rings:
+        for index, key in enumerate(ring):
+            angle = math.pi + 2 * math.pi * index / max(len(ring), 1) + (0.4 if ring is second else 0)
+            placed[key] = (cx + rx * math.cos(angle), cy + ry * math.sin(angle))
+    shown_nodes = [
+        {**nodes[key], "key": key, "x": round(x, 1), "y": round(y, 1), "center": key == center_key,
+         "href": f"/{'contacts' if nodes[key]['type'] == 'contact' else 'companies'}/{nodes[key]['id']}"}
+        for key, (x, y) in placed.items() if key in nodes
+    ]
+    shown_edges = [
+        {"x1": placed[e["source"]][0], "y1": placed[e["source"]][1], "x2": placed[e["target"]][0],
+         "y2": placed[e["target"]][1], "label": e["label"]}
+        for e in graph["edges"] if e["source"] in placed and e["target"] in placed
+    ]
+    return {"nodes": shown_nodes, "edges": shown_edges, "width": GRAPH_WIDTH, "height": height,
+            "hidden": max(0, len(nodes) - len(shown_nodes))}
+
+
+def parse_types(raw: str | None) -> list[str]:
+    """Activity types to show, from ``?types=call,meeting``; unknown ones are ignored."""
+    known = activity_types()
+    return [key for key in (part.strip() for part in (raw or "").split(",")) if key in known][:20]

@@ -1,0 +1,54 @@
+"""Global search (Ctrl/Cmd-K) over contacts, companies and plugins' records, and the record
+picker that forms use to choose a contact or a company."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crm_hookspecs import Principal, SearchResult
+from litestar import Request, Response, get
+
+from crm_platform import runtime
+from crm_platform.search import index
+from crm_platform.search.api import HREFS
+from crm_platform.users.auth import CurrentPrincipal
+from crm_platform.web.rendering import is_htmx, render_fragment, render_page
+
+LIMIT = 20
+KIND_LABELS = {"contact": "Contact", "company": "Company"}
+
+
+async def _results(principal: Principal, text: str) -> list[dict[str, Any]]:
+    if not text.strip():
+        return []
+    found = [
+        {"kind": hit.kind, "label": KIND_LABELS.get(hit.kind, hit.kind), "title": hit.title, "subtitle": hit.subtitle,
+         "href": HREFS.get(hit.kind, "").format(id=hit.record_id)}
+        for hit in await index.search(principal, text, LIMIT)
+        if hit.kind in HREFS
+    ]
+    for result in await runtime.current().host.call("crm_search", query=text, principal=principal, limit=LIMIT):
+        if isinstance(result, SearchResult) and result.href.startswith("/"):
+            found.append({"kind": result.kind, "label": result.kind.replace("_", " ").capitalize(),
+                          "title": result.title, "subtitle": result.subtitle, "href": result.href})
+    return found[:LIMIT]
+
+
+@get("/search", include_in_schema=False)
+async def search_page(request: Request, principal: CurrentPrincipal, q: str = "") -> Response:
+    q = q[:200]
+    results = await _results(principal, q)
+    if is_htmx(request):
+        return render_fragment(request, "search/_results.html", results=results, q=q)
+    return render_page(request, "search/page.html", results=results, q=q)
+
+
+@get("/search/pick", include_in_schema=False)
+async def pick(request: Request, principal: CurrentPrincipal, target_q: str = "", exclude: str = "") -> Response:
+    """Radio buttons for the contacts and companies matching what was typed."""
+    hits = await index.search(principal, target_q[:200], 8, kinds=("contact", "company")) if target_q.strip() else []
+    choices = [hit for hit in hits if f"{hit.kind}:{hit.record_id}" != exclude]
+    return render_fragment(request, "search/_pick.html", choices=choices, labels=KIND_LABELS)
+
+
+HANDLERS = [search_page, pick]

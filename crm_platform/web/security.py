@@ -1,0 +1,153 @@
+"""Sessions, CSRF and the response headers that keep browsers strict."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from pathlib import Path
+from typing import Any
+
+from litestar.config.csrf import CSRFConfig
+from litestar.connection import ASGIConnection
+from litestar.datastructures import MutableScopeHeaders
+from litestar.middleware.base import DefineMiddleware
+from litestar.middleware.csrf import CSRFMiddleware
+from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
+from litestar.stores.base import Store
+from litestar.stores.file import FileStore
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from crm_platform.config import Settings
+from crm_platform.web.rendering import CSRF_HEADER
+
+log = logging.getLogger("crm.web")
+
+SESSION_COOKIE = "crm_session"
+CSRF_COOKIE = "crm_csrf"
+SESSION_STORE = "sessions"
+SESSION_MAX_AGE = 14 * 24 * 3600
+# A handler sets this in the scope to give the session a new id (on login).
+ROTATE_SCOPE_KEY = "crm.rotate_session"
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "content-security-policy": CONTENT_SECURITY_POLICY,
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "same-origin",
+    "x-frame-options": "DENY",
+}
+
+
+def secret_key(settings: Settings) -> str:
+    if settings.secret_key:
+        return settings.secret_key
+    # Sessions live in the store, so a fresh secret only invalidates CSRF cookies on restart;
+    # several web processes need CRM_SECRET_KEY set to agree.
+    log.warning("CRM_SECRET_KEY is not set; using a random one for this process")
+    return secrets.token_hex(32)
+
+
+def sessions_dir(settings: Settings) -> Path:
+    """Beside the SQLite database (``./var/sessions`` by default), else ``./var/sessions``."""
+    url = settings.database_url
+    if url.startswith("sqlite:///"):
+        return Path(url.removeprefix("sqlite:///")).parent / "sessions"
+    return Path("var") / "sessions"
+
+
+def session_store(settings: Settings) -> Store:
+    if settings.redis_url:
+        from litestar.stores.redis import RedisStore
+
+        return RedisStore.with_client(settings.redis_url, namespace="crm_sessions")
+    return FileStore(sessions_dir(settings), create_directories=True)
+
+
+class RotatingSessionBackend(ServerSideSessionBackend):
+    """Server-side sessions that can move to a new id, so a session id seen before login
+    is worthless after it."""
+
+    def get_session_id(self, connection: ASGIConnection) -> str:
+        rotated = connection.scope.get(ROTATE_SCOPE_KEY)
+        if isinstance(rotated, str):
+            return rotated
+        return super().get_session_id(connection)
+
+    async def store_in_message(self, scope_session: Any, message: Message, connection: ASGIConnection) -> None:
+        if not scope_session and not connection.cookies.get(self.config.key):
+            return  # nothing to keep for an anonymous visitor
+        if connection.scope.get(ROTATE_SCOPE_KEY) is True:
+            old_id = connection.cookies.get(self.config.key)
+            if old_id:
+                await self.delete(old_id, store=self.config.get_store_from_app(connection.scope["app"]))
+            connection.scope[ROTATE_SCOPE_KEY] = self.generate_session_id()  # type: ignore[literal-required]
+        await super().store_in_message(scope_session, message, connection)
+
+
+class RotatingSessionConfig(ServerSideSessionConfig):
+    _backend_class = RotatingSessionBackend  # type: ignore[assignment]
+
+
+def session_config() -> RotatingSessionConfig:
+    return RotatingSessionConfig(
+        key=SESSION_COOKIE, store=SESSION_STORE, max_age=SESSION_MAX_AGE, samesite="lax", httponly=True,
+        exclude=["/static", "/health"],
+    )
+
+
+def csrf_config(settings: Settings) -> CSRFConfig:
+    return CSRFConfig(
+        secret=secret_key(settings), cookie_name=CSRF_COOKIE, header_name=CSRF_HEADER, cookie_samesite="strict",
+        exclude=["/health", "/schema"],
+    )
+
+
+def _needs_no_csrf(scope: Scope) -> bool:
+    """A request carrying its own ``Authorization`` header cannot be forged by another site,
+    and an API call without a session cookie cannot ride on a session (it gets its 401)."""
+    headers = dict(scope["headers"])
+    if b"authorization" in headers:
+        return True
+    return scope["path"].startswith("/api/") and f"{SESSION_COOKIE}=".encode() not in headers.get(b"cookie", b"")
+
+
+class CSRFUnlessBearerMiddleware(CSRFMiddleware):
+    """CSRF checks on every form and on every request a session could authenticate."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and _needs_no_csrf(scope):
+            await self.app(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableScopeHeaders.from_message(message)
+                for name, value in SECURITY_HEADERS.items():
+                    if name not in headers:
+                        headers[name] = value
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def middleware(settings: Settings) -> list[Any]:
+    """Outermost first; the authentication middleware comes after these."""
+    return [
+        DefineMiddleware(SecurityHeadersMiddleware),
+        session_config().middleware,
+        DefineMiddleware(CSRFUnlessBearerMiddleware, config=csrf_config(settings)),
+    ]

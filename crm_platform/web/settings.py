@@ -1,0 +1,213 @@
+"""Settings: appearance for everyone; users, teams, plugins and custom fields for admins."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from crm_hookspecs import ALL_ROLES, Principal
+from litestar import Request, Response, get, post
+from litestar.response import Redirect
+
+from crm_platform import runtime
+from crm_platform.db.raw import fetch
+from crm_platform.errors import Conflict, Forbidden, Invalid, NotFound
+from crm_platform.instance import plugins as plugin_state
+from crm_platform.records.tables import CustomField
+from crm_platform.users import service as users
+from crm_platform.users.auth import CurrentPrincipal
+from crm_platform.users.tables import Team, User
+from crm_platform.web import forms, themes
+from crm_platform.web.auth import safe_next
+from crm_platform.web.rendering import (
+    SCHEMES,
+    SESSION_SCHEME_KEY,
+    SESSION_THEME_KEY,
+    render_page,
+    scheme_of,
+    theme_of,
+)
+
+FIELD_KINDS = ("text", "number", "date", "boolean", "choice", "url", "email")
+FIELD_KEY = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
+
+
+def _require_admin(principal: Principal) -> None:
+    if principal.role != "admin":
+        raise Forbidden("only admins can change this")
+
+
+async def _admin_context(principal: Principal) -> dict[str, Any]:
+    if principal.role != "admin":
+        return {}
+    return {
+        "users": await fetch(
+            'SELECT u.id, u.email, u.display_name, u.role, u.is_active, t.name AS team_name FROM crm_user u '
+            "LEFT JOIN crm_team t ON t.id = u.team ORDER BY u.display_name, u.id"
+        ),
+        "teams": await fetch(
+            "SELECT t.id, t.name, COUNT(u.id) AS members FROM crm_team t LEFT JOIN crm_user u ON u.team = t.id "
+            "GROUP BY t.id, t.name ORDER BY t.name"
+        ),
+        "plugins": plugin_state.describe(runtime.current().host),
+        "custom_fields": await CustomField.select().order_by(CustomField.record_type).order_by(CustomField.key)
+        .output(load_json=True),
+        "plugin_fields": runtime.current().host.owned("crm_field_definitions", include_disabled=True),
+    }
+
+
+async def _page(request: Request, principal: Principal, *, status_code: int = 200,
+                errors: dict[str, dict[str, str]] | None = None, values: dict[str, Any] | None = None,
+                notice: str = "") -> Response:
+    return render_page(
+        request, "settings/page.html", status_code=status_code,
+        themes=sorted(themes.available().values(), key=lambda theme: (theme.name != themes.DEFAULT_THEME, theme.label)),
+        current_theme=theme_of(request), current_scheme=scheme_of(request), roles=ALL_ROLES,
+        field_kinds=FIELD_KINDS, errors=errors or {}, values=values or {}, notice=notice,
+        **await _admin_context(principal),
+    )
+
+
+@get("/settings", include_in_schema=False)
+async def settings_page(request: Request, principal: CurrentPrincipal, notice: str = "") -> Response:
+    return await _page(request, principal, notice=notice[:200])
+
+
+async def _store_appearance(request: Request, principal: Principal, theme: str, scheme: str) -> None:
+    stored = theme if scheme == "auto" else f"{theme}:{scheme}"
+    await User.update({User.theme: stored}).where(User.id == principal.id)
+    session = dict(request.scope.get("session") or {})
+    session[SESSION_THEME_KEY], session[SESSION_SCHEME_KEY] = theme, scheme
+    request.set_session(session)
+
+
+@post("/settings/theme", include_in_schema=False)
+async def choose_theme(request: Request, principal: CurrentPrincipal) -> Response:
+    values = await forms.form_data(request)
+    theme = forms.text(values, "theme", 50)
+    scheme = forms.text(values, "scheme", 10) or "auto"
+    if theme not in themes.available() or scheme not in SCHEMES:
+        return await _page(request, principal, status_code=422,
+                           errors={"appearance": {"theme": "choose one of the installed themes"}})
+    await _store_appearance(request, principal, theme, scheme)
+    return Redirect("/settings?notice=Appearance+saved", status_code=303)
+
+
+@post("/settings/scheme", include_in_schema=False)
+async def choose_scheme(request: Request, principal: CurrentPrincipal) -> Response:
+    """The light/dark toggle in the top bar."""
+    values = await forms.form_data(request)
+    scheme = forms.text(values, "scheme", 10)
+    if scheme not in SCHEMES:
+        raise Invalid({"scheme": f"must be one of {', '.join(SCHEMES)}"})
+    await _store_appearance(request, principal, theme_of(request), scheme)
+    return Redirect(safe_next(forms.text(values, "next")), status_code=303)
+
+
+@post("/settings/users", include_in_schema=False)
+async def add_user(request: Request, principal: CurrentPrincipal) -> Response:
+    _require_admin(principal)
+    values = await forms.form_data(request)
+    try:
+        await users.create_user(
+            forms.text(values, "email", 254), str(values.get("password", ""))[:1000],
+            role=forms.text(values, "role", 20) or "member", display_name=forms.text(values, "display_name", 200),
+            team=forms.text(values, "team", 100) or None,
+        )
+    except Invalid as exc:
+        return await _page(request, principal, status_code=422, errors={"user": exc.errors}, values={"user": values})
+    except Conflict as exc:
+        return await _page(request, principal, status_code=422, errors={"user": {"email": exc.message}},
+                           values={"user": values})
+    return Redirect("/settings?notice=User+added#users", status_code=303)
+
+
+@post("/settings/users/{user_id:int}", include_in_schema=False)
+async def change_user(request: Request, principal: CurrentPrincipal, user_id: int) -> Response:
+    _require_admin(principal)
+    values = await forms.form_data(request)
+    role = forms.text(values, "role", 20)
+    if role not in ALL_ROLES:
+        raise Invalid({"role": f"must be one of {', '.join(ALL_ROLES)}"})
+    if user_id == principal.id and role != "admin":
+        raise Invalid({"role": "you cannot take the admin role from yourself"})
+    team_id = await users.team_id_for(forms.text(values, "team", 100) or None)
+    active = forms.text(values, "is_active") == "on" or user_id == principal.id
+    updated = await User.update({User.role: role, User.team: team_id, User.is_active: active}).where(
+        User.id == user_id).returning(User.id)
+    if not updated:
+        raise NotFound("user", user_id)
+    return Redirect("/settings?notice=User+saved#users", status_code=303)
+
+
+@post("/settings/teams", include_in_schema=False)
+async def add_team(request: Request, principal: CurrentPrincipal) -> Response:
+    _require_admin(principal)
+    values = await forms.form_data(request)
+    name = forms.text(values, "name", 100)
+    if not name:
+        return await _page(request, principal, status_code=422, errors={"team": {"name": "give the team a name"}})
+    if await Team.exists().where(Team.name == name):
+        return await _page(request, principal, status_code=422,
+                           errors={"team": {"name": f"a team named {name} already exists"}}, values={"team": values})
+    await Team.insert(Team(name=name))
+    return Redirect("/settings?notice=Team+added#teams", status_code=303)
+
+
+@post("/settings/plugins/{slug:str}", include_in_schema=False)
+async def toggle_plugin(request: Request, principal: CurrentPrincipal, slug: str) -> Response:
+    _require_admin(principal)
+    values = await forms.form_data(request)
+    enable = forms.text(values, "enabled") == "true"
+    await plugin_state.set_enabled(runtime.current().host, slug, enable)
+    notice = f"Plugin+{slug}+{'enabled' if enable else 'disabled'}"
+    return Redirect(f"/settings?notice={notice}#plugins", status_code=303)
+
+
+def _field_errors(values: dict[str, Any]) -> tuple[dict[str, str], dict[str, Any]]:
+    errors: dict[str, str] = {}
+    record_type = forms.text(values, "record_type", 40)
+    key = forms.text(values, "key", 60)
+    kind = forms.text(values, "kind", 20)
+    choices = [choice.strip() for choice in forms.text(values, "choices", 2000).split(",") if choice.strip()]
+    if record_type not in ("contact", "company"):
+        errors["record_type"] = "must be contact or company"
+    if not FIELD_KEY.match(key):
+        errors["key"] = "lower-case letters, digits and _, starting with a letter"
+    if kind not in FIELD_KINDS:
+        errors["kind"] = f"must be one of {', '.join(FIELD_KINDS)}"
+    if kind == "choice" and not choices:
+        errors["choices"] = "list the choices, separated by commas"
+    label = forms.text(values, "label", 100) or key.replace("_", " ").capitalize()
+    row = {"record_type": record_type, "key": key, "label": label, "kind": kind, "choices": choices,
+           "required": forms.text(values, "required") == "on", "searchable": forms.text(values, "searchable") == "on"}
+    return errors, row
+
+
+@post("/settings/fields", include_in_schema=False)
+async def add_field(request: Request, principal: CurrentPrincipal) -> Response:
+    _require_admin(principal)
+    values = await forms.form_data(request)
+    errors, row = _field_errors(values)
+    taken = {(owned.item.record_type, owned.item.key) for owned in
+             runtime.current().host.owned("crm_field_definitions", include_disabled=True)}
+    if not errors and ((row["record_type"], row["key"]) in taken or await CustomField.exists().where(
+            (CustomField.record_type == row["record_type"]) & (CustomField.key == row["key"]))):
+        errors["key"] = f"{row['record_type']} already has a field {row['key']}"
+    if errors:
+        return await _page(request, principal, status_code=422, errors={"field": errors}, values={"field": values})
+    await CustomField.insert(CustomField(**row))
+    return Redirect("/settings?notice=Field+added#fields", status_code=303)
+
+
+@post("/settings/fields/{field_id:int}/delete", include_in_schema=False)
+async def delete_field(principal: CurrentPrincipal, field_id: int) -> Response:
+    _require_admin(principal)
+    deleted = await CustomField.delete().where(CustomField.id == field_id).returning(CustomField.id)
+    if not deleted:
+        raise NotFound("custom field", field_id)
+    return Redirect("/settings?notice=Field+removed#fields", status_code=303)
+
+
+HANDLERS = [settings_page, choose_theme, choose_scheme, add_user, change_user, add_team, toggle_plugin, add_field,
+            delete_field]

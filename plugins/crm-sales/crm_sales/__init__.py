@@ -1,0 +1,1 @@
+"""crm-sales: the sales pipeline plugin of crm-platform."""

@@ -1,0 +1,125 @@
+"""Validation of deal fields: every wrong field is named at once, before anything is written."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from crm_hookspecs import Principal
+
+from crm_platform.toolkit import Invalid, can, fetch, setting, visible_owner_ids
+from crm_sales.currencies import CURRENCIES
+from crm_sales.tables import CONTACT_ROLES
+
+MAX_AMOUNT = Decimal("999999999999.99")
+CENT = Decimal("0.01")
+
+
+def money(value: Any) -> Decimal:
+    """An amount with two decimals: SQLite hands NUMERIC back as a float, PostgreSQL exact."""
+    return Decimal(str(value or 0)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _in(values: list[Any]) -> str:
+    return ", ".join("{}" for _ in values)
+
+
+def clean_amount(raw: Any, errors: dict[str, str]) -> Decimal:
+    try:
+        amount = Decimal(str(raw))
+    except (InvalidOperation, ValueError):
+        errors["amount"] = "must be a number"
+        return Decimal(0)
+    if not amount.is_finite():
+        errors["amount"] = "must be a number"
+    elif amount < 0:
+        errors["amount"] = "must not be negative"
+    elif amount > MAX_AMOUNT:
+        errors["amount"] = f"must be at most {MAX_AMOUNT}"
+    else:
+        return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    return Decimal(0)
+
+
+def clean_currency(raw: str, errors: dict[str, str]) -> str:
+    code = raw.strip().upper()
+    if code not in CURRENCIES:
+        errors["currency"] = f"{raw!r} is not an ISO 4217 currency code, such as EUR or USD"
+    return code
+
+
+async def _owner_error(principal: Principal, owner_id: int | None) -> str | None:
+    if owner_id is None:
+        return None
+    if not await fetch("SELECT id FROM crm_user WHERE id = {}", owner_id):
+        return f"user {owner_id} does not exist"
+    visible = await visible_owner_ids(principal)
+    if visible is not None and owner_id not in visible:
+        return "members can give deals only to themselves or their team"
+    return None
+
+
+async def _company_error(principal: Principal, company_id: int | None) -> str | None:
+    if company_id is None:
+        return None
+    rows = await fetch("SELECT id, owner FROM crm_company WHERE id = {}", company_id)
+    if not rows or not await can(principal, "read", "company", rows[0]):
+        return f"company {company_id} does not exist"
+    return None
+
+
+async def _contact_errors(principal: Principal, contacts: list[dict[str, Any]]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    ids = [contact["contact_id"] for contact in contacts]
+    rows = await fetch(f"SELECT id, owner FROM crm_contact WHERE id IN ({_in(ids)})", *ids) if ids else []
+    found = {row["id"]: row for row in rows}
+    seen: set[int] = set()
+    for index, contact in enumerate(contacts):
+        row = found.get(contact["contact_id"])
+        if row is None or not await can(principal, "read", "contact", row):
+            errors[f"contacts[{index}].contact_id"] = f"contact {contact['contact_id']} does not exist"
+        elif contact["contact_id"] in seen:
+            errors[f"contacts[{index}].contact_id"] = f"contact {contact['contact_id']} is listed twice"
+        if contact["role"] not in CONTACT_ROLES:
+            errors[f"contacts[{index}].role"] = f"must be one of {', '.join(CONTACT_ROLES)}"
+        seen.add(contact["contact_id"])
+    return errors
+
+
+async def clean_deal(principal: Principal, values: dict[str, Any], existing: dict[str, Any] | None) -> dict[str, Any]:
+    """Validate and normalise a full set of deal fields; raise :class:`Invalid` naming every
+    wrong field. Related records are checked only when they changed."""
+    errors: dict[str, str] = {}
+    values["title"] = values["title"].strip()
+    if not values["title"]:
+        errors["title"] = "must not be empty"
+    values["amount"] = clean_amount(values["amount"], errors)
+    values["currency"] = clean_currency(values["currency"], errors)
+    values["next_step"] = values["next_step"].strip()
+    values["source"] = values["source"].strip()
+    owner_changed = existing is None or values["owner"] != existing["owner"]
+    if owner_changed and (error := await _owner_error(principal, values["owner"])):
+        errors["owner_id"] = error
+    company_changed = existing is None or values["company"] != existing["company"]
+    if company_changed and (error := await _company_error(principal, values["company"])):
+        errors["company_id"] = error
+    if values.get("contacts") is not None:
+        errors.update(await _contact_errors(principal, values["contacts"]))
+    if errors:
+        raise Invalid(errors)
+    return values
+
+
+async def lost_reasons() -> list[str]:
+    """The configured reasons: a list, or text with one reason per line as a form stores it."""
+    raw = await setting("sales", "lost_reasons")
+    items = raw.splitlines() if isinstance(raw, str) else list(raw or ())
+    return [str(item).strip() for item in items if str(item).strip()]
+
+
+async def lost_reason_error(reason: str | None, allowed: list[str]) -> str | None:
+    if not reason or not reason.strip():
+        return f"a deal is closed as lost with a reason: one of {', '.join(allowed)}"
+    if reason.strip() not in allowed:
+        return f"must be one of {', '.join(allowed)}"
+    return None

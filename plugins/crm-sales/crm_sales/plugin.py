@@ -1,0 +1,102 @@
+"""The sales plugin's hook implementations: what it registers and how it joins the pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from crm_hookspecs import (
+    ActivityType,
+    DashboardWidget,
+    DatabaseApp,
+    NavItem,
+    Panel,
+    PluginInfo,
+    Principal,
+    Routes,
+    SearchResult,
+    Setting,
+    StaticDir,
+    TemplateDir,
+    hookimpl,
+)
+
+from crm_platform.toolkit import search_records
+from crm_sales import slots, web
+from crm_sales.api import HANDLERS
+from crm_sales.deals import RECORD_TYPE
+from crm_sales.moves import ACTIVITY_TYPE
+
+HERE = Path(__file__).parent
+LOST_REASONS = ("Price", "Competitor", "No budget", "No decision", "Timing", "Other")
+
+
+@hookimpl
+def crm_plugin_info() -> PluginInfo:
+    return PluginInfo(label="Sales pipeline", description="Pipelines, deals, a Kanban board and the forecast.")
+
+
+@hookimpl
+def crm_database_apps() -> list[DatabaseApp]:
+    return [DatabaseApp("crm_sales.piccolo_app")]
+
+
+@hookimpl
+def crm_api_routes() -> list[Routes]:
+    return [Routes(HANDLERS)]
+
+
+@hookimpl
+def crm_web_routes() -> list[Routes]:
+    return [Routes(web.HANDLERS)]
+
+
+@hookimpl
+def crm_template_dirs() -> list[TemplateDir]:
+    return [TemplateDir(str(HERE / "templates"))]
+
+
+@hookimpl
+def crm_static_dirs() -> list[StaticDir]:
+    return [StaticDir(str(HERE / "static"))]
+
+
+@hookimpl
+def crm_nav_items() -> list[NavItem]:
+    return [NavItem(key="sales", label="Deals", href="/sales/", order=20, icon="briefcase")]
+
+
+@hookimpl
+def crm_activity_types() -> list[ActivityType]:
+    return [ActivityType(key=ACTIVITY_TYPE, label="Deal stage change", icon="briefcase")]
+
+
+@hookimpl
+def crm_settings() -> list[Setting]:
+    return [
+        Setting("lost_reasons", "Reasons a deal is lost", default=LOST_REASONS, help="One reason per line."),
+        Setting("default_currency", "Currency of new deals", default="EUR", help="An ISO 4217 code."),
+        Setting(
+            "stale_after_days", "Days without activity before a deal is stale", default=14, kind="number",
+            help="A stage's own value wins over this one.",
+        ),
+    ]
+
+
+@hookimpl
+async def crm_search(query: str, principal: Principal, limit: int) -> list[SearchResult]:
+    hits = await search_records(principal, query, limit, kinds=(RECORD_TYPE,))
+    return [
+        SearchResult("deal", hit.record_id, hit.title, hit.subtitle, href=f"/sales/deals/{hit.record_id}")
+        for hit in hits
+    ]
+
+
+@hookimpl
+async def crm_record_panels(record_type: str, record_id: int, principal: Principal) -> list[Panel]:
+    panel = await slots.deals_panel(record_type, record_id, principal)
+    return [panel] if panel else []
+
+
+@hookimpl
+async def crm_dashboard_widgets(principal: Principal) -> list[DashboardWidget]:
+    return [await slots.pipeline_widget(principal)]

@@ -1,0 +1,60 @@
+"""The sales plugin's tests: an app with the sales plugin, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+
+from crm_platform.testing import client_for
+
+
+@pytest.fixture
+def crm_plugins() -> list[str]:
+    return ["sales"]
+
+
+@pytest.fixture
+def make_deal(crm_client: httpx.AsyncClient):
+    """``await make_deal(title=..., **fields)`` -> the created deal, as the API returns it."""
+
+    async def make(client: httpx.AsyncClient | None = None, **fields: Any) -> dict[str, Any]:
+        response = await (client or crm_client).post("/api/v1/sales/deals", json={"title": "Deal", **fields})
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    return make
+
+
+@pytest_asyncio.fixture
+async def pipeline(crm_client: httpx.AsyncClient) -> dict[str, Any]:
+    """The default pipeline, with its stages by name."""
+    body = (await crm_client.get("/api/v1/sales/pipelines")).json()[0]
+    return body | {"by_name": {stage["name"]: stage for stage in body["stages"]}}
+
+
+@pytest_asyncio.fixture
+async def member_client(crm_running_app, crm_make_user):
+    principal, token = await crm_make_user("member@example.com", role="member", team="East")
+    async with client_for(crm_running_app, token) as client:
+        client.principal = principal
+        yield client
+
+
+@pytest_asyncio.fixture
+async def web_client(crm_running_app, crm_admin):
+    """A browser-like client: signed in through the login form, with the session cookie."""
+    import re
+
+    from crm_platform.testing import DEFAULT_PASSWORD
+
+    async with client_for(crm_running_app) as client:
+        form = await client.get("/login")
+        token = re.search(r'name="_csrf_token" value="([^"]+)"', form.text).group(1)
+        await client.post(
+            "/login", data={"email": crm_admin[0].email, "password": DEFAULT_PASSWORD, "_csrf_token": token, "next": "/"}
+        )
+        client.csrf = lambda html: re.search(r'name="_csrf_token" value="([^"]+)"', html).group(1)
+        yield client

@@ -1,0 +1,123 @@
+"""In Chromium: drag a deal across the board's stages and close it as won."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+PASSWORD = "correct horse battery"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, Any]]]:
+    folder = tmp_path_factory.mktemp("sales-served")
+    port, facts = _free_port(), folder / "facts.json"
+    log = (folder / "server.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("serve_sales.py")), str(folder / "crm.sqlite3"), str(port), str(facts)],
+        stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "CRM_CONFIG": str(folder / "none.toml")},
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"{url}/health", timeout=1).status_code == 200 and facts.exists():
+                break
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"the app did not start: {(folder / 'server.log').read_text()[-2000:]}")
+        time.sleep(0.2)
+    yield url, json.loads(facts.read_text())
+    process.terminate()
+    process.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def page(served: tuple[str, dict[str, Any]]) -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium (make test does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        context = browser.new_context(viewport={"width": 1400, "height": 900}, base_url=served[0])
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto("/login")
+        page.get_by_label("Email").fill("admin@example.com")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url("**/")
+        yield page
+        browser.close()
+
+
+def _column(page: Any, stage: str) -> Any:
+    return page.locator("section.sales-column", has=page.get_by_role("heading", name=stage, exact=True))
+
+
+def test_a_deal_is_dragged_across_stages_and_marked_won(page: Any, served: tuple[str, dict[str, Any]]) -> None:
+    deal_id = served[1]["deal_id"]
+    card = f'[data-deal-id="{deal_id}"]'
+    page.goto("/sales/")
+    assert _column(page, "Lead").locator(card).is_visible()
+
+    with page.expect_navigation():
+        page.drag_and_drop(card, 'section.sales-column[data-kind="open"]:nth-of-type(3)')
+    assert _column(page, "Proposal").locator(card).is_visible()
+
+    with page.expect_navigation():
+        page.drag_and_drop(card, '.sales-drop[data-kind="won"]')
+    assert page.locator(card).count() == 0
+
+    page.goto(f"/sales/deals/{deal_id}")
+    assert page.get_by_test_id("deal-status").inner_text() == "Won"
+    assert page.get_by_text("Rooftop solar: Proposal → Won").is_visible()
+
+
+def test_the_keyboard_moves_a_card_through_the_move_dialog(page: Any) -> None:
+    page.goto("/sales/deals/new")
+    page.get_by_label("Title").fill("Heat pumps")
+    page.get_by_role("button", name="Create deal").click()
+    page.wait_for_url("**/sales/deals/*")
+    page.goto("/sales/")
+    page.get_by_role("button", name="Move Heat pumps").focus()
+    page.keyboard.press("Enter")
+    page.get_by_label("Stage").select_option(label="Negotiation")
+    page.keyboard.press("Tab")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert _column(page, "Negotiation").get_by_role("link", name="Heat pumps").is_visible()
+
+
+def test_a_card_dropped_on_lost_asks_for_the_reason(page: Any) -> None:
+    page.goto("/sales/")
+    card = page.locator(".sales-card", has=page.get_by_role("link", name="Heat pumps"))
+    card.drag_to(page.locator('.sales-drop[data-kind="lost"]'))
+    page.get_by_label("Why was it lost?").select_option(label="Competitor")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Move", exact=True).click()
+    assert page.get_by_role("link", name="Heat pumps").count() == 0

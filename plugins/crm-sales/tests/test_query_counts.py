@@ -1,0 +1,26 @@
+"""The board and the list cost the same number of statements for 3 deals as for 30."""
+
+from __future__ import annotations
+
+from crm_platform import runtime
+
+
+async def _statements(client, path: str) -> int:
+    engine = runtime.current().engine
+    await client.get(path)  # warm what a running server has cached
+    before = engine.statements_run
+    response = await client.get(path)
+    assert response.status_code == 200
+    return engine.statements_run - before
+
+
+async def test_the_board_and_the_list_do_not_query_per_deal(web_client, crm_client, make_deal, pipeline):
+    contact = (await crm_client.post("/api/v1/contacts", json={"given_name": "Ada"})).json()
+    stages = [pipeline["by_name"][name]["id"] for name in ("Lead", "Qualified", "Proposal")]
+    for number in range(3):
+        await make_deal(title=f"Deal {number}", stage_id=stages[number], contacts=[{"contact_id": contact["id"]}])
+    few = {path: await _statements(web_client, path) for path in ("/sales/", "/api/v1/sales/deals")}
+    for number in range(27):
+        await make_deal(title=f"More {number}", stage_id=stages[number % 3], contacts=[{"contact_id": contact["id"]}])
+    many = {path: await _statements(web_client, path) for path in ("/sales/", "/api/v1/sales/deals")}
+    assert many == few

@@ -1,0 +1,1 @@
+"""Test-only plugins, each broken in one way."""

@@ -1,0 +1,3 @@
+"""A plugin whose import raises."""
+
+raise RuntimeError("the probe of a broken import")

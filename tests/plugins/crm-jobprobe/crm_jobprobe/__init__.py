@@ -1,0 +1,1 @@
+"""The ``jobprobe`` test plugin: one job, whose effect is recorded idempotently."""

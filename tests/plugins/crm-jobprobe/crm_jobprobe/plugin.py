@@ -1,0 +1,34 @@
+"""A job in two halves: it records the attempt, may pause (so a test can kill its worker),
+then records its effect once, however often it runs."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+from crm_hookspecs import DatabaseApp, Job, hookimpl
+
+from crm_platform import toolkit
+
+# Seconds to pause between the two halves; a test sets it for the worker it means to kill.
+PAUSE_VARIABLE = "JOBPROBE_PAUSE_SECONDS"
+
+
+async def record_item(item_id: int) -> None:
+    await toolkit.execute("INSERT INTO jobprobe_attempt (item_id, pid) VALUES ({}, {})", item_id, os.getpid())
+    await asyncio.sleep(float(os.environ.get(PAUSE_VARIABLE, "0")))
+    await toolkit.execute(
+        "INSERT INTO jobprobe_effect (item_id, pid) VALUES ({}, {}) ON CONFLICT (item_id) DO NOTHING",
+        item_id,
+        os.getpid(),
+    )
+
+
+@hookimpl
+def crm_database_apps() -> list[DatabaseApp]:
+    return [DatabaseApp("crm_jobprobe.piccolo_app")]
+
+
+@hookimpl
+def crm_jobs() -> list[Job]:
+    return [Job("jobprobe.record_item", record_item)]

@@ -1,0 +1,144 @@
+"""The contract stays documented and exercised: a new hookspec fails here until it has a
+Google-style docstring with an example, a section in docs/plugins.md, and a plugin in tests/
+or plugins/ implementing it."""
+
+from __future__ import annotations
+
+import ast
+import importlib.metadata
+import inspect
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from packaging.requirements import Requirement
+
+import crm_hookspecs
+from crm_platform import toolkit
+
+ROOT = Path(__file__).resolve().parent.parent
+GUIDE = ROOT / "docs" / "plugins.md"
+HOOKSPECS = sorted(
+    name
+    for name, function in vars(crm_hookspecs.hookspecs).items()
+    if inspect.isfunction(function) and hasattr(function, f"{crm_hookspecs.PROJECT_NAME}_spec")
+)
+
+
+def _section(title: str) -> str:
+    """The text of the guide's ``## <title>`` section."""
+    match = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", GUIDE.read_text(), re.M | re.S)
+    assert match, f"docs/plugins.md has no '## {title}' section"
+    return match.group(1)
+
+
+def _python_files(*folders: str) -> list[Path]:
+    return [path for folder in folders for path in (ROOT / folder).rglob("*.py") if ".venv" not in path.parts]
+
+
+def _implemented_hooks() -> dict[str, list[str]]:
+    """Functions decorated with ``@hookimpl`` in tests/ and plugins/, by name."""
+    found: dict[str, list[str]] = {}
+    for path in _python_files("tests", "plugins"):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and any(
+                "hookimpl" in ast.unparse(decorator) for decorator in node.decorator_list
+            ):
+                found.setdefault(node.name, []).append(str(path.relative_to(ROOT)))
+    return found
+
+
+def test_hookspecs_are_found():
+    assert "crm_event" in HOOKSPECS and len(HOOKSPECS) >= 20
+
+
+@pytest.mark.parametrize("name", HOOKSPECS)
+def test_hookspec_has_a_google_style_docstring_with_an_example(name):
+    function = getattr(crm_hookspecs.hookspecs, name)
+    doc = inspect.getdoc(function) or ""
+    summary = doc.splitlines()[0] if doc else ""
+    assert summary.endswith("."), f"{name}: the docstring must open with a one-line summary"
+    parameters = list(inspect.signature(function).parameters)
+    if parameters:
+        args = re.search(r"^Args:\n((?:    .*\n?)+)", doc, re.M)
+        assert args, f"{name}: the docstring needs an Args: section"
+        for parameter in parameters:
+            assert re.search(
+                rf"^    {parameter}: \S", args.group(1), re.M
+            ), f"{name}: Args: must describe {parameter}"
+    assert re.search(r"^Returns:\n    \S", doc, re.M), f"{name}: the docstring needs a Returns: section"
+    example = re.search(r"^Example::\n\n((?:    .*\n?|\n)+)", doc, re.M)
+    assert example and f"def {name}(" in example.group(1), f"{name}: the Example:: must implement the hook"
+
+
+@pytest.mark.parametrize("name", HOOKSPECS)
+def test_hookspec_is_in_the_guides_hook_reference(name):
+    reference = _section("Hook reference")
+    assert f"### `{name}(" in reference, f"docs/plugins.md: add `{name}` to the hook reference"
+
+
+def test_guides_hook_reference_names_only_existing_hooks():
+    documented = set(re.findall(r"^### `(crm_\w+)\(", _section("Hook reference"), re.M))
+    assert documented - set(HOOKSPECS) == set()
+
+
+@pytest.mark.parametrize("name", HOOKSPECS)
+def test_hookspec_is_implemented_by_a_test_or_first_party_plugin(name):
+    assert name in _implemented_hooks(), (
+        f"no plugin in tests/ or plugins/ implements {name}: add it to tests/plugins/crm-testplugin "
+        "and a test that exercises it"
+    )
+
+
+def test_every_toolkit_name_is_in_the_guides_toolkit_reference():
+    reference = _section("Toolkit reference")
+    missing = [name for name in toolkit.__all__ if f"`{name}" not in reference]
+    assert missing == [], f"docs/plugins.md: describe {', '.join(missing)} in the toolkit reference"
+
+
+def test_hookspecs_distribution_depends_on_pluggy_only():
+    requirements = [Requirement(line) for line in importlib.metadata.requires("crm-hookspecs") or []]
+    assert [requirement.name for requirement in requirements if not requirement.marker] == ["pluggy"]
+
+
+def test_hookspecs_package_imports_only_the_standard_library_and_pluggy():
+    package = Path(crm_hookspecs.__file__).parent
+    allowed = set(sys.stdlib_module_names) | {"pluggy", "crm_hookspecs", "__future__"}
+    imported = set()
+    for path in package.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                imported.add(node.module.split(".")[0])
+    assert imported - allowed == set()
+
+
+def _plugin_sources() -> list[Path]:
+    """The packages of test and first-party plugins, without their own tests."""
+    sources = []
+    for path in _python_files("tests/plugins", "plugins"):
+        inside = path.relative_to(ROOT).parts
+        if "tests" in inside[2:] or path.name.startswith("test_") or path.name == "conftest.py":
+            continue
+        sources.append(path)
+    return sources
+
+
+@pytest.mark.parametrize("path", _plugin_sources(), ids=lambda path: str(path.relative_to(ROOT)))
+def test_plugin_imports_nothing_private_from_the_core(path):
+    private = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [f"{node.module}.{alias.name}" for alias in node.names]
+        else:
+            continue
+        private += [
+            name
+            for name in names
+            if name.startswith("crm_platform") and not name.startswith("crm_platform.toolkit")
+        ]
+    assert private == [], f"plugins may import crm_hookspecs and crm_platform.toolkit only, not {private}"

@@ -1,0 +1,284 @@
+"""Background jobs: enqueued by id, run once, and run again when their worker is killed."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import types
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from crm_hookspecs import hookimpl
+from crm_hookspecs.events import Event, TaskDue
+
+from crm_platform import runtime
+from crm_platform.activities.tables import Activity
+from crm_platform.app import setup_runtime
+from crm_platform.config import Settings
+from crm_platform.db.engine import PostgresEngine
+from crm_platform.db.raw import execute as execute_sql
+from crm_platform.db.raw import fetch
+from crm_platform.errors import Invalid
+from crm_platform.instance import plugins as plugin_state
+from crm_platform.jobs import enqueue, execute, requeue_stalled
+from crm_platform.jobs.queue import current_queue
+from crm_platform.jobs.reminders import send_task_reminders
+from crm_platform.jobs.tables import JobRun
+from crm_platform.users import service as users
+
+CRM = str(Path(sys.executable).with_name("crm"))
+REDIS = ("127.0.0.1", 6379)
+RECEIVED: list[Event] = []
+
+
+def _event_log() -> types.ModuleType:
+    module = types.ModuleType("eventlog")
+
+    @hookimpl
+    def crm_event(event: Event) -> None:
+        RECEIVED.append(event)
+
+    module.crm_event = crm_event
+    return module
+
+
+@pytest.fixture
+def crm_plugins():
+    RECEIVED.clear()
+    return ["jobprobe", ("eventlog", _event_log())]
+
+
+@pytest.fixture
+def crm_settings(crm_database_url: str, tmp_path: Path) -> Settings:
+    # A lease of zero: any run still marked running counts as abandoned.
+    return Settings(database_url=crm_database_url, jobs_url=f"sqlite:///{tmp_path / 'jobs.sqlite3'}", jobs_lease_seconds=0)
+
+
+@pytest_asyncio.fixture
+async def jobs_runtime(crm_settings: Settings, crm_plugins, crm_engine) -> runtime.Runtime:
+    """What the worker sets up: settings, engine and plugins, without the web app."""
+    rt = setup_runtime(crm_settings, plugins=crm_plugins, engine=crm_engine)
+    await plugin_state.load(rt.host, {"jobprobe", "eventlog"})
+    return rt
+
+
+async def _effects(item_id: int) -> tuple[int, int]:
+    attempts = await fetch("SELECT count(*) AS n FROM jobprobe_attempt WHERE item_id = {}", item_id)
+    effects = await fetch("SELECT count(*) AS n FROM jobprobe_effect WHERE item_id = {}", item_id)
+    return attempts[0]["n"], effects[0]["n"]
+
+
+# --- enqueueing and running, in process -------------------------------------------------------
+
+
+async def test_enqueueing_the_same_work_twice_queues_one_run(jobs_runtime):
+    first = await enqueue("jobprobe.record_item", item_id=1)
+    second = await enqueue("jobprobe.record_item", item_id=1)
+    assert first == second
+    assert await JobRun.count().where(JobRun.key == first) == 1
+    assert current_queue().huey.pending_count() == 1
+
+
+async def test_enqueue_names_an_unknown_job(jobs_runtime):
+    with pytest.raises(Invalid) as raised:
+        await enqueue("jobprobe.no_such_job", item_id=1)
+    assert "jobprobe.no_such_job" in raised.value.errors["job"]
+
+
+async def test_enqueue_takes_ids_not_records(jobs_runtime):
+    with pytest.raises(Invalid) as raised:
+        await enqueue("jobprobe.record_item", item={"id": 1})
+    assert raised.value.errors["item"] == "jobs take ids, not dict values"
+
+
+async def test_a_run_delivered_twice_does_its_work_once(jobs_runtime):
+    key = await enqueue("jobprobe.record_item", item_id=2)
+    await execute(key)
+    await execute(key)
+    assert await _effects(2) == (1, 1)
+    run = await JobRun.select(JobRun.state, JobRun.attempts).where(JobRun.key == key).first()
+    assert run == {"state": "done", "attempts": 1}
+
+
+async def test_a_run_left_running_past_its_lease_is_queued_again(jobs_runtime):
+    key = await enqueue("jobprobe.record_item", item_id=3)
+    await JobRun.update({JobRun.state: "running", JobRun.started_at: dt.datetime.now(dt.UTC)}).where(JobRun.key == key)
+    assert await requeue_stalled() == [key]
+    await execute(key)
+    assert await _effects(3) == (1, 1)
+    assert (await JobRun.select(JobRun.state).where(JobRun.key == key).first())["state"] == "done"
+
+
+# --- task reminders ----------------------------------------------------------------------------
+
+
+async def _task(owner_id: int, due_in: dt.timedelta, kind: str = "task", **values) -> int:
+    rows = await Activity.insert(
+        Activity(type=kind, subject=f"{kind} due in {due_in}", due_at=dt.datetime.now(dt.UTC) + due_in,
+                 owner=owner_id, assignee=owner_id, **values)
+    )
+    return rows[0]["id"]
+
+
+async def test_a_task_falling_due_is_announced_once(jobs_runtime):
+    user = await users.create_user("rep@example.com", "a long password")
+    due = await _task(user.id, dt.timedelta(minutes=-5))
+    assert await send_task_reminders() == 1
+    assert await send_task_reminders() == 0
+    reminders = [event for event in RECEIVED if isinstance(event, TaskDue)]
+    assert reminders == [TaskDue(actor_id=None, activity_id=due, assignee_id=user.id)]
+
+
+async def test_reminders_skip_tasks_not_due_done_or_not_tasks(jobs_runtime):
+    user = await users.create_user("rep@example.com", "a long password")
+    await _task(user.id, dt.timedelta(hours=2))
+    await _task(user.id, dt.timedelta(hours=-2), kind="follow_up", done=True)
+    await _task(user.id, dt.timedelta(hours=-2), kind="call")
+    follow_up = await _task(user.id, dt.timedelta(hours=-1), kind="follow_up")
+    assert await send_task_reminders() == 1
+    assert [event.activity_id for event in RECEIVED if isinstance(event, TaskDue)] == [follow_up]
+
+
+async def test_task_reminders_are_a_job_of_the_core_every_minute(jobs_runtime):
+    jobs = {job.name: job.schedule for job in runtime.current().host.items("crm_jobs")}
+    assert jobs["core.task_reminders"] == "* * * * *"
+
+
+# --- a real worker, killed half-way ------------------------------------------------------------
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def worker_database_url(request: pytest.FixtureRequest, tmp_path: Path, crm_postgres) -> str:
+    """The database a worker subprocess uses: a new SQLite file, or the session's PostgreSQL."""
+    if request.param == "postgres":
+        if crm_postgres.url is None:
+            pytest.skip(crm_postgres.reason)
+        return crm_postgres.url
+    return f"sqlite:///{tmp_path / 'crm.sqlite3'}"
+
+
+def _environment(database_url: str, jobs_url: str, **extra: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "CRM_DATABASE_URL": database_url,
+        "CRM_JOBS_URL": jobs_url,
+        "CRM_JOBS_LEASE_SECONDS": "1",
+        **extra,
+    }
+
+
+@pytest_asyncio.fixture
+async def enqueuing_runtime():
+    """Closes the PostgreSQL pool the test opened to enqueue and to check the results."""
+    yield
+    engine = runtime.current().engine
+    if isinstance(engine, PostgresEngine):
+        await engine.stop()
+
+
+async def _crm(tmp_path: Path, environment: dict[str, str], *args: str) -> None:
+    process = await asyncio.create_subprocess_exec(
+        CRM, *args, cwd=tmp_path, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    assert await process.wait() == 0, f"crm {' '.join(args)} failed"
+
+
+def _worker(tmp_path: Path, environment: dict[str, str]) -> subprocess.Popen:
+    log = open(tmp_path / "worker.log", "ab")  # noqa: SIM115 - the worker owns it until it exits
+    return subprocess.Popen([CRM, "worker", "--workers", "1"], cwd=tmp_path, env=environment, stdout=log, stderr=log)
+
+
+async def _enqueue_in(tmp_path: Path, environment: dict[str, str], item_id: int) -> str:
+    await _crm(tmp_path, environment, "migrate")
+    await _crm(tmp_path, environment, "plugins", "enable", "jobprobe")
+    settings = Settings(database_url=environment["CRM_DATABASE_URL"], jobs_url=environment["CRM_JOBS_URL"])
+    rt = setup_runtime(settings, plugins=["jobprobe"])
+    if isinstance(rt.engine, PostgresEngine):
+        await rt.engine.start()
+        await execute_sql("TRUNCATE crm_job_run, jobprobe_attempt, jobprobe_effect")
+    return await enqueue("jobprobe.record_item", item_id=item_id)
+
+
+async def _wait_for(what: str, check, tmp_path: Path, seconds: float = 120.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not await check():
+        if time.monotonic() > deadline:
+            log = (tmp_path / "worker.log").read_text(errors="replace")
+            raise AssertionError(f"gave up waiting for {what}; worker log:\n{log[-3000:]}")
+        await asyncio.sleep(0.2)
+
+
+async def _run_state(key: str) -> str:
+    rows = await fetch("SELECT state FROM crm_job_run WHERE key = {}", key)
+    return rows[0]["state"]
+
+
+def _stop(worker: subprocess.Popen) -> None:
+    worker.send_signal(signal.SIGINT)
+    try:
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
+
+
+async def test_a_worker_killed_half_way_leaves_the_job_to_be_retried_and_done_once(
+    tmp_path, worker_database_url, enqueuing_runtime
+):
+    environment = _environment(worker_database_url, f"sqlite:///{tmp_path / 'jobs.sqlite3'}")
+    key = await _enqueue_in(tmp_path, environment, item_id=7)
+
+    first = _worker(tmp_path, {**environment, "JOBPROBE_PAUSE_SECONDS": "300"})
+    try:
+        await _wait_for("the first half of the job", lambda: _attempted(7, 1), tmp_path)
+    finally:
+        first.kill()  # SIGKILL: no clean-up, the job is lost mid-way
+        first.wait()
+    assert await _run_state(key) == "running"
+    assert await _effects(7) == (1, 0)
+
+    await asyncio.sleep(1.5)  # let the one-second lease of the dead worker's run expire
+    second = _worker(tmp_path, environment)
+    try:
+        await _wait_for("the job to be done", lambda: _done(key), tmp_path)
+    finally:
+        _stop(second)
+    assert await _effects(7) == (2, 1)
+    run = await JobRun.select(JobRun.state, JobRun.attempts, JobRun.error).where(JobRun.key == key).first()
+    assert run == {"state": "done", "attempts": 2, "error": ""}
+
+
+async def _attempted(item_id: int, count: int) -> bool:
+    return (await _effects(item_id))[0] >= count
+
+
+async def _done(key: str) -> bool:
+    return await _run_state(key) == "done"
+
+
+def _redis_reachable() -> bool:
+    try:
+        socket.create_connection(REDIS, timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _redis_reachable(), reason="Redis is not reachable at 127.0.0.1:6379")
+async def test_a_worker_runs_jobs_from_a_redis_queue(tmp_path, enqueuing_runtime):
+    environment = _environment(f"sqlite:///{tmp_path / 'crm.sqlite3'}", "redis://127.0.0.1:6379/14")
+    key = await _enqueue_in(tmp_path, environment, item_id=9)
+    assert current_queue().huey.pending_count() >= 1
+    worker = _worker(tmp_path, environment)
+    try:
+        await _wait_for("the job to be done", lambda: _done(key), tmp_path)
+    finally:
+        _stop(worker)
+    assert await _effects(9) == (1, 1)

@@ -1,0 +1,71 @@
+"""The statements a page runs do not grow with the rows it shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import httpx
+import pytest
+
+from crm_platform.testing import client_for
+from tests.web.helpers import sign_in
+
+
+async def statements_for(engine, client: httpx.AsyncClient, path: str) -> int:
+    """The fewest of a few tries: the plugin state is re-read every couple of seconds by
+    whichever request comes then, which is not this page's cost."""
+    counts = []
+    for _ in range(3):
+        before = engine.statements_run
+        response = await client.get(path)
+        assert response.status_code == 200, response.text
+        counts.append(engine.statements_run - before)
+    return min(counts)
+
+
+@pytest.fixture
+async def admin_browser(crm_running_app, crm_admin) -> httpx.AsyncClient:
+    async with client_for(crm_running_app) as client:
+        await sign_in(client, "admin@example.com")
+        yield client
+
+
+async def _contacts(api: httpx.AsyncClient, count: int, start: int = 0) -> list[int]:
+    contacts = [{"given_name": f"Person{n}", "tags": ["one"], "emails": [{"address": f"p{n}@example.com"}]}
+                for n in range(start, start + count)]
+    return (await api.post("/api/v1/contacts/bulk", json={"contacts": contacts})).json()["ids"]
+
+
+async def _follow_ups(api: httpx.AsyncClient, contact_ids: list[int]) -> None:
+    due = (dt.datetime.now(dt.UTC) + dt.timedelta(days=3)).isoformat()
+    for contact_id in contact_ids:
+        response = await api.post("/api/v1/activities", json={
+            "type": "follow_up", "subject": "Check in", "due_at": due,
+            "links": [{"record_type": "contact", "record_id": contact_id}]})
+        assert response.status_code == 201, response.text
+
+
+async def test_the_contacts_list_runs_as_many_statements_for_40_rows_as_for_3(admin_browser, crm_client, crm_engine):
+    await _contacts(crm_client, 3)
+    few = await statements_for(crm_engine, admin_browser, "/contacts")
+    await _contacts(crm_client, 37, start=3)
+    many = await statements_for(crm_engine, admin_browser, "/contacts")
+    assert many == few
+
+
+async def test_my_day_runs_as_many_statements_for_10_follow_ups_as_for_1(admin_browser, crm_client, crm_engine):
+    ids = await _contacts(crm_client, 10)
+    await _follow_ups(crm_client, ids[:1])
+    few = await statements_for(crm_engine, admin_browser, "/")
+    await _follow_ups(crm_client, ids[1:])
+    many = await statements_for(crm_engine, admin_browser, "/")
+    assert many == few
+
+
+async def test_a_contact_page_runs_as_many_statements_for_10_activities_as_for_1(admin_browser, crm_client, crm_engine):
+    ids = await _contacts(crm_client, 1)
+    await _follow_ups(crm_client, ids)
+    few = await statements_for(crm_engine, admin_browser, f"/contacts/{ids[0]}")
+    await _follow_ups(crm_client, ids * 9)
+    many = await statements_for(crm_engine, admin_browser, f"/contacts/{ids[0]}")
+    assert many == few
