@@ -7,10 +7,7 @@ from collections.abc import Iterable
 from types import ModuleType
 
 from litestar import Litestar, Router
-from litestar.connection import ASGIConnection
 from litestar.di import Provide
-from litestar.exceptions import NotFoundException
-from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
@@ -18,10 +15,10 @@ from litestar.openapi.spec import Components, SecurityScheme
 from crm_platform import __version__, core_plugin, http_errors, runtime, web
 from crm_platform._plugins import PluginHost
 from crm_platform._plugins.discovery import Candidate, discover
-from crm_platform.config import Settings, load_settings
 from crm_platform.activities.api import ActivityController, company_timeline, contact_timeline, list_tasks
 from crm_platform.audit.api import company_history, contact_history
 from crm_platform.companies.api import CompanyController
+from crm_platform.config import Settings, load_settings
 from crm_platform.contacts.api import ContactController
 from crm_platform.db.engine import Engine, PostgresEngine, make_engine
 from crm_platform.db.setup import configure
@@ -72,14 +69,6 @@ def setup_runtime(
     return runtime.install(runtime.Runtime(settings=settings, engine=engine, host=host))
 
 
-def _enabled_guard(slug: str):
-    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
-        if not runtime.current().host.is_active(slug):
-            raise NotFoundException(f"{connection.url.path} was not found")
-
-    return guard
-
-
 def plugin_routers(host: PluginHost) -> list[Router]:
     """Every loaded plugin's routes, answering 404 while the plugin is disabled."""
     routers = []
@@ -89,7 +78,7 @@ def plugin_routers(host: PluginHost) -> list[Router]:
                 Router(
                     path=prefix.format(slug=owned.slug),
                     route_handlers=list(owned.item.handlers),
-                    guards=[_enabled_guard(owned.slug)],
+                    guards=[plugin_state.enabled_guard(owned.slug)],
                     tags=[owned.slug],
                     # Pages answer HTML (errors too), so they are no part of the API's schema.
                     include_in_schema=hook == "crm_api_routes",

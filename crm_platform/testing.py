@@ -32,9 +32,9 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
+from crm_hookspecs import Principal
 from litestar import Litestar
 
-from crm_hookspecs import Principal
 from crm_platform import runtime
 from crm_platform.config import Settings
 from crm_platform.db.engine import Engine, PostgresEngine, SQLiteEngine, make_engine

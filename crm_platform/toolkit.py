@@ -8,6 +8,8 @@ keyset pagination and the search index.
 
 from typing import Any
 
+from crm_platform.activities.schemas import ActivityIn
+from crm_platform.activities.service import create as log_activity
 from crm_platform.audit.service import diff as audit_diff
 from crm_platform.audit.service import history as audit_history
 from crm_platform.audit.service import record as audit_record
@@ -54,6 +56,7 @@ async def setting(slug: str, key: str) -> Any:
     raise KeyError(f"plugin {slug!r} declares no setting {key!r}")
 
 __all__ = [
+    "ActivityIn",
     "Conflict",
     "CrmError",
     "CurrentPrincipal",
@@ -79,6 +82,7 @@ __all__ = [
     "insert_rows",
     "invalid",
     "keyset_condition",
+    "log_activity",
     "order_by",
     "render_fragment",
     "render_page",

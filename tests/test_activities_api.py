@@ -7,8 +7,8 @@ import datetime as dt
 import types
 
 import pytest
-
 from crm_hookspecs import ActivityType, Event, TimelineItem, hookimpl
+
 from crm_platform.audit.service import history
 from crm_platform.testing import client_for
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import types
 
 import pytest
-
 from crm_hookspecs import Event, hookimpl
+
 from crm_platform.testing import client_for
 
 EVENTS: list[Event] = []

@@ -11,10 +11,10 @@ import re
 import sys
 from pathlib import Path
 
+import crm_hookspecs
 import pytest
 from packaging.requirements import Requirement
 
-import crm_hookspecs
 from crm_platform import toolkit
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,7 +6,6 @@ read from the plugin host the UI reads them from.
 
 from __future__ import annotations
 
-
 import pytest
 from click.testing import CliRunner
 

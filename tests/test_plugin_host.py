@@ -9,6 +9,7 @@ from __future__ import annotations
 import types
 
 from crm_hookspecs import ActivityType, NavItem, PluginInfo, hookimpl
+
 from crm_platform.app import build_host
 
 

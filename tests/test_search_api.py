@@ -5,8 +5,8 @@ from __future__ import annotations
 import types
 
 import pytest
-
 from crm_hookspecs import SearchResult, hookimpl
+
 from crm_platform.testing import client_for
 
 
@@ -91,3 +91,14 @@ async def test_members_find_only_what_they_may_see(crm_running_app, crm_make_use
         await alice.post("/api/v1/companies", json={"name": "Northwind"})
         assert await search(bea, "northw") == []
         assert await search(alice, "northw") == [("company", "Northwind")]
+
+
+async def test_plugin_index_entries_come_only_through_the_plugins_own_search_hook(crm_client, crm_admin):
+    from crm_platform.db.unit import unit_of_work
+    from crm_platform.search.index import Entry, upsert
+
+    async with unit_of_work():
+        await upsert([Entry("other.thing", 7, "Zebra crossing", "", ("zebra",), crm_admin[0].id)])
+    response = await crm_client.get("/api/v1/search", params={"q": "zebra"})
+    assert response.status_code == 200
+    assert response.json()["items"] == []

@@ -5,9 +5,9 @@ from __future__ import annotations
 import types
 
 import pytest
-
 from crm_hookspecs import hookimpl
 from crm_hookspecs.events import ContactCreated
+
 from crm_platform.db.unit import unit_of_work
 
 received: list = []

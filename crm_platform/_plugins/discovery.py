@@ -7,11 +7,10 @@ import re
 from dataclasses import dataclass
 from types import ModuleType
 
+import crm_hookspecs
 import importlib_metadata
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.version import Version
-
-import crm_hookspecs
 
 log = logging.getLogger("crm.plugins")
 

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-import pluggy
-
 import crm_hookspecs
+import pluggy
 from crm_hookspecs import types as t
+
 from crm_platform._plugins.discovery import Candidate
 from crm_platform._plugins.registration import (
     REGISTRATION_HOOKS,

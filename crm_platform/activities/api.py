@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
+from crm_hookspecs import ActivityType, Principal
 from litestar import Controller, Response, delete, get, patch, post
 from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from crm_hookspecs import ActivityType, Principal
 from crm_platform.activities import service, tasks, timeline
 from crm_platform.activities.schemas import (
     ActivityIn,

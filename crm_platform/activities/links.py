@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from crm_hookspecs import Principal
+
 from crm_platform import runtime
 from crm_platform.db.raw import execute, fetch
 from crm_platform.errors import Forbidden, Invalid

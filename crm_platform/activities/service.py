@@ -6,9 +6,9 @@ import datetime as dt
 from typing import Any
 
 import msgspec
-
 from crm_hookspecs import ActivityType, Principal
 from crm_hookspecs.events import ActivityLogged
+
 from crm_platform import runtime
 from crm_platform.activities import links
 from crm_platform.activities.sanitise import sanitise

@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from crm_hookspecs import Principal
+
 from crm_platform.activities import links
 from crm_platform.db.raw import fetch
 from crm_platform.errors import invalid

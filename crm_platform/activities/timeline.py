@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 from crm_hookspecs import Principal, TimelineItem
+
 from crm_platform import runtime
 from crm_platform.activities import links
 from crm_platform.db.raw import fetch

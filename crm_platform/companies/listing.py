@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crm_hookspecs import Principal
+
 from crm_platform import runtime
 from crm_platform.companies.service import RECORD_TYPE, loads_row
 from crm_platform.db.engine import is_sqlite

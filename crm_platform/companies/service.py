@@ -7,9 +7,9 @@ import json
 from typing import Any
 
 import msgspec
-
 from crm_hookspecs import Principal
 from crm_hookspecs.events import CompanyCreated, CompanyDeleted, CompanyUpdated
+
 from crm_platform.audit import service as audit
 from crm_platform.companies.clean import SIZES, clean_domains
 from crm_platform.companies.schemas import CompanyIn, CompanyPatch

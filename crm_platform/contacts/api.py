@@ -10,7 +10,6 @@ from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, Parameter
 
 from crm_platform.contacts import bulk, duplicates, listing, service
-from crm_platform.users.auth import CurrentPrincipal
 from crm_platform.contacts.schemas import (
     BulkContactsIn,
     BulkContactsOut,
@@ -20,6 +19,7 @@ from crm_platform.contacts.schemas import (
     ContactPatch,
     DuplicateOut,
 )
+from crm_platform.users.auth import CurrentPrincipal
 
 
 def to_out(row: dict[str, Any]) -> ContactOut:

@@ -6,9 +6,9 @@ import datetime as dt
 from typing import Any
 
 import msgspec
-
 from crm_hookspecs import Principal
 from crm_hookspecs.events import ContactCreated
+
 from crm_platform.contacts.schemas import ContactIn
 from crm_platform.contacts.service import (
     AUDITED,

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from crm_hookspecs import Principal
 from rapidfuzz import fuzz
 
-from crm_hookspecs import Principal
 from crm_platform.contacts import service
 from crm_platform.search.index import search
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
-
 from crm_hookspecs import FieldDefinition, Principal
 from crm_hookspecs.events import ContactCreated, ContactDeleted, ContactUpdated
+
 from crm_platform import runtime
 from crm_platform.audit import service as audit
 from crm_platform.contacts.clean import clean_emails, clean_phones, search_terms

@@ -1,12 +1,15 @@
-"""Raw SQL steps for hand-written migrations."""
+"""Raw SQL on either engine (reads, writes) and the steps of hand-written migrations."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Awaitable, Callable, Iterable
 
 from piccolo.engine import engine_finder
 from piccolo.querystring import QueryString
+
+from crm_platform.db.engine import Engine, SQLiteEngine
 
 _INDEX_NAME = re.compile(r"CREATE\s+(?:UNIQUE\s+)?INDEX\s+(\w+)", re.IGNORECASE)
 
@@ -35,10 +38,14 @@ async def fetch(template: str, *args: object) -> list[dict]:
     Piccolo runs ``Table.raw`` as a possible write; this marks the query as a read so the
     SQLite engine answers it from the reader connection.
     """
-    from crm_platform import runtime
-
+    engine = _engine()
+    if isinstance(engine, SQLiteEngine):
+        sql = _sqlite_sql(template)
+        if engine.current_transaction.get() is not None:
+            return await engine.write(sql, args)
+        return engine.read(sql, args)
     querystring = QueryString(template, *args, query_type="select")
-    return _as_dicts(await runtime.current().engine.run_querystring(querystring))
+    return _as_dicts(await engine.run_querystring(querystring))
 
 
 def _as_dicts(rows: list) -> list[dict]:
@@ -48,6 +55,20 @@ def _as_dicts(rows: list) -> list[dict]:
 
 async def execute(template: str, *args: object) -> list[dict]:
     """Run a writing statement written with ``{}`` placeholders, on either engine."""
+    engine = _engine()
+    if isinstance(engine, SQLiteEngine):
+        return await engine.write(_sqlite_sql(template), args)
+    return _as_dicts(await engine.run_querystring(QueryString(template, *args, query_type="raw")))
+
+
+def _engine() -> Engine:
     from crm_platform import runtime
 
-    return _as_dicts(await runtime.current().engine.run_querystring(QueryString(template, *args, query_type="raw")))
+    return runtime.current().engine
+
+
+@functools.lru_cache(maxsize=512)
+def _sqlite_sql(template: str) -> str:
+    # Compiling a Piccolo QueryString costs more than running a cached SQLite read; on
+    # SQLite the ``{}`` placeholders are simply ``?``.
+    return template.replace("{}", "?")

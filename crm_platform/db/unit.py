@@ -8,6 +8,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from crm_hookspecs import Event
+
 from crm_platform import runtime
 
 

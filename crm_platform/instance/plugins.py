@@ -6,6 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import time
 
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotFoundException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.types import Guard
+
+from crm_platform import runtime
 from crm_platform._plugins import PluginHost
 from crm_platform.errors import Invalid
 from crm_platform.instance.tables import PluginState
@@ -72,3 +78,14 @@ def describe(host: PluginHost) -> list[dict[str, object]]:
             }
         )
     return rows
+
+
+def enabled_guard(slug: str) -> Guard:
+    """A route guard answering 404 while plugin ``slug`` is disabled: its pages, API and
+    static files vanish, and come back when it is enabled again."""
+
+    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+        if not runtime.current().host.is_active(slug):
+            raise NotFoundException(f"{connection.url.path} was not found")
+
+    return guard

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from crm_hookspecs import Principal
+
 from crm_platform import runtime
 from crm_platform.errors import Forbidden, invalid
 from crm_platform.users.service import team_member_ids

@@ -7,9 +7,9 @@ import json
 from typing import Any
 from urllib.parse import urlparse
 
+from crm_hookspecs import FieldDefinition
 from email_validator import EmailNotValidError, validate_email
 
-from crm_hookspecs import FieldDefinition
 from crm_platform import runtime
 from crm_platform.errors import Invalid
 from crm_platform.records.tables import CustomField

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from crm_hookspecs import Principal
+
 from crm_platform.contacts import service as contacts
 from crm_platform.db.raw import fetch
 from crm_platform.records import access

@@ -6,8 +6,8 @@ import datetime as dt
 from typing import Any
 
 import msgspec
-
 from crm_hookspecs import Principal, RelationshipType
+
 from crm_platform import runtime
 from crm_platform.audit import service as audit
 from crm_platform.db.raw import execute, fetch

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 import msgspec
+from crm_hookspecs import SearchResult
 from litestar import get
 from litestar.params import Parameter
 
-from crm_hookspecs import SearchResult
 from crm_platform import runtime
 from crm_platform.search import index
 from crm_platform.users.auth import CurrentPrincipal
@@ -44,7 +44,9 @@ async def search(
         SearchItem(
             hit.kind, hit.record_id, hit.title, hit.subtitle, HREFS.get(hit.kind, "").format(id=hit.record_id)
         )
-        for hit in await index.search(principal, q, limit)
+        # Plugins keep their own entries in the index too, and answer for them (with their
+        # links, and only while enabled) through crm_search.
+        for hit in await index.search(principal, q, limit, kinds=tuple(HREFS))
     ]
     found = await runtime.current().host.call("crm_search", query=q, principal=principal, limit=limit)
     items += [

@@ -10,9 +10,10 @@ import re
 from dataclasses import dataclass
 
 from crm_hookspecs import Principal
+
 from crm_platform import runtime
-from crm_platform.db.engine import is_sqlite
 from crm_platform.db.bulk import insert_rows
+from crm_platform.db.engine import is_sqlite
 from crm_platform.db.raw import execute, fetch
 from crm_platform.records.access import visible_owner_ids
 

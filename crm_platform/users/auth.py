@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from crm_hookspecs import Principal
 from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
-from crm_hookspecs import Principal
 from crm_platform import runtime
 from crm_platform.instance import plugins as plugin_state
 from crm_platform.users.service import principal_for_token, principal_for_user_id

@@ -7,10 +7,10 @@ import hashlib
 import secrets
 from typing import Any
 
+from crm_hookspecs import ALL_ROLES, Principal
 from email_validator import EmailNotValidError, validate_email
 from pwdlib import PasswordHash
 
-from crm_hookspecs import ALL_ROLES, Principal
 from crm_platform.db.raw import fetch
 from crm_platform.errors import Conflict, NotFound, invalid
 from crm_platform.users.tables import ApiToken, Team, User

@@ -15,6 +15,7 @@ from litestar.static_files import create_static_files_router
 from litestar.stores.base import Store
 
 from crm_platform.config import Settings
+from crm_platform.instance.plugins import enabled_guard
 from crm_platform.web import errors, security, themes
 from crm_platform.web.ratelimit import make_limiter
 
@@ -40,7 +41,8 @@ def _static_routers(host: Any) -> list[Any]:
             ))
     for owned in host.owned("crm_static_dirs", include_disabled=True):
         routers.append(create_static_files_router(
-            f"/static/{owned.slug}", [owned.item.path], name=f"static-{owned.slug}", cache_control=_STATIC_CACHE
+            f"/static/{owned.slug}", [owned.item.path], name=f"static-{owned.slug}", cache_control=_STATIC_CACHE,
+            guards=[enabled_guard(owned.slug)],
         ))
     return routers
 

@@ -18,7 +18,7 @@ from crm_platform.errors import Conflict, Invalid
 from crm_platform.search import index as search_index
 from crm_platform.users.auth import CurrentPrincipal
 from crm_platform.web import forms, lookups, record_parts
-from crm_platform.web.rendering import is_htmx, render_fragment, render_page
+from crm_platform.web.rendering import is_htmx, render_fragment, render_page, zone_of
 
 PAGE_SIZE = 50
 FILTER_KEYS = ("q", "owner", "industry", "tag", "sort")
@@ -165,7 +165,8 @@ async def _log(request: Request, principal: Principal, company_id: int, kind: st
     await companies.get(principal, company_id)
     values = await forms.form_data(request)
     errors: dict[str, str] = {}
-    body = (record_parts.activity_body if kind == "log" else record_parts.follow_up_body)(values, errors)
+    read_form = record_parts.activity_body if kind == "log" else record_parts.follow_up_body
+    body = read_form(values, errors, zone_of(request))
     try:
         record_parts.raise_if(errors)
         body = {key: value for key, value in body.items() if value is not None}

@@ -21,7 +21,7 @@ from crm_platform.relationships.schemas import RelationshipIn
 from crm_platform.users.auth import CurrentPrincipal
 from crm_platform.web import forms, lookups, record_parts
 from crm_platform.web.contacts import RENAMES, contact_values, stage_choices
-from crm_platform.web.rendering import is_htmx, render_fragment, render_page
+from crm_platform.web.rendering import is_htmx, render_fragment, render_page, zone_of
 
 
 def _other_end(row: dict[str, Any], contact_id: int) -> dict[str, Any]:
@@ -171,7 +171,7 @@ async def log_activity(request: Request, principal: CurrentPrincipal, contact_id
     await contacts.get(principal, contact_id)
     values = await forms.form_data(request)
     errors: dict[str, str] = {}
-    body = record_parts.activity_body(values, errors)
+    body = record_parts.activity_body(values, errors, zone_of(request))
     try:
         record_parts.raise_if(errors)
         await _create_activity(principal, contact_id, {k: v for k, v in body.items() if v is not None})
@@ -186,7 +186,7 @@ async def schedule_follow_up(request: Request, principal: CurrentPrincipal, cont
     await contacts.get(principal, contact_id)
     values = await forms.form_data(request)
     errors: dict[str, str] = {}
-    body = record_parts.follow_up_body(values, errors)
+    body = record_parts.follow_up_body(values, errors, zone_of(request))
     try:
         record_parts.raise_if(errors)
         await _create_activity(principal, contact_id, body)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from jinja2 import Environment
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
 
 
 def _as_datetime(value: Any) -> dt.datetime | None:
@@ -20,12 +21,15 @@ def _as_datetime(value: Any) -> dt.datetime | None:
     return None
 
 
-def when(value: Any) -> str:
-    """A short, readable moment: "today 14:05", "yesterday", "3 Mar", "3 Mar 2024"."""
+@pass_context
+def when(context: Context, value: Any) -> str:
+    """A short, readable moment in the user's zone: "today 14:05", "yesterday", "3 Mar"."""
     moment = _as_datetime(value)
     if moment is None:
         return ""
-    now = dt.datetime.now(dt.UTC)
+    zone = context.get("zone") or dt.UTC
+    moment = moment.astimezone(zone)
+    now = dt.datetime.now(zone)
     days = (now.date() - moment.date()).days
     if days == 0:
         return f"today {moment:%H:%M}"
@@ -43,9 +47,12 @@ def iso(value: Any) -> str:
     return moment.isoformat() if moment else ""
 
 
-def local_input(value: Any) -> str:
-    """The value of a ``datetime-local`` input."""
+@pass_context
+def local_input(context: Context, value: Any) -> str:
+    """The value of a ``datetime-local`` input, in the user's zone."""
     moment = _as_datetime(value)
+    if moment is not None:
+        moment = moment.astimezone(context.get("zone") or dt.UTC)
     return moment.strftime("%Y-%m-%dT%H:%M") if moment else ""
 
 

@@ -47,8 +47,10 @@ def optional_int(values: dict[str, Any], key: str, errors: dict[str, str]) -> in
         return None
 
 
-def optional_datetime(values: dict[str, Any], key: str, errors: dict[str, str]) -> dt.datetime | None:
-    """A ``datetime-local`` value, read as UTC (the browser sends no zone)."""
+def optional_datetime(
+    values: dict[str, Any], key: str, errors: dict[str, str], zone: dt.tzinfo = dt.UTC
+) -> dt.datetime | None:
+    """A ``datetime-local`` value, read in the user's time zone (the browser sends none)."""
     raw = text(values, key)
     if not raw:
         return None
@@ -57,7 +59,7 @@ def optional_datetime(values: dict[str, Any], key: str, errors: dict[str, str]) 
     except ValueError:
         errors[key] = "must be a date and time, like 2025-03-01T09:30"
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=zone)).astimezone(dt.UTC)
 
 
 def field_errors(exc: Invalid, renames: dict[str, str] | None = None) -> dict[str, str]:

@@ -18,7 +18,7 @@ from crm_platform.records import access
 from crm_platform.users.auth import CurrentPrincipal
 from crm_platform.web import record_parts
 from crm_platform.web.auth import safe_next
-from crm_platform.web.rendering import render_page
+from crm_platform.web.rendering import render_page, zone_of
 
 QUIET_DAYS = 30
 LIST_LIMIT = 10
@@ -77,12 +77,13 @@ async def _widgets(principal: Principal) -> list[DashboardWidget]:
 @get("/", include_in_schema=False)
 async def my_day(request: Request, principal: CurrentPrincipal, days: int = QUIET_DAYS) -> Response:
     days = max(1, min(days, 3650))
-    overdue, _ = await tasks.open_tasks(principal, "overdue", "UTC", LIST_LIMIT, None)
-    today, _ = await tasks.open_tasks(principal, "today", "UTC", LIST_LIMIT * 2, None)
+    zone = zone_of(request).key
+    overdue, _ = await tasks.open_tasks(principal, "overdue", zone, LIST_LIMIT, None)
+    today, _ = await tasks.open_tasks(principal, "today", zone, LIST_LIMIT * 2, None)
     # Today's window starts at midnight, so what fell due earlier today is already overdue.
     overdue_ids = {row["id"] for row in overdue}
     today = [row for row in today if row["id"] not in overdue_ids][:LIST_LIMIT]
-    upcoming, _ = await tasks.open_tasks(principal, "upcoming", "UTC", LIST_LIMIT, None)
+    upcoming, _ = await tasks.open_tasks(principal, "upcoming", zone, LIST_LIMIT, None)
     recent = await _recent_activity(principal)
     recent_links = await links.of([row["id"] for row in recent])
     for row in recent:

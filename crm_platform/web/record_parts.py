@@ -83,7 +83,7 @@ async def history(record_type: str, record_id: int, limit: int = 20) -> list[dic
     return await audit.history(record_type, record_id, limit)
 
 
-def activity_body(values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+def activity_body(values: dict[str, Any], errors: dict[str, str], zone: dt.tzinfo) -> dict[str, Any]:
     """A quick-log form as the activities API's body."""
     kind = forms.text(values, "type", 60)
     if kind not in activity_types() or activity_types()[kind].is_task:
@@ -92,15 +92,15 @@ def activity_body(values: dict[str, Any], errors: dict[str, str]) -> dict[str, A
     body = forms.text(values, "body", 20_000)
     if not subject and not body:
         errors["subject"] = "say what happened, in the summary or the notes"
-    occurred_at = forms.optional_datetime(values, "occurred_at", errors)
+    occurred_at = forms.optional_datetime(values, "occurred_at", errors, zone)
     return {"type": kind, "subject": subject, "body": body, "occurred_at": occurred_at}
 
 
-def follow_up_body(values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+def follow_up_body(values: dict[str, Any], errors: dict[str, str], zone: dt.tzinfo) -> dict[str, Any]:
     subject = forms.text(values, "subject", 300)
     if not subject:
         errors["subject"] = "say what to follow up on"
-    due_at = forms.optional_datetime(values, "due_at", errors)
+    due_at = forms.optional_datetime(values, "due_at", errors, zone)
     if due_at is None and "due_at" not in errors:
         errors["due_at"] = "choose when it is due"
     return {"type": "follow_up", "subject": subject, "due_at": due_at}
@@ -130,7 +130,7 @@ def graph_layout(graph: dict[str, Any], center_key: str) -> dict[str, Any]:
     # Without a second ring the picture needs only half the height. Rings are ellipses
     # (horizontal, vertical radius) to use the width of the card.
     height = GRAPH_HEIGHT if second else GRAPH_HEIGHT // 2 + 20
-    rings = ((first, 108, 80), (second, 160, 112)) if second else ((first, 140, 42),)
+    rings = ((first, 90, 70), (second, 125, 112)) if second else ((first, 112, 42),)
     cx, cy = GRAPH_WIDTH / 2, height / 2
     placed: dict[str, tuple[float, float]] = {center_key: (cx, cy)}
     for ring, rx, ry in rings:

@@ -12,6 +12,8 @@ import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
 from litestar import MediaType, Request, Response
@@ -27,6 +29,8 @@ CSRF_HEADER = "x-csrftoken"
 SESSION_THEME_KEY = "theme"
 SESSION_SCHEME_KEY = "scheme"
 SCHEMES = ("auto", "light", "dark")
+TIME_ZONE_COOKIE = "crm_tz"
+UTC_ZONE = ZoneInfo("UTC")
 
 
 def _folder(path: Path | str) -> FileSystemLoader:
@@ -78,6 +82,15 @@ def theme_of(request: Request) -> str:
     return themes.resolve(session.get(SESSION_THEME_KEY), runtime.current().settings.theme)
 
 
+def zone_of(request: Request) -> ZoneInfo:
+    """The browser's time zone (``crm.js`` keeps it in a cookie); UTC until it is known."""
+    name = unquote(request.cookies.get(TIME_ZONE_COOKIE, ""))[:60]
+    try:
+        return ZoneInfo(name) if name else UTC_ZONE
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC_ZONE
+
+
 def scheme_of(request: Request) -> str:
     session = request.scope.get("session") or {}
     scheme = session.get(SESSION_SCHEME_KEY)
@@ -117,6 +130,7 @@ def page_context(request: Request) -> dict[str, Any]:
         "scheme": scheme_of(request),
         "stylesheets": _stylesheets(theme_name),
         "csrf_token": token,
+        "zone": zone_of(request),
         "csrf_input": csrf_input,
         "hx_headers": json.dumps({CSRF_HEADER: token}),
     }

@@ -12,6 +12,7 @@ from litestar.connection import ASGIConnection
 from litestar.datastructures import MutableScopeHeaders
 from litestar.middleware.base import DefineMiddleware
 from litestar.middleware.csrf import CSRFMiddleware
+from litestar.middleware.session.base import SessionMiddleware
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
 from litestar.stores.base import Store
 from litestar.stores.file import FileStore
@@ -114,6 +115,18 @@ def _needs_no_csrf(scope: Scope) -> bool:
     return scope["path"].startswith("/api/") and f"{SESSION_COOKIE}=".encode() not in headers.get(b"cookie", b"")
 
 
+class SessionUnlessBearerMiddleware(SessionMiddleware):
+    """A call with its own ``Authorization`` header (most API traffic) has no session to load
+    or save; skipping it saves a session id and a cookie per request."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and b"authorization" in dict(scope["headers"]):
+            scope["session"] = {}
+            await self.app(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
 class CSRFUnlessBearerMiddleware(CSRFMiddleware):
     """CSRF checks on every form and on every request a session could authenticate."""
 
@@ -148,6 +161,6 @@ def middleware(settings: Settings) -> list[Any]:
     """Outermost first; the authentication middleware comes after these."""
     return [
         DefineMiddleware(SecurityHeadersMiddleware),
-        session_config().middleware,
+        DefineMiddleware(SessionUnlessBearerMiddleware, backend=RotatingSessionBackend(config=session_config())),
         DefineMiddleware(CSRFUnlessBearerMiddleware, config=csrf_config(settings)),
     ]

@@ -123,3 +123,15 @@ async def test_htmx_is_served_from_the_package(admin_browser) -> None:
 async def test_an_api_write_without_any_credentials_still_answers_401(crm_anonymous_client) -> None:
     response = await crm_anonymous_client.post("/api/v1/contacts", json={"given_name": "Ada"})
     assert response.status_code == 401
+
+
+async def test_a_follow_up_due_time_is_read_in_the_browsers_time_zone(admin_browser, crm_client) -> None:
+    contact = (await crm_client.post("/api/v1/contacts", json={"given_name": "Ada"})).json()
+    admin_browser.cookies.set("crm_tz", "Pacific/Auckland", domain="testserver.local")
+    response = await admin_browser.post(f"/contacts/{contact['id']}/follow-ups", data={
+        "subject": "Send the proposal", "due_at": "2030-01-15T09:00",
+        "_csrf_token": await form_token(admin_browser, f"/contacts/{contact['id']}")})
+    assert response.status_code == 303
+    timeline = (await crm_client.get(f"/api/v1/contacts/{contact['id']}/timeline")).json()
+    due = timeline["items"][0]["activity"]["due_at"]
+    assert due.startswith("2030-01-14T20:00")  # 09:00 in Auckland (UTC+13 in January)

@@ -3,6 +3,14 @@
 (function () {
   "use strict";
 
+  // The server shows times, and reads the times typed, in the browser's zone.
+  try {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone && document.cookie.indexOf("crm_tz=" + encodeURIComponent(zone)) === -1) {
+      document.cookie = "crm_tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; SameSite=Lax";
+    }
+  } catch (ignored) { /* an old browser: times stay in UTC */ }
+
   function typingIn(target) {
     return target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
   }

@@ -10,7 +10,7 @@ from crm_platform.toolkit import CurrentPrincipal, render_fragment
 from crm_testplugin import events, notes
 
 
-class NoteIn(msgspec.Struct):
+class NoteIn(msgspec.Struct, forbid_unknown_fields=True):
     contact_id: int
     text: str
 

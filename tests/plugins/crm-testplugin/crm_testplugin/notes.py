@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from crm_hookspecs import Principal
+
 from crm_platform import toolkit
 from crm_testplugin.events import ProbeNoteAdded
 from crm_testplugin.tables import ProbeNote

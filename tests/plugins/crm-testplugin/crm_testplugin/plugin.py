@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-
 from crm_hookspecs import (
     ActivityType,
     CliCommand,
@@ -34,6 +33,7 @@ from crm_hookspecs import (
     TimelineItem,
     hookimpl,
 )
+
 from crm_platform import toolkit
 from crm_testplugin import api, events, notes
 
