@@ -21,8 +21,14 @@ Async tests need pytest-asyncio in auto mode (``asyncio_mode = "auto"``).
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
@@ -224,3 +230,69 @@ async def crm_client(crm_running_app: Litestar, crm_admin: tuple[Principal, str]
 async def crm_anonymous_client(crm_running_app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
     async with client_for(crm_running_app) as client:
         yield client
+
+
+# --- browser tests ----------------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+# Headless Debian Chromium as root, with nothing reaching out to the network on its own.
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve(script: Path, folder: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Run ``python script DATABASE PORT FACTS`` in its own process, as in production, and yield
+    its address and the facts (ids of what it seeded) it wrote as JSON once /health answers.
+
+    The script migrates a fresh SQLite database in ``folder``, seeds it, writes the facts file
+    and serves the app on the port.
+    """
+    port, facts = _free_port(), folder / "facts.json"
+    log_path = folder / "server.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, str(script), str(folder / "crm.sqlite3"), str(port), str(facts)],
+            stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "CRM_CONFIG": str(folder / "none.toml")},
+        )
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/health", timeout=1).status_code == 200 and facts.exists():
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(f"the app did not start: {log_path.read_text()[-2000:]}")
+            time.sleep(0.2)
+        try:
+            yield url, json.loads(facts.read_text())
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium under Playwright (a downloaded browser does not work here); skips
+    the test, saying why, when it is not installed."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium (make test does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -15,12 +15,12 @@ from crm_platform.activities.sanitise import sanitise
 from crm_platform.activities.schemas import ActivityIn, ActivityPatch
 from crm_platform.activities.tables import Activity
 from crm_platform.audit import service as audit
+from crm_platform.clock import as_utc
 from crm_platform.companies.service import owner_error
-from crm_platform.db.raw import execute, fetch
+from crm_platform.db.raw import execute, fetch, placeholders
 from crm_platform.db.unit import unit_of_work
 from crm_platform.errors import Conflict, Forbidden, Invalid, NotFound, invalid
 from crm_platform.records import access
-from crm_platform.relationships.ends import placeholders
 
 RECORD_TYPE = "activity"
 DIRECTIONS = ("", "inbound", "outbound")
@@ -34,10 +34,6 @@ STORED = ("type", *EDITABLE, "done_at", "source", "external_id")
 def registered_types() -> dict[str, ActivityType]:
     """The activity types of the core and the active plugins."""
     return {item.key: item for item in runtime.current().host.items("crm_activity_types")}
-
-
-def as_utc(moment: dt.datetime) -> dt.datetime:
-    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
 async def ensure_access(principal: Principal, action: str, row: dict[str, Any]) -> None:

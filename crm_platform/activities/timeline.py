@@ -13,11 +13,10 @@ from crm_hookspecs import Principal, TimelineItem
 
 from crm_platform import runtime
 from crm_platform.activities import links
-from crm_platform.db.raw import fetch
+from crm_platform.db.raw import fetch, placeholders
 from crm_platform.errors import invalid
 from crm_platform.records import access
 from crm_platform.records.pagination import Sort, check_limit, encode_cursor, keyset_condition
-from crm_platform.relationships.ends import placeholders
 
 MAX_TYPES = 20
 

@@ -8,13 +8,8 @@ from typing import Any
 
 from crm_hookspecs import Principal
 
-from crm_platform import runtime
 from crm_platform.companies.service import RECORD_TYPE, loads_row
-from crm_platform.db.engine import is_sqlite
-from crm_platform.db.raw import fetch
-from crm_platform.records import access, customfields
-from crm_platform.records.pagination import Sort, check_limit, encode_cursor, keyset_condition, order_by
-from crm_platform.relationships.ends import placeholders
+from crm_platform.records.listing import keyset_page, record_filters
 
 SORTABLE = ("name", "created_at", "updated_at", "id")
 
@@ -29,10 +24,6 @@ class CompanyFilters:
     custom: list[str] = field(default_factory=list)
 
 
-def _as_utc(moment: dt.datetime) -> dt.datetime:
-    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
-
-
 async def list_companies(
     principal: Principal,
     filters: CompanyFilters,
@@ -41,44 +32,13 @@ async def list_companies(
     cursor: str | None = None,
 ) -> tuple[list[dict[str, Any]], str | None]:
     """One page of the companies ``principal`` may see, and the cursor of the next page."""
-    order = Sort.parse(sort, SORTABLE)
-    limit = check_limit(limit)
-    conditions: list[str] = []
-    args: list[Any] = []
-    owners = await access.visible_owner_ids(principal)
-    if owners is not None:
-        conditions.append(f"owner IN ({placeholders(owners)})")
-        args += owners
-    for column, value in (("owner", filters.owner_id), ("parent", filters.parent_id)):
-        if value is not None:
-            conditions.append(f"{column} = {{}}")
-            args.append(value)
+    where = await record_filters(
+        principal, RECORD_TYPE, owner_id=filters.owner_id, tag=filters.tag,
+        updated_since=filters.updated_since, custom=filters.custom,
+    )
+    if filters.parent_id is not None:
+        where.add("parent = {}", filters.parent_id)
     if filters.industry:
-        conditions.append("lower(industry) = {}")
-        args.append(filters.industry.strip().lower())
-    if filters.updated_since:
-        conditions.append("updated_at >= {}")
-        args.append(_as_utc(filters.updated_since))
-    if filters.tag:
-        conditions.append(
-            f"id IN (SELECT record_id FROM crm_tagging WHERE record_type = '{RECORD_TYPE}' AND tag = {{}})"
-        )
-        args.append(filters.tag.strip().lower())
-    custom_conditions, custom_args = await customfields.filters_sql(
-        RECORD_TYPE, filters.custom, is_sqlite(runtime.current().engine)
-    )
-    conditions += custom_conditions
-    args += custom_args
-    after, after_args = keyset_condition(order, cursor)
-    if after:
-        conditions.append(after)
-        args += after_args
-    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
-    rows = await fetch(
-        f"SELECT * FROM crm_company {where} ORDER BY {order_by(order)} LIMIT {limit + 1}", *args
-    )
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        next_cursor = encode_cursor(rows[-1][order.column], rows[-1]["id"])
+        where.add("lower(industry) = {}", filters.industry.strip().lower())
+    rows, next_cursor = await keyset_page("crm_company", where, sort, SORTABLE, limit, cursor)
     return [loads_row(row) for row in rows], next_cursor

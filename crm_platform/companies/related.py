@@ -7,10 +7,9 @@ from typing import Any
 from crm_hookspecs import Principal
 
 from crm_platform.companies import service
-from crm_platform.db.raw import fetch
+from crm_platform.db.raw import fetch, placeholders
 from crm_platform.records import access
 from crm_platform.records.pagination import Sort, check_limit, encode_cursor, keyset_condition, order_by
-from crm_platform.relationships.ends import placeholders
 
 MAX_DEPTH = 10
 

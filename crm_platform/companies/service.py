@@ -18,6 +18,7 @@ from crm_platform.db.raw import execute, fetch
 from crm_platform.db.unit import unit_of_work
 from crm_platform.errors import Invalid, NotFound
 from crm_platform.records import access, customfields, tags
+from crm_platform.records.detach import detach
 from crm_platform.search import index as search_index
 from crm_platform.users.tables import User
 
@@ -193,18 +194,8 @@ async def delete(principal: Principal, company_id: int) -> None:
     existing = await get(principal, company_id, "delete")
     async with unit_of_work() as work:
         await execute("UPDATE crm_company SET parent = NULL WHERE parent = {}", company_id)
-        await execute(
-            "DELETE FROM crm_relationship WHERE (source_type = 'company' AND source_id = {}) "
-            "OR (target_type = 'company' AND target_id = {})",
-            company_id,
-            company_id,
-        )
-        await execute(
-            "DELETE FROM crm_activity_link WHERE record_type = 'company' AND record_id = {}", company_id
-        )
-        await tags.remove(RECORD_TYPE, company_id)
+        await detach(RECORD_TYPE, company_id)
         await Company.delete().where(Company.id == company_id)
-        await search_index.remove(RECORD_TYPE, company_id)
         removed = audit.diff(_audited(existing), {})
         await audit.record(principal.id, RECORD_TYPE, company_id, "delete", removed)
         work.emit(CompanyDeleted(actor_id=principal.id, company_id=company_id))

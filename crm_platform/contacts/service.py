@@ -16,10 +16,11 @@ from crm_platform.audit import service as audit
 from crm_platform.contacts.clean import clean_emails, clean_phones, search_terms
 from crm_platform.contacts.schemas import ContactIn, ContactPatch
 from crm_platform.contacts.tables import LIFECYCLE_STAGES, Contact, LifecycleChange
-from crm_platform.db.raw import execute, fetch
+from crm_platform.db.raw import fetch
 from crm_platform.db.unit import unit_of_work
 from crm_platform.errors import Conflict, Invalid, NotFound
 from crm_platform.records import access, customfields, tags
+from crm_platform.records.detach import detach
 from crm_platform.search import index as search_index
 from crm_platform.users.tables import User
 
@@ -271,18 +272,8 @@ async def delete(principal: Principal, contact_id: int) -> None:
     existing = await get(principal, contact_id)
     await access.ensure(principal, "delete", RECORD_TYPE, existing)
     async with unit_of_work() as work:
-        await execute(
-            "DELETE FROM crm_relationship WHERE (source_type = 'contact' AND source_id = {}) "
-            "OR (target_type = 'contact' AND target_id = {})",
-            contact_id,
-            contact_id,
-        )
-        await execute(
-            "DELETE FROM crm_activity_link WHERE record_type = 'contact' AND record_id = {}", contact_id
-        )
-        await tags.remove(RECORD_TYPE, contact_id)
+        await detach(RECORD_TYPE, contact_id)
         await Contact.delete().where(Contact.id == contact_id)
-        await search_index.remove(RECORD_TYPE, contact_id)
         await audit.record(principal.id, RECORD_TYPE, contact_id, "delete", audit.diff(_audited(existing), {}))
         work.emit(ContactDeleted(actor_id=principal.id, contact_id=contact_id))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
 
 from piccolo.engine import engine_finder
 from piccolo.querystring import QueryString
@@ -30,6 +31,11 @@ def drop_indexes(statements: Iterable[str]) -> Callable[[], Awaitable[None]]:
     """The backwards step of :func:`execute_each` for ``CREATE INDEX`` statements."""
     names = [match.group(1) for statement in statements if (match := _INDEX_NAME.search(statement))]
     return execute_each(f"DROP INDEX IF EXISTS {name}" for name in reversed(names))
+
+
+def placeholders(values: list[Any] | tuple[Any, ...]) -> str:
+    """``{}, {}, {}`` for an ``IN (...)`` list of ``values``."""
+    return ", ".join("{}" for _ in values)
 
 
 async def fetch(template: str, *args: object) -> list[dict]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from crm_platform.db.raw import fetch
+from crm_platform.db.raw import fetch, placeholders
 
 # Which table holds each core record type, and the column that names a record.
 KIND_TABLES = {"contact": ("crm_contact", "display_name"), "company": ("crm_company", "name")}
@@ -24,10 +24,6 @@ WITH_ENDS = (
     "LEFT JOIN crm_contact tc ON r.target_type = 'contact' AND tc.id = r.target_id "
     "LEFT JOIN crm_company tco ON r.target_type = 'company' AND tco.id = r.target_id"
 )
-
-
-def placeholders(values: list[Any]) -> str:
-    return ", ".join("{}" for _ in values)
 
 
 async def load(refs: Iterable[tuple[str, int]]) -> dict[tuple[str, int], dict[str, Any]]:

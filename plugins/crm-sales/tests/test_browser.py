@@ -2,67 +2,28 @@
 
 from __future__ import annotations
 
-import json
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
+
+from crm_platform.testing import chromium, serve
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 PASSWORD = "correct horse battery"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, Any]]]:
-    folder = tmp_path_factory.mktemp("sales-served")
-    port, facts = _free_port(), folder / "facts.json"
-    log = (folder / "server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, str(Path(__file__).with_name("serve_sales.py")), str(folder / "crm.sqlite3"), str(port), str(facts)],
-        stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "CRM_CONFIG": str(folder / "none.toml")},
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200 and facts.exists():
-                break
-        except httpx.HTTPError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError(f"the app did not start: {(folder / 'server.log').read_text()[-2000:]}")
-        time.sleep(0.2)
-    yield url, json.loads(facts.read_text())
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+    with serve(Path(__file__).with_name("serve_sales.py"), tmp_path_factory.mktemp("sales-served")) as served:
+        yield served
 
 
 @pytest.fixture(scope="module")
 def page(served: tuple[str, dict[str, Any]]) -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium (make test does)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    with chromium() as browser:
         context = browser.new_context(viewport={"width": 1400, "height": 900}, base_url=served[0])
         page = context.new_page()
         page.set_default_timeout(10_000)
@@ -72,7 +33,6 @@ def page(served: tuple[str, dict[str, Any]]) -> Iterator[Any]:
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_url("**/")
         yield page
-        browser.close()
 
 
 def _column(page: Any, stage: str) -> Any:

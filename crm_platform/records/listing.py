@@ -1,0 +1,81 @@
+"""What contact and company lists share: the filters every record list offers, and one
+keyset page of a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from crm_hookspecs import Principal
+
+from crm_platform import runtime
+from crm_platform.clock import as_utc
+from crm_platform.db.engine import is_sqlite
+from crm_platform.db.raw import fetch, placeholders
+from crm_platform.records import access, customfields
+from crm_platform.records.pagination import Sort, check_limit, encode_cursor, keyset_condition, order_by
+
+
+@dataclass
+class Where:
+    """A WHERE clause built a condition at a time, with ``{}`` placeholders."""
+
+    conditions: list[str] = field(default_factory=list)
+    args: list[Any] = field(default_factory=list)
+
+    def add(self, condition: str, *args: Any) -> None:
+        self.conditions.append(condition)
+        self.args += args
+
+    @property
+    def clause(self) -> str:
+        return f"WHERE {' AND '.join(self.conditions)}" if self.conditions else ""
+
+
+async def record_filters(
+    principal: Principal,
+    record_type: str,
+    *,
+    owner_id: int | None,
+    tag: str | None,
+    updated_since: dt.datetime | None,
+    custom: list[str],
+) -> Where:
+    """What ``principal`` may see, narrowed by the filters every record list offers."""
+    where = Where()
+    owners = await access.visible_owner_ids(principal)
+    if owners is not None:
+        where.add(f"owner IN ({placeholders(owners)})", *owners)
+    if owner_id is not None:
+        where.add("owner = {}", owner_id)
+    if updated_since:
+        where.add("updated_at >= {}", as_utc(updated_since))
+    if tag:
+        where.add(
+            "id IN (SELECT record_id FROM crm_tagging WHERE record_type = {} AND tag = {})",
+            record_type,
+            tag.strip().lower(),
+        )
+    conditions, args = await customfields.filters_sql(record_type, custom, is_sqlite(runtime.current().engine))
+    where.conditions += conditions
+    where.args += args
+    return where
+
+
+async def keyset_page(
+    table: str, where: Where, sort: str, sortable: tuple[str, ...], limit: int, cursor: str | None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of ``table`` in ``sort`` order after ``cursor``, and the next page's cursor."""
+    order = Sort.parse(sort, sortable)
+    limit = check_limit(limit)
+    after, after_args = keyset_condition(order, cursor)
+    if after:
+        where.add(after, *after_args)
+    rows = await fetch(
+        f"SELECT * FROM {table} {where.clause} ORDER BY {order_by(order)} LIMIT {limit + 1}", *where.args
+    )
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    return rows, encode_cursor(rows[-1][order.column], rows[-1]["id"])
