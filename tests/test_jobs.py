@@ -136,6 +136,18 @@ async def test_a_task_falling_due_is_announced_once(jobs_runtime):
     assert reminders == [TaskDue(actor_id=None, activity_id=due, assignee_id=user.id)]
 
 
+async def test_a_rescheduled_task_is_reminded_again_when_it_falls_due_again(jobs_runtime):
+    from crm_platform.activities import service as activities
+    from crm_platform.activities.schemas import ActivityPatch
+
+    user = await users.create_user("rep@example.com", "a long password")
+    task = await _task(user.id, dt.timedelta(minutes=-5))
+    assert await send_task_reminders() == 1
+    await activities.update(user, task, ActivityPatch(due_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)))
+    assert await send_task_reminders() == 1
+    assert [event.activity_id for event in RECEIVED if isinstance(event, TaskDue)] == [task, task]
+
+
 async def test_reminders_skip_tasks_not_due_done_or_not_tasks(jobs_runtime):
     user = await users.create_user("rep@example.com", "a long password")
     await _task(user.id, dt.timedelta(hours=2))

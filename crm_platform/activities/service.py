@@ -198,6 +198,8 @@ async def update(principal: Principal, activity_id: int, patch: ActivityPatch) -
     stored["updated_at"] = dt.datetime.now(dt.UTC)
     if "done" in changed:
         stored["done_at"] = values["done_at"]
+    if "due_at" in changed:
+        stored["reminded_at"] = None  # a rescheduled task is reminded again when it falls due
     async with unit_of_work():
         await Activity.update(stored).where(Activity.id == activity_id)
         if linked is not None:

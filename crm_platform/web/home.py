@@ -48,7 +48,7 @@ async def _quiet_contacts(principal: Principal, days: int) -> list[dict[str, Any
     return await fetch(
         "SELECT id, display_name, primary_email, last_contacted_at FROM crm_contact "
         "WHERE owner = {} AND (last_contacted_at IS NULL OR last_contacted_at < {}) "
-        f"ORDER BY last_contacted_at IS NOT NULL, last_contacted_at, id LIMIT {LIST_LIMIT}",
+        f"ORDER BY last_contacted_at ASC NULLS FIRST, id LIMIT {LIST_LIMIT}",
         principal.id, cutoff,
     )
 
