@@ -127,8 +127,10 @@ async def search(principal: Principal, text: str, limit: int = 20, kinds: tuple[
         # million contacts takes tens of milliseconds; a narrower query ranks them all.
         rows = await fetch(
             "SELECT kind, record_id, title, subtitle FROM ("
+            # CROSS JOIN keeps the FTS match as the outer loop: with a filter on the kind,
+            # SQLite would otherwise walk every entry of that kind and probe the index for each.
             "SELECT e.kind, e.record_id, e.title, e.subtitle, f.rank FROM crm_search_fts f "
-            "JOIN crm_search_entry e ON e.id = f.rowid "
+            "CROSS JOIN crm_search_entry e ON e.id = f.rowid "
             f"WHERE crm_search_fts MATCH {{}}{extra} LIMIT {RANKED_MATCHES}"
             f") ORDER BY rank LIMIT {int(limit)}",
             match,
