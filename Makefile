@@ -25,7 +25,14 @@ system-deps:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+TEST_PLUGIN_NAMES := $(notdir $(patsubst %/,%,$(TEST_PLUGIN_DIRS)))
+
+# Every first-party plugin make installs is switched on the first time it is seen; later
+# choices (`crm plugins disable`, the settings page) are kept in the database and win.
+run: export CRM_PLUGINS ?= all
 run: $(VENV)/.installed
+	@# The test suite's plugins (some broken on purpose) have no place in a running instance.
+	@if [ -f $(VENV)/.test-plugins ]; then 		$(BIN)/pip uninstall --quiet --yes $(TEST_PLUGIN_NAMES) && rm -f $(VENV)/.test-plugins; fi
 	mkdir -p var
 	$(CRM) migrate
 	$(CRM) demo --if-empty --contacts 2000 --seed 7
