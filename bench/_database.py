@@ -92,16 +92,18 @@ async def load_contacts(count: int, owner_id: int, batch: int = BATCH, first: in
     return spent
 
 
-async def _fresh_postgres() -> str:
+async def fresh_postgres(name: str = POSTGRES_DATABASE) -> str:
+    """An empty database ``name`` on the benchmark's server (dropped first if it exists); its URL.
+    Each benchmark module uses a name of its own, so none drops another's mid-run."""
     import asyncpg
 
     connection = await asyncpg.connect(POSTGRES_ADMIN_URL, timeout=5)
     try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{POSTGRES_DATABASE}" WITH (FORCE)')
-        await connection.execute(f'CREATE DATABASE "{POSTGRES_DATABASE}"')
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await connection.execute(f'CREATE DATABASE "{name}"')
     finally:
         await connection.close()
-    return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{POSTGRES_DATABASE}"
+    return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
 
 
 def drop_postgres() -> None:
@@ -122,7 +124,7 @@ async def _build(kind: str, contacts: int, folder: Path) -> Database:
     from crm_platform.db.setup import migrate
     from crm_platform.users import service
 
-    url = await _fresh_postgres() if kind == "postgres" else f"sqlite:///{folder / 'bench.sqlite3'}"
+    url = await fresh_postgres() if kind == "postgres" else f"sqlite:///{folder / 'bench.sqlite3'}"
     rt = setup_runtime(Settings(database_url=url, jobs_url=f"sqlite:///{folder / 'bench-jobs.sqlite3'}"), plugins=[])
     engine = rt.engine
     if isinstance(engine, PostgresEngine):

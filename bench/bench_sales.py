@@ -138,28 +138,13 @@ def _has_pages(app) -> bool:
     return any(route.path == "/sales" or route.path.startswith("/sales/") for route in app.routes)
 
 
-async def _fresh_postgres() -> str:
-    """A database of this benchmark's own, so other benchmarks never drop it mid-run."""
-    import asyncpg
-
-    from bench._database import POSTGRES_ADMIN_URL
-
-    connection = await asyncpg.connect(POSTGRES_ADMIN_URL, timeout=5)
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{POSTGRES_DATABASE}" WITH (FORCE)')
-        await connection.execute(f'CREATE DATABASE "{POSTGRES_DATABASE}"')
-    finally:
-        await connection.close()
-    return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{POSTGRES_DATABASE}"
-
-
 def run(quick: bool) -> list[Row]:
-    from bench._database import postgres_reachable
+    from bench._database import fresh_postgres, postgres_reachable
 
     logging.getLogger("httpx").setLevel(logging.WARNING)
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="crm-bench-sales-") as folder:
         rows += asyncio.run(_run(quick, Path(folder), f"sqlite:///{Path(folder) / 'sales.sqlite3'}", "sqlite"))
         if postgres_reachable() is None:
-            rows += asyncio.run(_run(quick, Path(folder), asyncio.run(_fresh_postgres()), "postgres"))
+            rows += asyncio.run(_run(quick, Path(folder), asyncio.run(fresh_postgres(POSTGRES_DATABASE)), "postgres"))
     return rows
