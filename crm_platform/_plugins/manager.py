@@ -118,6 +118,8 @@ class PluginHost:
     def __init__(self, candidates: Iterable[Candidate], core: ModuleType) -> None:
         self.records: dict[str, PluginRecord] = {CORE: PluginRecord(CORE, label="Core", priority=0)}
         self.enabled: set[str] = set()
+        # When ``enabled`` was last read from the database (time.monotonic()).
+        self.enabled_read_at = 0.0
         for candidate in candidates:
             self.records[candidate.slug] = self._validate(candidate)
         self.order = [CORE, *(slug for slug in _ordered(self._plugins()) if slug != CORE)]

@@ -14,7 +14,7 @@ from crm_platform.audit import service as audit
 from crm_platform.companies.clean import SIZES, clean_domains
 from crm_platform.companies.schemas import CompanyIn, CompanyPatch
 from crm_platform.companies.tables import Company
-from crm_platform.db.raw import execute, fetch
+from crm_platform.db.raw import decode_json_columns, execute, fetch
 from crm_platform.db.unit import unit_of_work
 from crm_platform.errors import Invalid, NotFound
 from crm_platform.records import access, customfields, tags
@@ -31,10 +31,7 @@ MAX_HIERARCHY_DEPTH = 100
 
 
 def loads_row(row: dict[str, Any]) -> dict[str, Any]:
-    for name in JSON_FIELDS:
-        if name in row:
-            row[name] = customfields.loads(row[name])
-    return row
+    return decode_json_columns(row, JSON_FIELDS)
 
 
 async def get(principal: Principal, company_id: int, action: str = "read") -> dict[str, Any]:

@@ -16,7 +16,7 @@ from crm_platform.audit import service as audit
 from crm_platform.contacts.clean import clean_emails, clean_phones, search_terms
 from crm_platform.contacts.schemas import ContactIn, ContactPatch
 from crm_platform.contacts.tables import LIFECYCLE_STAGES, Contact, LifecycleChange
-from crm_platform.db.raw import fetch
+from crm_platform.db.raw import decode_json_columns, fetch
 from crm_platform.db.unit import unit_of_work
 from crm_platform.errors import Conflict, Invalid, NotFound
 from crm_platform.records import access, customfields, tags
@@ -39,10 +39,7 @@ AUDITED = (
 
 
 def loads_row(row: dict[str, Any]) -> dict[str, Any]:
-    for name in JSON_FIELDS:
-        if name in row:
-            row[name] = customfields.loads(row[name])
-    return row
+    return decode_json_columns(row, JSON_FIELDS)
 
 
 async def rows_by_id(ids: list[int]) -> dict[int, dict[str, Any]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
@@ -52,6 +53,14 @@ async def fetch(template: str, *args: object) -> list[dict]:
         return engine.read(sql, args)
     querystring = QueryString(template, *args, query_type="select")
     return _as_dicts(await engine.run_querystring(querystring))
+
+
+def decode_json_columns(row: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
+    """Decode ``row``'s JSON columns in place: SQLite returns them as text, asyncpg as values."""
+    for name in names:
+        if isinstance(row.get(name), str):
+            row[name] = json.loads(row[name])
+    return row
 
 
 def _as_dicts(rows: list) -> list[dict]:

@@ -17,7 +17,6 @@ from crm_platform.errors import Invalid
 from crm_platform.instance.tables import PluginState
 
 REFRESH_SECONDS = 2.0
-_loaded_at: dict[int, float] = {}
 
 
 async def load(host: PluginHost, to_enable: set[str] | None) -> None:
@@ -29,15 +28,15 @@ async def load(host: PluginHost, to_enable: set[str] | None) -> None:
         await PluginState.insert(*(PluginState(slug=slug, enabled=True) for slug in new))
         rows.update(dict.fromkeys(new, True))
     host.enabled = {slug for slug, enabled in rows.items() if enabled}
-    _loaded_at[id(host)] = time.monotonic()
+    host.enabled_read_at = time.monotonic()
 
 
 async def refresh(host: PluginHost) -> None:
     """Pick up a change made by another process, at most every couple of seconds."""
-    if time.monotonic() - _loaded_at.get(id(host), 0.0) > REFRESH_SECONDS:
+    if time.monotonic() - host.enabled_read_at > REFRESH_SECONDS:
         rows = await PluginState.select(PluginState.slug).where(PluginState.enabled == True)  # noqa: E712
         host.enabled = {row["slug"] for row in rows}
-        _loaded_at[id(host)] = time.monotonic()
+        host.enabled_read_at = time.monotonic()
 
 
 async def set_enabled(host: PluginHost, slug: str, enabled: bool) -> None:

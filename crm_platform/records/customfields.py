@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 from urllib.parse import urlparse
 
@@ -108,10 +107,6 @@ async def validate(
         raise Invalid(errors)
     return merged
 
-
-def loads(raw: Any) -> Any:
-    """JSON columns come back as text from SQLite and as values from asyncpg."""
-    return json.loads(raw) if isinstance(raw, str) else raw
 
 
 def filter_sql(definition: FieldDefinition, raw_value: str, sqlite: bool) -> tuple[str, list[Any]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import secrets
 from typing import Any
@@ -96,13 +97,9 @@ async def authenticate(email: str, password: str) -> Principal | None:
     return principal_from_row(row) if verify_password(password, row["password_hash"]) else None
 
 
-_DUMMY: list[str] = []
-
-
+@functools.cache
 def _dummy_hash() -> str:
-    if not _DUMMY:
-        _DUMMY.append(hash_password(secrets.token_hex(8)))
-    return _DUMMY[0]
+    return hash_password(secrets.token_hex(8))
 
 
 async def user_by_email(email: str) -> dict[str, Any]:
