@@ -169,3 +169,16 @@ async def test_possible_duplicates_are_found_by_phone_email_and_similar_name(crm
     assert response.status_code == 200
     found = {item["id"]: item["reasons"] for item in response.json()}
     assert found == {typo["id"]: ["similar name"], same_phone["id"]: ["same phone"]}
+
+
+async def test_a_team_change_between_requests_is_seen_by_the_next_request(crm_running_app, crm_make_user):
+    from crm_platform.users.tables import User
+
+    alice, alice_token = await crm_make_user("alice@example.com", team="north")
+    bea, bea_token = await crm_make_user("bea@example.com", team="south")
+    async with client_for(crm_running_app, alice_token) as alice_client, \
+            client_for(crm_running_app, bea_token) as bea_client:
+        theirs = await create(bea_client, given_name="Bea's lead")
+        assert (await alice_client.get(f"/api/v1/contacts/{theirs['id']}")).status_code == 403
+        await User.update({User.team: alice.team_id}).where(User.id == bea.id)
+        assert (await alice_client.get(f"/api/v1/contacts/{theirs['id']}")).status_code == 200

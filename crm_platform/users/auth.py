@@ -8,10 +8,11 @@ from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+from litestar.types import Receive, Scope, Send
 
 from crm_platform import runtime
 from crm_platform.instance import plugins as plugin_state
-from crm_platform.users.service import principal_for_token, principal_for_user_id
+from crm_platform.users.service import principal_for_token, principal_for_user_id, request_cache
 
 # Everything else needs a signed-in user.
 OPEN_PATHS = {"/health", "/login", "/static"}
@@ -19,6 +20,10 @@ SESSION_USER_KEY = "user_id"
 
 
 class AuthMiddleware(AbstractAuthenticationMiddleware):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        with request_cache():
+            await super().__call__(scope, receive, send)
+
     async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
         await plugin_state.refresh(runtime.current().host)
         header = connection.headers.get("authorization", "")

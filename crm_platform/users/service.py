@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
 import secrets
+from collections.abc import Iterator
+from contextvars import ContextVar
 from typing import Any
 
 from crm_hookspecs import ALL_ROLES, Principal
@@ -154,9 +157,30 @@ async def principal_for_user_id(user_id: int) -> Principal | None:
     return principal_from_row(row) if row else None
 
 
+# Team members by team, read once per request: access checks ask for them for every record
+# a request touches. Outside a request (jobs, the CLI) there is no cache and each call reads.
+_request_teams: ContextVar[dict[int | None, list[int]] | None] = ContextVar("crm_request_teams", default=None)
+
+
+@contextlib.contextmanager
+def request_cache() -> Iterator[None]:
+    """Give the request handled inside the block its own, empty, team cache."""
+    token = _request_teams.set({})
+    try:
+        yield
+    finally:
+        _request_teams.reset(token)
+
+
 async def team_member_ids(principal: Principal) -> list[int]:
     """The users whose records a member sees: themselves and their team."""
     if principal.team_id is None:
         return [principal.id]
-    rows = await User.select(User.id).where(User.team == principal.team_id)
-    return sorted({principal.id, *(row["id"] for row in rows)})
+    cache = _request_teams.get()
+    if cache is None or principal.team_id not in cache:
+        rows = await User.select(User.id).where(User.team == principal.team_id)
+        members = [row["id"] for row in rows]
+        if cache is None:
+            return sorted({principal.id, *members})
+        cache[principal.team_id] = members
+    return sorted({principal.id, *cache[principal.team_id]})
