@@ -14,11 +14,11 @@ from typing import Any
 
 from crm_platform.app import setup_runtime
 from crm_platform.config import Settings
+from crm_platform.contacts.bulk import LOAD_BATCH
 from crm_platform.db.engine import PostgresEngine
 
 POSTGRES_ADMIN_URL = os.environ.get("CRM_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 POSTGRES_DATABASE = "crm_bench"
-BATCH = 5_000
 ADMIN_EMAIL = "bench@example.com"
 
 GIVEN = (
@@ -77,7 +77,7 @@ def fake_contacts(start: int, count: int, owner_id: int, seed: int = 7) -> list[
     return contacts
 
 
-async def load_contacts(count: int, owner_id: int, batch: int = BATCH, first: int = 0) -> float:
+async def load_contacts(count: int, owner_id: int, batch: int = LOAD_BATCH, first: int = 0) -> float:
     """Write ``count`` contacts in transactions of ``batch``; returns the seconds spent writing."""
     from crm_platform.contacts.bulk import write_contacts
     from crm_platform.db.unit import unit_of_work

@@ -44,9 +44,9 @@ def search_terms(row: dict) -> list[str]:
     terms = [row["display_name"], row["given_name"], row["family_name"]]
     terms += [email["address"] for email in row["emails"]]
     for phone in row["phones"]:
-        # Match "+4420...", "4420..." and the national digits someone would type.
+        # Match "+4420..." or "4420..." (one word to the index) and the national digits.
         number = phone["number"]
-        terms += [number, number.lstrip("+"), national_digits(number)]
+        terms += [number.lstrip("+"), national_digits(number)]
     return [term for term in terms if term]
 
 

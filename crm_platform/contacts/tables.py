@@ -12,7 +12,9 @@ LIFECYCLE_STAGES = ("lead", "prospect", "customer", "former")
 class Contact(Table, tablename="crm_contact"):
     given_name = Varchar(length=100, default="")
     family_name = Varchar(length=100, default="")
-    display_name = Varchar(length=200, index=True)
+    # Not indexed alone: the composite keyset indexes of migration 0002 lead with these
+    # columns (display_name, updated_at) or owner (0004), and serve every lookup on them.
+    display_name = Varchar(length=200)
     # The primary email is unique across contacts; every address is also in ``emails``.
     primary_email = Varchar(length=254, null=True, default=None, unique=True)
     emails = JSON(default=[])
@@ -20,12 +22,12 @@ class Contact(Table, tablename="crm_contact"):
     job_title = Varchar(length=200, default="")
     lifecycle_stage = Varchar(length=20, default="lead", index=True)
     lifecycle_changed_at = Timestamptz(default=TimestamptzNow())
-    owner = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null, index=True)
+    owner = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
     tags = JSON(default=[])
     source = Varchar(length=100, default="")
     custom = JSON(default={})
     created_at = Timestamptz(default=TimestamptzNow())
-    updated_at = Timestamptz(default=TimestamptzNow(), index=True)
+    updated_at = Timestamptz(default=TimestamptzNow())
     last_contacted_at = Timestamptz(null=True, default=None)
 
 

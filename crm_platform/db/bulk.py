@@ -6,6 +6,8 @@ entries, search entries) are built without reading anything back.
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
@@ -28,19 +30,78 @@ async def reserve_ids(table: str, count: int) -> list[int]:
     return [row["id"] for row in rows]
 
 
+def stored(value: Any) -> Any:
+    """``value`` in the form the engine stores, for a value many rows share (a bulk write's
+    timestamp): the sqlite3 module would otherwise adapt a datetime in Python once per row."""
+    if isinstance(runtime.current().engine, SQLiteEngine):
+        return sqlite3.adapt(value)
+    return value
+
+
+class Inserts:
+    """Row inserts that start as they are added, so the caller builds the next rows while the
+    database writes these. Use inside a transaction and await :meth:`done` before the
+    transaction ends; it raises the first failure.
+
+    On SQLite each batch goes to the writer thread at once, as multi-row ``INSERT``
+    statements. The sqlite3 module releases the GIL while SQLite works, so building and
+    writing use both cores; and one statement for many rows lets SQLite's full-text index
+    flush once per statement rather than once per row. On PostgreSQL the batches are sent in
+    order by :meth:`done` (a connection runs one statement at a time).
+    """
+
+    def __init__(self) -> None:
+        self._engine = runtime.current().engine
+        if self._engine.current_transaction.get() is None:
+            raise RuntimeError("bulk inserts need a transaction")
+        self._started: list[asyncio.Future[None]] = []
+        self._waiting: list[tuple[str, Sequence[str], Sequence[Sequence[Any]]]] = []
+
+    def add(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Insert ``rows`` (values in ``columns`` order) into ``table``."""
+        if not rows:
+            return
+        if isinstance(self._engine, SQLiteEngine):
+            self._started.append(self._engine.start_writes(_sqlite_inserts(self._engine, table, columns, rows)))
+        else:
+            self._waiting.append((table, columns, rows))
+
+    async def done(self) -> None:
+        started, self._started = self._started, []
+        outcomes = await asyncio.gather(*started, return_exceptions=True)
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
+        waiting, self._waiting = self._waiting, []
+        for table, columns, rows in waiting:
+            await _postgres_insert(table, columns, rows)
+
+
 async def insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """Insert ``rows`` (values in ``columns`` order) in one round trip per batch."""
-    if not rows:
-        return
-    engine = runtime.current().engine
+    """Insert ``rows`` (values in ``columns`` order) in as few statements as the engine allows."""
+    inserts = Inserts()
+    inserts.add(table, columns, rows)
+    await inserts.done()
+
+
+def _sqlite_inserts(
+    engine: SQLiteEngine, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> list[tuple[str, list[Any]]]:
     quoted = ", ".join(f'"{column}"' for column in columns)
-    if isinstance(engine, SQLiteEngine):
-        placeholders = ", ".join("?" for _ in columns)
-        await engine.write_many(f"INSERT INTO {table} ({quoted}) VALUES ({placeholders})", [list(row) for row in rows])
-        return
+    one_row = "(" + ", ".join("?" for _ in columns) + ")"
+    per_statement = max(1, engine.max_variables // len(columns))
+    statements = []
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start : start + per_statement]
+        values = [value for row in chunk for value in row]
+        statements.append((f"INSERT INTO {table} ({quoted}) VALUES {', '.join([one_row] * len(chunk))}", values))
+    return statements
+
+
+async def _postgres_insert(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    engine = runtime.current().engine
     transaction = engine.current_transaction.get()
-    if transaction is None:
-        raise RuntimeError("insert_rows needs a transaction")
+    quoted = ", ".join(f'"{column}"' for column in columns)
     placeholders = ", ".join(f"${index}" for index in range(1, len(columns) + 1))
     engine.statements_run += 1
     await transaction.connection.executemany(

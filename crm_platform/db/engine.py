@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,8 @@ from piccolo.querystring import QueryString
 
 READ_QUERY_TYPES = frozenset({"select", "count", "exists", "objects", "table_exists"})
 BUSY_TIMEOUT_SECONDS = 30.0
+WRITER_SWITCH_INTERVAL_SECONDS = 0.0005
+WRITER_CACHE_KIB = 256 * 1024  # a ceiling: SQLite allocates pages as it reads them
 
 
 def _connect(path: str) -> sqlite3.Connection:
@@ -47,6 +50,11 @@ def _connect(path: str) -> sqlite3.Connection:
     connection.execute("PRAGMA cache_size = -65536")  # 64 MiB of page cache per connection
     connection.execute("PRAGMA temp_store = MEMORY")
     return connection
+
+
+def _run_each(connection: sqlite3.Connection, statements: list[tuple[str, list[Any]]]) -> None:
+    for sql, args in statements:
+        connection.execute(sql, args)
 
 
 class _WriterConnection:
@@ -97,10 +105,17 @@ class SQLiteEngine(_PiccoloSQLiteEngine):
     def _writer_connection(self) -> sqlite3.Connection:
         if self._writer is None:
             self._writer = _connect(self.path)
+            # A batch of a bulk load dirties pages all over the large indexes; pages that do not
+            # fit are spilled to the WAL mid-transaction and written again at commit.
+            self._writer.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
         return self._writer
 
     def _writer_executor(self) -> ThreadPoolExecutor:
         if self._writer_thread is None:
+            # The writer runs each statement without the GIL and needs it back for a moment
+            # after; while the event loop (or a bulk load building rows) keeps the GIL busy,
+            # that moment lasts the whole switch interval, 5 ms by default.
+            sys.setswitchinterval(min(sys.getswitchinterval(), WRITER_SWITCH_INTERVAL_SECONDS))
             self._writer_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
         return self._writer_thread
 
@@ -152,11 +167,17 @@ class SQLiteEngine(_PiccoloSQLiteEngine):
         async with self._lock():
             return await self._write(sql, list(args))
 
-    async def write_many(self, sql: str, rows: list[list[Any]]) -> None:
-        """``executemany`` on the writer, for bulk paths; call inside a transaction."""
-        self.statements_run += 1
+    def start_writes(self, statements: list[tuple[str, list[Any]]]) -> asyncio.Future[None]:
+        """Queue ``statements`` on the writer thread and return at once; the future ends when
+        they have run. For bulk paths, inside a transaction: the writer runs its queue in order."""
+        self.statements_run += len(statements)
         loop = asyncio.get_running_loop()
-        await loop.run_in_executor(self._writer_executor(), self._writer_connection().executemany, sql, rows)
+        return loop.run_in_executor(self._writer_executor(), _run_each, self._writer_connection(), statements)
+
+    @property
+    def max_variables(self) -> int:
+        """How many ``?`` one statement may hold (32,766 in a stock SQLite since 3.32)."""
+        return self._writer_connection().getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
 
     async def run_querystring(self, querystring: QueryString, in_pool: bool = False) -> list[dict]:
         query, args = querystring.compile_string(engine_type=self.engine_type)
@@ -192,6 +213,11 @@ class PostgresEngine(_PiccoloPostgresEngine):
     async def stop(self) -> None:
         if self.pool is not None:
             await self.close_connection_pool()
+
+    async def write_statements(self, statements: list[tuple[str, list[Any]]]) -> None:
+        self.statements_run += len(statements)
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._writer_executor(), _run_each, self._writer_connection(), statements)
 
     async def run_querystring(self, querystring: QueryString, in_pool: bool = True) -> Any:
         self.statements_run += 1

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from crm_platform import runtime
-from crm_platform.contacts.bulk import write_contacts
+from crm_platform.contacts.bulk import LOAD_BATCH, write_contacts
 from crm_platform.db.bulk import insert_rows
 from crm_platform.db.raw import fetch
 from crm_platform.db.unit import unit_of_work
@@ -20,7 +20,7 @@ from crm_platform.demo import generate, rows, words
 from crm_platform.users import service as users
 from crm_platform.users.tables import User
 
-CHUNK = 5000
+CHUNK = LOAD_BATCH
 ADMIN_EMAIL = "admin@example.com"
 DEMO_USERS = (
     (ADMIN_EMAIL, "admin", "Ada Admin", None),

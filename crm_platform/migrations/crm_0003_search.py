@@ -21,12 +21,19 @@ COMMON = [
     "CREATE UNIQUE INDEX crm_search_entry_record ON crm_search_entry (kind, record_id)",
 ]
 
+
+def fts_table(options: str = "") -> str:
+    """External-content FTS5: the text lives once, in crm_search_entry."""
+    return (
+        "CREATE VIRTUAL TABLE crm_search_fts USING fts5(title, terms, content='crm_search_entry', "
+        f"content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='2 3'{', ' + options if options else ''})"
+    )
+
+
 SQLITE = [
     TABLE.format(id_type="INTEGER"),
     *COMMON,
-    # External-content FTS5: the text lives once, in crm_search_entry.
-    "CREATE VIRTUAL TABLE crm_search_fts USING fts5(title, terms, content='crm_search_entry', "
-    "content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='2 3')",
+    fts_table(),
     "CREATE TRIGGER crm_search_entry_ai AFTER INSERT ON crm_search_entry BEGIN "
     "INSERT INTO crm_search_fts(rowid, title, terms) VALUES (new.id, new.title, new.terms); END",
     "CREATE TRIGGER crm_search_entry_ad AFTER DELETE ON crm_search_entry BEGIN "

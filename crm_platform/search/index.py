@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from crm_hookspecs import Principal
 
 from crm_platform import runtime
-from crm_platform.db.bulk import insert_rows
+from crm_platform.db.bulk import Inserts
 from crm_platform.db.engine import is_sqlite
 from crm_platform.db.raw import execute, fetch
 from crm_platform.records.access import visible_owner_ids
@@ -43,14 +43,10 @@ class Hit:
 
 def _terms(entry: Entry) -> str:
     """The entry's words, once each, leaving out those of the title (indexed on its own)."""
-    seen = set(_WORDS.findall(entry.title.lower()))
-    words = []
-    for term in entry.terms:
-        for word in _WORDS.findall(term.lower()):
-            if word not in seen:
-                seen.add(word)
-                words.append(word)
-    return " ".join(words)[:MAX_TERMS_LENGTH]
+    in_title = set(_WORDS.findall(entry.title.lower()))
+    # One pass over all terms (a space never joins two words); dict keys keep the first-seen order.
+    words = dict.fromkeys(_WORDS.findall(" ".join(entry.terms).lower()))
+    return " ".join(word for word in words if word not in in_title)[:MAX_TERMS_LENGTH]
 
 
 async def upsert(entries: list[Entry]) -> None:
@@ -70,9 +66,9 @@ async def upsert(entries: list[Entry]) -> None:
         )
 
 
-async def insert_new(entries: list[Entry]) -> None:
+def add_new(inserts: Inserts, entries: list[Entry]) -> None:
     """Add entries of records that have none yet (just created), without the delete."""
-    await insert_rows(
+    inserts.add(
         "crm_search_entry",
         ("kind", "record_id", "title", "subtitle", "owner_id", "terms"),
         [

@@ -1,0 +1,53 @@
+"""Less to maintain on every contact write.
+
+* Three single-column indexes go: ``crm_contact_name_keyset``, ``crm_contact_updated_keyset``
+  (0002) and ``crm_contact_untouched`` (0004) lead with the same columns and answer every
+  query the single-column ones did.
+* SQLite's full-text index is rebuilt with ``detail=column`` (no word positions: search
+  matches word prefixes, never phrases) and ``columnsize=0`` (ranking reads the few matched
+  rows' lengths from the entries instead of keeping one more row per entry).
+"""
+
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.columns.column_types import ForeignKey, Timestamptz, Varchar
+from piccolo.engine import engine_finder
+
+from crm_platform.migrations.crm_0003_search import fts_table
+
+ID = "2026-11-23T00:40:00:000000"
+VERSION = "1.38.0"
+DESCRIPTION = "Drop indexes that composite ones cover; leaner full-text index"
+
+UNINDEXED = (("display_name", Varchar), ("owner", ForeignKey), ("updated_at", Timestamptz))
+
+
+async def forwards() -> MigrationManager:
+    manager = MigrationManager(migration_id=ID, app_name="crm", description=DESCRIPTION)
+    for column_name, column_class in UNINDEXED:
+        manager.alter_column(
+            table_class_name="Contact",
+            tablename="crm_contact",
+            column_name=column_name,
+            db_column_name=column_name,
+            params={"index": False},
+            old_params={"index": True},
+            column_class=column_class,
+            old_column_class=column_class,
+            schema=None,
+        )
+
+    def rebuild_fts(options: str):
+        async def run() -> None:
+            engine = engine_finder()
+            if engine.engine_type != "sqlite":
+                return
+            # The triggers of 0003 name the table, so they carry on writing to the new one.
+            await engine.run_ddl("DROP TABLE crm_search_fts")
+            await engine.run_ddl(fts_table(options))
+            await engine.run_ddl("INSERT INTO crm_search_fts(crm_search_fts) VALUES ('rebuild')")
+
+        return run
+
+    manager.add_raw(rebuild_fts("detail=column, columnsize=0"))
+    manager.add_raw_backwards(rebuild_fts(""))
+    return manager
