@@ -113,8 +113,8 @@ class SQLiteEngine(_PiccoloSQLiteEngine):
     def _writer_executor(self) -> ThreadPoolExecutor:
         if self._writer_thread is None:
             # The writer runs each statement without the GIL and needs it back for a moment
-            # after; while the event loop (or a bulk load building rows) keeps the GIL busy,
-            # that moment lasts the whole switch interval, 5 ms by default.
+            # after. While the event loop (or a bulk load building rows) holds the GIL, the
+            # writer waits up to the switch interval for it: 5 ms by default, a few per batch.
             sys.setswitchinterval(min(sys.getswitchinterval(), WRITER_SWITCH_INTERVAL_SECONDS))
             self._writer_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
         return self._writer_thread
@@ -213,11 +213,6 @@ class PostgresEngine(_PiccoloPostgresEngine):
     async def stop(self) -> None:
         if self.pool is not None:
             await self.close_connection_pool()
-
-    async def write_statements(self, statements: list[tuple[str, list[Any]]]) -> None:
-        self.statements_run += len(statements)
-        loop = asyncio.get_running_loop()
-        await loop.run_in_executor(self._writer_executor(), _run_each, self._writer_connection(), statements)
 
     async def run_querystring(self, querystring: QueryString, in_pool: bool = True) -> Any:
         self.statements_run += 1
