@@ -106,14 +106,14 @@ async def fresh_postgres(name: str = POSTGRES_DATABASE) -> str:
     return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
 
 
-def drop_postgres() -> None:
-    """Remove the benchmark's PostgreSQL database."""
+def drop_postgres(name: str = POSTGRES_DATABASE) -> None:
+    """Remove a benchmark's PostgreSQL database."""
     import asyncpg
 
     async def drop() -> None:
         connection = await asyncpg.connect(POSTGRES_ADMIN_URL, timeout=5)
         try:
-            await connection.execute(f'DROP DATABASE IF EXISTS "{POSTGRES_DATABASE}" WITH (FORCE)')
+            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         finally:
             await connection.close()
 

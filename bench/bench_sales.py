@@ -139,12 +139,15 @@ def _has_pages(app) -> bool:
 
 
 def run(quick: bool) -> list[Row]:
-    from bench._database import fresh_postgres, postgres_reachable
+    from bench._database import drop_postgres, fresh_postgres, postgres_reachable
 
     logging.getLogger("httpx").setLevel(logging.WARNING)
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="crm-bench-sales-") as folder:
         rows += asyncio.run(_run(quick, Path(folder), f"sqlite:///{Path(folder) / 'sales.sqlite3'}", "sqlite"))
         if postgres_reachable() is None:
-            rows += asyncio.run(_run(quick, Path(folder), asyncio.run(fresh_postgres(POSTGRES_DATABASE)), "postgres"))
+            try:
+                rows += asyncio.run(_run(quick, Path(folder), asyncio.run(fresh_postgres(POSTGRES_DATABASE)), "postgres"))
+            finally:
+                drop_postgres(POSTGRES_DATABASE)
     return rows

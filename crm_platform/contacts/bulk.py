@@ -77,9 +77,10 @@ async def _ensure_emails_unused(emails: list[str]) -> None:
 
 
 # Contacts per transaction for big loads (demo data, benchmarks): at a million contacts every
-# batch dirties pages all over the email and name indexes, so larger batches write each
-# page once for more rows; 20,000 still holds the write lock for only a second or two.
-LOAD_BATCH = 20_000
+# batch dirties leaf pages all over the primary email index, so a larger batch writes each
+# page once for more rows. 50,000 holds the write lock for a few seconds (other writers wait
+# up to the 30 s busy timeout) and its rows take a few hundred MB while they are built.
+LOAD_BATCH = 50_000
 # Contacts built per step: the writer thread inserts one step while the next is built.
 PIPELINE_STEP = 1_000
 

@@ -5,7 +5,9 @@
   query the single-column ones did.
 * SQLite's full-text index is rebuilt with ``detail=column`` (no word positions: search
   matches word prefixes, never phrases) and ``columnsize=0`` (ranking reads the few matched
-  rows' lengths from the entries instead of keeping one more row per entry).
+  rows' lengths from the entries instead of keeping one more row per entry), and merges its
+  segments 8 at a time rather than 4 (``automerge``): each term is rewritten less often as
+  the index grows, and prefix queries took no longer in a test on 400,000 entries.
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
@@ -36,7 +38,7 @@ async def forwards() -> MigrationManager:
             schema=None,
         )
 
-    def rebuild_fts(options: str):
+    def rebuild_fts(options: str, automerge: int):
         async def run() -> None:
             engine = engine_finder()
             if engine.engine_type != "sqlite":
@@ -44,10 +46,11 @@ async def forwards() -> MigrationManager:
             # The triggers of 0003 name the table, so they carry on writing to the new one.
             await engine.run_ddl("DROP TABLE crm_search_fts")
             await engine.run_ddl(fts_table(options))
+            await engine.run_ddl(f"INSERT INTO crm_search_fts(crm_search_fts, rank) VALUES ('automerge', {automerge})")
             await engine.run_ddl("INSERT INTO crm_search_fts(crm_search_fts) VALUES ('rebuild')")
 
         return run
 
-    manager.add_raw(rebuild_fts("detail=column, columnsize=0"))
-    manager.add_raw_backwards(rebuild_fts(""))
+    manager.add_raw(rebuild_fts("detail=column, columnsize=0", automerge=8))
+    manager.add_raw_backwards(rebuild_fts("", automerge=4))
     return manager
