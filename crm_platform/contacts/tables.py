@@ -20,7 +20,10 @@ class Contact(Table, tablename="crm_contact"):
     emails = JSON(default=[])
     phones = JSON(default=[])
     job_title = Varchar(length=200, default="")
-    lifecycle_stage = Varchar(length=20, default="lead", index=True)
+    # Not indexed: a stage holds a large share of all contacts, and with an index SQLite would
+    # sort every contact of the stage to show one page; walking the list's order and skipping
+    # the other stages reads a few rows per match instead.
+    lifecycle_stage = Varchar(length=20, default="lead")
     lifecycle_changed_at = Timestamptz(default=TimestamptzNow())
     owner = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
     tags = JSON(default=[])

@@ -3,6 +3,9 @@
 * Three single-column indexes go: ``crm_contact_name_keyset``, ``crm_contact_updated_keyset``
   (0002) and ``crm_contact_untouched`` (0004) lead with the same columns and answer every
   query the single-column ones did.
+* The lifecycle stage index goes too: with it, SQLite answered "leads, by name, first 50" by
+  sorting every lead (50 ms at 200,000 contacts); without it, it walks the name index and
+  skips other stages (1.7 ms).
 * SQLite's full-text index is rebuilt with ``detail=column`` (no word positions: search
   matches word prefixes, never phrases) and ``columnsize=0`` (ranking reads the few matched
   rows' lengths from the entries instead of keeping one more row per entry), and merges its
@@ -18,9 +21,11 @@ from crm_platform.migrations.crm_0003_search import fts_table
 
 ID = "2026-11-23T00:40:00:000000"
 VERSION = "1.38.0"
-DESCRIPTION = "Drop indexes that composite ones cover; leaner full-text index"
+DESCRIPTION = "Drop indexes that composite ones cover or that slow lists; leaner full-text index"
 
-UNINDEXED = (("display_name", Varchar), ("owner", ForeignKey), ("updated_at", Timestamptz))
+UNINDEXED = (
+    ("display_name", Varchar), ("owner", ForeignKey), ("updated_at", Timestamptz), ("lifecycle_stage", Varchar),
+)
 
 
 async def forwards() -> MigrationManager:
