@@ -14,7 +14,7 @@ from crm_platform.audit.service import diff as audit_diff
 from crm_platform.audit.service import history as audit_history
 from crm_platform.audit.service import record as audit_record
 from crm_platform.db.bulk import insert_rows, reserve_ids
-from crm_platform.db.raw import drop_indexes, execute, execute_each, fetch
+from crm_platform.db.raw import drop_indexes, execute, execute_each, fetch, placeholders
 from crm_platform.db.unit import UnitOfWork, unit_of_work
 from crm_platform.errors import Conflict, CrmError, Forbidden, Invalid, NotFound, invalid
 from crm_platform.records.access import can, ensure, visible_owner_ids
@@ -84,6 +84,7 @@ __all__ = [
     "keyset_condition",
     "log_activity",
     "order_by",
+    "placeholders",
     "render_fragment",
     "render_page",
     "reserve_ids",

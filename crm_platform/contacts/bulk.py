@@ -19,7 +19,7 @@ from crm_platform.contacts.service import (
     _search_entry,
 )
 from crm_platform.db.bulk import Inserts, reserve_ids, stored
-from crm_platform.db.raw import fetch
+from crm_platform.db.raw import fetch, placeholders
 from crm_platform.db.unit import unit_of_work
 from crm_platform.errors import Conflict, Invalid
 from crm_platform.search import index as search_index
@@ -61,9 +61,8 @@ async def _validate_all(principal: Principal, items: list[ContactIn]) -> list[di
 async def _ensure_emails_unused(emails: list[str]) -> None:
     for start in range(0, len(emails), 500):
         chunk = emails[start : start + 500]
-        placeholders = ", ".join("{}" for _ in chunk)
         rows = await fetch(
-            f"SELECT id, display_name, primary_email FROM crm_contact WHERE primary_email IN ({placeholders}) "
+            f"SELECT id, display_name, primary_email FROM crm_contact WHERE primary_email IN ({placeholders(chunk)}) "
             "ORDER BY id LIMIT 1",
             *chunk,
         )

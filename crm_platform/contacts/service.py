@@ -16,7 +16,7 @@ from crm_platform.audit import service as audit
 from crm_platform.contacts.clean import clean_emails, clean_phones, search_terms
 from crm_platform.contacts.schemas import ContactIn, ContactPatch
 from crm_platform.contacts.tables import LIFECYCLE_STAGES, Contact, LifecycleChange
-from crm_platform.db.raw import decode_json_columns, fetch
+from crm_platform.db.raw import decode_json_columns, fetch, placeholders
 from crm_platform.db.unit import unit_of_work
 from crm_platform.errors import Conflict, Invalid, NotFound
 from crm_platform.records import access, customfields, tags
@@ -45,8 +45,7 @@ def loads_row(row: dict[str, Any]) -> dict[str, Any]:
 async def rows_by_id(ids: list[int]) -> dict[int, dict[str, Any]]:
     if not ids:
         return {}
-    placeholders = ", ".join("{}" for _ in ids)
-    rows = await fetch(f"SELECT * FROM crm_contact WHERE id IN ({placeholders})", *ids)
+    rows = await fetch(f"SELECT * FROM crm_contact WHERE id IN ({placeholders(ids)})", *ids)
     return {row["id"]: loads_row(row) for row in rows}
 
 
@@ -55,11 +54,10 @@ async def companies_of(contact_ids: list[int]) -> dict[int, list[dict[str, Any]]
     found: dict[int, list[dict[str, Any]]] = {contact_id: [] for contact_id in contact_ids}
     if not contact_ids:
         return found
-    placeholders = ", ".join("{}" for _ in contact_ids)
     rows = await fetch(
         "SELECT r.source_id AS contact_id, c.id, c.name, r.role FROM crm_relationship r "
         "JOIN crm_company c ON c.id = r.target_id "
-        f"WHERE r.type = 'works_at' AND r.source_type = 'contact' AND r.source_id IN ({placeholders}) "
+        f"WHERE r.type = 'works_at' AND r.source_type = 'contact' AND r.source_id IN ({placeholders(contact_ids)}) "
         "AND r.target_type = 'company' ORDER BY c.name",
         *contact_ids,
     )
@@ -281,8 +279,7 @@ async def delete(principal: Principal, contact_id: int) -> None:
 async def _check_companies(principal: Principal, company_ids: list[int]) -> None:
     if not company_ids:
         return
-    placeholders = ", ".join("{}" for _ in company_ids)
-    rows = await fetch(f"SELECT id, owner FROM crm_company WHERE id IN ({placeholders})", *company_ids)
+    rows = await fetch(f"SELECT id, owner FROM crm_company WHERE id IN ({placeholders(company_ids)})", *company_ids)
     found = {row["id"]: row for row in rows}
     errors = {}
     for index, company_id in enumerate(company_ids):

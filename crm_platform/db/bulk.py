@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from crm_platform import runtime
-from crm_platform.db.engine import SQLiteEngine
+from crm_platform.db.engine import PostgresEngine, SQLiteEngine
 from crm_platform.db.raw import fetch
 
 
@@ -74,7 +74,7 @@ class Inserts:
                 raise outcome
         waiting, self._waiting = self._waiting, []
         for table, columns, rows in waiting:
-            await _postgres_insert(table, columns, rows)
+            await _postgres_insert(self._engine, table, columns, rows)
 
 
 async def insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
@@ -98,8 +98,9 @@ def _sqlite_inserts(
     return statements
 
 
-async def _postgres_insert(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    engine = runtime.current().engine
+async def _postgres_insert(
+    engine: PostgresEngine, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
     transaction = engine.current_transaction.get()
     quoted = ", ".join(f'"{column}"' for column in columns)
     placeholders = ", ".join(f"${index}" for index in range(1, len(columns) + 1))

@@ -7,7 +7,7 @@ import datetime as dt
 from crm_hookspecs.events import TaskDue
 
 from crm_platform import runtime
-from crm_platform.db.raw import execute
+from crm_platform.db.raw import execute, placeholders
 from crm_platform.db.unit import unit_of_work
 
 BATCH = 1000
@@ -27,11 +27,10 @@ async def send_task_reminders() -> int:
     if not kinds:
         return 0
     now = dt.datetime.now(dt.UTC)
-    in_kinds = ", ".join("{}" for _ in kinds)
     async with unit_of_work() as work:
         rows = await execute(
             "UPDATE crm_activity SET reminded_at = {} WHERE reminded_at IS NULL AND id IN ("
-            f"SELECT id FROM crm_activity WHERE type IN ({in_kinds}) AND done = {{}} AND due_at <= {{}} "
+            f"SELECT id FROM crm_activity WHERE type IN ({placeholders(kinds)}) AND done = {{}} AND due_at <= {{}} "
             f"AND reminded_at IS NULL ORDER BY due_at LIMIT {BATCH}) RETURNING id, assignee",
             now,
             *kinds,

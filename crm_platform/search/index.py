@@ -14,7 +14,7 @@ from crm_hookspecs import Principal
 from crm_platform import runtime
 from crm_platform.db.bulk import Inserts
 from crm_platform.db.engine import is_sqlite
-from crm_platform.db.raw import execute, fetch
+from crm_platform.db.raw import execute, fetch, placeholders
 from crm_platform.records.access import visible_owner_ids
 
 _WORDS = re.compile(r"\w+", re.UNICODE)
@@ -83,9 +83,8 @@ async def _delete_many(records: list[tuple[str, int]]) -> None:
     for kind, record_id in records:
         by_kind.setdefault(kind, []).append(record_id)
     for kind, ids in by_kind.items():
-        placeholders = ", ".join("{}" for _ in ids)
         await execute(
-            f"DELETE FROM crm_search_entry WHERE kind = {{}} AND record_id IN ({placeholders})", kind, *ids
+            f"DELETE FROM crm_search_entry WHERE kind = {{}} AND record_id IN ({placeholders(ids)})", kind, *ids
         )
 
 
@@ -111,10 +110,10 @@ async def search(principal: Principal, text: str, limit: int = 20, kinds: tuple[
     args: list[object] = []
     owners = await visible_owner_ids(principal)
     if owners is not None:
-        conditions.append(f"e.owner_id IN ({', '.join('{}' for _ in owners)})")
+        conditions.append(f"e.owner_id IN ({placeholders(owners)})")
         args += owners
     if kinds:
-        conditions.append(f"e.kind IN ({', '.join('{}' for _ in kinds)})")
+        conditions.append(f"e.kind IN ({placeholders(kinds)})")
         args += kinds
     extra = "".join(f" AND {condition}" for condition in conditions)
     if is_sqlite(runtime.current().engine):

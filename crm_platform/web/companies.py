@@ -14,6 +14,7 @@ from crm_platform.activities.schemas import ActivityIn
 from crm_platform.companies import listing, related
 from crm_platform.companies import service as companies
 from crm_platform.companies.schemas import CompanyIn, CompanyPatch
+from crm_platform.db.raw import fetch, placeholders
 from crm_platform.errors import Conflict, Invalid
 from crm_platform.search import index as search_index
 from crm_platform.users.auth import CurrentPrincipal
@@ -39,11 +40,8 @@ async def _rows(principal: Principal, query: dict[str, str], cursor: str | None)
     ids = [hit.record_id for hit in hits]
     rows: list[dict[str, Any]] = []
     if ids:
-        from crm_platform.db.raw import fetch
-
-        marks = ", ".join("{}" for _ in ids)
         by_id = {row["id"]: companies.loads_row(row)
-                 for row in await fetch(f"SELECT * FROM crm_company WHERE id IN ({marks})", *ids)}
+                 for row in await fetch(f"SELECT * FROM crm_company WHERE id IN ({placeholders(ids)})", *ids)}
         rows = [by_id[i] for i in ids if i in by_id and (filters.owner_id is None or by_id[i]["owner"] == filters.owner_id)
                 and (not filters.industry or by_id[i]["industry"].lower() == filters.industry.lower())]
     return rows, None

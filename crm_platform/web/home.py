@@ -13,7 +13,7 @@ from crm_platform import runtime
 from crm_platform.activities import links, tasks
 from crm_platform.activities import service as activities
 from crm_platform.activities.schemas import ActivityPatch
-from crm_platform.db.raw import fetch
+from crm_platform.db.raw import fetch, placeholders
 from crm_platform.records import access
 from crm_platform.users.auth import CurrentPrincipal
 from crm_platform.web import record_parts
@@ -24,18 +24,14 @@ QUIET_DAYS = 30
 LIST_LIMIT = 10
 
 
-def _in(values: list[Any]) -> str:
-    return ", ".join("{}" for _ in values)
-
-
 async def _recent_activity(principal: Principal) -> list[dict[str, Any]]:
     """The newest things that happened (not tasks) among records the user may see."""
     task_types = [key for key, kind in record_parts.activity_types().items() if kind.is_task]
-    conditions = [f"type NOT IN ({_in(task_types)})"] if task_types else []
+    conditions = [f"type NOT IN ({placeholders(task_types)})"] if task_types else []
     args: list[Any] = [*task_types]
     owners = await access.visible_owner_ids(principal)
     if owners is not None:
-        conditions.append(f"owner IN ({_in(owners)})")
+        conditions.append(f"owner IN ({placeholders(owners)})")
         args += owners
     where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     return await fetch(f"SELECT * FROM crm_activity {where} ORDER BY occurred_at DESC, id DESC LIMIT {LIST_LIMIT}",
@@ -64,7 +60,7 @@ async def _record_names(activity_rows: list[dict[str, Any]]) -> dict[tuple[str, 
     for kind, table, column in (("contact", "crm_contact", "display_name"), ("company", "crm_company", "name")):
         ids = sorted(wanted[kind])
         if ids:
-            for row in await fetch(f"SELECT id, {column} AS name FROM {table} WHERE id IN ({_in(ids)})", *ids):
+            for row in await fetch(f"SELECT id, {column} AS name FROM {table} WHERE id IN ({placeholders(ids)})", *ids):
                 names[(kind, row["id"])] = row["name"]
     return names
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from crm_hookspecs import Principal
 
-from crm_platform.toolkit import Invalid, can, fetch, setting, visible_owner_ids
+from crm_platform.toolkit import Invalid, can, fetch, placeholders, setting, visible_owner_ids
 from crm_sales.currencies import CURRENCIES
 from crm_sales.tables import CONTACT_ROLES
 
@@ -18,10 +18,6 @@ CENT = Decimal("0.01")
 def money(value: Any) -> Decimal:
     """An amount with two decimals: SQLite hands NUMERIC back as a float, PostgreSQL exact."""
     return Decimal(str(value or 0)).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def _in(values: list[Any]) -> str:
-    return ", ".join("{}" for _ in values)
 
 
 def clean_amount(raw: Any, errors: dict[str, str]) -> Decimal:
@@ -71,7 +67,7 @@ async def _company_error(principal: Principal, company_id: int | None) -> str | 
 async def _contact_errors(principal: Principal, contacts: list[dict[str, Any]]) -> dict[str, str]:
     errors: dict[str, str] = {}
     ids = [contact["contact_id"] for contact in contacts]
-    rows = await fetch(f"SELECT id, owner FROM crm_contact WHERE id IN ({_in(ids)})", *ids) if ids else []
+    rows = await fetch(f"SELECT id, owner FROM crm_contact WHERE id IN ({placeholders(ids)})", *ids) if ids else []
     found = {row["id"]: row for row in rows}
     seen: set[int] = set()
     for index, contact in enumerate(contacts):

@@ -17,6 +17,7 @@ from crm_platform.toolkit import (
     ensure,
     execute,
     fetch,
+    placeholders,
     search_remove,
     search_upsert,
     setting,
@@ -38,16 +39,12 @@ AUDITED = (*EDITABLE, "contacts")
 DEAL_COLUMNS = "d.*, s.name AS stage_name"
 
 
-def _in(values: list[Any]) -> str:
-    return ", ".join("{}" for _ in values)
-
-
 async def contacts_of(deal_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     found: dict[int, list[dict[str, Any]]] = {deal_id: [] for deal_id in deal_ids}
     if deal_ids:
         rows = await fetch(
             "SELECT dc.deal, dc.contact AS contact_id, dc.role, c.display_name FROM sales_deal_contact dc "
-            f"JOIN crm_contact c ON c.id = dc.contact WHERE dc.deal IN ({_in(deal_ids)}) ORDER BY dc.id",
+            f"JOIN crm_contact c ON c.id = dc.contact WHERE dc.deal IN ({placeholders(deal_ids)}) ORDER BY dc.id",
             *deal_ids,
         )
         for row in rows:

@@ -16,6 +16,7 @@ from crm_platform.toolkit import (
     fetch,
     keyset_condition,
     order_by,
+    placeholders,
     visible_owner_ids,
 )
 from crm_sales.clean import money
@@ -37,16 +38,12 @@ class DealFilters:
     contact_id: int | None = None
 
 
-def _in(values: list[Any]) -> str:
-    return ", ".join("{}" for _ in values)
-
-
 async def visibility(principal: Principal, alias: str = "d") -> tuple[list[str], list[Any]]:
     """The condition limiting deals to those ``principal`` may see."""
     owners = await visible_owner_ids(principal)
     if owners is None:
         return [], []
-    return [f"{alias}.owner IN ({_in(owners)})"], list(owners)
+    return [f"{alias}.owner IN ({placeholders(owners)})"], list(owners)
 
 
 async def filter_sql(principal: Principal, filters: DealFilters) -> tuple[list[str], list[Any]]:

@@ -13,6 +13,7 @@ from crm_platform.toolkit import (
     ensure,
     fetch,
     insert_rows,
+    placeholders,
     reserve_ids,
     unit_of_work,
 )
@@ -107,10 +108,9 @@ async def last_activity(deal_ids: list[int]) -> dict[int, dt.datetime]:
     """When each deal last had an activity on its timeline, in one query."""
     if not deal_ids:
         return {}
-    placeholders = ", ".join("{}" for _ in deal_ids)
     rows = await fetch(
         "SELECT record_id, max(occurred_at) AS at FROM crm_activity_link "
-        f"WHERE record_type = {{}} AND record_id IN ({placeholders}) GROUP BY record_id",
+        f"WHERE record_type = {{}} AND record_id IN ({placeholders(deal_ids)}) GROUP BY record_id",
         RECORD_TYPE, *deal_ids,
     )
     return {row["record_id"]: _as_datetime(row["at"]) for row in rows}
