@@ -58,6 +58,19 @@ async def test_a_bulk_contact_reads_back_as_a_single_create_would_store_it(crm_c
         assert [hit["id"] for hit in hits["items"] if hit["kind"] == "contact"] == [expected], query
 
 
+async def test_ids_come_back_in_the_order_the_contacts_were_sent(crm_client):
+    # The contacts are written in email order (the unique index is cheaper to keep that way);
+    # the answer still pairs each id with the contact sent at its position.
+    sent = [person(number, emails=[{"address": f"{name}@navy.example"}]) for number, name in enumerate(
+        ("zed", "mike", "adam", "olga", "bert"))]
+    response = await crm_client.post("/api/v1/contacts/bulk", json={"contacts": sent})
+    assert response.status_code == 201, response.text
+    for contact, contact_id in zip(sent, response.json()["ids"], strict=True):
+        stored = (await crm_client.get(f"/api/v1/contacts/{contact_id}")).json()
+        assert stored["primary_email"] == contact["emails"][0]["address"]
+        assert stored["given_name"] == contact["given_name"]
+
+
 async def test_one_invalid_contact_fails_the_whole_bulk_naming_it(crm_client):
     bad = person(2, emails=[{"address": "not-an-email"}], lifecycle_stage="friend")
     response = await crm_client.post("/api/v1/contacts/bulk", json={"contacts": [person(1), bad, person(3)]})
@@ -104,3 +117,16 @@ async def test_rows_beyond_one_statement_are_split_and_a_failure_in_any_part_wri
         async with unit_of_work():
             await insert_rows("crm_contact", columns, again)
     assert len(await fetch("SELECT id FROM crm_contact")) == len(rows)
+
+
+async def test_values_every_row_shares_are_stored_in_each_row(crm_client, crm_engine, monkeypatch):
+    # On SQLite: 6 variables, 2 of them the shared values, so 2 rows of 2 columns per statement.
+    monkeypatch.setattr(SQLiteEngine, "max_variables", property(lambda engine: 6))
+    rows = [(f"Row {number}", f"row{number}@example.com") for number in range(5)]
+
+    async with unit_of_work():
+        before = crm_engine.statements_run
+        await insert_rows("crm_contact", ("display_name", "primary_email"), rows, {"source": "import", "job_title": "CTO"})
+        assert crm_engine.statements_run - before == (3 if isinstance(crm_engine, SQLiteEngine) else 1)
+    stored = await fetch("SELECT display_name, primary_email, source, job_title FROM crm_contact ORDER BY id")
+    assert [tuple(row.values()) for row in stored] == [(*row, "import", "CTO") for row in rows]

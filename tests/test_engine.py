@@ -34,6 +34,21 @@ async def test_sqlite_runs_in_wal_mode(engine: SQLiteEngine):
     assert engine.read("PRAGMA journal_mode")[0]["journal_mode"] == "wal"
 
 
+async def test_commits_reach_the_database_file_without_waiting_for_the_log_to_fill(engine: SQLiteEngine, tmp_path):
+    database = tmp_path / "crm.sqlite3"
+    engine.close()  # the last connection to close checkpoints: everything so far is in the file
+    size = database.stat().st_size
+    async with engine.transaction():
+        await Contact.insert(*[Contact(display_name=f"Contact {number}", job_title="x" * 200) for number in range(300)])
+    # A commit of a few dozen pages: SQLite alone would leave them in the log up to 1,000 pages.
+    for _ in range(200):
+        if database.stat().st_size > size:
+            break
+        await asyncio.sleep(0.05)
+    assert database.stat().st_size > size
+    assert await Contact.count() == 300
+
+
 async def test_a_failed_transaction_leaves_nothing_behind(engine: SQLiteEngine):
     with pytest.raises(RuntimeError):
         async with engine.transaction():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from typing import Any
 
 import msgspec
@@ -24,9 +25,9 @@ from crm_platform.db.unit import unit_of_work
 from crm_platform.errors import Conflict, Invalid
 from crm_platform.search import index as search_index
 
-CONTACT_COLUMNS = (
-    "id", *AUDITED, "lifecycle_changed_at", "created_at", "updated_at", "last_contacted_at",
-)
+PLAIN_FIELDS = tuple(name for name in AUDITED if name not in JSON_FIELDS)
+CONTACT_COLUMNS = ("id", *PLAIN_FIELDS, *JSON_FIELDS, "lifecycle_changed_at", "last_contacted_at")
+_plain_fields = operator.itemgetter(*PLAIN_FIELDS)
 
 
 async def _validate_all(principal: Principal, items: list[ContactIn]) -> list[dict[str, Any]]:
@@ -90,33 +91,51 @@ async def write_contacts(actor_id: int | None, contacts: list[dict[str, Any]]) -
     Used by the bulk API and the demo loader; call inside a unit of work.
     """
     now = stored(dt.datetime.now(dt.UTC))
-    ids = await reserve_ids("crm_contact", len(contacts))
+    reserved = await reserve_ids("crm_contact", len(contacts))
+    # Written in primary email order, ids in that order too: each insert into the unique email
+    # index then lands next to the previous one instead of at a random leaf, which more than
+    # halves the cost of keeping that index at a million contacts. Ids still rise with every
+    # row written, so every other index is appended to as before.
+    order = sorted(range(len(contacts)), key=lambda index: contacts[index]["primary_email"] or "")
+    ordered = [contacts[index] for index in order]
     inserts = Inserts()
-    for start in range(0, len(contacts), PIPELINE_STEP):
-        _add_rows(inserts, actor_id, now, ids[start : start + PIPELINE_STEP], contacts[start : start + PIPELINE_STEP])
+    for start in range(0, len(ordered), PIPELINE_STEP):
+        step = slice(start, start + PIPELINE_STEP)
+        _add_rows(inserts, actor_id, now, reserved[step], ordered[step])
     await inserts.done()
+    ids = [0] * len(contacts)
+    for index, contact_id in zip(order, reserved, strict=True):
+        ids[index] = contact_id
     return ids
 
 
 def _add_rows(inserts: Inserts, actor_id: int | None, now: Any, ids: list[int], contacts: list[dict[str, Any]]) -> None:
+    # This loop runs per contact while the writer inserts the previous step, and both want the
+    # GIL: rows hold only what differs between contacts, the rest is bound once (``same``).
     contact_rows, stage_rows, tag_rows, audit_rows, entries = [], [], [], [], []
     for contact_id, values in zip(ids, contacts, strict=True):
         changed_at = stored(values["lifecycle_changed_at"]) if "lifecycle_changed_at" in values else now
         last_contacted = values.get("last_contacted_at")
         contact_rows.append((
-            contact_id, *[_json(values[name]) if name in JSON_FIELDS else values[name] for name in AUDITED],
-            changed_at, now, now, None if last_contacted is None else stored(last_contacted),
+            contact_id, *_plain_fields(values), *[_json(values[name]) for name in JSON_FIELDS],
+            changed_at, None if last_contacted is None else stored(last_contacted),
         ))
-        stage_rows.append((contact_id, None, values["lifecycle_stage"], now, actor_id))
-        tag_rows += [(RECORD_TYPE, contact_id, tag) for tag in values["tags"]]
-        # The same shape as audit.diff({}, values), built directly: this loop runs per contact.
+        stage_rows.append((contact_id, values["lifecycle_stage"]))
+        tag_rows += [(contact_id, tag) for tag in values["tags"]]
+        # The same shape as audit.diff({}, values), built directly.
         created = {name: {"from": None, "to": values[name]} for name in AUDITED if values[name] is not None}
-        audit_rows.append((now, actor_id, RECORD_TYPE, contact_id, "create", _json(created)))
-        entries.append(_search_entry({**values, "id": contact_id}))
-    inserts.add("crm_contact", CONTACT_COLUMNS, contact_rows)
-    inserts.add("crm_lifecycle_change", ("contact", "stage_from", "stage_to", "changed_at", "changed_by"), stage_rows)
-    inserts.add("crm_tagging", ("record_type", "record_id", "tag"), tag_rows)
-    inserts.add("crm_audit_entry", ("at", "actor_id", "record_type", "record_id", "action", "changes"), audit_rows)
+        audit_rows.append((contact_id, _json(created)))
+        entries.append(_search_entry(contact_id, values))
+    inserts.add("crm_contact", CONTACT_COLUMNS, contact_rows, {"created_at": now, "updated_at": now})
+    inserts.add(
+        "crm_lifecycle_change", ("contact", "stage_to"), stage_rows,
+        {"stage_from": None, "changed_at": now, "changed_by": actor_id},
+    )
+    inserts.add("crm_tagging", ("record_id", "tag"), tag_rows, {"record_type": RECORD_TYPE})
+    inserts.add(
+        "crm_audit_entry", ("record_id", "changes"), audit_rows,
+        {"at": now, "actor_id": actor_id, "record_type": RECORD_TYPE, "action": "create"},
+    )
     search_index.add_new(inserts, entries)
 
 

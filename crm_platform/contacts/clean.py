@@ -40,8 +40,9 @@ def clean_phones(phones: list[dict[str, str]], region: str, errors: dict[str, st
 
 
 def search_terms(row: dict) -> list[str]:
-    """What global search matches a contact by: names, every email, every phone."""
-    terms = [row["display_name"], row["given_name"], row["family_name"]]
+    """What global search matches a contact by besides its display name (the entry's title):
+    given and family name, every email, every phone."""
+    terms = [row["given_name"], row["family_name"]]
     terms += [email["address"] for email in row["emails"]]
     for phone in row["phones"]:
         # Match "+4420..." or "4420..." (one word to the index) and the national digits.

@@ -169,10 +169,10 @@ async def _ensure_unique_email(primary_email: str | None, contact_id: int | None
             )
 
 
-def _search_entry(row: dict[str, Any]) -> search_index.Entry:
+def _search_entry(contact_id: int, row: dict[str, Any]) -> search_index.Entry:
     return search_index.Entry(
         kind=RECORD_TYPE,
-        record_id=row["id"],
+        record_id=contact_id,
         title=row["display_name"],
         subtitle=row["primary_email"] or row["job_title"] or "",
         terms=tuple(search_terms(row)),
@@ -209,7 +209,7 @@ async def create(principal: Principal, data: ContactIn) -> dict[str, Any]:
         await _link_companies(principal, contact_id, company_ids)
         await audit.record(principal.id, RECORD_TYPE, contact_id, "create", audit.diff({}, _audited(values)))
         row = (await _writer_rows([contact_id]))[contact_id]
-        await search_index.upsert([_search_entry(row)])
+        await search_index.upsert([_search_entry(row["id"], row)])
         work.emit(ContactCreated(actor_id=principal.id, contact_id=contact_id))
     return await get(principal, contact_id)
 
@@ -258,7 +258,7 @@ async def update(principal: Principal, contact_id: int, patch: ContactPatch) -> 
             await tags.sync(RECORD_TYPE, contact_id, values["tags"])
         await audit.record(principal.id, RECORD_TYPE, contact_id, "update", changed)
         row = (await _writer_rows([contact_id]))[contact_id]
-        await search_index.upsert([_search_entry(row)])
+        await search_index.upsert([_search_entry(row["id"], row)])
         work.emit(ContactUpdated(actor_id=principal.id, contact_id=contact_id, changes=changed))
     return await get(principal, contact_id)
 

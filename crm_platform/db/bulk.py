@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from crm_platform import runtime
@@ -57,12 +57,18 @@ class Inserts:
         self._started: list[asyncio.Future[None]] = []
         self._waiting: list[tuple[str, Sequence[str], Sequence[Sequence[Any]]]] = []
 
-    def add(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-        """Insert ``rows`` (values in ``columns`` order) into ``table``."""
+    def add(
+        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], same: Mapping[str, Any] | None = None
+    ) -> None:
+        """Insert ``rows`` (values in ``columns`` order) into ``table``; ``same`` maps further
+        columns to the one value every row has (on SQLite it is sent once per statement)."""
         if not rows:
             return
         if isinstance(self._engine, SQLiteEngine):
-            self._started.append(self._engine.start_writes(_sqlite_inserts(self._engine, table, columns, rows)))
+            statements = _sqlite_inserts(self._engine, table, columns, rows, same or {})
+            self._started.append(self._engine.start_writes(statements))
+        elif same:
+            self._waiting.append((table, (*columns, *same), [(*row, *same.values()) for row in rows]))
         else:
             self._waiting.append((table, columns, rows))
 
@@ -77,24 +83,36 @@ class Inserts:
             await _postgres_insert(self._engine, table, columns, rows)
 
 
-async def insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """Insert ``rows`` (values in ``columns`` order) in as few statements as the engine allows."""
+async def insert_rows(
+    table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], same: Mapping[str, Any] | None = None
+) -> None:
+    """Insert ``rows`` (values in ``columns`` order, plus the ``same`` values in every row) in as
+    few statements as the engine allows."""
     inserts = Inserts()
-    inserts.add(table, columns, rows)
+    inserts.add(table, columns, rows, same)
     await inserts.done()
 
 
 def _sqlite_inserts(
-    engine: SQLiteEngine, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    engine: SQLiteEngine, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], same: Mapping[str, Any]
 ) -> list[tuple[str, list[Any]]]:
-    quoted = ", ".join(f'"{column}"' for column in columns)
+    quoted = ", ".join(f'"{column}"' for column in (*columns, *same))
     one_row = "(" + ", ".join("?" for _ in columns) + ")"
-    per_statement = max(1, engine.max_variables // len(columns))
+    per_statement = max(1, (engine.max_variables - len(same)) // len(columns))
+    # Every value bound is copied by SQLite while the writer holds the GIL, so the values all
+    # rows share are bound once: ``SELECT *, ?`` adds them to each row of the VALUES list.
+    head = f"INSERT INTO {table} ({quoted}) "
+    if same:
+        head += "SELECT *" + ", ?" * len(same) + " FROM (VALUES {})"
+    else:
+        head += "VALUES {}"
     statements = []
     for start in range(0, len(rows), per_statement):
         chunk = rows[start : start + per_statement]
-        values = [value for row in chunk for value in row]
-        statements.append((f"INSERT INTO {table} ({quoted}) VALUES {', '.join([one_row] * len(chunk))}", values))
+        values = [*same.values()]
+        for row in chunk:
+            values += row
+        statements.append((head.format(", ".join([one_row] * len(chunk))), values))
     return statements
 
 

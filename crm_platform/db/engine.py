@@ -12,13 +12,20 @@ for the life of the process instead:
 Every transaction is ``BEGIN IMMEDIATE``: with one writer there is nothing to gain from
 deferring, and a deferred transaction that upgrades to a write can fail with "database is
 locked" instead of waiting.
+
+A third connection, on a thread of its own, checkpoints: it copies committed pages from the
+write-ahead log into the database file, which SQLite would otherwise do inside the commit
+that fills the log past 1,000 pages, making that commit (a request, or a batch of a bulk
+load) wait for it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -33,6 +40,12 @@ READ_QUERY_TYPES = frozenset({"select", "count", "exists", "objects", "table_exi
 BUSY_TIMEOUT_SECONDS = 30.0
 WRITER_SWITCH_INTERVAL_SECONDS = 0.0005
 WRITER_CACHE_KIB = 256 * 1024  # a ceiling: SQLite allocates pages as it reads them
+CHECKPOINT_INTERVAL_SECONDS = 0.5
+# Should the checkpointer fall behind, the writer checkpoints in its commit again from this
+# size of log on (64k pages of 4 KiB), as SQLite does from 1,000 pages by default.
+WRITER_CHECKPOINT_BACKSTOP_PAGES = 65_536
+
+log = logging.getLogger(__name__)
 
 
 def _connect(path: str) -> sqlite3.Connection:
@@ -55,6 +68,40 @@ def _connect(path: str) -> sqlite3.Connection:
 def _run_each(connection: sqlite3.Connection, statements: list[tuple[str, list[Any]]]) -> None:
     for sql, args in statements:
         connection.execute(sql, args)
+
+
+class _Checkpointer:
+    """Checkpoints the database on its own thread and connection, at most once an interval,
+    after the writer asks for it (a passive checkpoint never blocks the writer or readers)."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._wanted = threading.Event()
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="sqlite-checkpointer", daemon=True)
+        self._thread.start()
+
+    def request(self) -> None:
+        self._wanted.set()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._wanted.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        connection = _connect(self._path)
+        try:
+            while not self._stopping.is_set():
+                self._wanted.wait()
+                self._wanted.clear()
+                try:
+                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                except sqlite3.Error as exc:  # another process checkpointing, a full disk: try again later
+                    log.warning("checkpoint of %s failed: %s", self._path, exc)
+                self._stopping.wait(CHECKPOINT_INTERVAL_SECONDS)
+        finally:
+            connection.close()
 
 
 class _WriterConnection:
@@ -92,6 +139,7 @@ class SQLiteEngine(_PiccoloSQLiteEngine):
         self._reader: sqlite3.Connection | None = None
         self._writer: sqlite3.Connection | None = None
         self._writer_thread: ThreadPoolExecutor | None = None
+        self._checkpointer: _Checkpointer | None = None
         self._write_lock: asyncio.Lock | None = None
         self._write_lock_loop: asyncio.AbstractEventLoop | None = None
 
@@ -108,6 +156,8 @@ class SQLiteEngine(_PiccoloSQLiteEngine):
             # A batch of a bulk load dirties pages all over the large indexes; pages that do not
             # fit are spilled to the WAL mid-transaction and written again at commit.
             self._writer.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
+            self._writer.execute(f"PRAGMA wal_autocheckpoint = {WRITER_CHECKPOINT_BACKSTOP_PAGES}")
+            self._checkpointer = _Checkpointer(self.path)
         return self._writer
 
     def _writer_executor(self) -> ThreadPoolExecutor:
@@ -135,10 +185,13 @@ class SQLiteEngine(_PiccoloSQLiteEngine):
             self._write_lock.release()
 
     def close(self) -> None:
-        """Close both connections and the writer thread; the next query opens them again."""
+        """Close the connections and threads; the next query opens them again."""
         if self._writer_thread is not None:
             self._writer_thread.shutdown(wait=True)
             self._writer_thread = None
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
+            self._checkpointer = None
         for connection in (self._reader, self._writer):
             if connection is not None:
                 connection.close()
@@ -156,9 +209,10 @@ class SQLiteEngine(_PiccoloSQLiteEngine):
 
     async def _write(self, sql: str, args: list[Any]) -> list[dict]:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(
-            self._writer_executor(), self._execute, self._writer_connection(), sql, args
-        )
+        rows = await loop.run_in_executor(self._writer_executor(), self._execute, self._writer_connection(), sql, args)
+        if self._checkpointer is not None:
+            self._checkpointer.request()
+        return rows
 
     async def write(self, sql: str, args: list[Any] | tuple[Any, ...] = ()) -> list[dict]:
         """Run one statement on the writer: inside the current transaction, or on its own."""

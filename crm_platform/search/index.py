@@ -43,10 +43,11 @@ class Hit:
 
 def _terms(entry: Entry) -> str:
     """The entry's words, once each, leaving out those of the title (indexed on its own)."""
-    in_title = set(_WORDS.findall(entry.title.lower()))
     # One pass over all terms (a space never joins two words); dict keys keep the first-seen order.
     words = dict.fromkeys(_WORDS.findall(" ".join(entry.terms).lower()))
-    return " ".join(word for word in words if word not in in_title)[:MAX_TERMS_LENGTH]
+    for word in _WORDS.findall(entry.title.lower()):
+        words.pop(word, None)
+    return " ".join(words)[:MAX_TERMS_LENGTH]
 
 
 async def upsert(entries: list[Entry]) -> None:
@@ -68,14 +69,13 @@ async def upsert(entries: list[Entry]) -> None:
 
 def add_new(inserts: Inserts, entries: list[Entry]) -> None:
     """Add entries of records that have none yet (just created), without the delete."""
-    inserts.add(
-        "crm_search_entry",
-        ("kind", "record_id", "title", "subtitle", "owner_id", "terms"),
-        [
-            (entry.kind, entry.record_id, entry.title[:300], entry.subtitle[:300], entry.owner_id, _terms(entry))
-            for entry in entries
-        ],
-    )
+    by_kind: dict[str, list[tuple[object, ...]]] = {}
+    for entry in entries:
+        by_kind.setdefault(entry.kind, []).append(
+            (entry.record_id, entry.title[:300], entry.subtitle[:300], entry.owner_id, _terms(entry))
+        )
+    for kind, rows in by_kind.items():
+        inserts.add("crm_search_entry", ("record_id", "title", "subtitle", "owner_id", "terms"), rows, {"kind": kind})
 
 
 async def _delete_many(records: list[tuple[str, int]]) -> None:
