@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crm_hookspecs import ActivityType, Job, NavItem, RelationshipType, hookimpl
+from crm_hookspecs import ActivityType, Job, NavItem, RecordKind, RelationshipType, hookimpl
 
 
 @hookimpl
@@ -48,3 +48,12 @@ def crm_nav_items() -> list[NavItem]:
         NavItem("companies", "Companies", "/companies", order=20),
         NavItem("settings", "Settings", "/settings", order=1000),
     ]
+
+
+@hookimpl
+def crm_record_kinds() -> list[RecordKind]:
+    from crm_platform.activities.service import KIND as ACTIVITY
+    from crm_platform.companies.service import KIND as COMPANY
+    from crm_platform.contacts.service import KIND as CONTACT
+
+    return [CONTACT, COMPANY, ACTIVITY]

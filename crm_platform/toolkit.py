@@ -8,6 +8,13 @@ keyset pagination and the search index.
 
 from typing import Any
 
+from crm_platform.activities.reads import (
+    create_task,
+    get_activities,
+    last_activity_at,
+    log_activities,
+    record_timeline,
+)
 from crm_platform.activities.schemas import ActivityIn
 from crm_platform.activities.service import create as log_activity
 from crm_platform.audit.service import diff as audit_diff
@@ -18,6 +25,7 @@ from crm_platform.db.raw import drop_indexes, execute, execute_each, fetch, plac
 from crm_platform.db.unit import UnitOfWork, unit_of_work
 from crm_platform.errors import Conflict, CrmError, Forbidden, Invalid, NotFound, invalid
 from crm_platform.records.access import can, ensure, visible_owner_ids
+from crm_platform.records.detach import detach as detach_links
 from crm_platform.records.pagination import (
     Sort,
     check_limit,
@@ -26,11 +34,20 @@ from crm_platform.records.pagination import (
     keyset_condition,
     order_by,
 )
+from crm_platform.records.pipeline import create as create_record
+from crm_platform.records.pipeline import delete as delete_record
+from crm_platform.records.pipeline import ensure_visible
+from crm_platform.records.pipeline import read_many as get_records
+from crm_platform.records.pipeline import read_one as get_record
+from crm_platform.records.pipeline import update as update_record
+from crm_platform.records.pipeline import visibility as visibility_sql
 from crm_platform.search.index import Entry as SearchEntry
 from crm_platform.search.index import remove as search_remove
 from crm_platform.search.index import search as search_records
 from crm_platform.search.index import upsert as search_upsert
 from crm_platform.users.auth import CurrentPrincipal
+from crm_platform.users.reads import get_users, list_teams, list_users
+from crm_platform.users.service import principal_for_user_id as principal_for
 from crm_platform.web.rendering import csrf_token, render_fragment, render_page
 
 
@@ -56,6 +73,23 @@ async def setting(slug: str, key: str) -> Any:
     raise KeyError(f"plugin {slug!r} declares no setting {key!r}")
 
 __all__ = [
+    "visibility_sql",
+    "create_record",
+    "create_task",
+    "delete_record",
+    "detach_links",
+    "ensure_visible",
+    "get_activities",
+    "get_record",
+    "get_records",
+    "get_users",
+    "last_activity_at",
+    "list_teams",
+    "list_users",
+    "log_activities",
+    "principal_for",
+    "record_timeline",
+    "update_record",
     "ActivityIn",
     "Conflict",
     "CrmError",

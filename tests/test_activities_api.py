@@ -106,9 +106,13 @@ async def test_links_to_missing_records_or_unknown_plugins_are_422s_naming_them(
     assert set(response.json()["errors"]) == {"participant_ids[0]", "links[0].record_type", "links[1].record_id"}
 
 
-async def test_a_link_to_an_active_plugins_record_is_kept(crm_client):
-    note = await log(crm_client, type="note", links=[{"record_type": "probe.deal", "record_id": 7}])
-    assert note["links"] == [{"record_type": "probe.deal", "record_id": 7, "role": "about"}]
+async def test_a_link_to_a_kind_no_plugin_registers_is_a_422_naming_the_kinds_there_are(crm_client):
+    response = await crm_client.post(
+        "/api/v1/activities", json={"type": "note", "links": [{"record_type": "probe.deal", "record_id": 7}]}
+    )
+    assert response.status_code == 422
+    message = response.json()["errors"]["links[0].record_type"]
+    assert "unknown record kind 'probe.deal'" in message and "contact" in message
 
 
 async def test_a_direction_outside_the_list_is_a_422(crm_client):

@@ -52,10 +52,24 @@ async def test_creating_changing_and_deleting_are_announced_after_commit(crm_cli
     company = await create(crm_client, name="Acme")
     await crm_client.patch(f"/api/v1/companies/{company['id']}", json={"industry": "Retail"})
     await crm_client.delete(f"/api/v1/companies/{company['id']}")
-    assert [(event.name, event.company_id) for event in EVENTS] == [
+    own = [event for event in EVENTS if event.name.startswith("Company")]
+    assert [(event.name, event.company_id) for event in own] == [
         ("CompanyCreated", company["id"]), ("CompanyUpdated", company["id"]), ("CompanyDeleted", company["id"])
     ]
-    assert EVENTS[1].changes == {"industry": {"from": "", "to": "Retail"}}
+    assert own[1].changes == {"industry": {"from": "", "to": "Retail"}}
+
+
+async def test_every_write_is_also_announced_as_a_record_event_of_kind_company(crm_client):
+    company = await create(crm_client, name="Acme")
+    await crm_client.patch(f"/api/v1/companies/{company['id']}", json={"industry": "Retail"})
+    await crm_client.delete(f"/api/v1/companies/{company['id']}")
+    generic = [event for event in EVENTS if event.name.startswith("Record")]
+    assert [(event.name, event.kind, event.record_id) for event in generic] == [
+        ("RecordCreated", "company", company["id"]), ("RecordUpdated", "company", company["id"]),
+        ("RecordDeleted", "company", company["id"]),
+    ]
+    assert generic[1].changes == {"industry": {"from": "", "to": "Retail"}}
+    assert generic[2].values["name"] == "Acme"
 
 
 async def test_invalid_fields_are_named_in_a_422(crm_client):

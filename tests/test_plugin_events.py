@@ -30,10 +30,12 @@ async def _contact(client) -> dict:
     return response.json()
 
 
-async def _received(client) -> list[str]:
+async def _received(client, *, generic: bool = False) -> list[str]:
+    """The names of the events the probe plugin received: the kinds' own (``ContactCreated``),
+    or with ``generic`` the ``Record*`` events every kind sends beside them."""
     response = await client.get("/api/v1/probe/events")
     assert response.status_code == 200
-    return response.json()
+    return [name for name in response.json() if name.startswith("Record") == generic]
 
 
 async def test_listener_receives_contact_created_updated_and_deleted(crm_client):
@@ -41,12 +43,23 @@ async def test_listener_receives_contact_created_updated_and_deleted(crm_client)
     await crm_client.patch(f"/api/v1/contacts/{contact['id']}", json={"job_title": "Tester"})
     await crm_client.delete(f"/api/v1/contacts/{contact['id']}")
     assert await _received(crm_client) == ["ContactCreated", "ContactUpdated", "ContactDeleted"]
+    assert await _received(crm_client, generic=True) == ["RecordCreated", "RecordUpdated", "RecordDeleted"]
 
 
 async def test_event_carries_the_actor_and_the_record(crm_client, crm_admin):
     contact = await _contact(crm_client)
-    [event] = probe_events.RECEIVED
+    [event, generic] = probe_events.RECEIVED
     assert (event.actor_id, event.contact_id) == (crm_admin[0].id, contact["id"])
+    assert (generic.actor_id, generic.kind, generic.record_id) == (crm_admin[0].id, "contact", contact["id"])
+
+
+async def test_a_generic_update_event_names_the_changed_fields_and_a_delete_keeps_the_last_values(crm_client):
+    contact = await _contact(crm_client)
+    await crm_client.patch(f"/api/v1/contacts/{contact['id']}", json={"job_title": "Tester"})
+    await crm_client.delete(f"/api/v1/contacts/{contact['id']}")
+    updated, deleted = [event for event in probe_events.RECEIVED if event.name in ("RecordUpdated", "RecordDeleted")]
+    assert updated.changes == {"job_title": {"from": "", "to": "Tester"}}
+    assert deleted.values["display_name"] == "Eve Event" and deleted.values["job_title"] == "Tester"
 
 
 async def test_plugin_defined_event_is_delivered_after_commit(crm_client):

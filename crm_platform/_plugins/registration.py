@@ -34,6 +34,7 @@ REGISTRATION_HOOKS: dict[str, RegistrationHook] = {
     "crm_permissions": RegistrationHook(t.Permission, lambda item: item.key),
     "crm_settings": RegistrationHook(t.Setting),
     "crm_jobs": RegistrationHook(t.Job, lambda job: job.name),
+    "crm_record_kinds": RegistrationHook(t.RecordKind, lambda kind: kind.key),
 }
 KNOWN_HOOKS = frozenset(name for name in dir(crm_hookspecs.hookspecs) if name.startswith("crm_"))
 

@@ -6,48 +6,37 @@ from typing import Any
 
 from crm_hookspecs import Principal
 
-from crm_platform import runtime
-from crm_platform.db.raw import execute, fetch
-from crm_platform.errors import Forbidden, Invalid
-from crm_platform.records import access
-from crm_platform.relationships import ends
+from crm_platform.db.raw import execute, fetch, placeholders
+from crm_platform.errors import Invalid
+from crm_platform.records import kinds, pipeline
 
 PARTICIPANT, ABOUT = "participant", "about"
-
-
-def _plugin_kind_error(record_type: str) -> str | None:
-    slug, dot, name = record_type.partition(".")
-    if not dot or not slug or not name:
-        return f"must be contact, company or <plugin>.<record>, not {record_type!r}"
-    if not runtime.current().host.is_active(slug):
-        return f"no active plugin {slug!r} keeps {record_type!r} records"
-    return None
 
 
 async def check(
     principal: Principal, participant_ids: list[int], links: list[dict[str, Any]]
 ) -> list[tuple[str, int, str]]:
     """``(record_type, record_id, role)`` for each distinct record, a participant's role
-    winning over ``about``. Missing records are 422 naming the field; records of another team 403."""
-    errors: dict[str, str] = {}
+    winning over ``about``. Every linked record must exist and be visible to ``principal``,
+    whatever its kind: missing records (or kinds no enabled plugin keeps) are 422 naming the
+    field; records hidden from the caller 403."""
     wanted: list[tuple[str, str, int]] = [
-        (f"participant_ids[{index}]", "contact", contact_id)
-        for index, contact_id in enumerate(participant_ids)
+        (f"participant_ids[{index}]", "contact", contact_id) for index, contact_id in enumerate(participant_ids)
     ]
+    errors: dict[str, str] = {}
     for index, link in enumerate(links):
-        kind = link["record_type"]
-        if kind in ends.CORE_KINDS:
-            wanted.append((f"links[{index}].record_id", kind, link["record_id"]))
-        elif (problem := _plugin_kind_error(kind)) is not None:
-            errors[f"links[{index}].record_type"] = problem
-    found = await ends.load((kind, record_id) for _, kind, record_id in wanted)
-    owners = await access.visible_owner_ids(principal)
-    for field, kind, record_id in wanted:
-        row = found.get((kind, record_id))
-        if row is None:
-            errors[field] = f"{kind} {record_id} does not exist"
-        elif not ends.visible(row["owner"], owners):
-            raise Forbidden(f"you do not have access to {kind} {record_id}")
+        field = f"links[{index}].record_type"
+        try:
+            if kinds.get(link["record_type"], field).key == "activity":
+                raise Invalid({field: "an activity is linked to records, not to another activity"})
+        except Invalid as exc:
+            errors.update(exc.errors)
+            continue
+        wanted.append((f"links[{index}].record_id", link["record_type"], link["record_id"]))
+    try:
+        await pipeline.ensure_visible(principal, wanted)
+    except Invalid as exc:
+        errors.update(exc.errors)
     if errors:
         raise Invalid(errors)
     chosen: dict[tuple[str, int], str] = {("contact", cid): PARTICIPANT for cid in participant_ids}
@@ -78,7 +67,7 @@ async def of(activity_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
         return found
     rows = await fetch(
         "SELECT activity, record_type, record_id, role FROM crm_activity_link "
-        f"WHERE activity IN ({ends.placeholders(activity_ids)}) ORDER BY id",
+        f"WHERE activity IN ({placeholders(activity_ids)}) ORDER BY id",
         *activity_ids,
     )
     for row in rows:

@@ -6,21 +6,18 @@ import datetime as dt
 from typing import Any
 
 import msgspec
-from crm_hookspecs import ActivityType, Principal
-from crm_hookspecs.events import ActivityLogged
+from crm_hookspecs import ActivityType, Event, Principal, RecordKind, RecordWrite
+from crm_hookspecs.events import ActivityDeleted, ActivityLogged, ActivityUpdated
 
 from crm_platform import runtime
 from crm_platform.activities import links
 from crm_platform.activities.sanitise import sanitise
 from crm_platform.activities.schemas import ActivityIn, ActivityPatch
 from crm_platform.activities.tables import Activity
-from crm_platform.audit import service as audit
 from crm_platform.clock import as_utc
-from crm_platform.companies.service import owner_error
 from crm_platform.db.raw import execute, fetch, placeholders
-from crm_platform.db.unit import unit_of_work
 from crm_platform.errors import Conflict, Forbidden, Invalid, NotFound, invalid
-from crm_platform.records import access
+from crm_platform.records import access, pipeline
 
 RECORD_TYPE = "activity"
 DIRECTIONS = ("", "inbound", "outbound")
@@ -28,7 +25,6 @@ EDITABLE = (
     "subject", "body", "occurred_at", "direction", "channel", "owner", "due_at", "assignee", "done",
 )
 AUDITED = ("type", *EDITABLE, "source", "external_id", "links")
-STORED = ("type", *EDITABLE, "done_at", "source", "external_id")
 
 
 def registered_types() -> dict[str, ActivityType]:
@@ -55,14 +51,15 @@ async def get(principal: Principal, activity_id: int, action: str = "read") -> d
 
 
 async def _assignee_error(principal: Principal, assignee_id: int) -> str | None:
-    problem = await owner_error(principal, assignee_id)
+    problem = await pipeline.owner_error(principal, assignee_id)
     return problem.replace("records", "tasks") if problem else None
 
 
 async def _clean(
     principal: Principal, values: dict[str, Any], existing: dict[str, Any] | None
 ) -> dict[str, Any]:
-    """Validate and normalise a full set of activity fields, naming every wrong field at once."""
+    """Validate and normalise the activity's own fields (the pipeline checks the owner),
+    naming every wrong field at once."""
     errors: dict[str, str] = {}
     if values["direction"] not in DIRECTIONS:
         errors["direction"] = "must be inbound, outbound or empty"
@@ -72,9 +69,6 @@ async def _clean(
     values["occurred_at"] = as_utc(values["occurred_at"] or dt.datetime.now(dt.UTC))
     if values["due_at"] is not None:
         values["due_at"] = as_utc(values["due_at"])
-    owner_changed = existing is None or values["owner"] != existing["owner"]
-    if owner_changed and (problem := await owner_error(principal, values["owner"])):
-        errors["owner_id"] = problem
     assignee = values["assignee"]
     # Owners may always take their own tasks.
     new_assignee = assignee not in (None, values["owner"])
@@ -85,6 +79,8 @@ async def _clean(
         raise Invalid(errors)
     if existing is None or values["done"] != existing["done"]:
         values["done_at"] = dt.datetime.now(dt.UTC) if values["done"] else None
+    if existing is not None and values["due_at"] != existing["due_at"]:
+        values["reminded_at"] = None  # a rescheduled task is reminded again when it falls due
     return values
 
 
@@ -115,6 +111,38 @@ def _link_list(linked: list[tuple[str, int, str]]) -> list[dict[str, Any]]:
     return [{"record_type": kind, "record_id": record_id, "role": role} for kind, record_id, role in linked]
 
 
+def _link_tuples(link_list: list[dict[str, Any]]) -> list[tuple[str, int, str]]:
+    return [(link["record_type"], link["record_id"], link["role"]) for link in link_list]
+
+
+async def _after_write(write: RecordWrite) -> list[Event]:
+    """The activity's links (its place on each linked record's timeline) and the contacts'
+    last contact."""
+    actor_id, activity_id = write.principal.id, write.record_id
+    if write.action == "delete":
+        await execute("DELETE FROM crm_activity_link WHERE activity = {}", activity_id)
+        return [ActivityDeleted(actor_id=actor_id, activity_id=activity_id)]
+    values = write.values or {}
+    if write.existing is None or "links" in write.changes:
+        await links.replace(activity_id, values["occurred_at"], _link_tuples(values["links"]))
+    elif "occurred_at" in write.changes:
+        await execute(
+            "UPDATE crm_activity_link SET occurred_at = {} WHERE activity = {}", values["occurred_at"], activity_id
+        )
+    kind = registered_types().get(values["type"])
+    if kind is not None:
+        await _touch_contacts(kind, values, _link_tuples(values["links"]))
+    if write.existing is None:
+        return [ActivityLogged(actor_id=actor_id, activity_id=activity_id, type=values["type"])]
+    return [ActivityUpdated(actor_id=actor_id, activity_id=activity_id, changes=write.changes)] if write.changes else []
+
+
+KIND = RecordKind(
+    key=RECORD_TYPE, label="Activity", plural="Activities", table=Activity, title_column="subject",
+    audited=AUDITED, search=lambda row: None, clean=_clean, after_write=_after_write,
+)
+
+
 async def _existing_import(principal: Principal, source: str, external_id: str) -> dict[str, Any] | None:
     rows = await fetch(
         "SELECT id FROM crm_activity WHERE source = {} AND external_id = {}", source, external_id
@@ -142,16 +170,9 @@ async def create(principal: Principal, data: ActivityIn) -> tuple[dict[str, Any]
     values["owner"] = values.pop("owner_id", principal.id)
     values["assignee"] = values.pop("assignee_id", values["owner"] if kind.is_task else None)
     participant_ids, link_values = values.pop("participant_ids"), values.pop("links")
-    values = await _clean(principal, values, None)
-    linked = await links.check(principal, participant_ids, link_values)
-    async with unit_of_work() as work:
-        inserted = await Activity.insert(Activity(**{name: values[name] for name in STORED}))
-        activity_id = inserted[0]["id"]
-        await links.replace(activity_id, values["occurred_at"], linked)
-        await _touch_contacts(kind, values, linked)
-        created = {name: values.get(name) for name in AUDITED} | {"links": _link_list(linked)}
-        await audit.record(principal.id, RECORD_TYPE, activity_id, "create", audit.diff({}, created))
-        work.emit(ActivityLogged(actor_id=principal.id, activity_id=activity_id, type=data.type))
+    values = await pipeline.validate(principal, KIND, values, None)
+    values["links"] = _link_list(await links.check(principal, participant_ids, link_values))
+    activity_id = await pipeline.create(principal, RECORD_TYPE, values, validated=True)
     return await get(principal, activity_id), True
 
 
@@ -185,43 +206,14 @@ async def update(principal: Principal, activity_id: int, patch: ActivityPatch) -
     changes = {renamed.get(name, name): value for name, value in changes.items()}
     participant_ids, about = changes.pop("participant_ids", None), changes.pop("links", None)
     linked = await _relinked(principal, existing, participant_ids, about)
+    if linked is not None:
+        changes["links"] = _link_list(linked)
     existing["done"] = bool(existing["done"])  # SQLite answers 0 or 1
-    values = await _clean(principal, {name: existing[name] for name in EDITABLE} | changes, existing)
-    changed = audit.diff(
-        {name: existing[name] for name in EDITABLE}, {name: values[name] for name in EDITABLE}
-    )
-    if linked is not None and _link_list(linked) != existing["links"]:
-        changed["links"] = {"from": existing["links"], "to": _link_list(linked)}
-    if not changed:
+    if not await pipeline.update(principal, RECORD_TYPE, activity_id, changes, existing=existing):
         return existing
-    stored = {name: values[name] for name in changed if name in EDITABLE}
-    stored["updated_at"] = dt.datetime.now(dt.UTC)
-    if "done" in changed:
-        stored["done_at"] = values["done_at"]
-    if "due_at" in changed:
-        stored["reminded_at"] = None  # a rescheduled task is reminded again when it falls due
-    async with unit_of_work():
-        await Activity.update(stored).where(Activity.id == activity_id)
-        if linked is not None:
-            await links.replace(activity_id, values["occurred_at"], linked)
-        elif "occurred_at" in changed:
-            await execute(
-                "UPDATE crm_activity_link SET occurred_at = {} WHERE activity = {}",
-                values["occurred_at"],
-                activity_id,
-            )
-        kind = registered_types().get(existing["type"])
-        if kind is not None:
-            kept = [(link["record_type"], link["record_id"], link["role"]) for link in existing["links"]]
-            await _touch_contacts(kind, values, linked if linked is not None else kept)
-        await audit.record(principal.id, RECORD_TYPE, activity_id, "update", changed)
     return await get(principal, activity_id)
 
 
 async def delete(principal: Principal, activity_id: int) -> None:
     existing = await get(principal, activity_id, "delete")
-    async with unit_of_work():
-        await execute("DELETE FROM crm_activity_link WHERE activity = {}", activity_id)
-        await execute("DELETE FROM crm_activity WHERE id = {}", activity_id)
-        before = {name: existing[name] for name in AUDITED}
-        await audit.record(principal.id, RECORD_TYPE, activity_id, "delete", audit.diff(before, {}))
+    await pipeline.delete(principal, RECORD_TYPE, activity_id, existing=existing)

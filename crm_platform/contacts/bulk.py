@@ -8,21 +8,15 @@ from typing import Any
 
 import msgspec
 from crm_hookspecs import Principal
-from crm_hookspecs.events import ContactCreated
+from crm_hookspecs.events import ContactCreated, RecordCreated
 
 from crm_platform.contacts.schemas import ContactIn
-from crm_platform.contacts.service import (
-    AUDITED,
-    JSON_FIELDS,
-    RECORD_TYPE,
-    Lookups,
-    _clean,
-    _search_entry,
-)
+from crm_platform.contacts.service import AUDITED, JSON_FIELDS, KIND, RECORD_TYPE, search_entry
 from crm_platform.db.bulk import Inserts, reserve_ids, stored
 from crm_platform.db.raw import fetch, placeholders
 from crm_platform.db.unit import unit_of_work
 from crm_platform.errors import Conflict, Invalid
+from crm_platform.records import pipeline
 from crm_platform.search import index as search_index
 
 PLAIN_FIELDS = tuple(name for name in AUDITED if name not in JSON_FIELDS)
@@ -31,7 +25,7 @@ _plain_fields = operator.itemgetter(*PLAIN_FIELDS)
 
 
 async def _validate_all(principal: Principal, items: list[ContactIn]) -> list[dict[str, Any]]:
-    lookups = Lookups()
+    lookups = pipeline.Lookups()
     errors: dict[str, str] = {}
     cleaned: list[dict[str, Any]] = []
     first_with_email: dict[str, int] = {}
@@ -41,7 +35,7 @@ async def _validate_all(principal: Principal, items: list[ContactIn]) -> list[di
             errors[f"contacts[{index}].company_ids"] = "link companies after a bulk create"
         values["owner"] = values.pop("owner_id", principal.id)
         try:
-            values = await _clean(principal, values, None, lookups)
+            values = await pipeline.validate(principal, KIND, values, None, lookups=lookups)
         except Invalid as exc:
             errors.update({f"contacts[{index}].{name}": message for name, message in exc.errors.items()})
             continue
@@ -125,7 +119,7 @@ def _add_rows(inserts: Inserts, actor_id: int | None, now: Any, ids: list[int], 
         # The same shape as audit.diff({}, values), built directly.
         created = {name: {"from": None, "to": values[name]} for name in AUDITED if values[name] is not None}
         audit_rows.append((contact_id, _json(created)))
-        entries.append(_search_entry(contact_id, values))
+        entries.append(search_entry(contact_id, values))
     inserts.add("crm_contact", CONTACT_COLUMNS, contact_rows, {"created_at": now, "updated_at": now})
     inserts.add(
         "crm_lifecycle_change", ("contact", "stage_to"), stage_rows,
@@ -153,4 +147,5 @@ async def create_many(principal: Principal, items: list[ContactIn]) -> list[int]
         ids = await write_contacts(principal.id, cleaned)
         for contact_id in ids:
             work.emit(ContactCreated(actor_id=principal.id, contact_id=contact_id))
+            work.emit(RecordCreated(actor_id=principal.id, kind=RECORD_TYPE, record_id=contact_id))
     return ids

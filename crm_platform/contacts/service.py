@@ -3,34 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
-from crm_hookspecs import FieldDefinition, Principal
+from crm_hookspecs import Event, Principal, RecordKind, RecordWrite, SearchText
 from crm_hookspecs.events import ContactCreated, ContactDeleted, ContactUpdated
 
 from crm_platform import runtime
-from crm_platform.audit import service as audit
 from crm_platform.contacts.clean import clean_emails, clean_phones, search_terms
 from crm_platform.contacts.schemas import ContactIn, ContactPatch
 from crm_platform.contacts.tables import LIFECYCLE_STAGES, Contact, LifecycleChange
 from crm_platform.db.raw import decode_json_columns, fetch, placeholders
-from crm_platform.db.unit import unit_of_work
-from crm_platform.errors import Conflict, Invalid, NotFound
-from crm_platform.records import access, customfields, tags
-from crm_platform.records.detach import detach
+from crm_platform.errors import Conflict, Invalid
+from crm_platform.records import access, pipeline
 from crm_platform.search import index as search_index
-from crm_platform.users.tables import User
 
 RECORD_TYPE = "contact"
 JSON_FIELDS = ("emails", "phones", "tags", "custom")
-# What a PATCH may change (``custom`` merges separately).
-EDITABLE = (
-    "given_name", "family_name", "display_name", "emails", "phones", "job_title", "lifecycle_stage",
-    "owner", "tags", "source",
-)
 # Fields compared for the audit log and the ContactUpdated event.
 AUDITED = (
     "given_name", "family_name", "display_name", "primary_email", "emails", "phones", "job_title",
@@ -68,10 +57,7 @@ async def companies_of(contact_ids: list[int]) -> dict[int, list[dict[str, Any]]
 
 async def get(principal: Principal, contact_id: int) -> dict[str, Any]:
     """The contact, if ``principal`` may see it, with the companies it works at."""
-    row = (await rows_by_id([contact_id])).get(contact_id)
-    if row is None:
-        raise NotFound(RECORD_TYPE, contact_id)
-    await access.ensure(principal, "read", RECORD_TYPE, row)
+    row = await pipeline.read_one(principal, RECORD_TYPE, contact_id)
     row["companies"] = (await companies_of([contact_id]))[contact_id]
     return row
 
@@ -90,39 +76,9 @@ def _display_name(values: dict[str, Any]) -> str:
     return ""
 
 
-@dataclass
-class Lookups:
-    """What validating many contacts at once would otherwise query again for each one."""
-
-    definitions: dict[str, FieldDefinition] | None = None
-    owners: dict[int | None, str | None] = field(default_factory=dict)
-
-
-async def _owner_error(principal: Principal, owner_id: int | None, lookups: Lookups) -> str | None:
-    if owner_id not in lookups.owners:
-        error = None
-        if owner_id is not None and not await User.exists().where(User.id == owner_id):
-            error = f"user {owner_id} does not exist"
-        else:
-            try:
-                await access.check_owner_assignable(principal, owner_id)
-            except Invalid as exc:
-                error = exc.errors["owner_id"]
-        lookups.owners[owner_id] = error
-    return lookups.owners[owner_id]
-
-
-async def _clean(
-    principal: Principal,
-    values: dict[str, Any],
-    existing: dict[str, Any] | None,
-    lookups: Lookups | None = None,
-) -> dict[str, Any]:
-    """Validate and normalise a full set of contact fields; raise :class:`Invalid` naming
-    every wrong field at once."""
-    lookups = lookups or Lookups()
-    if lookups.definitions is None:
-        lookups.definitions = await customfields.definitions(RECORD_TYPE)
+def _clean(principal: Principal, values: dict[str, Any], existing: dict[str, Any] | None) -> dict[str, Any]:
+    """Validate and normalise the contact's own fields (the pipeline checks owner, tags and
+    custom fields); raise :class:`Invalid` naming every wrong field at once."""
     errors: dict[str, str] = {}
     settings = runtime.current().settings
     values["given_name"] = values["given_name"].strip()
@@ -134,23 +90,11 @@ async def _clean(
         errors["display_name"] = "give a name, an email or a phone number"
     if values["lifecycle_stage"] not in LIFECYCLE_STAGES:
         errors["lifecycle_stage"] = f"must be one of {', '.join(LIFECYCLE_STAGES)}"
-    try:
-        values["tags"] = tags.normalise(values["tags"])
-    except Invalid as exc:
-        errors.update(exc.errors)
-    try:
-        values["custom"] = await customfields.validate(
-            RECORD_TYPE, values["custom"], existing["custom"] if existing else None, lookups.definitions
-        )
-    except Invalid as exc:
-        errors.update(exc.errors)
-    if existing is None or values["owner"] != existing["owner"]:
-        owner_error = await _owner_error(principal, values["owner"], lookups)
-        if owner_error:
-            errors["owner_id"] = owner_error
     if errors:
         raise Invalid(errors)
     values["primary_email"] = values["emails"][0]["address"] if values["emails"] else None
+    if existing is not None and values["lifecycle_stage"] != existing["lifecycle_stage"]:
+        values["lifecycle_changed_at"] = dt.datetime.now(dt.UTC)
     return values
 
 
@@ -169,7 +113,7 @@ async def _ensure_unique_email(primary_email: str | None, contact_id: int | None
             )
 
 
-def _search_entry(contact_id: int, row: dict[str, Any]) -> search_index.Entry:
+def search_entry(contact_id: int, row: dict[str, Any]) -> search_index.Entry:
     return search_index.Entry(
         kind=RECORD_TYPE,
         record_id=contact_id,
@@ -180,13 +124,38 @@ def _search_entry(contact_id: int, row: dict[str, Any]) -> search_index.Entry:
     )
 
 
-def _db_values(values: dict[str, Any]) -> dict[str, Any]:
-    """Stored fields, with JSON columns serialised."""
-    return {
-        name: json.dumps(value) if name in JSON_FIELDS else value
-        for name, value in values.items()
-        if name in AUDITED or name in ("lifecycle_changed_at", "updated_at")
-    }
+def _search_text(row: dict[str, Any]) -> SearchText:
+    entry = search_entry(row["id"], row)
+    return SearchText(entry.title, entry.subtitle, entry.terms)
+
+
+async def _after_write(write: RecordWrite) -> list[Event]:
+    """The contact's lifecycle history, its unique primary email and its companies."""
+    actor_id, contact_id = write.principal.id, write.record_id
+    if write.action == "delete":
+        return [ContactDeleted(actor_id=actor_id, contact_id=contact_id)]
+    values = write.values or {}
+    if write.existing is None or "lifecycle_stage" in write.changes:
+        await LifecycleChange.insert(
+            LifecycleChange(
+                contact=contact_id,
+                stage_from=write.existing["lifecycle_stage"] if write.existing else None,
+                stage_to=values["lifecycle_stage"],
+                changed_by=actor_id,
+            )
+        )
+    if write.existing is None:
+        await _link_companies(write.principal, contact_id, values.get("company_ids") or [])
+        return [ContactCreated(actor_id=actor_id, contact_id=contact_id)]
+    return [ContactUpdated(actor_id=actor_id, contact_id=contact_id, changes=write.changes)] if write.changes else []
+
+
+KIND = RecordKind(
+    key=RECORD_TYPE, label="Contact", plural="Contacts", table=Contact, title_column="display_name",
+    url="/contacts/{id}", audited=AUDITED, search=_search_text, clean=_clean, after_write=_after_write,
+    custom_fields=True, tags=True,
+    personal_data=("given_name", "family_name", "display_name", "emails", "phones", "job_title", "custom"),
+)
 
 
 # --- writes --------------------------------------------------------------------------------
@@ -194,34 +163,12 @@ def _db_values(values: dict[str, Any]) -> dict[str, Any]:
 
 async def create(principal: Principal, data: ContactIn) -> dict[str, Any]:
     values = msgspec.to_builtins(data)
-    company_ids = values.pop("company_ids")
     values["owner"] = values.pop("owner_id", principal.id)
-    values = await _clean(principal, values, None)
-    await _check_companies(principal, company_ids)
-    async with unit_of_work() as work:
-        await _ensure_unique_email(values["primary_email"], None)
-        inserted = await Contact.insert(Contact(**_db_values(values)))
-        contact_id = inserted[0]["id"]
-        await LifecycleChange.insert(
-            LifecycleChange(contact=contact_id, stage_to=values["lifecycle_stage"], changed_by=principal.id)
-        )
-        await tags.sync(RECORD_TYPE, contact_id, values["tags"])
-        await _link_companies(principal, contact_id, company_ids)
-        await audit.record(principal.id, RECORD_TYPE, contact_id, "create", audit.diff({}, _audited(values)))
-        row = (await _writer_rows([contact_id]))[contact_id]
-        await search_index.upsert([_search_entry(row["id"], row)])
-        work.emit(ContactCreated(actor_id=principal.id, contact_id=contact_id))
+    values = await pipeline.validate(principal, KIND, values, None)
+    await _check_companies(principal, values["company_ids"])
+    await _ensure_unique_email(values["primary_email"], None)
+    contact_id = await pipeline.create(principal, RECORD_TYPE, values, validated=True)
     return await get(principal, contact_id)
-
-
-def _audited(values: dict[str, Any]) -> dict[str, Any]:
-    return {name: values[name] for name in AUDITED if name in values}
-
-
-async def _writer_rows(ids: list[int]) -> dict[int, dict[str, Any]]:
-    # Inside a transaction a read must see the transaction's own writes.
-    rows = await Contact.select().where(Contact.id.is_in(ids))
-    return {row["id"]: loads_row(row) for row in rows}
 
 
 async def update(principal: Principal, contact_id: int, patch: ContactPatch) -> dict[str, Any]:
@@ -230,47 +177,21 @@ async def update(principal: Principal, contact_id: int, patch: ContactPatch) -> 
     changes = msgspec.to_builtins(patch)  # fields left out of the request are absent here
     if "owner_id" in changes:
         changes["owner"] = changes.pop("owner_id")
-    values = {name: existing[name] for name in EDITABLE} | changes
-    values["custom"] = changes.get("custom", {})  # merged into the existing values
     renamed = "given_name" in changes or "family_name" in changes
     if renamed and "display_name" not in changes and existing["display_name"] == _display_name(existing):
-        values["display_name"] = ""  # it was derived from the name, so derive it again
-    values = await _clean(principal, values, existing)
-    changed = audit.diff(_audited(existing), _audited(values))
-    if not changed:
+        changes["display_name"] = ""  # it was derived from the name, so derive it again
+    if changes.get("emails"):
+        emails = clean_emails(changes["emails"], {})
+        await _ensure_unique_email(emails[0]["address"] if emails else None, contact_id)
+    if not await pipeline.update(principal, RECORD_TYPE, contact_id, changes, existing=existing):
         return existing
-    now = dt.datetime.now(dt.UTC)
-    stored = {name: values[name] for name in changed} | {"updated_at": now}
-    async with unit_of_work() as work:
-        await _ensure_unique_email(values["primary_email"], contact_id)
-        if "lifecycle_stage" in changed:
-            stored["lifecycle_changed_at"] = now
-            await LifecycleChange.insert(
-                LifecycleChange(
-                    contact=contact_id,
-                    stage_from=existing["lifecycle_stage"],
-                    stage_to=values["lifecycle_stage"],
-                    changed_by=principal.id,
-                )
-            )
-        await Contact.update(_db_values(stored)).where(Contact.id == contact_id)
-        if "tags" in changed:
-            await tags.sync(RECORD_TYPE, contact_id, values["tags"])
-        await audit.record(principal.id, RECORD_TYPE, contact_id, "update", changed)
-        row = (await _writer_rows([contact_id]))[contact_id]
-        await search_index.upsert([_search_entry(row["id"], row)])
-        work.emit(ContactUpdated(actor_id=principal.id, contact_id=contact_id, changes=changed))
     return await get(principal, contact_id)
 
 
 async def delete(principal: Principal, contact_id: int) -> None:
     existing = await get(principal, contact_id)
     await access.ensure(principal, "delete", RECORD_TYPE, existing)
-    async with unit_of_work() as work:
-        await detach(RECORD_TYPE, contact_id)
-        await Contact.delete().where(Contact.id == contact_id)
-        await audit.record(principal.id, RECORD_TYPE, contact_id, "delete", audit.diff(_audited(existing), {}))
-        work.emit(ContactDeleted(actor_id=principal.id, contact_id=contact_id))
+    await pipeline.delete(principal, RECORD_TYPE, contact_id, existing=existing)
 
 
 # --- companies a contact works at -----------------------------------------------------------

@@ -12,8 +12,8 @@ from crm_hookspecs import Principal
 from crm_platform import runtime
 from crm_platform.clock import as_utc
 from crm_platform.db.engine import is_sqlite
-from crm_platform.db.raw import fetch, placeholders
-from crm_platform.records import access, customfields
+from crm_platform.db.raw import fetch
+from crm_platform.records import access, customfields, kinds
 from crm_platform.records.pagination import Sort, check_limit, encode_cursor, keyset_condition, order_by
 
 
@@ -42,11 +42,13 @@ async def record_filters(
     updated_since: dt.datetime | None,
     custom: list[str],
 ) -> Where:
-    """What ``principal`` may see, narrowed by the filters every record list offers."""
+    """What ``principal`` may see (ownership and the plugins' access conditions), narrowed by
+    the filters every record list offers."""
     where = Where()
-    owners = await access.visible_owner_ids(principal)
-    if owners is not None:
-        where.add(f"owner IN ({placeholders(owners)})", *owners)
+    kind = kinds.get(record_type)
+    conditions, args = await access.visibility_sql(principal, "read", record_type, kinds.table_name(kind))
+    where.conditions += conditions
+    where.args += args
     if owner_id is not None:
         where.add("owner = {}", owner_id)
     if updated_since:

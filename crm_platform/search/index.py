@@ -15,7 +15,8 @@ from crm_platform import runtime
 from crm_platform.db.bulk import Inserts
 from crm_platform.db.engine import is_sqlite
 from crm_platform.db.raw import execute, fetch, placeholders
-from crm_platform.records.access import visible_owner_ids
+from crm_platform.records import access
+from crm_platform.records import kinds as record_kinds
 
 _WORDS = re.compile(r"\w+", re.UNICODE)
 _PHONE_LIKE = re.compile(r"^[\d\s()+.\-/]{4,}$")
@@ -108,13 +109,22 @@ async def search(principal: Principal, text: str, limit: int = 20, kinds: tuple[
         return []
     conditions: list[str] = []
     args: list[object] = []
-    owners = await visible_owner_ids(principal)
+    owners = await access.visible_owner_ids(principal)
     if owners is not None:
         conditions.append(f"e.owner_id IN ({placeholders(owners)})")
         args += owners
     if kinds:
         conditions.append(f"e.kind IN ({placeholders(kinds)})")
         args += kinds
+    for kind in record_kinds.active().values():
+        if kinds and kind.key not in kinds:
+            continue
+        for condition, condition_args in await access.conditions(principal, "read", kind.key):
+            # Entries of other kinds pass; this kind's must name a record meeting the condition.
+            conditions.append(
+                f"(e.kind <> {{}} OR e.record_id IN (SELECT id FROM {record_kinds.table_name(kind)} WHERE {condition}))"
+            )
+            args += [kind.key, *condition_args]
     extra = "".join(f" AND {condition}" for condition in conditions)
     if is_sqlite(runtime.current().engine):
         match = " ".join('"' + word.replace('"', "") + '"*' for word in words)

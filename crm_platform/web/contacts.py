@@ -17,7 +17,7 @@ from crm_platform.contacts import service as contacts
 from crm_platform.contacts.schemas import ContactIn, ContactPatch
 from crm_platform.contacts.tables import LIFECYCLE_STAGES
 from crm_platform.errors import Conflict, Invalid, NotFound
-from crm_platform.records import access, customfields
+from crm_platform.records import customfields, pipeline
 from crm_platform.records.tables import SavedView
 from crm_platform.search import index as search_index
 from crm_platform.users.auth import CurrentPrincipal
@@ -182,9 +182,8 @@ async def create_contact(request: Request, principal: CurrentPrincipal) -> Respo
 async def _selected(principal: Principal, ids: list[str]) -> list[dict[str, Any]]:
     """The chosen contacts the user may see (others are skipped, not revealed)."""
     wanted = [int(value) for value in ids if value.isdigit()][:1000]
-    rows = await contacts.rows_by_id(wanted)
-    owners = await access.visible_owner_ids(principal)
-    return [rows[i] for i in wanted if i in rows and (owners is None or rows[i]["owner"] in owners)]
+    rows = await pipeline.read_many(principal, contacts.RECORD_TYPE, wanted)
+    return [rows[i] for i in wanted if i in rows]
 
 
 def _csv(rows: list[dict[str, Any]], owners: dict[int, str]) -> str:

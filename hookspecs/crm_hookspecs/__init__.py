@@ -14,6 +14,7 @@ from crm_hookspecs import _specs as hookspecs
 from crm_hookspecs.events import Event
 from crm_hookspecs.types import (
     ALL_ROLES,
+    AccessFilter,
     ActivityType,
     CliCommand,
     DashboardWidget,
@@ -26,10 +27,13 @@ from crm_hookspecs.types import (
     PluginInfo,
     Principal,
     RecordAction,
+    RecordKind,
     RecordTab,
+    RecordWrite,
     RelationshipType,
     Routes,
     SearchResult,
+    SearchText,
     Setting,
     StaticDir,
     TemplateDir,
@@ -45,6 +49,7 @@ hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 
 __all__ = [
     "ALL_ROLES",
+    "AccessFilter",
     "ENTRY_POINT_GROUP",
     "PROJECT_NAME",
     "ActivityType",
@@ -60,10 +65,13 @@ __all__ = [
     "PluginInfo",
     "Principal",
     "RecordAction",
+    "RecordKind",
     "RecordTab",
+    "RecordWrite",
     "RelationshipType",
     "Routes",
     "SearchResult",
+    "SearchText",
     "Setting",
     "StaticDir",
     "TemplateDir",

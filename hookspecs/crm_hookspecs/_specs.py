@@ -12,6 +12,7 @@ import pluggy
 
 from crm_hookspecs.events import Event
 from crm_hookspecs.types import (
+    AccessFilter,
     ActivityType,
     CliCommand,
     DashboardWidget,
@@ -24,6 +25,7 @@ from crm_hookspecs.types import (
     PluginInfo,
     Principal,
     RecordAction,
+    RecordKind,
     RecordTab,
     RelationshipType,
     Routes,
@@ -317,6 +319,30 @@ def crm_jobs() -> Iterable[Job]:
     """
 
 
+@hookspec
+def crm_record_kinds() -> Iterable[RecordKind]:
+    """Register kinds of records, so the core writes, checks and links them like its own.
+
+    Registration hook. A registered kind goes through the core's one write pipeline
+    (``toolkit.create_record`` / ``update_record`` / ``delete_record``: validate, write,
+    tags, audit, search index, ``RecordCreated`` / ``RecordUpdated`` / ``RecordDeleted``
+    events after commit), is read with the visibility rule (``toolkit.get_record``,
+    ``get_records``), and can be linked from activities (a link to a missing or invisible
+    record is refused). Keys are ``<slug>.<name>`` and unique; the core registers
+    ``contact``, ``company`` and ``activity``. Added in crm-hookspecs 1.1.
+
+    Returns:
+        :class:`~crm_hookspecs.types.RecordKind` items.
+
+    Example::
+
+        @hookimpl
+        def crm_record_kinds():
+            return [RecordKind("vet.pet", "Pet", table=Pet, title_column="name", url="/vet/pets/{id}",
+                               audited=("name", "species", "owner"), clean=clean_pet)]
+    """
+
+
 # --- runtime hooks -----------------------------------------------------------------------
 
 
@@ -508,4 +534,31 @@ def crm_check_access(
         def crm_check_access(principal, action, record_type, record):
             if record.get("custom", {}).get("vip") and principal.role == "member":
                 return False
+    """
+
+
+@hookspec
+def crm_access_conditions(principal: Principal, action: str, record_type: str) -> Iterable[AccessFilter] | None:
+    """Narrow which records of a kind a user may see or change, as SQL conditions.
+
+    Runtime hook; may be ``async``. Where :func:`crm_check_access` judges one record already
+    read, a condition applies everywhere at once, without a query per row: to single reads,
+    lists, search hits, activity links and embedded names. A record is visible only if it
+    meets every condition of every enabled plugin, after the core's ownership rule. A
+    listener that raises hides every record of the kind. Added in crm-hookspecs 1.1.
+
+    Args:
+        principal: The user asking.
+        action: ``"read"``, ``"write"`` or ``"delete"``.
+        record_type: ``"contact"``, ``"company"``, ``"activity"`` or a plugin's record kind.
+
+    Returns:
+        :class:`~crm_hookspecs.types.AccessFilter` items over the kind's table, or ``None``.
+
+    Example::
+
+        @hookimpl
+        def crm_access_conditions(principal, action, record_type):
+            if record_type == "contact" and principal.role == "member":
+                return [AccessFilter("coalesce(json_extract(custom, '$.vip'), 0) = 0")]
     """

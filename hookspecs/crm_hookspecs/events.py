@@ -62,3 +62,47 @@ class ActivityLogged(Event):
 class TaskDue(Event):
     activity_id: int
     assignee_id: int | None
+
+
+@dataclass(frozen=True)
+class ActivityUpdated(Event):
+    """Added in crm-hookspecs 1.1."""
+
+    activity_id: int
+    changes: dict[str, Any] = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True)
+class ActivityDeleted(Event):
+    """Added in crm-hookspecs 1.1."""
+
+    activity_id: int
+
+
+@dataclass(frozen=True)
+class RecordCreated(Event):
+    """A record of any kind was created: ``kind`` is ``contact``, ``sales.deal`` ... Sent
+    beside the kind's own event (``ContactCreated``). Added in crm-hookspecs 1.1."""
+
+    kind: str
+    record_id: int
+
+
+@dataclass(frozen=True)
+class RecordUpdated(Event):
+    """A record of any kind changed; ``changes`` is ``{field: {"from": old, "to": new}}``.
+    Added in crm-hookspecs 1.1."""
+
+    kind: str
+    record_id: int
+    changes: dict[str, Any] = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True)
+class RecordDeleted(Event):
+    """A record of any kind was deleted; ``values`` holds its audited fields as they were, since
+    it can no longer be read. Added in crm-hookspecs 1.1."""
+
+    kind: str
+    record_id: int
+    values: dict[str, Any] = field(default_factory=dict, hash=False)

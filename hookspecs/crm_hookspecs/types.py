@@ -7,13 +7,15 @@ within a major version of ``crm-hookspecs``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Role = Literal["admin", "manager", "member"]
-RecordKind = Literal["contact", "company"]
+CoreKind = Literal["contact", "company"]
 ALL_ROLES: tuple[Role, ...] = ("admin", "manager", "member")
+_KIND_KEY = re.compile(r"^(contact|company|activity|[a-z][a-z0-9_]{1,39}\.[a-z][a-z0-9_]{0,59})$")
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,7 @@ FieldKind = Literal["text", "number", "date", "boolean", "choice", "url", "email
 class FieldDefinition:
     """A custom field on a core record, stored in the record's ``custom`` JSON column."""
 
-    record_type: RecordKind
+    record_type: CoreKind
     key: str
     label: str
     kind: FieldKind = "text"
@@ -155,8 +157,8 @@ class RelationshipType:
     key: str
     label: str
     inverse_label: str
-    source_kinds: tuple[RecordKind, ...] = ("contact", "company")
-    target_kinds: tuple[RecordKind, ...] = ("contact", "company")
+    source_kinds: tuple[CoreKind, ...] = ("contact", "company")
+    target_kinds: tuple[CoreKind, ...] = ("contact", "company")
 
 
 @dataclass(frozen=True)
@@ -218,3 +220,93 @@ class SearchResult:
     subtitle: str = ""
     href: str = ""
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class SearchText:
+    """What global search knows of one record: its title, a subtitle, and more words to match."""
+
+    title: str
+    subtitle: str = ""
+    terms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RecordWrite:
+    """One write of a record, as a kind's ``after_write`` receives it, inside the transaction.
+
+    ``action`` is ``create``, ``update`` or ``delete``; ``values`` are the record's fields
+    after the write (``None`` on delete) and ``existing`` before it (``None`` on create);
+    ``changes`` is ``{field: {"from": old, "to": new}}`` over the kind's audited fields.
+    Added in crm-hookspecs 1.1.
+    """
+
+    principal: Principal
+    kind: str
+    record_id: int
+    action: Literal["create", "update", "delete"]
+    values: dict[str, Any] | None
+    existing: dict[str, Any] | None
+    changes: dict[str, Any] = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """A kind of record the core writes, checks, audits, indexes and links generically.
+
+    ``key`` is ``contact``, ``company``, ``activity`` or ``<slug>.<name>`` for a plugin's
+    kind. ``table`` is the Piccolo ``Table`` class holding the records (with an ``id`` and
+    the ``owner_column``). ``title_column`` names a record wherever it is shown; ``url`` is
+    its page, with ``{id}`` for the record's id. ``audited`` are the fields compared for the
+    audit log and for ``RecordUpdated.changes``.
+
+    ``clean(principal, values, existing)`` validates and normalises a full set of fields
+    before anything is written (raise ``toolkit.Invalid`` naming every wrong field) and
+    returns the values to store; ``existing`` is ``None`` on create. Values whose names are
+    columns of ``table`` are stored; the others reach ``after_write`` only.
+    ``after_write(write)`` receives a :class:`RecordWrite` inside the transaction, writes
+    related rows, and may return events to deliver after the commit. Both may be coroutines.
+
+    ``search`` builds the record's entry in global search from its stored row; by default the
+    entry holds ``title_column``, ``subtitle_column`` and ``search_columns``.
+    ``custom_fields`` lets admins and plugins define custom fields on the kind; ``tags``
+    keeps a ``tags`` list column in the tag index.
+
+    Added in crm-hookspecs 1.1.
+    """
+
+    key: str
+    label: str
+    table: Any
+    title_column: str
+    url: str = ""
+    owner_column: str = "owner"
+    audited: tuple[str, ...] = ()
+    subtitle_column: str = ""
+    search_columns: tuple[str, ...] = ()
+    search: Callable[[dict[str, Any]], SearchText | None] | None = None
+    clean: Callable[..., Any] | None = None
+    after_write: Callable[..., Any] | None = None
+    custom_fields: bool = False
+    tags: bool = False
+    personal_data: tuple[str, ...] = ()
+    plural: str = ""
+
+    def __post_init__(self) -> None:
+        if not _KIND_KEY.match(self.key):
+            raise ValueError(
+                f"record kind {self.key!r}: a key is 'contact', 'company', 'activity' or '<slug>.<name>', "
+                "lower-case letters, digits and _"
+            )
+        if self.url and not (self.url.startswith("/") and not self.url.startswith("//")):
+            raise ValueError(f"record kind {self.key!r}: url {self.url!r} must be a path starting with /")
+
+
+@dataclass(frozen=True)
+class AccessFilter:
+    """A SQL condition a record must meet to be seen, over the kind's table, with ``{}``
+    placeholders for ``args``: ``AccessFilter("NOT vet_sensitive")``. Column names are bare;
+    the core qualifies the condition where it joins other tables. Added in crm-hookspecs 1.1."""
+
+    sql: str
+    args: tuple[Any, ...] = ()

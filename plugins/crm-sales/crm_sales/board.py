@@ -1,7 +1,8 @@
 """The Kanban board: per stage, the count and totals of open deals and the biggest cards.
 
 A fixed number of queries whatever the number of deals: one aggregate, one ``UNION ALL`` of
-a ``LIMIT`` per stage (each an index range scan), one for the last activity of the cards.
+a ``LIMIT`` per stage (each an index range scan), one each for the cards' owners, companies
+and last activity.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 from crm_hookspecs import Principal
 
-from crm_platform.toolkit import fetch, setting
+from crm_platform.toolkit import fetch, get_records, get_users, setting
 from crm_sales.clean import money
 from crm_sales.listing import visibility
 from crm_sales.moves import last_activity
@@ -40,7 +41,7 @@ async def board(
         f"WHERE d.pipeline = {{}} AND d.status = 'open'{scope} GROUP BY d.stage, d.currency",
         pipeline["id"], *args,
     )
-    cards = await _cards(pipeline["id"], [stage["id"] for stage in open_stages], scope, args, per_stage)
+    cards = await _cards(principal, pipeline["id"], [stage["id"] for stage in open_stages], scope, args, per_stage)
     touched = await last_activity([card["id"] for card in cards])
     default_stale = int(await setting("sales", "stale_after_days"))
     now = dt.datetime.now(dt.UTC)
@@ -66,7 +67,7 @@ async def board(
     return {"pipeline": pipeline, "columns": columns, "closing_stages": [s for s in pipeline["stages"] if s["kind"] != "open"]}
 
 
-async def _cards(pipeline_id: int, stage_ids: list[int], scope: str, args: list[Any], per_stage: int) -> list[dict[str, Any]]:
+async def _cards(principal: Principal, pipeline_id: int, stage_ids: list[int], scope: str, args: list[Any], per_stage: int) -> list[dict[str, Any]]:
     if not stage_ids:
         return []
     parts, part_args = [], []
@@ -76,10 +77,12 @@ async def _cards(pipeline_id: int, stage_ids: list[int], scope: str, args: list[
             f"AND d.stage = {{}}{scope} ORDER BY d.amount DESC, d.id DESC LIMIT {int(per_stage)}) AS s{stage_id}"
         )
         part_args += [pipeline_id, stage_id, *args]
-    return await fetch(
-        "SELECT c.*, u.display_name AS owner_name, co.name AS company_name "
-        f"FROM ({' UNION ALL '.join(parts)}) AS c "
-        "LEFT JOIN crm_user u ON u.id = c.owner LEFT JOIN crm_company co ON co.id = c.company "
-        "ORDER BY c.amount DESC, c.id DESC",
-        *part_args,
+    cards = await fetch(
+        f"SELECT c.* FROM ({' UNION ALL '.join(parts)}) AS c ORDER BY c.amount DESC, c.id DESC", *part_args
     )
+    owners = await get_users([card["owner"] for card in cards])
+    companies = await get_records(principal, "company", [card["company"] for card in cards if card["company"]])
+    for card in cards:
+        card["owner_name"] = owners[card["owner"]]["display_name"] if card["owner"] in owners else None
+        card["company_name"] = companies[card["company"]]["name"] if card["company"] in companies else None
+    return cards

@@ -7,7 +7,7 @@ from typing import Any
 
 from crm_hookspecs import Principal
 
-from crm_platform.toolkit import Invalid, can, fetch, placeholders, setting, visible_owner_ids
+from crm_platform.toolkit import Invalid, get_records, setting
 from crm_sales.currencies import CURRENCIES
 from crm_sales.tables import CONTACT_ROLES
 
@@ -44,35 +44,20 @@ def clean_currency(raw: str, errors: dict[str, str]) -> str:
     return code
 
 
-async def _owner_error(principal: Principal, owner_id: int | None) -> str | None:
-    if owner_id is None:
-        return None
-    if not await fetch("SELECT id FROM crm_user WHERE id = {}", owner_id):
-        return f"user {owner_id} does not exist"
-    visible = await visible_owner_ids(principal)
-    if visible is not None and owner_id not in visible:
-        return "members can give deals only to themselves or their team"
-    return None
-
-
 async def _company_error(principal: Principal, company_id: int | None) -> str | None:
     if company_id is None:
         return None
-    rows = await fetch("SELECT id, owner FROM crm_company WHERE id = {}", company_id)
-    if not rows or not await can(principal, "read", "company", rows[0]):
+    if not await get_records(principal, "company", [company_id]):
         return f"company {company_id} does not exist"
     return None
 
 
 async def _contact_errors(principal: Principal, contacts: list[dict[str, Any]]) -> dict[str, str]:
     errors: dict[str, str] = {}
-    ids = [contact["contact_id"] for contact in contacts]
-    rows = await fetch(f"SELECT id, owner FROM crm_contact WHERE id IN ({placeholders(ids)})", *ids) if ids else []
-    found = {row["id"]: row for row in rows}
+    found = await get_records(principal, "contact", [contact["contact_id"] for contact in contacts])
     seen: set[int] = set()
     for index, contact in enumerate(contacts):
-        row = found.get(contact["contact_id"])
-        if row is None or not await can(principal, "read", "contact", row):
+        if contact["contact_id"] not in found:
             errors[f"contacts[{index}].contact_id"] = f"contact {contact['contact_id']} does not exist"
         elif contact["contact_id"] in seen:
             errors[f"contacts[{index}].contact_id"] = f"contact {contact['contact_id']} is listed twice"
@@ -83,8 +68,9 @@ async def _contact_errors(principal: Principal, contacts: list[dict[str, Any]]) 
 
 
 async def clean_deal(principal: Principal, values: dict[str, Any], existing: dict[str, Any] | None) -> dict[str, Any]:
-    """Validate and normalise a full set of deal fields; raise :class:`Invalid` naming every
-    wrong field. Related records are checked only when they changed."""
+    """Validate and normalise a full set of deal fields (the core's pipeline checks the owner);
+    raise :class:`Invalid` naming every wrong field. Related records are checked only when
+    they changed."""
     errors: dict[str, str] = {}
     values["title"] = values["title"].strip()
     if not values["title"]:
@@ -93,9 +79,6 @@ async def clean_deal(principal: Principal, values: dict[str, Any], existing: dic
     values["currency"] = clean_currency(values["currency"], errors)
     values["next_step"] = values["next_step"].strip()
     values["source"] = values["source"].strip()
-    owner_changed = existing is None or values["owner"] != existing["owner"]
-    if owner_changed and (error := await _owner_error(principal, values["owner"])):
-        errors["owner_id"] = error
     company_changed = existing is None or values["company"] != existing["company"]
     if company_changed and (error := await _company_error(principal, values["company"])):
         errors["company_id"] = error

@@ -6,27 +6,25 @@ import datetime as dt
 from typing import Any
 
 import msgspec
-from crm_hookspecs import Principal
+from crm_hookspecs import Event, Principal, RecordKind, RecordWrite, SearchText
 
 from crm_platform.toolkit import (
     Invalid,
     NotFound,
-    SearchEntry,
-    audit_diff,
-    audit_record,
+    create_record,
+    delete_record,
     ensure,
     execute,
     fetch,
+    get_records,
     placeholders,
-    search_remove,
-    search_upsert,
     setting,
-    unit_of_work,
+    update_record,
 )
 from crm_sales import cells
 from crm_sales.clean import clean_deal, money
 from crm_sales.events import DealCreated
-from crm_sales.pipelines import get_pipeline
+from crm_sales.pipelines import get_pipeline, get_stage
 from crm_sales.schemas import DealIn, DealPatch
 from crm_sales.tables import Deal, DealContact, StageChange
 
@@ -36,18 +34,24 @@ EDITABLE = (
     "next_step", "next_step_date", "source",
 )
 AUDITED = (*EDITABLE, "contacts")
+# Who may see a deal but not one of its contacts sees that the deal has a contact, not who.
+HIDDEN_NAME = "(hidden)"
 DEAL_COLUMNS = "d.*, s.name AS stage_name"
 
 
-async def contacts_of(deal_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+async def contacts_of(principal: Principal, deal_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Each deal's contacts with their roles, named only where ``principal`` may see them."""
     found: dict[int, list[dict[str, Any]]] = {deal_id: [] for deal_id in deal_ids}
     if deal_ids:
         rows = await fetch(
-            "SELECT dc.deal, dc.contact AS contact_id, dc.role, c.display_name FROM sales_deal_contact dc "
-            f"JOIN crm_contact c ON c.id = dc.contact WHERE dc.deal IN ({placeholders(deal_ids)}) ORDER BY dc.id",
+            "SELECT deal, contact AS contact_id, role FROM sales_deal_contact "
+            f"WHERE deal IN ({placeholders(deal_ids)}) ORDER BY id",
             *deal_ids,
         )
+        visible = await get_records(principal, "contact", [row["contact_id"] for row in rows])
         for row in rows:
+            contact = visible.get(row["contact_id"])
+            row["display_name"] = contact["display_name"] if contact else HIDDEN_NAME
             found[row.pop("deal")].append(row)
     return found
 
@@ -87,28 +91,28 @@ async def get(principal: Principal, deal_id: int, *, with_history: bool = False)
     """The deal, if ``principal`` may see it, with its contacts (and its stage history)."""
     row = await find(deal_id)
     await ensure(principal, "read", RECORD_TYPE, row)
-    row["contacts"] = (await contacts_of([deal_id]))[deal_id]
+    row["contacts"] = (await contacts_of(principal, [deal_id]))[deal_id]
     if with_history:
         row["history"] = await history(deal_id)
     return row
 
 
-def search_entry(row: dict[str, Any]) -> SearchEntry:
-    return SearchEntry(
-        kind=RECORD_TYPE,
-        record_id=row["id"],
-        title=row["title"],
-        subtitle=f"{row['amount']} {row['currency']}",
-        terms=(row["title"], row["source"], row["next_step"]),
-        owner_id=row["owner"],
-    )
+def _search_text(row: dict[str, Any]) -> SearchText:
+    return SearchText(row["title"], f"{money(row['amount'])} {row['currency']}", (row["title"], row["source"], row["next_step"]))
 
 
-def _audited(values: dict[str, Any]) -> dict[str, Any]:
-    audited = {name: values[name] for name in AUDITED if name in values}
-    if "amount" in audited:
-        audited["amount"] = str(money(audited["amount"]))
-    return audited
+def _contact_list(contacts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"contact_id": item["contact_id"], "role": item["role"]} for item in contacts]
+
+
+async def _clean(principal: Principal, values: dict[str, Any], existing: dict[str, Any] | None) -> dict[str, Any]:
+    contacts = values["contacts"]
+    # Contacts are checked (one access check each) only when the write changes them.
+    unchanged = existing is not None and contacts == existing["contacts"]
+    values = await clean_deal(principal, values | {"contacts": None} if unchanged else values, existing)
+    values["contacts"] = contacts
+    values["close_month"] = _month(values["expected_close_date"])
+    return values
 
 
 async def _set_contacts(deal_id: int, contacts: list[dict[str, Any]]) -> None:
@@ -117,6 +121,30 @@ async def _set_contacts(deal_id: int, contacts: list[dict[str, Any]]) -> None:
         await DealContact.insert(
             *(DealContact(deal=deal_id, contact=item["contact_id"], role=item["role"]) for item in contacts)
         )
+
+
+async def _after_write(write: RecordWrite) -> list[Event]:
+    """The deal's contacts, its first stage visit and its forecast cell."""
+    values = write.values
+    await cells.apply(write.existing, values)
+    if values is None:
+        return []
+    if write.existing is None or "contacts" in write.changes:
+        await _set_contacts(write.record_id, values["contacts"])
+    if write.existing is not None:
+        return []
+    await StageChange.insert(
+        StageChange(deal=write.record_id, stage_to=values["stage"], changed_by=write.principal.id,
+                    changed_at=values["stage_entered_at"])
+    )
+    return [DealCreated(actor_id=write.principal.id, deal_id=write.record_id, pipeline_id=values["pipeline"],
+                        stage_id=values["stage"])]
+
+
+KIND = RecordKind(
+    key=RECORD_TYPE, label="Deal", plural="Deals", table=Deal, title_column="title", url="/sales/deals/{id}",
+    audited=AUDITED, search=_search_text, clean=_clean, after_write=_after_write,
+)
 
 
 async def create(principal: Principal, data: DealIn) -> dict[str, Any]:
@@ -131,24 +159,13 @@ async def create(principal: Principal, data: DealIn) -> dict[str, Any]:
     stage = open_stages[0] if stage_id is None else next((s for s in open_stages if s["id"] == stage_id), None)
     if stage is None:
         raise Invalid({"stage_id": f"must be an open stage of pipeline {pipeline['name']!r}; close a deal with /move"})
-    values = await clean_deal(principal, values, None)
-    contacts = values.pop("contacts")
     explicit = values["probability"] is not None
-    now = dt.datetime.now(dt.UTC)
-    stored = values | {
+    values |= {
         "probability": values["probability"] if explicit else stage["probability"], "probability_set": explicit,
         "pipeline": pipeline["id"], "stage": stage["id"], "status": "open", "furthest_position": stage["position"],
-        "close_month": _month(values["expected_close_date"]), "stage_entered_at": now, "created_at": now,
-        "updated_at": now,
+        "stage_entered_at": dt.datetime.now(dt.UTC),
     }
-    async with unit_of_work() as work:
-        deal_id = (await Deal.insert(Deal(**stored)))[0]["id"]
-        await cells.apply(None, stored)
-        await _set_contacts(deal_id, contacts)
-        await StageChange.insert(StageChange(deal=deal_id, stage_to=stage["id"], changed_by=principal.id, changed_at=now))
-        await audit_record(principal.id, RECORD_TYPE, deal_id, "create", audit_diff({}, _audited(values | {"contacts": contacts})))
-        await search_upsert([search_entry(stored | {"id": deal_id})])
-        work.emit(DealCreated(actor_id=principal.id, deal_id=deal_id, pipeline_id=pipeline["id"], stage_id=stage["id"]))
+    deal_id = await create_record(principal, RECORD_TYPE, values)
     return await get(principal, deal_id)
 
 
@@ -165,42 +182,18 @@ async def update(principal: Principal, deal_id: int, patch: DealPatch) -> dict[s
     for name in ("owner", "company"):
         if f"{name}_id" in changes:
             changes[name] = changes.pop(f"{name}_id")
-    before = {name: existing[name] for name in EDITABLE} | {
-        "contacts": [{"contact_id": c["contact_id"], "role": c["role"]} for c in existing["contacts"]]
-    }
-    # Contacts are checked (one access check each) only when the request changes them.
-    values = await clean_deal(principal, before | {"contacts": None} | changes, existing)
-    if values["contacts"] is None:
-        values["contacts"] = before["contacts"]
     if "probability" in changes:
-        values["probability_set"] = changes["probability"] is not None
+        changes["probability_set"] = changes["probability"] is not None
         if changes["probability"] is None:
-            stage = await fetch("SELECT probability FROM sales_stage WHERE id = {}", existing["stage"])
-            values["probability"] = stage[0]["probability"]
-    changed = audit_diff(_audited(before), _audited(values))
-    if not changed and "probability" not in changes:
+            stage = await get_stage(existing["stage"])
+            changes["probability"] = stage["probability"] if stage else 0
+    before = existing | {"contacts": _contact_list(existing["contacts"])}
+    if not await update_record(principal, RECORD_TYPE, deal_id, changes, existing=before):
         return existing
-    stored = {name: values[name] for name in EDITABLE if name in changed}
-    stored |= {"updated_at": dt.datetime.now(dt.UTC), "close_month": _month(values["expected_close_date"])}
-    if "probability" in changes:
-        stored |= {"probability": values["probability"], "probability_set": values["probability_set"]}
-    async with unit_of_work():
-        await Deal.update(stored).where(Deal.id == deal_id)
-        await cells.apply(existing, existing | stored)
-        if "contacts" in changed:
-            await _set_contacts(deal_id, values["contacts"])
-        await audit_record(principal.id, RECORD_TYPE, deal_id, "update", changed)
-        await search_upsert([search_entry(existing | values | {"id": deal_id})])
     return await get(principal, deal_id)
 
 
 async def delete(principal: Principal, deal_id: int) -> None:
     existing = await get(principal, deal_id)
     await ensure(principal, "delete", RECORD_TYPE, existing)
-    gone = _audited(existing)
-    async with unit_of_work():
-        await execute("DELETE FROM crm_activity_link WHERE record_type = {} AND record_id = {}", RECORD_TYPE, deal_id)
-        await Deal.delete().where(Deal.id == deal_id)
-        await cells.apply(existing, None)
-        await search_remove(RECORD_TYPE, deal_id)
-        await audit_record(principal.id, RECORD_TYPE, deal_id, "delete", audit_diff(gone, dict.fromkeys(gone)))
+    await delete_record(principal, RECORD_TYPE, deal_id, existing=existing | {"contacts": _contact_list(existing["contacts"])})

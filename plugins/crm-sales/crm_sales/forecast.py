@@ -11,7 +11,7 @@ from typing import Any
 
 from crm_hookspecs import Principal
 
-from crm_platform.toolkit import Invalid, fetch, placeholders, setting
+from crm_platform.toolkit import Invalid, fetch, get_users, setting
 from crm_sales.clean import clean_currency, money
 from crm_sales.listing import visibility
 from crm_sales.pipelines import get_pipeline
@@ -67,8 +67,7 @@ async def _owner_names(owner_ids: list[int | None]) -> dict[int, str]:
     ids = sorted({owner for owner in owner_ids if owner is not None})
     if not ids:
         return {}
-    rows = await fetch(f"SELECT id, display_name FROM crm_user WHERE id IN ({placeholders(ids)})", *ids)
-    return {row["id"]: row["display_name"] for row in rows}
+    return {user_id: user["display_name"] for user_id, user in (await get_users(ids)).items()}
 
 
 def _open_figures(rows: list[dict[str, Any]], owner_names: dict[int, str]) -> dict[str, Any]:

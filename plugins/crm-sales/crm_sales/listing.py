@@ -16,8 +16,7 @@ from crm_platform.toolkit import (
     fetch,
     keyset_condition,
     order_by,
-    placeholders,
-    visible_owner_ids,
+    visibility_sql,
 )
 from crm_sales.clean import money
 from crm_sales.deals import DEAL_COLUMNS, contacts_of
@@ -39,11 +38,9 @@ class DealFilters:
 
 
 async def visibility(principal: Principal, alias: str = "d") -> tuple[list[str], list[Any]]:
-    """The condition limiting deals to those ``principal`` may see."""
-    owners = await visible_owner_ids(principal)
-    if owners is None:
-        return [], []
-    return [f"{alias}.owner IN ({placeholders(owners)})"], list(owners)
+    """The conditions limiting deals to those ``principal`` may see: ownership, and every
+    plugin's access conditions on deals."""
+    return await visibility_sql(principal, "sales.deal", alias=alias)
 
 
 async def filter_sql(principal: Principal, filters: DealFilters) -> tuple[list[str], list[Any]]:
@@ -86,7 +83,7 @@ async def list_deals(
     if len(rows) > limit:
         rows = rows[:limit]
         next_cursor = encode_cursor(rows[-1][order.column], rows[-1]["id"])
-    contacts = await contacts_of([row["id"] for row in rows])
+    contacts = await contacts_of(principal, [row["id"] for row in rows])
     for row in rows:
         row["contacts"] = contacts[row["id"]]
         row["amount"] = money(row["amount"])

@@ -6,15 +6,16 @@ import datetime as dt
 from typing import Any
 
 from crm_hookspecs import Event, Principal
+from crm_hookspecs.events import RecordUpdated
 
 from crm_platform.toolkit import (
+    ActivityIn,
     Invalid,
     audit_record,
     ensure,
-    fetch,
-    insert_rows,
-    placeholders,
-    reserve_ids,
+    get_records,
+    last_activity_at,
+    log_activity,
     unit_of_work,
 )
 from crm_sales import cells
@@ -26,11 +27,6 @@ from crm_sales.schemas import MoveIn
 from crm_sales.tables import Deal, StageChange
 
 ACTIVITY_TYPE = "deal_stage"
-ACTIVITY_COLUMNS = (
-    "id", "type", "subject", "body", "occurred_at", "direction", "channel", "owner", "done", "source",
-    "created_at", "updated_at",
-)
-LINK_COLUMNS = ("activity", "record_type", "record_id", "role", "occurred_at")
 
 
 async def _target_stage(deal: dict[str, Any], move: MoveIn) -> dict[str, Any]:
@@ -44,18 +40,21 @@ async def _target_stage(deal: dict[str, Any], move: MoveIn) -> dict[str, Any]:
     return stage
 
 
-async def _write_activity(principal: Principal, deal: dict[str, Any], subject: str, body: str, now: dt.datetime) -> None:
-    """One activity on the deal's timeline and on those of its contacts and company."""
-    activity_id = (await reserve_ids("crm_activity", 1))[0]
-    await insert_rows(
-        "crm_activity", ACTIVITY_COLUMNS,
-        [(activity_id, ACTIVITY_TYPE, subject[:300], body, now, "", "", principal.id, False, "sales", now, now)],
+async def _log_stage_activity(
+    principal: Principal, deal: dict[str, Any], subject: str, body: str, now: dt.datetime
+) -> None:
+    """One activity on the deal's timeline and on those of its company and of the contacts the
+    mover can see, through the core's pipeline (sanitised, audited, announced)."""
+    contact_ids = [contact["contact_id"] for contact in deal["contacts"]]
+    visible = await get_records(principal, "contact", contact_ids)
+    links = [{"record_type": RECORD_TYPE, "record_id": deal["id"]}]
+    links += [{"record_type": "contact", "record_id": contact_id} for contact_id in contact_ids if contact_id in visible]
+    if deal["company"] is not None and await get_records(principal, "company", [deal["company"]]):
+        links.append({"record_type": "company", "record_id": deal["company"]})
+    await log_activity(
+        principal,
+        ActivityIn(type=ACTIVITY_TYPE, subject=subject[:300], body=body, occurred_at=now, source="sales", links=links),
     )
-    links = [(activity_id, RECORD_TYPE, deal["id"], "about", now)]
-    links += [(activity_id, "contact", contact["contact_id"], "about", now) for contact in deal["contacts"]]
-    if deal["company"] is not None:
-        links.append((activity_id, "company", deal["company"], "about", now))
-    await insert_rows("crm_activity_link", LINK_COLUMNS, links)
 
 
 async def move(principal: Principal, deal_id: int, move: MoveIn) -> dict[str, Any]:
@@ -94,11 +93,12 @@ async def move(principal: Principal, deal_id: int, move: MoveIn) -> dict[str, An
         await StageChange.insert(
             StageChange(deal=deal_id, stage_from=deal["stage"], stage_to=stage["id"], changed_by=principal.id, changed_at=now)
         )
-        await _write_activity(principal, deal, subject, f"Lost: {reason}" if reason else "", now)
+        await _log_stage_activity(principal, deal, subject, f"Lost: {reason}" if reason else "", now)
         changes = {"stage": {"from": deal["stage_name"], "to": stage["name"]}}
         if reason:
             changes["lost_reason"] = {"from": deal["lost_reason"], "to": reason}
         await audit_record(principal.id, RECORD_TYPE, deal_id, "move", changes)
+        events.append(RecordUpdated(actor_id=principal.id, kind=RECORD_TYPE, record_id=deal_id, changes=changes))
         for event in events:
             work.emit(event)
     return await get(principal, deal_id)
@@ -106,18 +106,4 @@ async def move(principal: Principal, deal_id: int, move: MoveIn) -> dict[str, An
 
 async def last_activity(deal_ids: list[int]) -> dict[int, dt.datetime]:
     """When each deal last had an activity on its timeline, in one query."""
-    if not deal_ids:
-        return {}
-    rows = await fetch(
-        "SELECT record_id, max(occurred_at) AS at FROM crm_activity_link "
-        f"WHERE record_type = {{}} AND record_id IN ({placeholders(deal_ids)}) GROUP BY record_id",
-        RECORD_TYPE, *deal_ids,
-    )
-    return {row["record_id"]: _as_datetime(row["at"]) for row in rows}
-
-
-def _as_datetime(value: Any) -> dt.datetime:
-    # SQLite hands back an aggregate as the stored text, PostgreSQL as a datetime.
-    if isinstance(value, str):
-        return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
-    return value
+    return await last_activity_at(RECORD_TYPE, deal_ids)

@@ -12,6 +12,7 @@ from crm_hookspecs import (
     Panel,
     PluginInfo,
     Principal,
+    RecordKind,
     Routes,
     SearchResult,
     Setting,
@@ -21,7 +22,7 @@ from crm_hookspecs import (
 )
 
 from crm_platform.toolkit import search_records
-from crm_sales import slots, web
+from crm_sales import deals, slots, web
 from crm_sales.api import HANDLERS
 from crm_sales.deals import RECORD_TYPE
 from crm_sales.moves import ACTIVITY_TYPE
@@ -63,6 +64,11 @@ def crm_static_dirs() -> list[StaticDir]:
 @hookimpl
 def crm_nav_items() -> list[NavItem]:
     return [NavItem(key="sales", label="Deals", href="/sales/", order=20, icon="briefcase")]
+
+
+@hookimpl
+def crm_record_kinds() -> list[RecordKind]:
+    return [deals.KIND]
 
 
 @hookimpl

@@ -1,20 +1,20 @@
-"""A deal's own timeline: the activities linked to it, newest first."""
+"""A deal's own timeline: the activities linked to it that the viewer may see, newest first."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from crm_platform.toolkit import fetch
+from crm_hookspecs import Principal
+
+from crm_platform.toolkit import get_users, record_timeline
 from crm_sales.deals import RECORD_TYPE
 
 TIMELINE_LIMIT = 50
 
 
-async def deal_timeline(deal_id: int, limit: int = TIMELINE_LIMIT) -> list[dict[str, Any]]:
-    return await fetch(
-        "SELECT a.id, a.type, a.subject, a.body, a.occurred_at, u.display_name AS owner_name "
-        "FROM crm_activity_link l JOIN crm_activity a ON a.id = l.activity "
-        "LEFT JOIN crm_user u ON u.id = a.owner "
-        f"WHERE l.record_type = {{}} AND l.record_id = {{}} ORDER BY l.occurred_at DESC, a.id DESC LIMIT {int(limit)}",
-        RECORD_TYPE, deal_id,
-    )
+async def deal_timeline(principal: Principal, deal_id: int, limit: int = TIMELINE_LIMIT) -> list[dict[str, Any]]:
+    rows, _ = await record_timeline(principal, RECORD_TYPE, deal_id, limit=limit)
+    owners = await get_users([row["owner"] for row in rows])
+    for row in rows:
+        row["owner_name"] = owners[row["owner"]]["display_name"] if row["owner"] in owners else None
+    return rows

@@ -9,7 +9,7 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from crm_platform.toolkit import CurrentPrincipal, Invalid, fetch, render_page, setting
+from crm_platform.toolkit import CurrentPrincipal, Invalid, list_users, render_page, setting
 from crm_sales import board as board_service
 from crm_sales import charts, deals, forecast, listing, moves, pipelines
 from crm_sales.clean import lost_reasons
@@ -26,8 +26,7 @@ def _pipeline_choices(found: list[dict[str, Any]]) -> list[tuple[int, str]]:
 
 
 async def _owner_choices() -> list[tuple[int, str]]:
-    rows = await fetch("SELECT id, display_name FROM crm_user WHERE is_active = {} ORDER BY display_name", True)
-    return [(row["id"], row["display_name"]) for row in rows]
+    return [(user["id"], user["display_name"]) for user in await list_users()]
 
 
 @get("/", name="sales-board", include_in_schema=False)
@@ -127,7 +126,7 @@ async def _deal_response(
 ) -> Response:
     pipeline = await pipelines.get_pipeline(deal["pipeline"])
     return render_page(
-        request, "sales/deal.html", deal=deal, pipeline=pipeline, timeline=await deal_timeline(deal["id"]),
+        request, "sales/deal.html", deal=deal, pipeline=pipeline, timeline=await deal_timeline(principal, deal["id"]),
         lost_reasons=await lost_reasons(), errors=errors or {}, status_code=status_code,
     )
 

@@ -19,10 +19,13 @@ async def seed(facts_path: Path) -> None:
     from crm_sales import deals
     from crm_sales.schemas import DealIn
 
+    from crm_platform import runtime
     from crm_platform.db.setup import migrate
+    from crm_platform.instance import plugins as plugin_state
     from crm_platform.users import service as users
 
     await migrate()
+    await plugin_state.load(runtime.current().host, {"sales"})  # deals are written only while sales is on
     admin = await users.create_user("admin@example.com", PASSWORD, role="admin", display_name="Morgan Admin")
     deal = await deals.create(admin, DealIn(title="Rooftop solar", amount="18000"))  # type: ignore[arg-type]
     facts_path.write_text(json.dumps({"deal_id": deal["id"]}))

@@ -1,0 +1,95 @@
+"""Activities as plugins read and write them through the toolkit: in bulk, with their links,
+through the same validation, audit and events as the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from crm_hookspecs import Principal
+
+from crm_platform.activities import links, service, timeline
+from crm_platform.activities.schemas import ActivityIn
+from crm_platform.db.raw import fetch, placeholders
+from crm_platform.db.unit import unit_of_work
+from crm_platform.records import access
+
+
+async def get_activities(principal: Principal, activity_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The activities among ``activity_ids`` that ``principal`` may see (owned by them or their
+    team, or assigned to them), each with ``links`` and ``participant_ids``, in two queries."""
+    ids = sorted(set(activity_ids))
+    if not ids:
+        return {}
+    where, args = await access.visibility_sql(principal, "read", service.RECORD_TYPE, "crm_activity")
+    if where:
+        where = [f"(({' AND '.join(where)}) OR assignee = {{}})"]
+        args.append(principal.id)
+    condition = "".join(f" AND {part}" for part in where)
+    rows = await fetch(f"SELECT * FROM crm_activity WHERE id IN ({placeholders(ids)}){condition}", *ids, *args)
+    linked = await links.of([row["id"] for row in rows])
+    found = {}
+    for row in rows:
+        row["done"] = bool(row["done"])
+        row["links"] = linked[row["id"]]
+        row["participant_ids"] = [link["record_id"] for link in row["links"] if link["role"] == links.PARTICIPANT]
+        found[row["id"]] = row
+    return found
+
+
+async def log_activities(principal: Principal, items: Iterable[ActivityIn]) -> list[tuple[dict[str, Any], bool]]:
+    """Log many activities in one transaction: all of them, or none if one is invalid.
+    Returns ``(activity, created)`` for each, as :func:`log_activity` does."""
+    async with unit_of_work():
+        return [await service.create(principal, item) for item in items]
+
+
+async def create_task(
+    principal: Principal,
+    subject: str,
+    due_at: dt.datetime,
+    *,
+    assignee_id: int | None = None,
+    body: str = "",
+    type: str = "task",
+    links: list[dict[str, Any]] | None = None,
+    participant_ids: list[int] | None = None,
+) -> dict[str, Any]:
+    """A task (or any task type, such as ``follow_up``) due at ``due_at``, assigned to
+    ``assignee_id`` (the caller by default), reminded by the core when it falls due."""
+    data = ActivityIn(
+        type=type, subject=subject, body=body, due_at=due_at, links=links or [],
+        participant_ids=participant_ids or [], **({"assignee_id": assignee_id} if assignee_id is not None else {}),
+    )
+    row, _ = await service.create(principal, data)
+    return row
+
+
+async def record_timeline(
+    principal: Principal, record_type: str, record_id: int, *, limit: int = 50, cursor: str | None = None,
+    types: tuple[str, ...] = (),
+) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of the activities on a record's timeline that ``principal`` may see, newest
+    first, each with its ``links``; and the next page's cursor. Check the record's own access
+    first (``get_record``)."""
+    return await timeline.activities_of(principal, record_type, record_id, list(types), limit, cursor)
+
+
+async def last_activity_at(record_type: str, record_ids: list[int]) -> dict[int, dt.datetime]:
+    """When each record last had an activity on its timeline, in one query."""
+    if not record_ids:
+        return {}
+    rows = await fetch(
+        "SELECT record_id, max(occurred_at) AS at FROM crm_activity_link "
+        f"WHERE record_type = {{}} AND record_id IN ({placeholders(record_ids)}) GROUP BY record_id",
+        record_type, *record_ids,
+    )
+    return {row["record_id"]: _as_datetime(row["at"]) for row in rows}
+
+
+def _as_datetime(value: Any) -> dt.datetime:
+    # SQLite hands back an aggregate as the stored text, PostgreSQL as a datetime.
+    if isinstance(value, str):
+        return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
+    return value

@@ -1,0 +1,58 @@
+"""The registry of record kinds: the core's contact, company and activity, and every enabled
+plugin's (``sales.deal``, ``vet.pet`` ...), each with its table and what is generic about it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from crm_hookspecs import RecordKind
+from piccolo.columns import JSON, JSONB
+
+from crm_platform import runtime
+from crm_platform.errors import Invalid
+
+
+def active() -> dict[str, RecordKind]:
+    """The kinds of the core and of the enabled plugins, by key."""
+    return {kind.key: kind for kind in runtime.current().host.items("crm_record_kinds")}
+
+
+def find(key: str) -> RecordKind | None:
+    return active().get(key)
+
+
+def get(key: str, field: str = "record_type") -> RecordKind:
+    """The kind ``key``, or :class:`Invalid` naming ``field`` when no enabled plugin keeps it."""
+    kind = find(key)
+    if kind is None:
+        slug, dot, _ = key.partition(".")
+        if dot and slug and slug in runtime.current().host.records and not runtime.current().host.is_active(slug):
+            raise Invalid({field: f"plugin {slug!r}, which keeps {key!r} records, is not enabled"})
+        known = ", ".join(sorted(active()))
+        raise Invalid({field: f"unknown record kind {key!r}; known: {known}"})
+    return kind
+
+
+def table_name(kind: RecordKind) -> str:
+    return kind.table._meta.tablename
+
+
+def columns(kind: RecordKind) -> set[str]:
+    return {column._meta.name for column in kind.table._meta.columns}
+
+
+def json_columns(kind: RecordKind) -> tuple[str, ...]:
+    return tuple(column._meta.name for column in kind.table._meta.columns if isinstance(column, (JSON, JSONB)))
+
+
+def decode(kind: RecordKind, row: dict[str, Any]) -> dict[str, Any]:
+    """``row`` with its JSON columns decoded in place: SQLite returns them as text."""
+    for name in json_columns(kind):
+        if isinstance(row.get(name), str):
+            row[name] = json.loads(row[name])
+    return row
+
+
+def page_url(kind: RecordKind, record_id: int) -> str:
+    return kind.url.format(id=record_id) if kind.url else ""

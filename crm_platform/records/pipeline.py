@@ -1,0 +1,340 @@
+"""The one write pipeline every record kind goes through, the core's and the plugins' alike:
+validate → write → related rows (the kind's ``after_write``) → tags → audit → search index →
+events after commit.
+
+Reads apply the same visibility rule to every kind: ownership (own, team, all), the plugins'
+SQL conditions (``crm_access_conditions``) and their vetoes (``crm_check_access``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from crm_hookspecs import Event, FieldDefinition, Principal, RecordKind, RecordWrite, SearchText
+from crm_hookspecs.events import RecordCreated, RecordDeleted, RecordUpdated
+
+from crm_platform.audit import service as audit
+from crm_platform.db.raw import fetch, placeholders
+from crm_platform.db.unit import unit_of_work
+from crm_platform.errors import Forbidden, Invalid, NotFound
+from crm_platform.records import access, customfields, kinds, tags
+from crm_platform.records.detach import detach
+from crm_platform.search import index as search_index
+from crm_platform.users.tables import User
+
+
+@dataclass
+class Lookups:
+    """What validating many records at once would otherwise query again for each one."""
+
+    definitions: dict[str, FieldDefinition] | None = None
+    owners: dict[int | None, str | None] = field(default_factory=dict)
+
+
+async def _maybe_await(value: Any) -> Any:
+    return await value if inspect.isawaitable(value) else value
+
+
+async def owner_error(principal: Principal, owner_id: int | None, lookups: Lookups | None = None) -> str | None:
+    """Why ``owner_id`` cannot own a record ``principal`` writes, or ``None`` if it can."""
+    lookups = lookups or Lookups()
+    if owner_id not in lookups.owners:
+        error = None
+        if owner_id is not None and not await User.exists().where(User.id == owner_id):
+            error = f"user {owner_id} does not exist"
+        else:
+            try:
+                await access.check_owner_assignable(principal, owner_id)
+            except Invalid as exc:
+                error = exc.errors["owner_id"]
+        lookups.owners[owner_id] = error
+    return lookups.owners[owner_id]
+
+
+async def validate(
+    principal: Principal,
+    kind: RecordKind,
+    values: dict[str, Any],
+    existing: dict[str, Any] | None,
+    *,
+    custom_changes: dict[str, Any] | None = None,
+    lookups: Lookups | None = None,
+) -> dict[str, Any]:
+    """The generic checks (owner, tags, custom fields), then the kind's own ``clean``; raises
+    :class:`Invalid` naming every wrong field at once."""
+    lookups = lookups or Lookups()
+    errors: dict[str, str] = {}
+    owner = values.get(kind.owner_column)
+    if kind.owner_column in values and (existing is None or owner != existing.get(kind.owner_column)):
+        if problem := await owner_error(principal, owner, lookups):
+            errors["owner_id"] = problem
+    if kind.tags:
+        try:
+            values["tags"] = tags.normalise(values.get("tags") or [])
+        except Invalid as exc:
+            errors.update(exc.errors)
+    if kind.custom_fields:
+        if lookups.definitions is None:
+            lookups.definitions = await customfields.definitions(kind.key)
+        wanted = values.get("custom") or {} if custom_changes is None else custom_changes
+        try:
+            values["custom"] = await customfields.validate(
+                kind.key, wanted, existing.get("custom") if existing else None, lookups.definitions
+            )
+        except Invalid as exc:
+            errors.update(exc.errors)
+    if kind.clean is not None:
+        try:
+            values = await _maybe_await(kind.clean(principal, values, existing))
+        except Invalid as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise Invalid(errors)
+    return values
+
+
+# --- reads ----------------------------------------------------------------------------------
+
+
+async def visibility(
+    principal: Principal, key: str, action: str = "read", *, alias: str = ""
+) -> tuple[list[str], list[Any]]:
+    """WHERE conditions (``{}`` placeholders) keeping the records of kind ``key`` that
+    ``principal`` may ``action``, for a list query on the kind's table (named ``alias``)."""
+    kind = kinds.get(key)
+    return await access.visibility_sql(
+        principal, action, key, kinds.table_name(kind), alias=alias, owner_column=kind.owner_column
+    )
+
+
+async def read_many(
+    principal: Principal, key: str, ids: list[int], action: str = "read"
+) -> dict[int, dict[str, Any]]:
+    """The records among ``ids`` that ``principal`` may ``action``, by id, in one query (plus
+    one per plugin veto listener); missing and hidden records are left out alike."""
+    kind = kinds.get(key)
+    if not ids:
+        return {}
+    ids = list(dict.fromkeys(ids))
+    table = kinds.table_name(kind)
+    where, args = await visibility(principal, key, action)
+    condition = "".join(f" AND {part}" for part in where)
+    rows = await fetch(f"SELECT * FROM {table} WHERE id IN ({placeholders(ids)}){condition}", *ids, *args)
+    found = {}
+    for row in rows:
+        kinds.decode(kind, row)
+        if await _vetoed(principal, action, key, row):
+            continue
+        found[row["id"]] = row
+    return found
+
+
+async def _vetoed(principal: Principal, action: str, key: str, row: dict[str, Any]) -> bool:
+    from crm_platform import runtime
+
+    vetoes = await runtime.current().host.call(
+        "crm_check_access", fail_closed=True, principal=principal, action=action, record_type=key, record=row
+    )
+    return False in vetoes
+
+
+async def read_one(principal: Principal, key: str, record_id: int, action: str = "read") -> dict[str, Any]:
+    """The record, or :class:`NotFound` if it does not exist, :class:`Forbidden` if
+    ``principal`` may not ``action`` it."""
+    kind = kinds.get(key)
+    rows = await fetch(f"SELECT * FROM {kinds.table_name(kind)} WHERE id = {{}}", record_id)
+    if not rows:
+        raise NotFound(kind.label.lower() if kind.label else key, record_id)
+    row = kinds.decode(kind, rows[0])
+    if kind.owner_column != "owner":
+        row.setdefault("owner", row.get(kind.owner_column))
+    await access.ensure(principal, action, key, row)
+    return row
+
+
+# --- writes ---------------------------------------------------------------------------------
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _audited(kind: RecordKind, values: dict[str, Any]) -> dict[str, Any]:
+    return {name: values[name] for name in kind.audited if name in values}
+
+
+def _stored(kind: RecordKind, values: dict[str, Any]) -> dict[str, Any]:
+    """The values that are columns of the kind's table, JSON columns serialised."""
+    names = kinds.columns(kind) - {"id"}
+    encoded = set(kinds.json_columns(kind))
+    return {
+        name: json.dumps(value, default=str) if name in encoded else value
+        for name, value in values.items()
+        if name in names
+    }
+
+
+def search_entry(kind: RecordKind, row: dict[str, Any]) -> search_index.Entry | None:
+    """The record's entry in global search, or ``None`` for a kind that is not searched."""
+    if kind.search is not None:
+        text = kind.search(row)
+    else:
+        text = SearchText(
+            title=str(row.get(kind.title_column) or ""),
+            subtitle=str(row.get(kind.subtitle_column) or "") if kind.subtitle_column else "",
+            terms=tuple(str(row.get(name) or "") for name in kind.search_columns),
+        )
+    if text is None:
+        return None
+    return search_index.Entry(kind.key, row["id"], text.title, text.subtitle, text.terms, row.get(kind.owner_column))
+
+
+async def _reindex(kind: RecordKind, record_id: int) -> None:
+    # Inside the transaction this read sees the transaction's own writes.
+    rows = await fetch(f"SELECT * FROM {kinds.table_name(kind)} WHERE id = {{}}", record_id)
+    entry = search_entry(kind, kinds.decode(kind, rows[0]))
+    if entry is not None:
+        await search_index.upsert([entry])
+
+
+async def _after_write(kind: RecordKind, write: RecordWrite) -> list[Event]:
+    if kind.after_write is None:
+        return []
+    events = await _maybe_await(kind.after_write(write))
+    return [event for event in events or () if isinstance(event, Event)]
+
+
+async def create(principal: Principal, key: str, values: dict[str, Any], *, validated: bool = False) -> int:
+    """Validate and write a new record of kind ``key``; returns its id. ``values`` without an
+    owner are owned by ``principal``."""
+    kind = kinds.get(key)
+    values = dict(values)
+    values.setdefault(kind.owner_column, principal.id)
+    if not validated:
+        values = await validate(principal, kind, values, None)
+    now = _now()
+    columns = kinds.columns(kind)
+    for stamp in ("created_at", "updated_at"):
+        if stamp in columns:
+            values.setdefault(stamp, now)
+    async with unit_of_work() as work:
+        inserted = await kind.table.insert(kind.table(**_stored(kind, values)))
+        record_id = inserted[0]["id"]
+        changes = audit.diff({}, _audited(kind, values))
+        write = RecordWrite(principal, key, record_id, "create", values, None, changes)
+        events = await _after_write(kind, write)
+        if kind.tags:
+            await tags.sync(key, record_id, values["tags"])
+        await audit.record(principal.id, key, record_id, "create", changes)
+        await _reindex(kind, record_id)
+        for event in (*events, RecordCreated(actor_id=principal.id, kind=key, record_id=record_id)):
+            work.emit(event)
+    return record_id
+
+
+async def update(
+    principal: Principal,
+    key: str,
+    record_id: int,
+    changes: dict[str, Any],
+    *,
+    existing: dict[str, Any] | None = None,
+) -> bool:
+    """Apply ``changes`` (the fields to change; ``custom`` merges into the stored values) to the
+    record; returns whether anything changed. Pass ``existing`` when the caller has already
+    read the record and checked that ``principal`` may write it."""
+    kind = kinds.get(key)
+    if existing is None:
+        existing = await read_one(principal, key, record_id, "write")
+    custom_changes = changes.get("custom") if kind.custom_fields else None
+    values = await validate(
+        principal, kind, {**existing, **changes}, existing, custom_changes=custom_changes or {}
+    )
+    changed = audit.diff(_audited(kind, existing), _audited(kind, values))
+    stored = {
+        name: value for name, value in _stored(kind, values).items()
+        if name not in ("created_at", "updated_at") and _differs(value, existing.get(name))
+    }
+    if not stored and not changed:
+        return False
+    if "updated_at" in kinds.columns(kind):
+        stored["updated_at"] = _now()
+    async with unit_of_work() as work:
+        if stored:
+            await kind.table.update(stored).where(kind.table.id == record_id)
+        write = RecordWrite(principal, key, record_id, "update", values, existing, changed)
+        events = await _after_write(kind, write)
+        if kind.tags and "tags" in changed:
+            await tags.sync(key, record_id, values["tags"])
+        if changed:
+            await audit.record(principal.id, key, record_id, "update", changed)
+            events.append(RecordUpdated(actor_id=principal.id, kind=key, record_id=record_id, changes=changed))
+        await _reindex(kind, record_id)
+        for event in events:
+            work.emit(event)
+    return True
+
+
+def _differs(stored: Any, existing: Any) -> bool:
+    # JSON columns are compared decoded: the stored side is serialised text.
+    if isinstance(stored, str) and not isinstance(existing, str) and existing is not None:
+        try:
+            return json.loads(stored) != existing
+        except ValueError:
+            return True
+    return stored != existing
+
+
+async def delete(
+    principal: Principal, key: str, record_id: int, *, existing: dict[str, Any] | None = None
+) -> None:
+    """Delete the record with what points at it (relationships, timeline links, tags, search
+    entry); the audit log keeps its last values."""
+    kind = kinds.get(key)
+    if existing is None:
+        existing = await read_one(principal, key, record_id, "delete")
+    gone = _audited(kind, existing)
+    changes = audit.diff(gone, dict.fromkeys(gone))
+    async with unit_of_work() as work:
+        events = await _after_write(kind, RecordWrite(principal, key, record_id, "delete", None, existing, changes))
+        await detach(key, record_id)
+        await kind.table.delete().where(kind.table.id == record_id)
+        await audit.record(principal.id, key, record_id, "delete", changes)
+        for event in (*events, RecordDeleted(actor_id=principal.id, kind=key, record_id=record_id, values=gone)):
+            work.emit(event)
+
+
+async def ensure_visible(principal: Principal, refs: list[tuple[str, str, int]], action: str = "read") -> None:
+    """Check that each ``(field, kind, id)`` names a record ``principal`` may ``action``:
+    :class:`Invalid` naming the field of each that does not exist or is of an unknown kind,
+    :class:`Forbidden` for one that exists but is hidden from them."""
+    errors: dict[str, str] = {}
+    by_kind: dict[str, list[tuple[str, int]]] = {}
+    for field_name, key, record_id in refs:
+        try:
+            kinds.get(key, field_name)
+        except Invalid as exc:
+            errors.update(exc.errors)
+            continue
+        by_kind.setdefault(key, []).append((field_name, record_id))
+    for key, wanted in by_kind.items():
+        ids = [record_id for _, record_id in wanted]
+        visible = await read_many(principal, key, ids, action)
+        missing = [(name, record_id) for name, record_id in wanted if record_id not in visible]
+        if not missing:
+            continue
+        table = kinds.table_name(kinds.get(key))
+        absent_ids = [record_id for _, record_id in missing]
+        present = {row["id"] for row in await fetch(
+            f"SELECT id FROM {table} WHERE id IN ({placeholders(absent_ids)})", *absent_ids
+        )}
+        for name, record_id in missing:
+            if record_id in present:
+                raise Forbidden(f"you do not have access to {key} {record_id}")
+            errors[name] = f"{key} {record_id} does not exist"
+    if errors:
+        raise Invalid(errors)
