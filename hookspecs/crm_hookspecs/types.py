@@ -6,6 +6,8 @@ within a major version of ``crm-hookspecs``.
 The registration types check themselves when built (``__post_init__``): a key that breaks
 its pattern raises ``ValueError`` naming the type, the field, the value and the pattern, so
 the plugin that built it fails to load with that reason instead of breaking a page later.
+(Checked since crm-hookspecs 1.1; the patterns are ``KEY_PATTERN`` and
+``QUALIFIED_NAME_PATTERN``.)
 """
 
 from __future__ import annotations
@@ -15,6 +17,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+Role = Literal["admin", "manager", "member"]
+RecordKind = Literal["contact", "company"]
+ALL_ROLES: tuple[Role, ...] = ("admin", "manager", "member")
 
 # The keys of nav items, activity types, relationship types and settings: lower-case
 # letters, digits and _, starting with a letter, at most 60 characters.
@@ -41,10 +47,6 @@ def _check_href(item: object, field_name: str) -> None:
             f"{type(item).__name__}.{field_name} {value!r} must be a path inside the app: "
             "starting with '/', not '//', without a scheme or host, like '/sales/'"
         )
-
-Role = Literal["admin", "manager", "member"]
-RecordKind = Literal["contact", "company"]
-ALL_ROLES: tuple[Role, ...] = ("admin", "manager", "member")
 
 
 @dataclass(frozen=True)
