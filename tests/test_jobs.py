@@ -3,6 +3,7 @@ in the test's own process with ``crm_run_jobs``, at the moment ``crm_clock`` sta
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import datetime as dt
 import os
@@ -29,6 +30,7 @@ from crm_platform.db.raw import execute as execute_sql
 from crm_platform.db.raw import fetch
 from crm_platform.errors import Invalid
 from crm_platform.instance import plugins as plugin_state
+from crm_platform.jobs import queue
 from crm_platform.jobs.reminders import send_task_reminders
 from crm_platform.jobs.runner import current_queue, enqueue, execute, requeue_stalled
 from crm_platform.jobs.tables import JobRun
@@ -276,6 +278,14 @@ def test_crm_clock_stands_still_until_set_or_advanced(crm_clock):
 def test_the_clock_runs_freely_outside_crm_clock():
     before = dt.datetime.now(dt.UTC)
     assert before <= toolkit.now() <= dt.datetime.now(dt.UTC)
+
+
+def test_the_queue_imports_nothing_of_the_runner_not_even_inside_a_function():
+    # The runner uses the queue; the queue gets the runner's coroutines when it is built.
+    tree = ast.parse(Path(queue.__file__).read_text())
+    imported = [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+    imported += [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
+    assert [name for name in imported if "runner" in (name or "")] == []
 
 
 # --- a real worker, killed half-way ------------------------------------------------------------
