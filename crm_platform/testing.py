@@ -16,12 +16,32 @@ more than naming its plugins::
 Every test using these fixtures runs on SQLite and again on PostgreSQL, which is skipped
 with the reason when ``CRM_TEST_POSTGRES_URL`` (default: the local server) is unreachable.
 Async tests need pytest-asyncio in auto mode (``asyncio_mode = "auto"``).
+
+Jobs and time, without a worker process:
+
+- ``crm_clock`` stands the platform's clock (``toolkit.now()``, which the jobs, the task
+  reminders and the due dates read) still for the test: ``crm_clock.set(moment)``,
+  ``crm_clock.advance(hours=2)`` (any ``timedelta`` arguments), ``crm_clock.now()``. It
+  starts at the real time and runs freely again after the test.
+- ``crm_run_jobs`` is ``await crm_run_jobs()``: it runs now, in the test's process and
+  database, each scheduled job whose schedule matches the clock's current minute (once per
+  minute, as the worker does) and every run waiting in the ledger (enqueued with
+  ``toolkit.enqueue``, or failed with attempts left), including what those runs enqueue.
+  It returns what ran, in order, as ``JobOutcome`` values (``job_name``, ``ids``, ``key``,
+  ``state`` of ``"done"`` or ``"failed"``, ``error``, ``ok``)::
+
+      async def test_reminds_tomorrow(crm_client, crm_clock, crm_run_jobs):
+          crm_clock.set(dt.datetime(2030, 5, 1, 9, 0, tzinfo=dt.UTC))
+          await toolkit.enqueue("callnotes.remind", note_id=1)
+          [outcome] = await crm_run_jobs()
+          assert outcome.ok, outcome.error
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import json
 import os
 import shutil
@@ -33,7 +53,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
@@ -41,9 +61,12 @@ import pytest_asyncio
 from crm_hookspecs import Principal
 from litestar import Litestar
 
-from crm_platform import runtime
+from crm_platform import clock, runtime
 from crm_platform.config import Settings
 from crm_platform.db.engine import Engine, PostgresEngine, SQLiteEngine, make_engine
+
+if TYPE_CHECKING:
+    from crm_platform.jobs.due import JobOutcome
 
 POSTGRES_URL = os.environ.get("CRM_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 DEFAULT_PASSWORD = "correct horse battery"
@@ -230,6 +253,48 @@ async def crm_client(crm_running_app: Litestar, crm_admin: tuple[Principal, str]
 async def crm_anonymous_client(crm_running_app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
     async with client_for(crm_running_app) as client:
         yield client
+
+
+# --- jobs and the clock ------------------------------------------------------------------------
+
+
+class ControlledClock:
+    """The platform's clock, standing still for one test until it is set or advanced."""
+
+    def now(self) -> dt.datetime:
+        return clock.now()
+
+    def set(self, moment: dt.datetime) -> dt.datetime:
+        """Stand the clock at ``moment`` (a time without a zone is UTC); returns it in UTC."""
+        clock.freeze(moment)
+        return clock.now()
+
+    def advance(self, **delta: float) -> dt.datetime:
+        """Move the clock on by ``timedelta(**delta)``, e.g. ``advance(hours=2)``; returns the new time."""
+        clock.freeze(clock.now() + dt.timedelta(**delta))
+        return clock.now()
+
+
+@pytest.fixture
+def crm_clock() -> Iterator[ControlledClock]:
+    """The clock stood still at the real time; ``set`` and ``advance`` move it."""
+    clock.freeze(clock.now())
+    try:
+        yield ControlledClock()
+    finally:
+        clock.freeze(None)
+
+
+JobsRunner = Callable[[], Awaitable[list["JobOutcome"]]]
+
+
+@pytest_asyncio.fixture
+async def crm_run_jobs(crm_app: Litestar) -> JobsRunner:
+    """``await crm_run_jobs()``: run what is due at the clock's minute and what is waiting,
+    in this process and database; returns a ``JobOutcome`` per run."""
+    from crm_platform.jobs.due import run_due_jobs
+
+    return run_due_jobs
 
 
 # --- browser tests ----------------------------------------------------------------------------

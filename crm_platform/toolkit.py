@@ -20,10 +20,12 @@ from crm_platform.activities.service import create as log_activity
 from crm_platform.audit.service import diff as audit_diff
 from crm_platform.audit.service import history as audit_history
 from crm_platform.audit.service import record as audit_record
+from crm_platform.clock import now
 from crm_platform.db.bulk import insert_rows, reserve_ids
 from crm_platform.db.raw import drop_indexes, execute, execute_each, fetch, placeholders
 from crm_platform.db.unit import UnitOfWork, unit_of_work
 from crm_platform.errors import Conflict, CrmError, Forbidden, Invalid, NotFound, invalid
+from crm_platform.jobs.runner import enqueue
 from crm_platform.records.access import can, ensure, visible_owner_ids
 from crm_platform.records.detach import detach as detach_links
 from crm_platform.records.pagination import (
@@ -109,6 +111,7 @@ __all__ = [
     "decode_cursor",
     "drop_indexes",
     "encode_cursor",
+    "enqueue",
     "ensure",
     "execute",
     "execute_each",
@@ -117,6 +120,7 @@ __all__ = [
     "invalid",
     "keyset_condition",
     "log_activity",
+    "now",
     "order_by",
     "placeholders",
     "render_fragment",

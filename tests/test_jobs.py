@@ -1,7 +1,9 @@
-"""Background jobs: enqueued by id, run once, and run again when their worker is killed."""
+"""Background jobs: enqueued by id, run once, and run again when their worker is killed; run
+in the test's own process with ``crm_run_jobs``, at the moment ``crm_clock`` stands at."""
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import datetime as dt
 import os
@@ -17,8 +19,9 @@ import pytest
 import pytest_asyncio
 from crm_hookspecs import hookimpl
 from crm_hookspecs.events import Event, TaskDue
+from crm_jobprobe.plugin import NIGHTLY_RUNS
 
-from crm_platform import runtime
+from crm_platform import runtime, toolkit
 from crm_platform.activities.tables import Activity
 from crm_platform.app import setup_runtime
 from crm_platform.config import Settings
@@ -27,9 +30,9 @@ from crm_platform.db.raw import execute as execute_sql
 from crm_platform.db.raw import fetch
 from crm_platform.errors import Invalid
 from crm_platform.instance import plugins as plugin_state
-from crm_platform.jobs import enqueue, execute, requeue_stalled
-from crm_platform.jobs.queue import current_queue
+from crm_platform.jobs import queue
 from crm_platform.jobs.reminders import send_task_reminders
+from crm_platform.jobs.runner import current_queue, enqueue, execute, requeue_stalled
 from crm_platform.jobs.tables import JobRun
 from crm_platform.users import service as users
 
@@ -161,6 +164,128 @@ async def test_reminders_skip_tasks_not_due_done_or_not_tasks(jobs_runtime):
 async def test_task_reminders_are_a_job_of_the_core_every_minute(jobs_runtime):
     jobs = {job.name: job.schedule for job in runtime.current().host.items("crm_jobs")}
     assert jobs["core.task_reminders"] == "* * * * *"
+
+
+# --- in the test's process: crm_clock and crm_run_jobs --------------------------------------
+
+MORNING = dt.datetime(2030, 3, 4, 9, 0, tzinfo=dt.UTC)
+
+
+def _outcomes(outcomes, job_name: str) -> list:
+    return [outcome for outcome in outcomes if outcome.job_name == job_name]
+
+
+def _ran(outcomes, *, plugin: str) -> list[tuple[str, dict, str]]:
+    return [(outcome.job_name, outcome.ids, outcome.state) for outcome in outcomes if outcome.job_name.startswith(plugin)]
+
+
+async def test_an_async_job_enqueued_through_the_toolkit_runs_with_crm_run_jobs(crm_app, crm_clock, crm_run_jobs):
+    key = await toolkit.enqueue("jobprobe.record_item", item_id=11)
+    assert await _effects(11) == (0, 0)
+
+    outcomes = await crm_run_jobs()
+    assert _ran(outcomes, plugin="jobprobe") == [("jobprobe.record_item", {"item_id": 11}, "done")]
+    assert await _effects(11) == (1, 1)
+    assert (await JobRun.select(JobRun.state).where(JobRun.key == key).first())["state"] == "done"
+    assert _ran(await crm_run_jobs(), plugin="jobprobe") == []
+
+
+async def test_crm_run_jobs_reports_a_failed_run_with_its_error_and_retries_it_next_time(
+    crm_app, crm_clock, crm_run_jobs
+):
+    await toolkit.enqueue("jobprobe.refuse_item", item_id=12)
+    [outcome] = _outcomes(await crm_run_jobs(), "jobprobe.refuse_item")
+    assert (outcome.state, outcome.ok) == ("failed", False)
+    assert outcome.error == "RuntimeError: item 12 is refused on purpose"
+    assert len(_outcomes(await crm_run_jobs(), "jobprobe.refuse_item")) == 1
+    assert len(_outcomes(await crm_run_jobs(), "jobprobe.refuse_item")) == 1
+    # Three attempts, as under the worker; then it stays failed.
+    assert _outcomes(await crm_run_jobs(), "jobprobe.refuse_item") == []
+
+
+async def test_a_scheduled_job_runs_when_the_clock_reaches_its_minute_and_not_before(
+    crm_app, crm_clock, crm_run_jobs
+):
+    NIGHTLY_RUNS.clear()
+    crm_clock.set(dt.datetime(2030, 3, 4, 2, 29, 59, tzinfo=dt.UTC))
+    assert _ran(await crm_run_jobs(), plugin="jobprobe.nightly") == []
+
+    crm_clock.advance(seconds=1)
+    assert _ran(await crm_run_jobs(), plugin="jobprobe.nightly") == [("jobprobe.nightly", {}, "done")]
+    assert NIGHTLY_RUNS == [dt.datetime(2030, 3, 4, 2, 30, tzinfo=dt.UTC)]
+
+    crm_clock.advance(seconds=30)  # the same minute: it fired already
+    assert _ran(await crm_run_jobs(), plugin="jobprobe.nightly") == []
+    crm_clock.advance(minutes=1)
+    assert _ran(await crm_run_jobs(), plugin="jobprobe.nightly") == []
+    crm_clock.advance(days=1, minutes=-1)
+    assert _ran(await crm_run_jobs(), plugin="jobprobe.nightly") == [("jobprobe.nightly", {}, "done")]
+    assert len(NIGHTLY_RUNS) == 2
+
+
+async def test_a_disabled_plugins_scheduled_job_does_not_run(crm_app, crm_clock, crm_run_jobs):
+    NIGHTLY_RUNS.clear()
+    await plugin_state.set_enabled(runtime.current().host, "jobprobe", False)
+    crm_clock.set(dt.datetime(2030, 3, 4, 2, 30, tzinfo=dt.UTC))
+    assert _ran(await crm_run_jobs(), plugin="jobprobe") == []
+    assert NIGHTLY_RUNS == []
+
+
+async def _due_task(client, due_at: dt.datetime) -> int:
+    response = await client.post(
+        "/api/v1/activities", json={"type": "task", "subject": "Call Ada back", "due_at": due_at.isoformat()}
+    )
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+async def test_task_reminders_fire_when_the_clock_passes_the_due_time(crm_client, crm_admin, crm_clock, crm_run_jobs):
+    crm_clock.set(MORNING)
+    task = await _due_task(crm_client, MORNING + dt.timedelta(hours=1))
+
+    assert _ran(await crm_run_jobs(), plugin="core") == [("core.task_reminders", {}, "done")]
+    assert [event for event in RECEIVED if isinstance(event, TaskDue)] == []
+
+    crm_clock.advance(minutes=59)
+    await crm_run_jobs()
+    assert [event for event in RECEIVED if isinstance(event, TaskDue)] == []
+
+    crm_clock.advance(minutes=1)
+    assert _ran(await crm_run_jobs(), plugin="core") == [("core.task_reminders", {}, "done")]
+    reminders = [event for event in RECEIVED if isinstance(event, TaskDue)]
+    assert reminders == [TaskDue(actor_id=None, activity_id=task, assignee_id=crm_admin[0].id)]
+
+
+async def test_a_task_is_overdue_once_the_clock_passes_its_due_time(crm_client, crm_clock):
+    crm_clock.set(MORNING)
+    task = await _due_task(crm_client, MORNING + dt.timedelta(hours=1))
+
+    async def overdue() -> list[int]:
+        response = await crm_client.get("/api/v1/tasks", params={"due": "overdue"})
+        return [item["id"] for item in response.json()["items"]]
+
+    assert await overdue() == []
+    crm_clock.advance(hours=2)
+    assert await overdue() == [task]
+
+
+def test_crm_clock_stands_still_until_set_or_advanced(crm_clock):
+    moment = crm_clock.set(dt.datetime(2030, 1, 1, 12, 0))
+    assert moment == toolkit.now() == dt.datetime(2030, 1, 1, 12, 0, tzinfo=dt.UTC)
+    assert crm_clock.advance(hours=2) == toolkit.now() == dt.datetime(2030, 1, 1, 14, 0, tzinfo=dt.UTC)
+
+
+def test_the_clock_runs_freely_outside_crm_clock():
+    before = dt.datetime.now(dt.UTC)
+    assert before <= toolkit.now() <= dt.datetime.now(dt.UTC)
+
+
+def test_the_queue_imports_nothing_of_the_runner_not_even_inside_a_function():
+    # The runner uses the queue; the queue gets the runner's coroutines when it is built.
+    tree = ast.parse(Path(queue.__file__).read_text())
+    imported = [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+    imported += [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
+    assert [name for name in imported if "runner" in (name or "")] == []
 
 
 # --- a real worker, killed half-way ------------------------------------------------------------

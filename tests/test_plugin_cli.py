@@ -40,6 +40,12 @@ def test_plugins_list_shows_enabled_disabled_and_failed_with_the_reason(crm):
     assert "needs crm-hookspecs<1, but 1.0.0 is installed" in _row(listing, "badrange")
 
 
+def test_plugins_list_shows_why_a_plugin_with_a_bad_job_schedule_failed(crm):
+    row = _row(crm("plugins", "list").output, "badschedule")
+    assert "failed" in row
+    assert "schedule '61 * * * *': minute '61' is invalid" in row
+
+
 def test_plugin_command_runs_while_the_plugin_is_enabled(crm):
     result = crm("probe", "hello")
     assert result.exit_code == 0

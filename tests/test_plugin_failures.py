@@ -6,11 +6,14 @@ found through their entry points like any other plugin.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from crm_platform import runtime
 from crm_platform.errors import Invalid
 from crm_platform.instance.plugins import set_enabled
+from crm_platform.jobs.runner import current_queue
 
 BROKEN = {
     "badimport": "failed to import crm_badplugins.broken_import: RuntimeError: the probe of a broken import",
@@ -19,6 +22,11 @@ BROKEN = {
     "orphan": "depends on plugin 'nonexistent', which is not installed",
     "twin": "plugin 'twin' registers activity type 'probe_visit', which plugin 'probe' already registers",
     "wrongreturn": "crm_activity_types returned a dict item, expected ActivityType",
+    "badschedule": "crm_jobs: job 'badschedule.nightly': schedule '61 * * * *': minute '61' is invalid",
+    "badhref": "crm_nav_items raised ValueError: NavItem.href '//example.com/crm' must be a path inside the app",
+    "badkey": "crm_activity_types raised ValueError: ActivityType.key 'Site Visit' does not match",
+    "dupkey": "crm_settings lists Setting 'greeting' twice",
+    "foreignname": "crm_permissions: permission 'sales.export' must start with the plugin's slug: foreignname.export",
 }
 
 
@@ -71,3 +79,11 @@ async def test_unknown_plugin_cannot_be_enabled_and_the_error_lists_the_installe
         await set_enabled(runtime.current().host, "nosuch", True)
     assert "no plugin named 'nosuch'" in refused.value.errors["slug"]
     assert "probe" in refused.value.errors["slug"]
+
+
+async def test_the_cores_jobs_build_and_run_beside_a_plugin_with_a_bad_schedule(crm_client, crm_run_jobs):
+    every_minute = {task.name for task in current_queue().huey.read_periodic(dt.datetime(2030, 1, 1, 0, 0))}
+    assert "crm.schedule.core.task_reminders" in every_minute
+    assert [name for name in every_minute if "badschedule" in name] == []
+    outcomes = await crm_run_jobs()
+    assert [(outcome.job_name, outcome.state) for outcome in outcomes] == [("core.task_reminders", "done")]

@@ -180,7 +180,7 @@ class PluginHost:
                     getattr(module, hook, None) is not None
                     and self.pm.parse_hookimpl_opts(module, hook) is not None
                 ):
-                    staged[hook] = registered_items(hook, getattr(module, hook))
+                    staged[hook] = registered_items(hook, getattr(module, hook), slug)
             self._check_conflicts(slug, staged)
         except Exception as exc:
             if slug == CORE:

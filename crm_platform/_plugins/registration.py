@@ -1,5 +1,9 @@
 """What each registration hook must return, which of its keys must be unique across plugins,
-and the checks that turn a plugin's mistake into a clear reason for failing it."""
+and the checks that turn a plugin's mistake into a clear reason for failing it.
+
+The types check what they can alone (a key's pattern, a link's form) when they are built;
+what needs the registering plugin's slug, or huey, is checked here.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +16,54 @@ from typing import Any
 import crm_hookspecs
 from crm_hookspecs import types as t
 
+from crm_platform.jobs.schedule import parse_schedule
+
+
+def _named_after_the_plugin(what: str, name: str, slug: str) -> None:
+    if name.split(".", 1)[0] != slug:
+        raise ValueError(
+            f"{what} {name!r} must start with the plugin's slug: {slug}.{name.split('.', 1)[-1]}"
+        )
+
+
+def _check_permission(slug: str, permission: t.Permission) -> None:
+    _named_after_the_plugin("permission", permission.key, slug)
+
+
+def _check_record_kind(slug: str, kind: t.RecordKind) -> None:
+    if slug != "core":
+        _named_after_the_plugin("record kind", kind.key, slug)
+    if not all(hasattr(kind.table, attribute) for attribute in ("_meta", "insert", "update")):
+        raise RegistrationError(f"record kind {kind.key!r}: table must be a Piccolo Table class")
+    columns = {column._meta.name for column in kind.table._meta.columns}
+    # Audited fields may be kept beside the table (an activity's links), so only these must be columns.
+    needed = {kind.owner_column, kind.title_column}
+    missing = sorted(name for name in needed if name not in columns)
+    if missing:
+        raise RegistrationError(
+            f"record kind {kind.key!r}: table {kind.table._meta.tablename} has no column {missing[0]!r}"
+        )
+
+
+def _check_job(slug: str, job: t.Job) -> None:
+    _named_after_the_plugin("job", job.name, slug)
+    if job.schedule is not None:
+        parse_schedule(job.name, job.schedule)
+
 
 @dataclass(frozen=True)
 class RegistrationHook:
     returns: type
+    # The key that must be unique across plugins (and so within one plugin's list too).
     key: Callable[[Any], object] | None = None
+    # A key unique within one plugin's list only (settings live in the plugin's namespace).
+    own_key: Callable[[Any], object] | None = None
+    # Checks that need the registering plugin's slug; raise ValueError saying what is wrong.
+    check: Callable[[str, Any], None] | None = None
+
+    def unique_key(self, item: Any) -> object:
+        key_of = self.key or self.own_key
+        return None if key_of is None else key_of(item)
 
 
 # Registration hooks: what each returns, and the key that must be unique across plugins.
@@ -31,10 +78,10 @@ REGISTRATION_HOOKS: dict[str, RegistrationHook] = {
     "crm_activity_types": RegistrationHook(t.ActivityType, lambda item: item.key),
     "crm_relationship_types": RegistrationHook(t.RelationshipType, lambda item: item.key),
     "crm_cli_commands": RegistrationHook(t.CliCommand, lambda item: getattr(item.command, "name", None)),
-    "crm_permissions": RegistrationHook(t.Permission, lambda item: item.key),
-    "crm_settings": RegistrationHook(t.Setting),
-    "crm_jobs": RegistrationHook(t.Job, lambda job: job.name),
-    "crm_record_kinds": RegistrationHook(t.RecordKind, lambda kind: kind.key),
+    "crm_permissions": RegistrationHook(t.Permission, lambda item: item.key, check=_check_permission),
+    "crm_settings": RegistrationHook(t.Setting, own_key=lambda item: item.key),
+    "crm_jobs": RegistrationHook(t.Job, lambda job: job.name, check=_check_job),
+    "crm_record_kinds": RegistrationHook(t.RecordKind, lambda kind: kind.key, check=_check_record_kind),
 }
 KNOWN_HOOKS = frozenset(name for name in dir(crm_hookspecs.hookspecs) if name.startswith("crm_"))
 
@@ -63,9 +110,11 @@ class RegistrationError(Exception):
     """A registration hook raised, or returned something other than what its hookspec names."""
 
 
-def registered_items(hook: str, function: Callable[[], Any]) -> list[Any]:
-    """What a registration hook returned, checked against the type its hookspec names."""
-    expected = REGISTRATION_HOOKS[hook].returns.__name__
+def registered_items(hook: str, function: Callable[[], Any], slug: str) -> list[Any]:
+    """What plugin ``slug``'s registration hook returned, checked against the type its
+    hookspec names, the rules that need the slug, and for a key listed twice."""
+    spec = REGISTRATION_HOOKS[hook]
+    expected = spec.returns.__name__
     try:
         result = function()
     except Exception as exc:
@@ -79,7 +128,17 @@ def registered_items(hook: str, function: Callable[[], Any]) -> list[Any]:
     if isinstance(result, (str, bytes, dict)) or not isinstance(result, Iterable):
         raise RegistrationError(f"{hook} returned {type(result).__name__}, expected a list of {expected}")
     items = list(result)
+    seen: set[object] = set()
     for item in items:
-        if not isinstance(item, REGISTRATION_HOOKS[hook].returns):
+        if not isinstance(item, spec.returns):
             raise RegistrationError(f"{hook} returned a {type(item).__name__} item, expected {expected}")
+        if spec.check is not None:
+            try:
+                spec.check(slug, item)
+            except ValueError as exc:
+                raise RegistrationError(f"{hook}: {exc}") from exc
+        key = spec.unique_key(item)
+        if key is not None and key in seen:
+            raise RegistrationError(f"{hook} lists {expected} {key!r} twice; give each its own key")
+        seen.add(key)
     return items

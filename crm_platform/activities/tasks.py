@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from crm_hookspecs import Principal
 
+from crm_platform import clock
 from crm_platform.activities import links
 from crm_platform.db.raw import fetch
 from crm_platform.errors import invalid
@@ -45,7 +46,7 @@ async def open_tasks(
     principal: Principal, due: str | None, tz: str, limit: int, cursor: str | None
 ) -> tuple[list[dict[str, Any]], str | None]:
     limit = check_limit(limit)
-    start, end = due_window(due, tz, dt.datetime.now(dt.UTC))
+    start, end = due_window(due, tz, clock.now())
     conditions = ["assignee = {}", "done = {}", "due_at IS NOT NULL"]
     args: list[Any] = [principal.id, False]
     if start is not None:

@@ -1,6 +1,9 @@
 """Background jobs on huey (SQLite embedded, Redis at scale), with a ledger so a job killed
-half-way is run again. Plugins register jobs with ``crm_jobs``; ``crm worker`` runs them."""
+half-way is run again. Plugins register jobs with ``crm_jobs`` and enqueue them with
+``toolkit.enqueue``; ``crm worker`` runs them.
 
-from crm_platform.jobs.runner import enqueue, execute, requeue_stalled
-
-__all__ = ["enqueue", "execute", "requeue_stalled"]
+The modules: ``schedule`` (cron schedules), ``queue`` (huey), ``ledger`` (the runs),
+``runner`` (enqueue and execute), ``due`` (run what is due in this process, for tests),
+``worker`` (``crm worker``), ``reminders`` (the core's task reminders). This package
+imports none of them, so the plugin host can read schedules without loading the runner.
+"""

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from crm_platform.clock import now as _now
 from crm_platform.jobs.tables import JobRun
 
 MAX_ATTEMPTS = 3
@@ -31,10 +32,6 @@ class Claim:
 def run_key(job_name: str, kwargs: dict[str, Any]) -> str:
     """The default key: the job and its arguments, so enqueueing the same work twice is one run."""
     return f"{job_name}:{json.dumps(kwargs, sort_keys=True, separators=(',', ':'))}"[:200]
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 async def record(key: str, job_name: str, kwargs: dict[str, Any]) -> bool:
@@ -89,6 +86,15 @@ async def prune(keep_days: int = KEEP_DONE_DAYS) -> None:
     """Forget finished runs after a while; periodic jobs write one every time they fire."""
     cutoff = _now() - dt.timedelta(days=keep_days)
     await JobRun.delete().where((JobRun.state == "done") & (JobRun.finished_at < cutoff))
+
+
+async def waiting() -> list[str]:
+    """Runs a worker would take now: queued, or failed with attempts left (huey retries
+    those), oldest first."""
+    rows = await JobRun.select(JobRun.key).where(
+        JobRun.state.is_in(list(CLAIMABLE)) & (JobRun.attempts < MAX_ATTEMPTS)
+    ).order_by(JobRun.id)
+    return [row["key"] for row in rows]
 
 
 async def state_of(key: str) -> dict[str, Any] | None:

@@ -3,27 +3,43 @@ and one periodic task per scheduled job.
 
 ``Settings.jobs_url`` picks the storage: ``sqlite:///path`` (the embedded default) or
 ``redis://...`` (for several workers and web processes).
+
+This module knows nothing of what a task does: whoever builds the queue hands it the
+coroutines its tasks run (:class:`TaskBodies`, from the runner), so the runner may use the
+queue without the queue importing the runner.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 from crm_hookspecs import Job
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 from huey.api import TaskWrapper
 
-from crm_platform import runtime
+from crm_platform import clock
 from crm_platform.config import Settings
 from crm_platform.jobs import loop
+from crm_platform.jobs.schedule import parse_schedule
 
 QUEUE_NAME = "crm"
 RUN_TASK = "crm.run_job"
 REQUEUE_TASK = "crm.requeue_stalled"
 RETRY_DELAY_SECONDS = 10
+
+
+@dataclass(frozen=True)
+class TaskBodies:
+    """What the queue's tasks do, each run on the jobs loop."""
+
+    run_job: Callable[[str], Awaitable[Any]]
+    requeue_stalled: Callable[[], Awaitable[Any]]
+    # (job name, key): enqueue one firing of a scheduled job; the key names its minute.
+    enqueue_scheduled: Callable[[str, str], Awaitable[Any]]
 
 
 @dataclass
@@ -45,54 +61,47 @@ def make_huey(jobs_url: str) -> Huey:
     raise ValueError(f"CRM_JOBS_URL: unsupported scheme {scheme!r}; use sqlite:///path or redis://host:port/db")
 
 
-def parse_schedule(job: Job) -> crontab:
-    fields = (job.schedule or "").split()
-    if len(fields) != 5:
-        raise ValueError(f"job {job.name!r}: schedule {job.schedule!r} is not a five-field cron expression")
-    minute, hour, day, month, day_of_week = fields
-    return crontab(minute=minute, hour=hour, day=day, month=month, day_of_week=day_of_week)
+def scheduled_key(job_name: str) -> str:
+    """The ledger key of this minute's firing: a second firing in one minute is the same run."""
+    return f"{job_name}@{clock.now().strftime('%Y-%m-%dT%H:%M')}"
 
 
-def _run_job(key: str) -> None:
-    from crm_platform.jobs.runner import execute
-
-    loop.run(execute(key))
-
-
-def _requeue_stalled() -> None:
-    from crm_platform.jobs.runner import requeue_stalled
-
-    loop.run(requeue_stalled())
-
-
-def _periodic(job_name: str):
+def _periodic(bodies: TaskBodies, job_name: str) -> Callable[[], None]:
     def enqueue_this_minute() -> None:
-        from crm_platform.jobs.runner import enqueue
-
-        minute = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M")
-        loop.run(enqueue(job_name, key=f"{job_name}@{minute}"))
+        loop.run(bodies.enqueue_scheduled(job_name, scheduled_key(job_name)))
 
     return enqueue_this_minute
 
 
-def build_queue(settings: Settings, jobs: list[Job]) -> Queue:
-    """A huey instance with every task registered; the worker and every enqueuer build the same."""
+def build_queue(settings: Settings, jobs: list[Job], bodies: TaskBodies) -> Queue:
+    """A huey instance with every task registered; the worker and every enqueuer build the same.
+
+    The schedules were checked when their plugins loaded (a bad one failed its plugin).
+    """
     huey = make_huey(settings.jobs_url)
-    run_job = huey.task(name=RUN_TASK, retries=2, retry_delay=RETRY_DELAY_SECONDS)(_run_job)
-    huey.periodic_task(crontab(), name=REQUEUE_TASK)(_requeue_stalled)
+
+    def run_job(key: str) -> None:
+        loop.run(bodies.run_job(key))
+
+    def requeue_stalled() -> None:
+        loop.run(bodies.requeue_stalled())
+
+    run_task = huey.task(name=RUN_TASK, retries=2, retry_delay=RETRY_DELAY_SECONDS)(run_job)
+    huey.periodic_task(crontab(), name=REQUEUE_TASK)(requeue_stalled)
     for job in jobs:
         if job.schedule:
-            huey.periodic_task(parse_schedule(job), name=f"crm.schedule.{job.name}")(_periodic(job.name))
-    return Queue(huey, run_job)
+            huey.periodic_task(parse_schedule(job.name, job.schedule), name=f"crm.schedule.{job.name}")(
+                _periodic(bodies, job.name)
+            )
+    return Queue(huey, run_task)
 
 
 _queues: dict[tuple[int, str], Queue] = {}
 
 
-def current_queue() -> Queue:
-    """The queue of the current runtime, built once."""
-    rt = runtime.current()
-    cache_key = (id(rt), rt.settings.jobs_url)
+def cached(runtime_id: int, jobs_url: str, build: Callable[[], Queue]) -> Queue:
+    """The queue of one runtime, built once."""
+    cache_key = (runtime_id, jobs_url)
     if cache_key not in _queues:
-        _queues[cache_key] = build_queue(rt.settings, rt.host.items("crm_jobs", include_disabled=True))
+        _queues[cache_key] = build()
     return _queues[cache_key]

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from crm_hookspecs.events import TaskDue
 
-from crm_platform import runtime
+from crm_platform import clock, runtime
 from crm_platform.db.raw import execute, placeholders
 from crm_platform.db.unit import unit_of_work
 
@@ -26,7 +24,7 @@ async def send_task_reminders() -> int:
     kinds = task_types()
     if not kinds:
         return 0
-    now = dt.datetime.now(dt.UTC)
+    now = clock.now()
     async with unit_of_work() as work:
         rows = await execute(
             "UPDATE crm_activity SET reminded_at = {} WHERE reminded_at IS NULL AND id IN ("

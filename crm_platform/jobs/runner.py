@@ -13,7 +13,7 @@ from crm_platform import runtime
 from crm_platform.errors import Invalid
 from crm_platform.instance import plugins as plugin_state
 from crm_platform.jobs import ledger
-from crm_platform.jobs.queue import current_queue
+from crm_platform.jobs.queue import Queue, TaskBodies, build_queue, cached
 
 log = logging.getLogger("crm.jobs")
 
@@ -26,10 +26,17 @@ def _job(name: str, *, include_disabled: bool = False) -> Job | None:
 
 
 async def enqueue(job_name: str, *, key: str | None = None, **ids: IdValue) -> str:
-    """Queue ``job_name`` with keyword ids (never records: the job reads what it needs).
+    """Queue the job ``job_name`` with keyword ids (never records: the job reads what it needs).
 
-    ``key`` makes the enqueue idempotent: a second enqueue with the same key is ignored. By
-    default the key is the job name and its arguments. Returns the key.
+    A coroutine. ``key`` makes the enqueue idempotent: a second enqueue with the same key is
+    ignored, whether the first run is waiting, running or done. By default the key is the
+    job name and its ids, so the same work enqueued twice runs once. Returns the key.
+    Raises ``Invalid`` naming ``job`` when no plugin registers ``job_name``, or naming an id
+    whose value is not an int, a str or ``None``.
+
+    Example::
+
+        await enqueue("sales.recalc_forecast", pipeline_id=pipeline.id)
     """
     if _job(job_name, include_disabled=True) is None:
         raise Invalid({"job": f"no job named {job_name!r} is registered"})
@@ -40,6 +47,11 @@ async def enqueue(job_name: str, *, key: str | None = None, **ids: IdValue) -> s
     if await ledger.record(key, job_name, ids):
         current_queue().run_job(key)
     return key
+
+
+async def enqueue_scheduled(job_name: str, key: str) -> str:
+    """One firing of a scheduled job; ``key`` names its minute, so it runs once per minute."""
+    return await enqueue(job_name, key=key)
 
 
 async def execute(key: str) -> None:
@@ -77,3 +89,16 @@ async def requeue_stalled() -> list[str]:
         queue.run_job(key)
     return keys
 
+
+TASK_BODIES = TaskBodies(run_job=execute, requeue_stalled=requeue_stalled, enqueue_scheduled=enqueue_scheduled)
+
+
+def current_queue() -> Queue:
+    """The queue of the current runtime, built once, with every plugin's jobs (enabled or
+    not: a plugin enabled later must find its periodic tasks there)."""
+    rt = runtime.current()
+    return cached(
+        id(rt),
+        rt.settings.jobs_url,
+        lambda: build_queue(rt.settings, rt.host.items("crm_jobs", include_disabled=True), TASK_BODIES),
+    )

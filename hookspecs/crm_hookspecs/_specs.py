@@ -304,18 +304,28 @@ def crm_settings() -> Iterable[Setting]:
 def crm_jobs() -> Iterable[Job]:
     """Add background jobs, run by ``crm worker``.
 
-    Registration hook. A job with a ``schedule`` (five-field cron) runs periodically; one
-    without is enqueued on demand with plain ids as keyword arguments. Jobs must be
-    idempotent: one killed half-way runs again. Names are unique: prefix them with the slug.
+    Registration hook. Name each job ``<slug>.<name>``. A job with a ``schedule``
+    (five-field cron, UTC) runs periodically; one without is enqueued on demand with
+    ``await toolkit.enqueue(name, **ids)``. ``func`` takes keyword ids only (int, str or
+    ``None``, never records) and may be a coroutine function (``async def``, awaited on the
+    worker's event loop, where the toolkit's database functions work) or a plain function
+    (run in a thread). Jobs must be idempotent: one killed half-way runs again. The name, the
+    schedule and ``func`` are checked when the plugin loads; a bad one fails the plugin.
 
     Returns:
         :class:`~crm_hookspecs.types.Job` items.
 
     Example::
 
+        async def recalc_forecast(pipeline_id=None):
+            ...
+
         @hookimpl
         def crm_jobs():
-            return [Job("sales.recalc", recalc_forecast, schedule="0 * * * *")]
+            return [
+                Job("sales.recalc", recalc_forecast),
+                Job("sales.nightly", recalc_forecast, schedule="30 2 * * *"),
+            ]
     """
 
 

@@ -2,6 +2,12 @@
 
 Every type here is part of the public contract: fields are only ever added, with defaults,
 within a major version of ``crm-hookspecs``.
+
+The registration types check themselves when built (``__post_init__``): a key that breaks
+its pattern raises ``ValueError`` naming the type, the field, the value and the pattern, so
+the plugin that built it fails to load with that reason instead of breaking a page later.
+(Checked since crm-hookspecs 1.1; the patterns are ``KEY_PATTERN`` and
+``QUALIFIED_NAME_PATTERN``.)
 """
 
 from __future__ import annotations
@@ -16,6 +22,32 @@ Role = Literal["admin", "manager", "member"]
 CoreKind = Literal["contact", "company"]
 ALL_ROLES: tuple[Role, ...] = ("admin", "manager", "member")
 _KIND_KEY = re.compile(r"^(contact|company|activity|[a-z][a-z0-9_]{1,39}\.[a-z][a-z0-9_]{0,59})$")
+
+# The keys of nav items, activity types, relationship types and settings: lower-case
+# letters, digits and _, starting with a letter, at most 60 characters.
+KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,59}")
+# Permission keys and job names: ``<slug>.<name>``, the registering plugin's slug, a dot and
+# a key as above.
+QUALIFIED_NAME_PATTERN = re.compile(r"[a-z][a-z0-9_]{1,39}\.[a-z][a-z0-9_]{0,59}")
+CRON_FIELDS = ("minute", "hour", "day", "month", "day_of_week")
+
+
+def _check_pattern(item: object, field_name: str, pattern: re.Pattern[str], example: str) -> None:
+    value = getattr(item, field_name)
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        raise ValueError(
+            f"{type(item).__name__}.{field_name} {value!r} does not match {pattern.pattern} "
+            f"(lower-case letters, digits and _, like {example!r})"
+        )
+
+
+def _check_href(item: object, field_name: str) -> None:
+    value = getattr(item, field_name)
+    if not isinstance(value, str) or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        raise ValueError(
+            f"{type(item).__name__}.{field_name} {value!r} must be a path inside the app: "
+            "starting with '/', not '//', without a scheme or host, like '/sales/'"
+        )
 
 
 @dataclass(frozen=True)
@@ -73,7 +105,8 @@ class StaticDir:
 
 @dataclass(frozen=True)
 class NavItem:
-    """A link in the main navigation."""
+    """A link in the main navigation. ``key`` matches ``KEY_PATTERN``; ``href`` is a path
+    inside the app (``/sales/``), never another site's address."""
 
     key: str
     label: str
@@ -81,6 +114,10 @@ class NavItem:
     order: int = 100
     icon: str = ""
     roles: tuple[Role, ...] = ALL_ROLES
+
+    def __post_init__(self) -> None:
+        _check_pattern(self, "key", KEY_PATTERN, "sales")
+        _check_href(self, "href")
 
 
 @dataclass(frozen=True)
@@ -142,23 +179,31 @@ class FieldDefinition:
 
 @dataclass(frozen=True)
 class ActivityType:
-    """A kind of activity on the shared timeline. Tasks have a due date and an assignee."""
+    """A kind of activity on the shared timeline. Tasks have a due date and an assignee.
+    ``key`` matches ``KEY_PATTERN``."""
 
     key: str
     label: str
     icon: str = ""
     is_task: bool = False
 
+    def __post_init__(self) -> None:
+        _check_pattern(self, "key", KEY_PATTERN, "site_visit")
+
 
 @dataclass(frozen=True)
 class RelationshipType:
-    """A directional link type, read ``source <label> target`` and ``target <inverse_label> source``."""
+    """A directional link type, read ``source <label> target`` and ``target <inverse_label> source``.
+    ``key`` matches ``KEY_PATTERN``."""
 
     key: str
     label: str
     inverse_label: str
     source_kinds: tuple[CoreKind, ...] = ("contact", "company")
     target_kinds: tuple[CoreKind, ...] = ("contact", "company")
+
+    def __post_init__(self) -> None:
+        _check_pattern(self, "key", KEY_PATTERN, "mentor_of")
 
 
 @dataclass(frozen=True)
@@ -170,16 +215,21 @@ class CliCommand:
 
 @dataclass(frozen=True)
 class Permission:
-    """A named permission and the roles that hold it by default."""
+    """A named permission and the roles that hold it by default. ``key`` is
+    ``<slug>.<what>`` (``QUALIFIED_NAME_PATTERN``), with the registering plugin's slug."""
 
     key: str
     label: str
     roles: tuple[Role, ...] = ("admin",)
 
+    def __post_init__(self) -> None:
+        _check_pattern(self, "key", QUALIFIED_NAME_PATTERN, "sales.export")
+
 
 @dataclass(frozen=True)
 class Setting:
-    """An instance setting in the plugin's namespace, stored by the core."""
+    """An instance setting in the plugin's namespace, stored by the core. ``key`` matches
+    ``KEY_PATTERN``."""
 
     key: str
     label: str
@@ -187,15 +237,39 @@ class Setting:
     kind: FieldKind = "text"
     help: str = ""
 
+    def __post_init__(self) -> None:
+        _check_pattern(self, "key", KEY_PATTERN, "stale_after_days")
+
 
 @dataclass(frozen=True)
 class Job:
-    """A background job. ``func`` takes keyword arguments of plain ids; ``schedule`` is a
-    five-field cron expression for periodic jobs, or ``None`` for jobs enqueued on demand."""
+    """A background job.
+
+    ``name`` is ``<slug>.<name>`` (``QUALIFIED_NAME_PATTERN``), with the registering plugin's
+    slug. ``func`` takes keyword arguments of plain ids (int, str or ``None``) and nothing
+    else; it may be a coroutine function (``async def``, awaited on the worker's event loop,
+    where the toolkit's database functions work) or a plain function (run in a thread, so a
+    slow one does not hold up the others). ``schedule`` is a five-field cron expression
+    (``minute hour day month day_of_week``, in UTC) for periodic jobs, or ``None`` for jobs
+    enqueued on demand with ``toolkit.enqueue``. The platform reads the schedule when the
+    plugin loads: one it cannot read fails the plugin.
+    """
 
     name: str
     func: Callable[..., Any]
     schedule: str | None = None
+
+    def __post_init__(self) -> None:
+        _check_pattern(self, "name", QUALIFIED_NAME_PATTERN, "sales.recalc")
+        if not callable(self.func):
+            raise ValueError(f"Job {self.name!r}: func {self.func!r} is not callable; pass the function itself")
+        if self.schedule is not None and (
+            not isinstance(self.schedule, str) or len(self.schedule.split()) != len(CRON_FIELDS)
+        ):
+            raise ValueError(
+                f"Job {self.name!r}: schedule {self.schedule!r} is not a five-field cron expression "
+                f"({' '.join(CRON_FIELDS)}, like '30 2 * * *'), nor None for a job run on demand"
+            )
 
 
 @dataclass(frozen=True)
