@@ -142,3 +142,24 @@ def test_plugin_imports_nothing_private_from_the_core(path):
             if name.startswith("crm_platform") and not name.startswith("crm_platform.toolkit")
         ]
     assert private == [], f"plugins may import crm_hookspecs and crm_platform.toolkit only, not {private}"
+
+
+def _core_tables() -> set[str]:
+    from crm_platform.piccolo_app import APP_CONFIG
+
+    # The search index's tables are made by a hand-written migration, outside the app's classes.
+    return {table._meta.tablename for table in APP_CONFIG.table_classes} | {"crm_search_entry", "crm_search_fts"}
+
+
+@pytest.mark.parametrize("path", _plugin_sources(), ids=lambda path: str(path.relative_to(ROOT)))
+def test_plugin_sql_names_no_core_table(path):
+    """Plugins read and write the core's records through the toolkit, never its tables."""
+    named = re.compile(rf"\b({'|'.join(sorted(_core_tables(), key=len, reverse=True))})\b")
+    if path.parent.name == "migrations":
+        return  # Piccolo's generated migrations name the core tables their foreign keys reference
+    found = sorted(
+        {match.group(1) for node in ast.walk(ast.parse(path.read_text()))
+         if isinstance(node, ast.Constant) and isinstance(node.value, str)
+         for match in named.finditer(node.value)}
+    )
+    assert found == [], f"{path.name} names the core's tables {found}: use the toolkit's reads and writes"

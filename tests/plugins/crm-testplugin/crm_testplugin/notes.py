@@ -16,11 +16,10 @@ ROLLBACK_TEXT = "roll back after writing"
 
 
 async def _contact(principal: Principal, contact_id: int, action: str) -> dict[str, Any]:
-    rows = await toolkit.fetch("SELECT id, owner FROM crm_contact WHERE id = {}", contact_id)
-    if not rows:
-        raise toolkit.invalid("contact_id", f"contact {contact_id} does not exist")
-    await toolkit.ensure(principal, action, "contact", rows[0])
-    return rows[0]
+    try:
+        return await toolkit.get_record(principal, "contact", contact_id, action)
+    except toolkit.NotFound:
+        raise toolkit.invalid("contact_id", f"contact {contact_id} does not exist") from None
 
 
 async def add(principal: Principal, contact_id: int, text: str) -> dict[str, Any]:
@@ -49,14 +48,14 @@ async def for_contact(principal: Principal, contact_id: int, limit: int = 50) ->
 
 
 async def search(principal: Principal, query: str, limit: int) -> list[dict[str, Any]]:
-    owners = await toolkit.visible_owner_ids(principal)
     rows = await toolkit.fetch(
-        "SELECT n.id, n.text, n.contact AS contact_id, c.owner FROM probe_note n "
-        "JOIN crm_contact c ON c.id = n.contact WHERE lower(n.text) LIKE {} ORDER BY n.id LIMIT {}",
+        "SELECT id, text, contact AS contact_id FROM probe_note WHERE lower(text) LIKE {} ORDER BY id LIMIT {}",
         f"%{query.lower()}%",
         limit,
     )
-    return [row for row in rows if owners is None or row["owner"] in owners]
+    # A note is found by whoever may see its contact.
+    visible = await toolkit.get_records(principal, "contact", [row["contact_id"] for row in rows])
+    return [row for row in rows if row["contact_id"] in visible]
 
 
 async def delete(principal: Principal, note_id: int) -> None:
