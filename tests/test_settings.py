@@ -4,9 +4,13 @@ setting's kind, stored for the instance, audited, and the plugin reads it throug
 
 from __future__ import annotations
 
+import types
+
 import pytest
+from crm_hookspecs import Permission, Setting, hookimpl
 
 from crm_platform import runtime, toolkit
+from crm_platform.app import build_host
 from crm_platform.audit import service as audit
 from crm_platform.instance.plugins import set_enabled
 from crm_platform.testing import client_for
@@ -165,3 +169,24 @@ async def test_setting_a_value_from_code_is_checked_too(crm_running_app):
     with pytest.raises(toolkit.Invalid) as raised:
         await toolkit.set_setting("probe", "page_size", "20")
     assert raised.value.errors == {"value": "setting probe.page_size must be a number, not '20'"}
+
+
+def _plugin_declaring(hook: str, make) -> types.ModuleType:
+    module = types.ModuleType("crm_odd_plugin")
+    setattr(module, hook, hookimpl(lambda: [make()]))
+    return module
+
+
+@pytest.mark.parametrize(
+    ("hook", "make", "reason"),
+    [
+        ("crm_settings", lambda: Setting("tone", "Tone", kind="choice"), "setting 'tone' is a choice: list its choices"),
+        ("crm_settings", lambda: Setting("size", "Size", kind="integer"), "setting 'size' has unknown kind 'integer'"),
+        ("crm_permissions", lambda: Permission("odd.export", "Export", roles=("managers",)),
+         "permission 'odd.export' names unknown role 'managers'"),
+    ],
+)
+def test_a_plugin_declaring_a_malformed_setting_or_permission_fails_to_load_saying_why(hook, make, reason):
+    host = build_host([("odd", _plugin_declaring(hook, make))])
+    assert host.records["odd"].failed
+    assert reason in host.records["odd"].error
