@@ -1,5 +1,5 @@
-"""``crm settings``: an admin lists, reads and changes plugin settings from the command line,
-and a running app sees the change at once."""
+"""``crm settings`` and ``crm permissions``: an admin lists, reads and changes plugin settings
+and grants from the command line, and a running app sees the change at once."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from click.testing import CliRunner, Result
 
 from crm_platform.audit import service as audit
 from crm_platform.cli import cli
+from crm_platform.testing import client_for
 
 
 @pytest.fixture
@@ -89,3 +90,27 @@ async def test_a_change_from_the_command_line_reaches_the_running_app_at_once(cr
     [entry] = await audit.history("setting", 0)
     assert entry["actor_id"] is None
     assert entry["changes"] == {"setting": "probe.greeting", "value": {"from": "hello", "to": "ahoy"}}
+
+
+def test_permissions_list_and_set_per_role(crm):
+    assert _row(crm("permissions", "list").output, "probe.export").split() == ["probe.export", "admin,manager", "(default)"]
+    assert crm("permissions", "set", "probe.export", "member", "admin").output.strip() == "probe.export: admin, member"
+    assert _row(crm("permissions", "list").output, "probe.export").split() == ["probe.export", "admin,member"]
+
+
+def test_permissions_set_names_an_unknown_role(crm):
+    result = crm("permissions", "set", "probe.export", "owner")
+    assert result.exit_code == 1
+    assert "Error: roles: 'owner' is not a role; roles are admin, manager, member" in result.output
+
+
+async def test_a_grant_from_the_command_line_counts_in_the_running_app_at_once(
+    crm_running_app, crm_make_user, environment
+):
+    _, token = await crm_make_user("member@example.com", role="member")
+    async with client_for(crm_running_app, token) as member:
+        assert (await member.get("/api/v1/probe/export")).status_code == 403
+        command = [str(Path(sys.executable).with_name("crm")), "permissions", "set", "probe.export", "admin", "member"]
+        done = subprocess.run(command, env={**os.environ, **environment}, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert (await member.get("/api/v1/probe/export")).status_code == 200

@@ -20,6 +20,7 @@ CORE_COMMANDS: list[click.Command] = [
     users.token_group,
     plugins.plugins_group,
     settings.settings_group,
+    settings.permissions_group,
     demo.demo_command,
     db.db_group,
 ]

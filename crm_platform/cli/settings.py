@@ -1,4 +1,5 @@
-"""``crm settings list|get|set|reset``: plugin settings from the command line."""
+"""``crm settings list|get|set|reset`` and ``crm permissions list|set``: what admins choose for
+the plugins of an instance, from the command line."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from rich.table import Table
 
 from crm_platform.cli._context import run
 from crm_platform.errors import Invalid
+from crm_platform.instance import permissions
 from crm_platform.instance import settings as service
 
 
@@ -76,3 +78,30 @@ def set_setting(slug: str, key: str, value: str) -> None:
 def reset_setting(slug: str, key: str) -> None:
     """Put KEY of plugin SLUG back to its declared default."""
     click.echo(f"{slug}.{key} = {_shown(run(lambda: service.set_setting(slug, key, None)))} (default)")
+
+
+@click.group("permissions")
+def permissions_group() -> None:
+    """See and grant the permissions of enabled plugins, per role. Changes are audited."""
+
+
+@permissions_group.command("list")
+def list_permissions() -> None:
+    """Every enabled plugin's permissions and the roles holding each."""
+    rows = run(permissions.all_permissions)
+    if not rows:
+        click.echo("no enabled plugin declares permissions")
+        return
+    table = Table("permission", "roles", "", box=None, pad_edge=False)
+    for state in rows:
+        table.add_row(state.permission.key, ",".join(state.roles) or "-", "" if state.chosen else "(default)")
+    Console(width=200, soft_wrap=True).print(table)
+
+
+@permissions_group.command("set")
+@click.argument("key")
+@click.argument("roles", nargs=-1)
+def set_permission(key: str, roles: tuple[str, ...]) -> None:
+    """Grant permission KEY to exactly ROLES (admin, manager, member; none to revoke it from all)."""
+    state = run(lambda: permissions.set_roles(key, list(roles)))
+    click.echo(f"{key}: {', '.join(state.roles) or 'no role'}")

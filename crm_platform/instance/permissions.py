@@ -23,6 +23,7 @@ from crm_platform.audit import service as audit
 from crm_platform.db.raw import execute, fetch
 from crm_platform.db.unit import unit_of_work
 from crm_platform.errors import CrmError, Forbidden, Invalid, NotFound
+from crm_platform.instance.settings import decoded
 
 NAMESPACE = "core.permissions"
 
@@ -72,8 +73,7 @@ async def _chosen_roles(key: str | None = None) -> dict[str, tuple[Role, ...]]:
         rows = await fetch("SELECT key, value FROM crm_setting WHERE namespace = {} AND key = {}", NAMESPACE, key)
     chosen = {}
     for row in rows:
-        value = json.loads(row["value"]) if isinstance(row["value"], (str, bytes)) else row["value"]
-        chosen[row["key"]] = tuple(role for role in ALL_ROLES if role in (value or ()))
+        chosen[row["key"]] = tuple(role for role in ALL_ROLES if role in (decoded(row["value"]) or ()))
     return chosen
 
 

@@ -71,7 +71,8 @@ def declared(slug: str, key: str, *, include_disabled: bool = False) -> Setting:
     raise UnknownSetting(f"plugin {slug!r} declares no setting {key!r} (its settings: {known})")
 
 
-def _decoded(raw: Any) -> Any:
+def decoded(raw: Any) -> Any:
+    """A ``crm_setting.value`` as read with raw SQL, decoded on either engine."""
     # SQLite gives the JSON column numeric affinity: a stored number comes back as a number,
     # anything else as its JSON text. asyncpg returns JSON columns as text.
     if isinstance(raw, (str, bytes)):
@@ -81,7 +82,7 @@ def _decoded(raw: Any) -> Any:
 
 async def _stored(slug: str) -> dict[str, Any]:
     rows = await fetch("SELECT key, value FROM crm_setting WHERE namespace = {}", slug)
-    return {row["key"]: _decoded(row["value"]) for row in rows}
+    return {row["key"]: decoded(row["value"]) for row in rows}
 
 
 async def get_setting(slug: str, key: str) -> Any:
@@ -95,7 +96,7 @@ async def get_setting(slug: str, key: str) -> Any:
     """
     setting = declared(slug, key, include_disabled=True)
     rows = await fetch("SELECT value FROM crm_setting WHERE namespace = {} AND key = {}", slug, key)
-    return _decoded(rows[0]["value"]) if rows else setting.default
+    return decoded(rows[0]["value"]) if rows else setting.default
 
 
 async def plugin_settings(slug: str) -> list[SettingState]:
