@@ -34,7 +34,6 @@ from crm_platform.search.index import upsert as search_upsert
 from crm_platform.users.auth import CurrentPrincipal
 from crm_platform.web.rendering import csrf_token, render_fragment, render_page
 
-
 __all__ = [
     "ActivityIn",
     "Conflict",

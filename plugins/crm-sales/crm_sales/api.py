@@ -24,7 +24,6 @@ from crm_sales.schemas import (
     PipelinePatch,
 )
 
-
 # Checked on every CSV export; declared in plugin.py.
 EXPORT = "sales.export"
 
