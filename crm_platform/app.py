@@ -24,6 +24,7 @@ from crm_platform.db.engine import Engine, PostgresEngine, make_engine
 from crm_platform.db.setup import configure
 from crm_platform.instance import plugins as plugin_state
 from crm_platform.instance.api import health, list_plugins
+from crm_platform.instance.settings_api import HANDLERS as SETTINGS_HANDLERS
 from crm_platform.relationships.api import RelationshipController, contact_graph
 from crm_platform.search.api import search
 from crm_platform.users.auth import OPEN_PATHS, AuthMiddleware, provide_principal
@@ -35,6 +36,7 @@ PluginSpec = str | tuple[str, ModuleType]
 CORE_API_HANDLERS: list = [
     ContactController, CompanyController, RelationshipController, ActivityController, list_tasks, search,
     contact_timeline, company_timeline, contact_graph, contact_history, company_history, list_plugins,
+    *SETTINGS_HANDLERS,
 ]
 
 

@@ -6,7 +6,6 @@ events are delivered after commit, access checks, the audit log, raw SQL on eith
 keyset pagination and the search index.
 """
 
-from typing import Any
 
 from crm_platform.activities.reads import (
     create_task,
@@ -25,6 +24,9 @@ from crm_platform.db.bulk import insert_rows, reserve_ids
 from crm_platform.db.raw import drop_indexes, execute, execute_each, fetch, placeholders
 from crm_platform.db.unit import UnitOfWork, unit_of_work
 from crm_platform.errors import Conflict, CrmError, Forbidden, Invalid, NotFound, invalid
+from crm_platform.instance.permissions import has_permission, require_permission
+from crm_platform.instance.settings import get_setting as setting
+from crm_platform.instance.settings import set_setting
 from crm_platform.jobs.runner import enqueue
 from crm_platform.records.access import can, ensure, visible_owner_ids
 from crm_platform.records.detach import detach as detach_links
@@ -51,28 +53,6 @@ from crm_platform.users.auth import CurrentPrincipal
 from crm_platform.users.reads import get_users, list_teams, list_users
 from crm_platform.users.service import principal_for_user_id as principal_for
 from crm_platform.web.rendering import csrf_token, render_fragment, render_page
-
-
-async def setting(slug: str, key: str) -> Any:
-    """The value of setting ``key`` that plugin ``slug`` declared with ``crm_settings``: the
-    value stored for the instance, or else the declared default.
-
-    Example::
-
-        reasons = await setting("sales", "lost_reasons")
-    """
-    from crm_platform import runtime
-    from crm_platform.instance.tables import SettingValue
-
-    rows = await SettingValue.select(SettingValue.value).where(
-        (SettingValue.namespace == slug) & (SettingValue.key == key)
-    ).output(load_json=True)
-    if rows:
-        return rows[0]["value"]
-    for owned in runtime.current().host.owned("crm_settings", include_disabled=True):
-        if owned.slug == slug and owned.item.key == key:
-            return owned.item.default
-    raise KeyError(f"plugin {slug!r} declares no setting {key!r}")
 
 __all__ = [
     "visibility_sql",
@@ -116,6 +96,7 @@ __all__ = [
     "execute",
     "execute_each",
     "fetch",
+    "has_permission",
     "insert_rows",
     "invalid",
     "keyset_condition",
@@ -125,10 +106,12 @@ __all__ = [
     "placeholders",
     "render_fragment",
     "render_page",
+    "require_permission",
     "reserve_ids",
     "search_records",
     "search_remove",
     "search_upsert",
+    "set_setting",
     "setting",
     "unit_of_work",
     "visible_owner_ids",

@@ -7,7 +7,7 @@ import logging
 import click
 
 from crm_platform import __version__
-from crm_platform.cli import db, demo, plugins, serve, users
+from crm_platform.cli import db, demo, plugins, serve, settings, users
 from crm_platform.cli._context import get_runtime, run
 
 log = logging.getLogger("crm.cli")
@@ -19,6 +19,8 @@ CORE_COMMANDS: list[click.Command] = [
     users.user_group,
     users.token_group,
     plugins.plugins_group,
+    settings.settings_group,
+    settings.permissions_group,
     demo.demo_command,
     db.db_group,
 ]

@@ -1,9 +1,11 @@
-"""Settings: appearance for everyone; users, teams, plugins and custom fields for admins."""
+"""Settings: appearance for everyone; users, teams, plugins, their settings and permissions,
+and custom fields for admins."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import quote_plus
 
 from crm_hookspecs import ALL_ROLES, Principal
 from litestar import Request, Response, get, post
@@ -12,12 +14,13 @@ from litestar.response import Redirect
 from crm_platform import runtime
 from crm_platform.db.raw import fetch
 from crm_platform.errors import Conflict, Forbidden, Invalid, NotFound
+from crm_platform.instance import permissions
 from crm_platform.instance import plugins as plugin_state
 from crm_platform.records.tables import CustomField
 from crm_platform.users import service as users
 from crm_platform.users.auth import CurrentPrincipal
 from crm_platform.users.tables import Team, User
-from crm_platform.web import forms, themes
+from crm_platform.web import forms, plugin_settings, themes
 from crm_platform.web.auth import safe_next
 from crm_platform.web.rendering import (
     SCHEMES,
@@ -37,7 +40,7 @@ def _require_admin(principal: Principal) -> None:
         raise Forbidden("only admins can change this")
 
 
-async def _admin_context(principal: Principal) -> dict[str, Any]:
+async def _admin_context(principal: Principal, typed: dict[str, dict[str, Any]] | None) -> dict[str, Any]:
     if principal.role != "admin":
         return {}
     return {
@@ -53,6 +56,8 @@ async def _admin_context(principal: Principal) -> dict[str, Any]:
         "custom_fields": await CustomField.select().order_by(CustomField.record_type).order_by(CustomField.key)
         .output(load_json=True),
         "plugin_fields": runtime.current().host.owned("crm_field_definitions", include_disabled=True),
+        "plugin_sections": await plugin_settings.sections(typed),
+        "permissions": await permissions.all_permissions(),
     }
 
 
@@ -64,7 +69,7 @@ async def _page(request: Request, principal: Principal, *, status_code: int = 20
         themes=sorted(themes.available().values(), key=lambda theme: (theme.name != themes.DEFAULT_THEME, theme.label)),
         current_theme=theme_of(request), current_scheme=scheme_of(request), roles=ALL_ROLES,
         field_kinds=FIELD_KINDS, errors=errors or {}, values=values or {}, notice=notice,
-        **await _admin_context(principal),
+        **await _admin_context(principal, (values or {}).get("plugin_settings")),
     )
 
 
@@ -209,5 +214,24 @@ async def delete_field(principal: CurrentPrincipal, field_id: int) -> Response:
     return Redirect("/settings?notice=Field+removed#fields", status_code=303)
 
 
+@post("/settings/plugin-settings/{slug:str}", include_in_schema=False)
+async def save_plugin_settings(request: Request, principal: CurrentPrincipal, slug: str) -> Response:
+    _require_admin(principal)
+    values = await forms.form_data(request)
+    errors = await plugin_settings.save_plugin(slug, values, principal.id)
+    if errors:
+        return await _page(request, principal, status_code=422, errors={f"settings-{slug}": errors},
+                           values={"plugin_settings": {slug: values}})
+    notice = quote_plus(f"Settings of {runtime.current().host.records[slug].label or slug} saved")
+    return Redirect(f"/settings?notice={notice}#settings-{slug}", status_code=303)
+
+
+@post("/settings/permissions", include_in_schema=False)
+async def save_permissions(request: Request, principal: CurrentPrincipal) -> Response:
+    _require_admin(principal)
+    changed = await plugin_settings.save_permissions(await forms.form_data(request), principal.id)
+    return Redirect(f"/settings?notice=Permissions+saved+({changed}+changed)#permissions", status_code=303)
+
+
 HANDLERS = [settings_page, choose_theme, choose_scheme, add_user, change_user, add_team, toggle_plugin, add_field,
-            delete_field]
+            delete_field, save_plugin_settings, save_permissions]

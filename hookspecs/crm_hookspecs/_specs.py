@@ -267,9 +267,15 @@ def crm_cli_commands() -> Iterable[CliCommand]:
 
 @hookspec
 def crm_permissions() -> Iterable[Permission]:
-    """Declare named permissions and the roles holding them.
+    """Declare named permissions and the roles holding them by default.
 
-    Registration hook. Name permissions ``<slug>.<what>``; keys are unique across plugins.
+    Registration hook. Name permissions ``<slug>.<what>``; keys are unique across plugins. A
+    permission does nothing by itself: check it where it matters with
+    ``await toolkit.require_permission(principal, key)`` (or ``has_permission``). Admins see
+    every enabled plugin's permissions in the Permissions table of the settings page and at
+    ``GET /api/v1/permissions``, and grant or revoke each per role there or with
+    ``PUT /api/v1/permissions/<key>``. Until they do, ``roles`` and admins hold it. A role
+    outside admin, manager and member fails the plugin at load time.
 
     Returns:
         :class:`~crm_hookspecs.types.Permission` items.
@@ -287,7 +293,14 @@ def crm_settings() -> Iterable[Setting]:
     """Declare instance settings, stored under the plugin's namespace.
 
     Registration hook. Values are stored per instance; the plugin reads one with
-    ``await toolkit.setting("<slug>", key)``, which falls back to ``default``.
+    ``await toolkit.setting("<slug>", key)``, which falls back to ``default``. Each enabled
+    plugin's settings get a section of the settings page, with a field of the setting's
+    ``kind`` (a number input, a checkbox, a select of ``choices``, a date, url, email or text
+    input), and are listed at ``GET /api/v1/settings`` and ``crm settings list``. Admins
+    change them there, with ``PUT /api/v1/settings/<slug>/<key>`` or ``crm settings set``; a
+    value that does not fit the kind is refused (422 naming the setting) and nothing is
+    stored. A ``"choice"`` without ``choices``, or an unknown kind, fails the plugin at load
+    time.
 
     Returns:
         :class:`~crm_hookspecs.types.Setting` items; keys are unique within the plugin.
@@ -296,7 +309,10 @@ def crm_settings() -> Iterable[Setting]:
 
         @hookimpl
         def crm_settings():
-            return [Setting("stale_after_days", "Days before a deal is stale", default=14)]
+            return [
+                Setting("stale_after_days", "Days before a deal is stale", default=14, kind="number"),
+                Setting("board_order", "Board order", default="value", kind="choice", choices=("value", "age")),
+            ]
     """
 
 

@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 Role = Literal["admin", "manager", "member"]
 CoreKind = Literal["contact", "company"]
@@ -216,7 +216,9 @@ class CliCommand:
 @dataclass(frozen=True)
 class Permission:
     """A named permission and the roles that hold it by default. ``key`` is
-    ``<slug>.<what>`` (``QUALIFIED_NAME_PATTERN``), with the registering plugin's slug."""
+    ``<slug>.<what>`` (``QUALIFIED_NAME_PATTERN``), with the registering plugin's slug. Admins of
+    an instance grant or revoke it per role on the settings page; admins hold every permission
+    unless revoked."""
 
     key: str
     label: str
@@ -224,21 +226,35 @@ class Permission:
 
     def __post_init__(self) -> None:
         _check_pattern(self, "key", QUALIFIED_NAME_PATTERN, "sales.export")
+        unknown = [role for role in self.roles if role not in ALL_ROLES]
+        if unknown:
+            raise ValueError(
+                f"permission {self.key!r} names unknown role {unknown[0]!r}; roles are {', '.join(ALL_ROLES)}"
+            )
 
 
 @dataclass(frozen=True)
 class Setting:
     """An instance setting in the plugin's namespace, stored by the core. ``key`` matches
-    ``KEY_PATTERN``."""
+    ``KEY_PATTERN``. A value an admin sets is checked against ``kind`` (and ``choices`` for a
+    ``"choice"``; added in 1.1)."""
 
     key: str
     label: str
     default: Any = None
     kind: FieldKind = "text"
     help: str = ""
+    choices: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         _check_pattern(self, "key", KEY_PATTERN, "stale_after_days")
+        # A mistake here fails the plugin at load time, naming the setting, not a later save.
+        if self.kind not in get_args(FieldKind):
+            raise ValueError(
+                f"setting {self.key!r} has unknown kind {self.kind!r}; kinds are {', '.join(get_args(FieldKind))}"
+            )
+        if self.kind == "choice" and not self.choices:
+            raise ValueError(f"setting {self.key!r} is a choice: list its choices")
 
 
 @dataclass(frozen=True)

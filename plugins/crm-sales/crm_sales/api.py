@@ -8,7 +8,7 @@ import msgspec
 from litestar import Controller, Response, delete, get, patch, post
 from litestar.params import FromPath, Parameter
 
-from crm_platform.toolkit import CurrentPrincipal
+from crm_platform.toolkit import CurrentPrincipal, require_permission
 from crm_sales import deals, forecast, listing, moves, pipelines
 from crm_sales.clean import money
 from crm_sales.export import deals_csv, forecast_csv
@@ -23,6 +23,9 @@ from crm_sales.schemas import (
     PipelineOut,
     PipelinePatch,
 )
+
+# Checked on every CSV export; declared in plugin.py.
+EXPORT = "sales.export"
 
 
 def deal_out(row: dict[str, Any]) -> DealOut:
@@ -98,7 +101,8 @@ class DealController(Controller):
         status: str | None = None,
         close_month: str | None = None,
     ) -> Response[str]:
-        """The deals you may see, filtered like the list, as CSV."""
+        """The deals you may see, filtered like the list, as CSV (permission ``sales.export``)."""
+        await require_permission(principal, EXPORT)
         filters = listing.DealFilters(pipeline_id, stage_id, owner_id, status, close_month)
         return _csv(await deals_csv(principal, filters), "deals.csv")
 
@@ -142,7 +146,8 @@ async def get_forecast(
 async def export_forecast(
     principal: CurrentPrincipal, currency: str | None = None, pipeline_id: int | None = None
 ) -> Response[str]:
-    """The weighted pipeline by close month and owner, as CSV."""
+    """The weighted pipeline by close month and owner, as CSV (permission ``sales.export``)."""
+    await require_permission(principal, EXPORT)
     return _csv(forecast_csv(await forecast.forecast(principal, currency, pipeline_id)), "forecast.csv")
 
 

@@ -10,6 +10,7 @@ from crm_hookspecs import (
     DatabaseApp,
     NavItem,
     Panel,
+    Permission,
     PluginInfo,
     Principal,
     RecordKind,
@@ -23,7 +24,7 @@ from crm_hookspecs import (
 
 from crm_platform.toolkit import search_records
 from crm_sales import deals, slots, web
-from crm_sales.api import HANDLERS
+from crm_sales.api import EXPORT, HANDLERS
 from crm_sales.deals import RECORD_TYPE
 from crm_sales.moves import ACTIVITY_TYPE
 
@@ -74,6 +75,12 @@ def crm_record_kinds() -> list[RecordKind]:
 @hookimpl
 def crm_activity_types() -> list[ActivityType]:
     return [ActivityType(key=ACTIVITY_TYPE, label="Deal stage change", icon="briefcase")]
+
+
+@hookimpl
+def crm_permissions() -> list[Permission]:
+    # Every role by default, as before there was a permission: an admin can take it away.
+    return [Permission(EXPORT, "Export deals and the forecast as CSV", roles=("admin", "manager", "member"))]
 
 
 @hookimpl

@@ -6,7 +6,7 @@ import msgspec
 from litestar import Controller, MediaType, Request, Response, delete, get, post
 from litestar.params import FromPath
 
-from crm_platform.toolkit import CurrentPrincipal, render_fragment
+from crm_platform.toolkit import CurrentPrincipal, fetch, render_fragment, require_permission, setting
 from crm_testplugin import events, notes
 
 
@@ -42,6 +42,22 @@ class NoteController(Controller):
 async def received_events(principal: CurrentPrincipal) -> list[str]:
     """The names of the events this process delivered to the plugin, oldest first."""
     return [event.name for event in events.RECEIVED]
+
+
+@get("/greeting")
+async def greeting(principal: CurrentPrincipal) -> dict[str, object]:
+    """The greeting as the plugin reads its settings, through the toolkit."""
+    text = await setting("probe", "greeting")
+    return {"greeting": text.upper() if await setting("probe", "shout") else text,
+            "page_size": await setting("probe", "page_size")}
+
+
+@get("/export")
+async def export_notes(principal: CurrentPrincipal) -> dict[str, int]:
+    """Only for roles holding ``probe.export``."""
+    await require_permission(principal, "probe.export")
+    rows = await fetch("SELECT COUNT(*) AS n FROM probe_note")
+    return {"notes": rows[0]["n"]}
 
 
 @get("/", media_type=MediaType.HTML)

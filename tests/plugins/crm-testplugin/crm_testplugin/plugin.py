@@ -56,7 +56,7 @@ def crm_database_apps() -> list[DatabaseApp]:
 
 @hookimpl
 def crm_api_routes() -> list[Routes]:
-    return [Routes((api.NoteController, api.received_events))]
+    return [Routes((api.NoteController, api.received_events, api.greeting, api.export_notes))]
 
 
 @hookimpl
@@ -125,7 +125,16 @@ def crm_permissions() -> list[Permission]:
 
 @hookimpl
 def crm_settings() -> list[Setting]:
-    return [Setting("greeting", "Greeting on the probe page", default="hello")]
+    # One of every kind, so the API, the CLI and the settings page are tested on each.
+    return [
+        Setting("greeting", "Greeting on the probe page", default="hello"),
+        Setting("page_size", "Notes per page", default=20, kind="number"),
+        Setting("shout", "Greet in capitals", default=False, kind="boolean"),
+        Setting("tone", "Tone of the greeting", default="plain", kind="choice", choices=("plain", "warm")),
+        Setting("launch_on", "Launch date", kind="date", help="When the probe goes live."),
+        Setting("homepage", "Home page", kind="url"),
+        Setting("reply_to", "Reply address", kind="email"),
+    ]
 
 
 async def count_notes(contact_id: int) -> int:
