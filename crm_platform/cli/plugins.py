@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from rich.console import Console
 from rich.table import Table
 
+from crm_platform.cli import scaffold
 from crm_platform.cli._context import get_runtime, message_for, run
 from crm_platform.errors import Invalid
 from crm_platform.instance import plugins as plugin_state
@@ -98,3 +101,23 @@ def _describe(found: purge_data.Plan) -> str:
             "The audit log keeps its entries: it records who changed what, and is never rewritten.",
         ]
     )
+
+
+@plugins_group.command("new")
+@click.argument("name")
+@click.option(
+    "--path", "parent", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+    show_default=True, help="The folder to write the plugin's folder (crm-NAME) in.",
+)
+def new(name: str, parent: Path) -> None:
+    """Write a new plugin NAME (its slug): a table and its migration, an API, a page, a contact
+    panel, a setting, a permission, a README and tests, ready to install."""
+    try:
+        folder = scaffold.create(name, parent)
+    except scaffold.ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"wrote plugin {name} in {folder}")
+    click.echo("next:")
+    click.echo(f"  pip install -e '{folder}[test]'")
+    click.echo(f"  python -m pytest {folder}/tests")
+    click.echo(f"  crm migrate && crm plugins enable {name}")
