@@ -4,6 +4,7 @@ version, naming its replacement, before it is removed."""
 from __future__ import annotations
 
 import inspect
+import logging
 import tomllib
 import warnings
 from pathlib import Path
@@ -16,6 +17,7 @@ from packaging.requirements import Requirement
 from packaging.version import Version
 
 import crm_platform
+from crm_platform._plugins.deprecations import register_and_report
 from crm_platform._plugins.discovery import discover
 from crm_platform.cli import cli
 from crm_platform.deprecation import deprecated
@@ -79,43 +81,60 @@ async def test_deprecated_coroutine_stays_a_coroutine_function_and_warns_when_ca
         assert await stale_lookup(7) == {"id": 7}
 
 
-def test_plugin_implementing_a_deprecated_hook_is_warned_at_registration():
-    # A contract of the test's own, so the real one keeps no deprecated hook.
-    hookspec = pluggy.HookspecMarker(crm_hookspecs.PROJECT_NAME)
+# A contract of the tests' own, so the real one keeps no deprecated hook.
+_hookspec = pluggy.HookspecMarker(crm_hookspecs.PROJECT_NAME)
+RETIRING = (
+    "crm_old_panels is deprecated since crm-hookspecs 1.1 and removed in 1.2; implement crm_new_panels instead"
+)
 
-    class Specs:
-        @hookspec(
-            warn_on_impl=DeprecationWarning(
-                "crm_old_panels is deprecated since crm-hookspecs 1.1 and removed in 1.2; "
-                "implement crm_record_panels instead"
-            )
-        )
-        def crm_old_panels(self, record_id: int) -> list:
-            """A hook on its way out."""
 
-        @hookspec
-        def crm_new_panels(self, record_id: int) -> list:
-            """Its replacement."""
+class _Specs:
+    @_hookspec(warn_on_impl=DeprecationWarning(RETIRING))
+    def crm_old_panels(self, record_id: int) -> list:
+        """A hook on its way out."""
 
-    class OldPlugin:
-        @crm_hookspecs.hookimpl
-        def crm_old_panels(self, record_id: int) -> list:
-            return []
+    @_hookspec
+    def crm_new_panels(self, record_id: int) -> list:
+        """Its replacement."""
 
-    class NewPlugin:
-        @crm_hookspecs.hookimpl
-        def crm_new_panels(self, record_id: int) -> list:
-            return []
 
+class _OldPlugin:
+    @crm_hookspecs.hookimpl
+    def crm_old_panels(self, record_id: int) -> list:
+        return ["old"]
+
+
+class _NewPlugin:
+    @crm_hookspecs.hookimpl
+    def crm_new_panels(self, record_id: int) -> list:
+        return ["new"]
+
+
+def _manager() -> pluggy.PluginManager:
     manager = pluggy.PluginManager(crm_hookspecs.PROJECT_NAME)
-    manager.add_hookspecs(Specs)
-    with pytest.warns(DeprecationWarning, match="implement crm_record_panels instead"):
-        manager.register(OldPlugin(), name="old")
+    manager.add_hookspecs(_Specs)
+    return manager
+
+
+def test_plugin_implementing_a_deprecated_hook_is_warned_at_registration():
+    manager = _manager()
+    with pytest.warns(DeprecationWarning, match="implement crm_new_panels instead"):
+        manager.register(_OldPlugin(), name="old")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        manager.register(NewPlugin(), name="new")
+        manager.register(_NewPlugin(), name="new")
     # Deprecated is not removed: the old hook is still called.
-    assert manager.hook.crm_old_panels(record_id=1) == [[]]
+    assert manager.hook.crm_old_panels(record_id=1) == [["old"]]
+
+
+def test_the_host_logs_a_deprecated_hook_which_python_would_hide(caplog: pytest.LogCaptureFixture):
+    manager = _manager()
+    with caplog.at_level(logging.WARNING, logger="crm.plugins"):
+        assert register_and_report(manager, _OldPlugin(), "old") == [RETIRING]
+        assert register_and_report(manager, _NewPlugin(), "new") == []
+    assert [record.getMessage() for record in caplog.records] == [
+        f"plugin old uses a deprecated hook: {RETIRING}"
+    ]
 
 
 def test_the_real_contract_keeps_no_deprecated_hook_unannounced():
