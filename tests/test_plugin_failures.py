@@ -1,6 +1,6 @@
 """One broken plugin never stops the app: each is reported failed, with the reason, and skipped.
 
-The broken plugins are real distributions in tests/plugins/ (crm-badrange, crm-badplugins),
+The broken plugins are real distributions in tests/plugins/ (crm-badrange, crm-badtoolkit, crm-badplugins),
 found through their entry points like any other plugin.
 """
 
@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import crm_hookspecs
 import pytest
 
+import crm_platform
 from crm_platform import runtime
 from crm_platform.errors import Invalid
 from crm_platform.instance.plugins import set_enabled
@@ -17,7 +19,8 @@ from crm_platform.jobs.runner import current_queue
 
 BROKEN = {
     "badimport": "failed to import crm_badplugins.broken_import: RuntimeError: the probe of a broken import",
-    "badrange": "needs crm-hookspecs<1, but 1.0.0 is installed",
+    "badrange": f"needs crm-hookspecs<1 (the hook contract), but {crm_hookspecs.__version__} is installed",
+    "badtoolkit": f"needs crm-platform>=0.1,<0.2 (the toolkit), but {crm_platform.__version__} is installed",
     "misspelled": "unknown hook 'crm_nav_item'",
     "orphan": "depends on plugin 'nonexistent', which is not installed",
     "twin": "plugin 'twin' registers activity type 'probe_visit', which plugin 'probe' already registers",

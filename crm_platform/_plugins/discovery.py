@@ -10,7 +10,11 @@ from types import ModuleType
 import crm_hookspecs
 import importlib_metadata
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.utils import canonicalize_name
 from packaging.version import Version
+
+import crm_platform
 
 log = logging.getLogger("crm.plugins")
 
@@ -29,22 +33,39 @@ class Candidate:
     error: str | None = None
 
 
+def running_versions() -> dict[str, Version]:
+    """What a plugin may bound in its requirements: the hook contract, and the platform
+    whose version is the toolkit's."""
+    return {"crm-hookspecs": Version(crm_hookspecs.__version__), "crm-platform": Version(crm_platform.__version__)}
+
+
+_WHAT = {"crm-hookspecs": "the hook contract", "crm-platform": "the toolkit"}
+
+
+def _readable(specifier: SpecifierSet) -> str:
+    """``>=0.1,<0.2`` rather than the sorted ``<0.2,>=0.1``: lower bounds first."""
+    return ",".join(sorted((str(item) for item in specifier), key=lambda item: not item.startswith(">")))
+
+
 def contract_error(distribution: importlib_metadata.Distribution | None) -> str | None:
-    """Why the distribution's ``crm-hookspecs`` range excludes the running contract, if it does."""
+    """Why the distribution's ``crm-hookspecs`` or ``crm-platform`` range excludes the running
+    contract or toolkit, if it does."""
     if distribution is None:
         return None
-    running = Version(crm_hookspecs.__version__)
+    running = running_versions()
     for line in distribution.requires or ():
         try:
             requirement = Requirement(line)
         except InvalidRequirement:
             continue
-        if requirement.name.lower().replace("_", "-") != "crm-hookspecs" or requirement.marker:
+        name = canonicalize_name(requirement.name)
+        # A requirement with a marker (an extra such as ``crm-platform[test]``) is optional.
+        if name not in running or requirement.marker:
             continue
-        if requirement.specifier and running not in requirement.specifier:
+        if requirement.specifier and not requirement.specifier.contains(running[name], prereleases=True):
             return (
-                f"needs crm-hookspecs{requirement.specifier}, but {running} is installed; "
-                "upgrade the plugin or the platform"
+                f"needs {name}{_readable(requirement.specifier)} ({_WHAT[name]}), but {running[name]} is installed; "
+                f"install a release of the plugin made for {name} {running[name]}, or a {name} it supports"
             )
     return None
 

@@ -20,6 +20,7 @@ import crm_hookspecs
 import pluggy
 from crm_hookspecs import types as t
 
+from crm_platform._plugins.deprecations import register_and_report
 from crm_platform._plugins.discovery import Candidate
 from crm_platform._plugins.registration import (
     REGISTRATION_HOOKS,
@@ -152,7 +153,7 @@ class PluginHost:
                 )
             trial = pluggy.PluginManager(crm_hookspecs.PROJECT_NAME)
             trial.add_hookspecs(crm_hookspecs.hookspecs)
-            trial.register(candidate.module, name=candidate.slug)
+            register_and_report(trial, candidate.module, candidate.slug)
             trial.check_pending()
             info = _plugin_info(candidate.module, candidate.slug)
         except Exception as exc:

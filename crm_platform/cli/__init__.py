@@ -24,6 +24,8 @@ CORE_COMMANDS: list[click.Command] = [
     demo.demo_command,
     db.db_group,
 ]
+# Other spellings of a core command, left out of ``crm --help``.
+ALIASES = {"plugin": "plugins"}
 
 
 class CrmGroup(click.Group):
@@ -53,6 +55,7 @@ class CrmGroup(click.Group):
         return sorted({*self.commands, *self._plugin_commands(context)})
 
     def get_command(self, context: click.Context, name: str) -> click.Command | None:
+        name = ALIASES.get(name, name)
         return self.commands.get(name) or self._plugin_commands(context).get(name)
 
 
