@@ -5,15 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 import msgspec
-from crm_hookspecs import SearchResult
+from crm_hookspecs import Principal, SearchResult
 from litestar import get
 from litestar.params import Parameter
 
 from crm_platform import runtime
+from crm_platform.records import kinds
 from crm_platform.search import index
 from crm_platform.users.auth import CurrentPrincipal
-
-HREFS = {"contact": "/contacts/{id}", "company": "/companies/{id}"}
 
 
 class SearchItem(msgspec.Struct):
@@ -36,18 +35,12 @@ async def search(
     ] = "",
     limit: Annotated[int, Parameter(ge=1, le=50)] = 20,
 ) -> SearchResults:
-    """Contacts and companies you may see whose names, emails, phones or domains start with
-    every word typed, then plugins' hits; at most ``limit`` in all."""
+    """Records of every kind you may see (contacts, companies, plugins' kinds such as
+    ``sales.deal``) whose names, emails, phones or other indexed words start with every word
+    typed, then plugins' own hits; at most ``limit`` in all."""
     if not q.strip():
         return SearchResults(items=[])
-    items = [
-        SearchItem(
-            hit.kind, hit.record_id, hit.title, hit.subtitle, HREFS.get(hit.kind, "").format(id=hit.record_id)
-        )
-        # Plugins keep their own entries in the index too, and answer for them (with their
-        # links, and only while enabled) through crm_search.
-        for hit in await index.search(principal, q, limit, kinds=tuple(HREFS))
-    ]
+    items = await record_hits(principal, q, limit)
     found = await runtime.current().host.call("crm_search", query=q, principal=principal, limit=limit)
     items += [
         SearchItem(result.kind, result.id, result.title, result.subtitle, result.href)
@@ -55,3 +48,13 @@ async def search(
         if isinstance(result, SearchResult)
     ]
     return SearchResults(items=items[:limit])
+
+
+async def record_hits(principal: Principal, text: str, limit: int) -> list[SearchItem]:
+    """Hits among the records of every enabled kind that has a page, each linking to it."""
+    active = kinds.active()
+    with_pages = tuple(key for key, kind in active.items() if kind.url)
+    return [
+        SearchItem(hit.kind, hit.record_id, hit.title, hit.subtitle, kinds.page_url(active[hit.kind], hit.record_id))
+        for hit in await index.search(principal, text, limit, kinds=with_pages)
+    ]

@@ -9,23 +9,23 @@ from crm_hookspecs import Principal, SearchResult
 from litestar import Request, Response, get
 
 from crm_platform import runtime
+from crm_platform.records import kinds
 from crm_platform.search import index
-from crm_platform.search.api import HREFS
+from crm_platform.search.api import record_hits
 from crm_platform.users.auth import CurrentPrincipal
 from crm_platform.web.rendering import is_htmx, render_fragment, render_page
 
 LIMIT = 20
-KIND_LABELS = {"contact": "Contact", "company": "Company"}
 
 
 async def _results(principal: Principal, text: str) -> list[dict[str, Any]]:
     if not text.strip():
         return []
+    labels = {key: kind.label for key, kind in kinds.active().items()}
     found = [
-        {"kind": hit.kind, "label": KIND_LABELS.get(hit.kind, hit.kind), "title": hit.title, "subtitle": hit.subtitle,
-         "href": HREFS.get(hit.kind, "").format(id=hit.record_id)}
-        for hit in await index.search(principal, text, LIMIT)
-        if hit.kind in HREFS
+        {"kind": hit.kind, "label": labels.get(hit.kind, hit.kind), "title": hit.title, "subtitle": hit.subtitle,
+         "href": hit.href}
+        for hit in await record_hits(principal, text, LIMIT)
     ]
     for result in await runtime.current().host.call("crm_search", query=text, principal=principal, limit=LIMIT):
         if isinstance(result, SearchResult) and result.href.startswith("/"):
@@ -48,7 +48,7 @@ async def pick(request: Request, principal: CurrentPrincipal, target_q: str = ""
     """Radio buttons for the contacts and companies matching what was typed."""
     hits = await index.search(principal, target_q[:200], 8, kinds=("contact", "company")) if target_q.strip() else []
     choices = [hit for hit in hits if f"{hit.kind}:{hit.record_id}" != exclude]
-    return render_fragment(request, "search/_pick.html", choices=choices, labels=KIND_LABELS)
+    return render_fragment(request, "search/_pick.html", choices=choices, labels={key: kind.label for key, kind in kinds.active().items()})
 
 
 HANDLERS = [search_page, pick]

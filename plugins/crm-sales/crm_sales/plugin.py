@@ -15,17 +15,14 @@ from crm_hookspecs import (
     Principal,
     RecordKind,
     Routes,
-    SearchResult,
     Setting,
     StaticDir,
     TemplateDir,
     hookimpl,
 )
 
-from crm_platform.toolkit import search_records
 from crm_sales import deals, slots, web
 from crm_sales.api import EXPORT, HANDLERS
-from crm_sales.deals import RECORD_TYPE
 from crm_sales.moves import ACTIVITY_TYPE
 
 HERE = Path(__file__).parent
@@ -92,15 +89,6 @@ def crm_settings() -> list[Setting]:
             "stale_after_days", "Days without activity before a deal is stale", default=14, kind="number",
             help="A stage's own value wins over this one.",
         ),
-    ]
-
-
-@hookimpl
-async def crm_search(query: str, principal: Principal, limit: int) -> list[SearchResult]:
-    hits = await search_records(principal, query, limit, kinds=(RECORD_TYPE,))
-    return [
-        SearchResult("deal", hit.record_id, hit.title, hit.subtitle, href=f"/sales/deals/{hit.record_id}")
-        for hit in hits
     ]
 
 
