@@ -19,7 +19,7 @@ import crm_platform
 log = logging.getLogger("crm.plugins")
 
 SLUG = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
-RESERVED_SLUGS = frozenset({"core", "api", "static", "schema", "health", "login", "logout", "settings"})
+RESERVED_SLUGS = frozenset({"core", "api", "static", "schema", "health", "login", "logout", "settings", "permissions"})
 
 
 @dataclass(frozen=True)
