@@ -39,6 +39,7 @@ from crm_platform.records.pagination import (
     order_by,
 )
 from crm_platform.records.pipeline import create as create_record
+from crm_platform.records.pipeline import create_many as create_records
 from crm_platform.records.pipeline import delete as delete_record
 from crm_platform.records.pipeline import ensure_visible
 from crm_platform.records.pipeline import read_many as get_records
@@ -55,6 +56,7 @@ from crm_platform.users.service import principal_for_user_id as principal_for
 from crm_platform.web.rendering import csrf_token, render_fragment, render_page
 
 __all__ = [
+    "create_records",
     "visibility_sql",
     "create_record",
     "create_task",
