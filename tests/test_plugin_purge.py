@@ -8,8 +8,10 @@ The plugin is ``probe`` (tests/plugins/crm-testplugin): table ``probe_note``, cu
 from __future__ import annotations
 
 import json
+import types
 
 import pytest
+from crm_hookspecs import PluginInfo, hookimpl
 
 from crm_platform import runtime
 from crm_platform.db.engine import is_sqlite
@@ -120,7 +122,8 @@ async def test_purge_keeps_the_audit_log_and_everyone_elses_records(crm_client, 
 async def test_purging_again_finishes_a_purge_and_finds_nothing_left(crm_client, stored):
     await purge.purge(runtime.current().host, "probe")
     again = await purge.purge(runtime.current().host, "probe")
-    assert set(again.rows.values()) == {0}
+    assert {table: count for table, count in again.rows.items() if count} == {"crm_plugin_state": 1}
+    assert await _tables("probe_") == set()
 
 
 async def test_purge_refuses_a_plugin_that_is_not_installed(crm_client):
@@ -131,3 +134,23 @@ async def test_purge_refuses_a_plugin_that_is_not_installed(crm_client):
 
 def test_like_prefix_matches_underscores_literally():
     assert purge._like_prefix("my_app.") == "my\\_app.%"
+
+
+def _plugin_needing_probe() -> types.ModuleType:
+    module = types.ModuleType("needs_probe")
+
+    @hookimpl
+    def crm_plugin_info() -> PluginInfo:
+        return PluginInfo(label="Needs probe", depends_on=("probe",))
+
+    module.crm_plugin_info = crm_plugin_info
+    return module
+
+
+@pytest.mark.parametrize("crm_database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("crm_plugins", [["probe", ("needsprobe", _plugin_needing_probe())]])
+async def test_purge_refuses_a_plugin_another_depends_on(crm_client, crm_plugins):
+    with pytest.raises(Invalid) as refused:
+        await purge.purge(runtime.current().host, "probe")
+    assert refused.value.errors["slug"] == "plugin 'probe' is needed by needsprobe; remove those first"
+    assert await _tables("probe_") == {"probe_note"}

@@ -17,7 +17,7 @@ from crm_platform.instance import purge as purge_data
 
 @click.group("plugins")
 def plugins_group() -> None:
-    """See and choose plugins. Disabling one keeps its data."""
+    """See, choose, remove and write plugins. Disabling one keeps its data."""
 
 
 @plugins_group.command("list")

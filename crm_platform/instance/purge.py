@@ -23,6 +23,7 @@ from crm_platform.db.engine import is_sqlite
 from crm_platform.db.raw import execute
 from crm_platform.db.unit import unit_of_work
 from crm_platform.errors import Invalid
+from crm_platform.instance import plugins as plugin_state
 
 # Record kinds of a plugin are named ``<slug>.<kind>`` (``sales.deal``); rows of these core
 # tables name a record kind in the column given.
@@ -93,6 +94,9 @@ async def purge(host: PluginHost, slug: str) -> Purged:
     """Reverse the plugin's migrations, then delete its rows from the core's tables and its
     plugin state, so a later install starts afresh."""
     found = plan(host, slug)
+    # Disabled first, and committed: other processes stop serving the plugin before its
+    # tables go, and a purge that fails half-way leaves it disabled, with what is left.
+    await plugin_state.set_enabled(host, slug, False)
     await _reverse_migrations(found.database_apps)
     rows: dict[str, int] = {}
     async with unit_of_work():
@@ -106,7 +110,6 @@ async def purge(host: PluginHost, slug: str) -> Purged:
             table = CUSTOM_FIELD_TABLES[record_type]
             rows[f"{table}.custom"] = rows.get(f"{table}.custom", 0) + await _remove_custom_key(table, key)
         rows["crm_plugin_state"] = await _count("DELETE FROM crm_plugin_state WHERE slug = {} RETURNING id", slug)
-    host.enabled.discard(slug)
     return Purged(slug, found.database_apps, rows)
 
 

@@ -9,7 +9,6 @@ generated code imports nothing from the platform but ``crm_hookspecs`` and
 from __future__ import annotations
 
 import datetime as dt
-import keyword
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -43,7 +42,7 @@ class Names:
                 f"{self.slug!r} is not a plugin name: use 2 to 40 lower-case letters, digits or _, "
                 "starting with a letter (for example call_notes)"
             )
-        if self.slug in RESERVED_SLUGS or keyword.iskeyword(self.slug):
+        if self.slug in RESERVED_SLUGS:
             raise ScaffoldError(
                 f"{self.slug!r} is reserved ({', '.join(sorted(RESERVED_SLUGS))} are); choose another name"
             )
