@@ -91,8 +91,9 @@ def _app_name(module: str) -> str:
 
 
 async def purge(host: PluginHost, slug: str) -> Purged:
-    """Reverse the plugin's migrations, then delete its rows from the core's tables and its
-    plugin state, so a later install starts afresh."""
+    """Reverse the plugin's migrations, then delete its rows from the core's tables. Its plugin
+    state stays, disabled: were the package left installed, a start with ``CRM_PLUGINS=all``
+    would otherwise switch it on again before ``crm migrate`` has made its tables."""
     found = plan(host, slug)
     # Disabled first, and committed: other processes stop serving the plugin before its
     # tables go, and a purge that fails half-way leaves it disabled, with what is left.
@@ -109,7 +110,6 @@ async def purge(host: PluginHost, slug: str) -> Purged:
         for record_type, key in found.custom_fields:
             table = CUSTOM_FIELD_TABLES[record_type]
             rows[f"{table}.custom"] = rows.get(f"{table}.custom", 0) + await _remove_custom_key(table, key)
-        rows["crm_plugin_state"] = await _count("DELETE FROM crm_plugin_state WHERE slug = {} RETURNING id", slug)
     return Purged(slug, found.database_apps, rows)
 
 

@@ -23,6 +23,7 @@ from crm_hookspecs import (
     PluginInfo,
     Principal,
     RecordAction,
+    RecordKind,
     RecordTab,
     RelationshipType,
     Routes,
@@ -36,6 +37,7 @@ from crm_hookspecs import (
 
 from crm_platform import toolkit
 from crm_testplugin import api, events, notes
+from crm_testplugin.tables import ProbeNote
 
 HERE = Path(__file__).parent
 # Contacts with this tag cannot be deleted while the plugin is enabled.
@@ -52,6 +54,12 @@ def crm_plugin_info() -> PluginInfo:
 @hookimpl
 def crm_database_apps() -> list[DatabaseApp]:
     return [DatabaseApp("crm_testplugin.piccolo_app")]
+
+
+@hookimpl
+def crm_record_kinds() -> list[RecordKind]:
+    # A note's author owns it; activities may link to notes, and the search index may hold them.
+    return [RecordKind("probe.note", "Probe note", table=ProbeNote, title_column="text", owner_column="author_id")]
 
 
 @hookimpl
