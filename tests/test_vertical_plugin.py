@@ -132,3 +132,31 @@ async def test_the_daily_job_reminds_a_keeper_once_per_vaccination(crm_client, c
     await crm_run_jobs()
     subjects = [task["subject"] for task in (await crm_client.get("/api/v1/tasks")).json()["items"]]
     assert subjects.count("Vaccination due for Rex") == 1
+
+
+async def test_many_pets_are_written_together_or_not_at_all(crm_client):
+    keeper = await _contact(crm_client)
+    refused = await crm_client.post(
+        "/api/v1/vet/pets/bulk",
+        json={"pets": [{"name": "Ann", "keeper_id": keeper["id"]}, {"name": "Bo", "species": "dragon"}]},
+    )
+    assert refused.status_code == 422
+    assert set(refused.json()["errors"]) == {"pets[1].species"}
+    assert (await crm_client.get("/api/v1/vet/pets")).json()["items"] == []
+
+    created = await crm_client.post(
+        "/api/v1/vet/pets/bulk",
+        json={"pets": [{"name": "Ann", "keeper_id": keeper["id"], "tags": ["New"]}, {"name": "Bo", "species": "cat"}]},
+    )
+    assert created.status_code == 201, created.text
+    ann_id, bo_id = created.json()["ids"]
+    bo = (await crm_client.get(f"/api/v1/vet/pets/{bo_id}")).json()
+    assert (bo["name"], bo["species"], bo["sensitive"], bo["custom"]) == ("Bo", "cat", False, {})
+    assert (await crm_client.get(f"/api/v1/vet/pets/{ann_id}")).json()["tags"] == ["new"]
+    history = (await crm_client.get(f"/api/v1/vet/pets/{ann_id}/history")).json()
+    assert history[0]["action"] == "create" and history[0]["changes"]["name"] == {"from": None, "to": "Ann"}
+    hits = (await crm_client.get("/api/v1/search", params={"q": "bo"})).json()["items"]
+    assert [hit["id"] for hit in hits if hit["kind"] == "vet.pet"] == [bo_id]
+    # The listener heard of each new pet: Ann's keeper gets a welcome call.
+    tasks = (await crm_client.get("/api/v1/tasks")).json()["items"]
+    assert [task["subject"] for task in tasks] == ["Welcome call about Ann"]

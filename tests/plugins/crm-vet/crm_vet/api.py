@@ -14,6 +14,7 @@ from crm_platform.toolkit import (
     CurrentPrincipal,
     audit_history,
     create_record,
+    create_records,
     delete_record,
     get_record,
     record_timeline,
@@ -32,6 +33,10 @@ class PetIn(msgspec.Struct, forbid_unknown_fields=True):
     sensitive: bool = False
     tags: list[str] = []
     custom: dict[str, Any] = {}
+
+
+class PetsIn(msgspec.Struct, forbid_unknown_fields=True):
+    pets: list[PetIn]
 
 
 class PetPatch(msgspec.Struct, forbid_unknown_fields=True):
@@ -78,6 +83,14 @@ class PetController(Controller):
             await require_permission(principal, "vet.sensitive")
         pet_id = await create_record(principal, KIND_KEY, _values(data))
         return pet_out(await get_record(principal, KIND_KEY, pet_id))
+
+    @post("/bulk")
+    async def add_pets(self, principal: CurrentPrincipal, data: PetsIn) -> dict[str, list[int]]:
+        """All the pets or none: a wrong field is named ``pets[2].species``."""
+        if any(pet.sensitive for pet in data.pets):
+            await require_permission(principal, "vet.sensitive")
+        ids = await create_records(principal, KIND_KEY, [_values(pet) for pet in data.pets], field_name="pets")
+        return {"ids": ids}
 
     @get("/{pet_id:int}")
     async def get_pet(self, principal: CurrentPrincipal, pet_id: FromPath[int]) -> dict[str, Any]:
