@@ -90,7 +90,7 @@ def crm_postgres() -> Iterator[_Postgres]:
 
 
 async def _migrate_into(engine: Engine, plugins: list[Any]) -> None:
-    from crm_platform.app import setup_runtime
+    from crm_platform.composition import setup_runtime
     from crm_platform.db.setup import migrate
 
     setup_runtime(Settings(database_url="sqlite:///unused"), plugins=plugins, engine=engine)

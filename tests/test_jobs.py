@@ -28,8 +28,8 @@ from crm_platform.db.raw import fetch
 from crm_platform.errors import Invalid
 from crm_platform.instance import plugins as plugin_state
 from crm_platform.jobs import enqueue, execute, requeue_stalled
-from crm_platform.jobs.queue import current_queue
 from crm_platform.jobs.reminders import send_task_reminders
+from crm_platform.jobs.runner import current_queue
 from crm_platform.jobs.tables import JobRun
 from crm_platform.users import service as users
 

@@ -8,8 +8,10 @@ and one periodic task per scheduled job.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 from crm_hookspecs import Job
@@ -53,46 +55,49 @@ def parse_schedule(job: Job) -> crontab:
     return crontab(minute=minute, hour=hour, day=day, month=month, day_of_week=day_of_week)
 
 
-def _run_job(key: str) -> None:
-    from crm_platform.jobs.runner import execute
+@dataclass(frozen=True)
+class Work:
+    """What the queue's tasks do. The runner hands it in, so the queue never imports the runner."""
 
-    loop.run(execute(key))
-
-
-def _requeue_stalled() -> None:
-    from crm_platform.jobs.runner import requeue_stalled
-
-    loop.run(requeue_stalled())
+    execute: Callable[[str], Coroutine[Any, Any, None]]
+    requeue_stalled: Callable[[], Coroutine[Any, Any, Any]]
+    enqueue: Callable[..., Coroutine[Any, Any, str]]
 
 
-def _periodic(job_name: str):
+def _periodic(work: Work, job_name: str) -> Callable[[], None]:
     def enqueue_this_minute() -> None:
-        from crm_platform.jobs.runner import enqueue
-
         minute = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M")
-        loop.run(enqueue(job_name, key=f"{job_name}@{minute}"))
+        loop.run(work.enqueue(job_name, key=f"{job_name}@{minute}"))
 
     return enqueue_this_minute
 
 
-def build_queue(settings: Settings, jobs: list[Job]) -> Queue:
+def build_queue(settings: Settings, jobs: list[Job], work: Work) -> Queue:
     """A huey instance with every task registered; the worker and every enqueuer build the same."""
     huey = make_huey(settings.jobs_url)
-    run_job = huey.task(name=RUN_TASK, retries=2, retry_delay=RETRY_DELAY_SECONDS)(_run_job)
-    huey.periodic_task(crontab(), name=REQUEUE_TASK)(_requeue_stalled)
+
+    def run_job(key: str) -> None:
+        loop.run(work.execute(key))
+
+    def requeue_stalled() -> None:
+        loop.run(work.requeue_stalled())
+
+    task = huey.task(name=RUN_TASK, retries=2, retry_delay=RETRY_DELAY_SECONDS)(run_job)
+    huey.periodic_task(crontab(), name=REQUEUE_TASK)(requeue_stalled)
     for job in jobs:
         if job.schedule:
-            huey.periodic_task(parse_schedule(job), name=f"crm.schedule.{job.name}")(_periodic(job.name))
-    return Queue(huey, run_job)
+            huey.periodic_task(parse_schedule(job), name=f"crm.schedule.{job.name}")(_periodic(work, job.name))
+    return Queue(huey, task)
 
 
 _queues: dict[tuple[int, str], Queue] = {}
 
 
-def current_queue() -> Queue:
-    """The queue of the current runtime, built once."""
+def queue_for(work: Work) -> Queue:
+    """The queue of the current runtime, built once (``crm_platform.jobs.runner.current_queue``
+    calls it with the runner's work)."""
     rt = runtime.current()
     cache_key = (id(rt), rt.settings.jobs_url)
     if cache_key not in _queues:
-        _queues[cache_key] = build_queue(rt.settings, rt.host.items("crm_jobs", include_disabled=True))
+        _queues[cache_key] = build_queue(rt.settings, rt.host.items("crm_jobs", include_disabled=True), work)
     return _queues[cache_key]

@@ -13,7 +13,7 @@ from crm_platform import runtime
 from crm_platform.errors import Invalid
 from crm_platform.instance import plugins as plugin_state
 from crm_platform.jobs import ledger
-from crm_platform.jobs.queue import current_queue
+from crm_platform.jobs.queue import Queue, Work, queue_for
 
 log = logging.getLogger("crm.jobs")
 
@@ -77,3 +77,10 @@ async def requeue_stalled() -> list[str]:
         queue.run_job(key)
     return keys
 
+
+def current_queue() -> Queue:
+    """The queue of the current runtime, its tasks running this module's functions."""
+    return queue_for(_WORK)
+
+
+_WORK = Work(execute=execute, requeue_stalled=requeue_stalled, enqueue=enqueue)

@@ -8,8 +8,7 @@ from crm_platform import runtime
 from crm_platform.db.engine import PostgresEngine
 from crm_platform.instance import plugins as plugin_state
 from crm_platform.jobs import loop
-from crm_platform.jobs.queue import current_queue
-from crm_platform.jobs.runner import requeue_stalled
+from crm_platform.jobs.runner import current_queue, requeue_stalled
 
 log = logging.getLogger("crm.jobs")
 
