@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from crm_hookspecs import Principal
 from litestar import Request, Response, get, post
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
 from crm_platform.activities import service as activities
@@ -48,8 +49,8 @@ async def _rows(principal: Principal, query: dict[str, str], cursor: str | None)
 
 
 @get("/companies", include_in_schema=False)
-async def company_list(request: Request, principal: CurrentPrincipal, cursor: str | None = None,
-                       page: str = "") -> Response:
+async def company_list(request: Request, principal: CurrentPrincipal, cursor: FromQuery[str | None] = None,
+                       page: FromQuery[str] = "") -> Response:
     query = _query(request)
     rows, next_cursor = await _rows(principal, query, cursor)
     users = await lookups.active_users()
@@ -104,7 +105,7 @@ async def create_company(request: Request, principal: CurrentPrincipal) -> Respo
 
 
 @get("/companies/{company_id:int}/edit", include_in_schema=False)
-async def edit_company(request: Request, principal: CurrentPrincipal, company_id: int) -> Response:
+async def edit_company(request: Request, principal: CurrentPrincipal, company_id: FromPath[int]) -> Response:
     company = await companies.get(principal, company_id, "write")
     values = {"name": company["name"], "domains": ", ".join(company["domains"]), "industry": company["industry"],
               "size": company["size"], "tags": ", ".join(company["tags"]), "parent_id": company["parent"] or "",
@@ -113,7 +114,7 @@ async def edit_company(request: Request, principal: CurrentPrincipal, company_id
 
 
 @post("/companies/{company_id:int}", include_in_schema=False)
-async def update_company(request: Request, principal: CurrentPrincipal, company_id: int) -> Response:
+async def update_company(request: Request, principal: CurrentPrincipal, company_id: FromPath[int]) -> Response:
     company = await companies.get(principal, company_id, "write")
     values = await forms.form_data(request)
     try:
@@ -145,13 +146,13 @@ async def _page(request: Request, principal: Principal, company_id: int, *, stat
 
 
 @get("/companies/{company_id:int}", include_in_schema=False)
-async def company_page(request: Request, principal: CurrentPrincipal, company_id: int) -> Response:
+async def company_page(request: Request, principal: CurrentPrincipal, company_id: FromPath[int]) -> Response:
     return await _page(request, principal, company_id)
 
 
 @get("/companies/{company_id:int}/timeline", include_in_schema=False)
-async def company_timeline(request: Request, principal: CurrentPrincipal, company_id: int,
-                           cursor: str | None = None) -> Response:
+async def company_timeline(request: Request, principal: CurrentPrincipal, company_id: FromPath[int],
+                           cursor: FromQuery[str | None] = None) -> Response:
     await companies.get(principal, company_id)
     types = record_parts.parse_types(request.query_params.get("types"))
     entries, next_cursor = await record_parts.timeline_entries(principal, "company", company_id, types, cursor)
@@ -177,12 +178,12 @@ async def _log(request: Request, principal: Principal, company_id: int, kind: st
 
 
 @post("/companies/{company_id:int}/activities", include_in_schema=False)
-async def log_activity(request: Request, principal: CurrentPrincipal, company_id: int) -> Response:
+async def log_activity(request: Request, principal: CurrentPrincipal, company_id: FromPath[int]) -> Response:
     return await _log(request, principal, company_id, "log")
 
 
 @post("/companies/{company_id:int}/follow-ups", include_in_schema=False)
-async def schedule_follow_up(request: Request, principal: CurrentPrincipal, company_id: int) -> Response:
+async def schedule_follow_up(request: Request, principal: CurrentPrincipal, company_id: FromPath[int]) -> Response:
     return await _log(request, principal, company_id, "follow_up")
 
 

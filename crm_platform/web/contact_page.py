@@ -7,6 +7,7 @@ from typing import Any
 
 from crm_hookspecs import FieldDefinition, Principal
 from litestar import Request, Response, get, post
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
 from crm_platform.activities import service as activities
@@ -80,12 +81,14 @@ async def _page(request: Request, principal: Principal, contact_id: int, *, stat
 
 
 @get("/contacts/{contact_id:int}", include_in_schema=False)
-async def contact_page(request: Request, principal: CurrentPrincipal, contact_id: int) -> Response:
+async def contact_page(request: Request, principal: CurrentPrincipal, contact_id: FromPath[int]) -> Response:
     return await _page(request, principal, contact_id)
 
 
 @get("/contacts/{contact_id:int}/profile", include_in_schema=False)
-async def profile(request: Request, principal: CurrentPrincipal, contact_id: int, edit: bool = False) -> Response:
+async def profile(
+    request: Request, principal: CurrentPrincipal, contact_id: FromPath[int], edit: FromQuery[bool] = False
+) -> Response:
     contact = await contacts.get(principal, contact_id)
     context = await _profile_context(principal, contact)
     template = "contacts/_profile_form.html" if edit else "contacts/_profile.html"
@@ -122,7 +125,7 @@ def _custom_values(values: dict[str, Any], definitions: list[FieldDefinition], e
 
 
 @post("/contacts/{contact_id:int}", include_in_schema=False)
-async def update_profile(request: Request, principal: CurrentPrincipal, contact_id: int) -> Response:
+async def update_profile(request: Request, principal: CurrentPrincipal, contact_id: FromPath[int]) -> Response:
     contact = await contacts.get(principal, contact_id)
     values = await forms.form_data(request)
     context = await _profile_context(principal, contact)
@@ -152,8 +155,8 @@ async def update_profile(request: Request, principal: CurrentPrincipal, contact_
 
 
 @get("/contacts/{contact_id:int}/timeline", include_in_schema=False)
-async def contact_timeline(request: Request, principal: CurrentPrincipal, contact_id: int,
-                           cursor: str | None = None) -> Response:
+async def contact_timeline(request: Request, principal: CurrentPrincipal, contact_id: FromPath[int],
+                           cursor: FromQuery[str | None] = None) -> Response:
     await contacts.get(principal, contact_id)
     types = record_parts.parse_types(request.query_params.get("types"))
     entries, next_cursor = await record_parts.timeline_entries(principal, "contact", contact_id, types, cursor)
@@ -167,7 +170,7 @@ async def _create_activity(principal: Principal, contact_id: int, body: dict[str
 
 
 @post("/contacts/{contact_id:int}/activities", include_in_schema=False)
-async def log_activity(request: Request, principal: CurrentPrincipal, contact_id: int) -> Response:
+async def log_activity(request: Request, principal: CurrentPrincipal, contact_id: FromPath[int]) -> Response:
     await contacts.get(principal, contact_id)
     values = await forms.form_data(request)
     errors: dict[str, str] = {}
@@ -182,7 +185,7 @@ async def log_activity(request: Request, principal: CurrentPrincipal, contact_id
 
 
 @post("/contacts/{contact_id:int}/follow-ups", include_in_schema=False)
-async def schedule_follow_up(request: Request, principal: CurrentPrincipal, contact_id: int) -> Response:
+async def schedule_follow_up(request: Request, principal: CurrentPrincipal, contact_id: FromPath[int]) -> Response:
     await contacts.get(principal, contact_id)
     values = await forms.form_data(request)
     errors: dict[str, str] = {}
@@ -197,7 +200,7 @@ async def schedule_follow_up(request: Request, principal: CurrentPrincipal, cont
 
 
 @post("/contacts/{contact_id:int}/relationships", include_in_schema=False)
-async def add_relationship(request: Request, principal: CurrentPrincipal, contact_id: int) -> Response:
+async def add_relationship(request: Request, principal: CurrentPrincipal, contact_id: FromPath[int]) -> Response:
     values = await forms.form_data(request)
     kind, _, target_id = forms.text(values, "target").partition(":")
     try:

@@ -7,6 +7,7 @@ from typing import Any
 
 from crm_hookspecs import DashboardWidget, Principal
 from litestar import Request, Response, get, post
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
 from crm_platform import runtime
@@ -71,7 +72,7 @@ async def _widgets(principal: Principal) -> list[DashboardWidget]:
 
 
 @get("/", include_in_schema=False)
-async def my_day(request: Request, principal: CurrentPrincipal, days: int = QUIET_DAYS) -> Response:
+async def my_day(request: Request, principal: CurrentPrincipal, days: FromQuery[int] = QUIET_DAYS) -> Response:
     days = max(1, min(days, 3650))
     zone = zone_of(request).key
     overdue, _ = await tasks.open_tasks(principal, "overdue", zone, LIST_LIMIT, None)
@@ -93,7 +94,7 @@ async def my_day(request: Request, principal: CurrentPrincipal, days: int = QUIE
 
 
 @post("/tasks/{activity_id:int}/done", include_in_schema=False)
-async def mark_done(request: Request, principal: CurrentPrincipal, activity_id: int) -> Response:
+async def mark_done(request: Request, principal: CurrentPrincipal, activity_id: FromPath[int]) -> Response:
     form = await request.form()
     await activities.update(principal, activity_id, ActivityPatch(done=True))
     return Redirect(safe_next(form.get("next")), status_code=303)
