@@ -19,7 +19,7 @@ from crm_platform.db.raw import fetch, placeholders
 from crm_platform.errors import Conflict, Invalid
 from crm_platform.search import index as search_index
 from crm_platform.users.auth import CurrentPrincipal
-from crm_platform.web import forms, lookups, record_parts
+from crm_platform.web import forms, lookups, plugin_slots, record_parts
 from crm_platform.web.rendering import is_htmx, render_fragment, render_page, zone_of
 
 PAGE_SIZE = 50
@@ -139,7 +139,7 @@ async def _page(request: Request, principal: Principal, company_id: int, *, stat
         entries=entries, timeline_more=next_cursor, timeline_types=types, owners=lookups.names_by_id(users),
         activity_choices=[(k, t.label) for k, t in record_parts.activity_types().items() if not t.is_task],
         filter_choices=list(record_parts.activity_types().values()),
-        slots=await record_parts.slots("company", company_id, principal),
+        slots=await plugin_slots.record_slots(request, "company", company_id, principal),
         history=await record_parts.history("company", company_id),
         errors=errors or {}, values=values or {}, record_href=f"/companies/{company_id}",
     )

@@ -20,7 +20,7 @@ from crm_platform.relationships import graph as relationship_graph
 from crm_platform.relationships import service as relationships
 from crm_platform.relationships.schemas import RelationshipIn
 from crm_platform.users.auth import CurrentPrincipal
-from crm_platform.web import forms, lookups, record_parts
+from crm_platform.web import forms, lookups, plugin_slots, record_parts
 from crm_platform.web.contacts import RENAMES, contact_values, stage_choices
 from crm_platform.web.rendering import is_htmx, render_fragment, render_page, zone_of
 
@@ -74,7 +74,7 @@ async def _page(request: Request, principal: Principal, contact_id: int, *, stat
         entries=entries, timeline_more=next_cursor, timeline_types=types,
         activity_choices=_log_choices(), filter_choices=list(record_parts.activity_types().values()),
         relationship_choices=_relationship_choices(),
-        slots=await record_parts.slots("contact", contact_id, principal),
+        slots=await plugin_slots.record_slots(request, "contact", contact_id, principal),
         history=await record_parts.history("contact", contact_id),
         errors=errors or {}, values=values or {}, record_href=f"/contacts/{contact_id}",
     )
