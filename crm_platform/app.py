@@ -1,10 +1,9 @@
-"""The composition root: settings, engine, plugins and routes wired into one Litestar app."""
+"""The web app: the core's and the plugins' routes, middleware and OpenAPI wired into one Litestar app."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from types import ModuleType
 
 from litestar import Litestar, Router
 from litestar.di import Provide
@@ -12,16 +11,15 @@ from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
-from crm_platform import __version__, core_plugin, http_errors, runtime, web
+from crm_platform import __version__, http_errors, runtime, web
 from crm_platform._plugins import PluginHost
-from crm_platform._plugins.discovery import Candidate, discover
 from crm_platform.activities.api import ActivityController, company_timeline, contact_timeline, list_tasks
 from crm_platform.audit.api import company_history, contact_history
 from crm_platform.companies.api import CompanyController
-from crm_platform.config import Settings, load_settings
+from crm_platform.composition import PluginSpec, build_host, setup_runtime
+from crm_platform.config import Settings
 from crm_platform.contacts.api import ContactController
-from crm_platform.db.engine import Engine, PostgresEngine, make_engine
-from crm_platform.db.setup import configure
+from crm_platform.db.engine import Engine, PostgresEngine
 from crm_platform.instance import plugins as plugin_state
 from crm_platform.instance.api import health, list_plugins
 from crm_platform.instance.settings_api import HANDLERS as SETTINGS_HANDLERS
@@ -31,44 +29,14 @@ from crm_platform.users.auth import OPEN_PATHS, AuthMiddleware, provide_principa
 
 log = logging.getLogger("crm")
 
-PluginSpec = str | tuple[str, ModuleType]
+# build_host and setup_runtime live in crm_platform.composition; they stay importable from here.
+__all__ = ["CORE_API_HANDLERS", "PluginSpec", "build_host", "create_app", "plugin_routers", "setup_runtime"]
 
 CORE_API_HANDLERS: list = [
     ContactController, CompanyController, RelationshipController, ActivityController, list_tasks, search,
     contact_timeline, company_timeline, contact_graph, contact_history, company_history, list_plugins,
     *SETTINGS_HANDLERS,
 ]
-
-
-def build_host(plugins: Iterable[PluginSpec] | None = None) -> PluginHost:
-    """Load plugins: every installed one, or exactly ``plugins`` (slugs of installed plugins,
-    or ``(slug, module)`` pairs for plugins that are not installed, as in tests)."""
-    installed = discover()
-    if plugins is None:
-        return PluginHost(installed, core_plugin)
-    by_slug = {candidate.slug: candidate for candidate in installed}
-    chosen: list[Candidate] = []
-    for spec in plugins:
-        if isinstance(spec, tuple):
-            chosen.append(Candidate(spec[0], None, None, spec[1]))
-        elif spec in by_slug:
-            chosen.append(by_slug[spec])
-        else:
-            raise ValueError(f"plugin {spec!r} is not installed (installed: {', '.join(sorted(by_slug)) or 'none'})")
-    return PluginHost(chosen, core_plugin)
-
-
-def setup_runtime(
-    settings: Settings | None = None,
-    plugins: Iterable[PluginSpec] | None = None,
-    engine: Engine | None = None,
-) -> runtime.Runtime:
-    """Settings, engine and plugins, bound together: what the app, the worker and the CLI share."""
-    settings = settings or load_settings()
-    engine = engine or make_engine(settings.database_url)
-    host = build_host(plugins)
-    configure(engine, [app.module for app in host.items("crm_database_apps", include_disabled=True)])
-    return runtime.install(runtime.Runtime(settings=settings, engine=engine, host=host))
 
 
 def plugin_routers(host: PluginHost) -> list[Router]:

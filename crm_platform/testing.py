@@ -15,7 +15,34 @@ more than naming its plugins::
 
 Every test using these fixtures runs on SQLite and again on PostgreSQL, which is skipped
 with the reason when ``CRM_TEST_POSTGRES_URL`` (default: the local server) is unreachable.
-Async tests need pytest-asyncio in auto mode (``asyncio_mode = "auto"``).
+Async tests need pytest-asyncio in auto mode (``asyncio_mode = "auto"``). Every file the
+fixtures make lies in pytest's temporary folders, never in the working folder.
+
+Fixtures:
+
+- ``crm_plugins``: the plugins of the app under test (slugs, or ``(slug, module)`` pairs); override it.
+- ``crm_database_url``: the test's database, a fresh SQLite file or the emptied PostgreSQL one.
+- ``crm_engine``: an engine on that database, migrated for the core and ``crm_plugins``.
+- ``crm_settings``: the instance's settings (the test database, a jobs queue in ``tmp_path``).
+- ``crm_app``: the Litestar app built with exactly ``crm_plugins``, all enabled.
+- ``crm_running_app``: ``crm_app`` with its start-up hooks run.
+- ``crm_make_user``: ``await crm_make_user(email, role="member", team=None)`` -> ``(principal, token)``.
+- ``crm_admin``: an admin, as ``(principal, token)``.
+- ``crm_manager``: a manager in the team ``TEST_TEAM``, as ``(principal, token)``.
+- ``crm_member``: a member of the team ``TEST_TEAM``, as ``(principal, token)``.
+- ``crm_client``: an httpx API client signed in as ``crm_admin``.
+- ``crm_manager_client``: an API client signed in as ``crm_manager``.
+- ``crm_member_client``: an API client signed in as ``crm_member``.
+- ``crm_anonymous_client``: an API client that is not signed in.
+- ``crm_cli``: ``crm_cli("plugins", "list")`` runs ``crm`` in-process on the test database -> click's ``Result``.
+- ``crm_enable_plugin``: ``await crm_enable_plugin(slug)`` switches a plugin on and rereads the host's state.
+- ``crm_disable_plugin``: ``await crm_disable_plugin(slug)`` switches a plugin off and rereads the host's state.
+- ``crm_postgres`` (session): this session's own PostgreSQL database, or why there is none.
+- ``crm_sqlite_template`` (session): a migrated SQLite file that each test copies.
+
+Helpers: ``client_for(app, token)`` (a client signed in with a token), ``serve(script, folder)``
+(an app in its own process, for browser tests) and ``chromium()`` (Debian's Chromium under Playwright).
+- ``crm_clock`` and ``crm_run_jobs``: see below.
 
 Jobs and time, without a worker process:
 
@@ -40,8 +67,11 @@ Jobs and time, without a worker process:
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
+import dataclasses
 import datetime as dt
+import functools
 import json
 import os
 import shutil
@@ -58,6 +88,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 import pytest_asyncio
+from click.testing import CliRunner, Result
 from crm_hookspecs import Principal
 from litestar import Litestar
 
@@ -70,6 +101,7 @@ if TYPE_CHECKING:
 
 POSTGRES_URL = os.environ.get("CRM_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 DEFAULT_PASSWORD = "correct horse battery"
+TEST_TEAM = "Field team"
 
 
 @dataclass
@@ -112,11 +144,16 @@ def crm_postgres() -> Iterator[_Postgres]:
     asyncio.run(_drop_database(POSTGRES_URL, name))
 
 
-async def _migrate_into(engine: Engine, plugins: list[Any]) -> None:
-    from crm_platform.app import setup_runtime
+def _settings_in(folder: Path, database_url: str, **values: Any) -> Settings:
+    """Settings whose every file (the jobs queue's too) lies in ``folder``, never the working folder."""
+    return Settings(database_url=database_url, jobs_url=f"sqlite:///{folder / 'jobs.sqlite3'}", **values)
+
+
+async def _migrate_into(engine: Engine, plugins: list[Any], settings: Settings) -> None:
+    from crm_platform.composition import setup_runtime
     from crm_platform.db.setup import migrate
 
-    setup_runtime(Settings(database_url="sqlite:///unused"), plugins=plugins, engine=engine)
+    setup_runtime(settings, plugins=plugins, engine=engine)
     if isinstance(engine, PostgresEngine):
         await engine.start()
     try:
@@ -129,9 +166,10 @@ async def _migrate_into(engine: Engine, plugins: list[Any]) -> None:
 @pytest.fixture(scope="session")
 def crm_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An SQLite file with the core migrated, copied for each test (faster than migrating)."""
-    path = tmp_path_factory.mktemp("crm-template") / "template.sqlite3"
+    folder = tmp_path_factory.mktemp("crm-template")
+    path = folder / "template.sqlite3"
     engine = SQLiteEngine(path=str(path))
-    asyncio.run(_migrate_into(engine, []))
+    asyncio.run(_migrate_into(engine, [], _settings_in(folder, f"sqlite:///{path}")))
     engine.close()
     return path
 
@@ -166,15 +204,16 @@ def crm_database_url(
 
 
 @pytest_asyncio.fixture
-async def crm_engine(crm_database_url: str, crm_plugins: list[Any]) -> AsyncIterator[Engine]:
+async def crm_engine(crm_database_url: str, crm_plugins: list[Any], tmp_path: Path) -> AsyncIterator[Engine]:
     """An engine on an empty database, migrated for the core and ``crm_plugins``."""
     engine = make_engine(crm_database_url)
+    settings = _settings_in(tmp_path, crm_database_url)
     if isinstance(engine, PostgresEngine):
-        await _migrate_into(engine, crm_plugins)
+        await _migrate_into(engine, crm_plugins, settings)
         await engine.start()
         await _empty_postgres(engine)
     else:
-        await _migrate_into(engine, crm_plugins)
+        await _migrate_into(engine, crm_plugins, settings)
     yield engine
     if isinstance(engine, PostgresEngine):
         await engine.stop()
@@ -184,7 +223,8 @@ async def crm_engine(crm_database_url: str, crm_plugins: list[Any]) -> AsyncIter
 
 @pytest.fixture
 def crm_settings(crm_database_url: str, tmp_path: Path) -> Settings:
-    return Settings(database_url=crm_database_url, jobs_url=f"sqlite:///{tmp_path / 'jobs.sqlite3'}")
+    """The instance's settings: the test database, and a jobs queue in the test's own folder."""
+    return _settings_in(tmp_path, crm_database_url)
 
 
 @pytest_asyncio.fixture
@@ -251,6 +291,7 @@ async def crm_client(crm_running_app: Litestar, crm_admin: tuple[Principal, str]
 
 @pytest_asyncio.fixture
 async def crm_anonymous_client(crm_running_app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    """A client that is not signed in."""
     async with client_for(crm_running_app) as client:
         yield client
 
@@ -295,6 +336,131 @@ async def crm_run_jobs(crm_app: Litestar) -> JobsRunner:
     from crm_platform.jobs.due import run_due_jobs
 
     return run_due_jobs
+
+
+@pytest_asyncio.fixture
+async def crm_manager(crm_make_user: UserFactory) -> tuple[Principal, str]:
+    """A manager in the team ``TEST_TEAM`` (managers see every record)."""
+    return await crm_make_user("manager@example.com", role="manager", team=TEST_TEAM)
+
+
+@pytest_asyncio.fixture
+async def crm_member(crm_make_user: UserFactory) -> tuple[Principal, str]:
+    """A member of the team ``TEST_TEAM``: sees what they or their team own."""
+    return await crm_make_user("member@example.com", role="member", team=TEST_TEAM)
+
+
+@pytest_asyncio.fixture
+async def crm_manager_client(
+    crm_running_app: Litestar, crm_manager: tuple[Principal, str]
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An API client signed in as ``crm_manager``."""
+    async with client_for(crm_running_app, crm_manager[1]) as client:
+        yield client
+
+
+@pytest_asyncio.fixture
+async def crm_member_client(
+    crm_running_app: Litestar, crm_member: tuple[Principal, str]
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An API client signed in as ``crm_member``."""
+    async with client_for(crm_running_app, crm_member[1]) as client:
+        yield client
+
+
+PluginSwitch = Callable[[str], Awaitable[None]]
+
+
+async def _switch_plugin(slug: str, *, enabled: bool) -> None:
+    from crm_platform.instance import plugins as plugin_state
+
+    host = runtime.current().host
+    await plugin_state.set_enabled(host, slug, enabled)
+    # Reread the stored choices now, as every process does within a couple of seconds.
+    host.enabled_read_at = 0.0
+    await plugin_state.refresh(host)
+
+
+@pytest_asyncio.fixture
+async def crm_enable_plugin(crm_app: Litestar) -> PluginSwitch:
+    """``await crm_enable_plugin(slug)``: switch a plugin on, as ``crm plugins enable`` does."""
+    return functools.partial(_switch_plugin, enabled=True)
+
+
+@pytest_asyncio.fixture
+async def crm_disable_plugin(crm_app: Litestar) -> PluginSwitch:
+    """``await crm_disable_plugin(slug)``: switch a plugin off; its pages and API answer 404."""
+    return functools.partial(_switch_plugin, enabled=False)
+
+
+CliInvoker = Callable[..., Result]
+
+
+def _current_runtime() -> runtime.Runtime | None:
+    try:
+        return runtime.current()
+    except RuntimeError:
+        return None
+
+
+def _reinstall(previous: runtime.Runtime) -> None:
+    """Point the tables at the test's engine again (the command bound them to its own)."""
+    from crm_platform._plugins.loading import database_app_modules
+    from crm_platform.db.setup import configure
+
+    configure(previous.engine, database_app_modules(previous.host))
+    runtime.install(previous)
+    previous.host.enabled_read_at = 0.0  # the command may have switched a plugin
+
+
+@pytest.fixture
+def crm_cli(crm_engine: Engine, crm_settings: Settings, crm_plugins: list[Any], tmp_path: Path) -> CliInvoker:
+    """``crm_cli("plugins", "list", input=None, env=None)`` runs the ``crm`` command in-process
+    on the test database with exactly ``crm_plugins``, and returns click's ``Result``.
+
+    The command gets an engine of its own, as a separate process would, and the test's
+    runtime is put back afterwards. From an async test it runs in a thread of its own
+    (click's commands start their own event loop).
+    """
+    from crm_platform.cli import cli
+    from crm_platform.composition import setup_runtime
+
+    slugs = sorted({spec[0] if isinstance(spec, tuple) else spec for spec in crm_plugins})
+    settings = dataclasses.replace(crm_settings, plugins=",".join(slugs))
+    environment = {
+        "CRM_DATABASE_URL": settings.database_url,
+        "CRM_JOBS_URL": settings.jobs_url,
+        "CRM_PLUGINS": settings.plugins,
+        "CRM_CONFIG": str(tmp_path / "no-crm.toml"),
+    }
+
+    def call(args: list[str], input: str | None, env: dict[str, str | None], catch_exceptions: bool) -> Result:
+        previous = _current_runtime()
+        rt = setup_runtime(settings, plugins=crm_plugins)
+        try:
+            return CliRunner().invoke(
+                cli, args, input=input, env={**environment, **env}, obj={"runtime": rt},
+                catch_exceptions=catch_exceptions,
+            )
+        finally:
+            if isinstance(rt.engine, SQLiteEngine):
+                rt.engine.close()
+            if previous is not None:
+                _reinstall(previous)
+
+    def invoke(
+        *args: str, input: str | None = None, env: dict[str, str | None] | None = None,
+        catch_exceptions: bool = False,
+    ) -> Result:
+        work = functools.partial(call, list(args), input, env or {}, catch_exceptions)
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return work()
+        with concurrent.futures.ThreadPoolExecutor(1) as thread:
+            return thread.submit(work).result()
+
+    return invoke
 
 
 # --- browser tests ----------------------------------------------------------------------------

@@ -124,7 +124,7 @@ async def test_enabled_plugin_custom_field_is_accepted_and_validated(crm_client)
 async def test_disabled_plugin_nav_item_and_record_panel_vanish(crm_client, crm_admin):
     contact = await _contact(crm_client)
     host = runtime.current().host
-    panels = {"record_type": "contact", "record_id": contact["id"], "principal": crm_admin[0]}
+    panels = {"record_type": "contact", "record_id": contact["id"], "principal": crm_admin[0], "request": None}
     assert "probe" in [item.key for item in host.items("crm_nav_items")]
     assert "probe-notes" in [panel.key for panel in await host.call("crm_record_panels", **panels)]
     await _set_probe(False)

@@ -243,7 +243,14 @@ class PluginHost:
         Returns the results flattened, without ``None``. A plugin that raises is logged and
         skipped; with ``fail_closed`` its failure becomes a ``False`` result instead.
         """
-        results: list[Any] = []
+        return [owned.item for owned in await self.call_owned(hook, fail_closed=fail_closed, **kwargs)]
+
+    async def call_owned(
+        self, hook: str, *, expect: type | None = None, fail_closed: bool = False, **kwargs: Any
+    ) -> list[Owned]:
+        """Like :meth:`call`, each result with the plugin that returned it. With ``expect``, a
+        result of another type is logged, naming the plugin, and left out."""
+        results: list[Owned] = []
         caller = getattr(self.pm.hook, hook)
         for impl in reversed(caller.get_hookimpls()):
             if not self.is_active(impl.plugin_name):
@@ -255,12 +262,20 @@ class PluginHost:
             except Exception:
                 log.exception("plugin %s failed in %s", impl.plugin_name, hook)
                 if fail_closed:
-                    results.append(False)
+                    results.append(Owned(impl.plugin_name, False))
                 continue
             if result is None:
                 continue
             if isinstance(result, (list, tuple, set)) or inspect.isgenerator(result):
-                results.extend(item for item in result if item is not None)
+                items = [item for item in result if item is not None]
             else:
-                results.append(result)
+                items = [result]
+            for item in items:
+                if expect is not None and not isinstance(item, expect):
+                    log.error(
+                        "plugin %s returned %s from %s, expected %s; it is left out",
+                        impl.plugin_name, type(item).__name__, hook, expect.__name__,
+                    )
+                    continue
+                results.append(Owned(impl.plugin_name, item))
         return results

@@ -8,7 +8,7 @@ import msgspec
 from crm_hookspecs import ActivityType, Principal
 from litestar import Controller, Response, delete, get, patch, post
 from litestar.openapi import ResponseSpec
-from litestar.params import FromPath, Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from crm_platform.activities import service, tasks, timeline
@@ -58,7 +58,7 @@ class ActivityController(Controller):
             )
         },
     )
-    async def log_activity(self, principal: CurrentPrincipal, data: ActivityIn) -> Response[ActivityOut]:
+    async def log_activity(self, principal: CurrentPrincipal, data: JSONBody[ActivityIn]) -> Response[ActivityOut]:
         """Log an activity, or create a task or follow-up.
 
         Imports are idempotent: posting a ``source`` and ``external_id`` pair that already
@@ -74,7 +74,7 @@ class ActivityController(Controller):
 
     @patch("/{activity_id:int}")
     async def update_activity(
-        self, principal: CurrentPrincipal, activity_id: FromPath[int], data: ActivityPatch
+        self, principal: CurrentPrincipal, activity_id: FromPath[int], data: JSONBody[ActivityPatch]
     ) -> ActivityOut:
         """Change the fields given. ``done: true`` stamps ``done_at``; the assignee may do it too."""
         return to_out(await service.update(principal, activity_id, data))
@@ -92,7 +92,7 @@ async def list_tasks(
     ] = None,
     tz: Annotated[str, Parameter(description="IANA time zone that decides what today is")] = "UTC",
     limit: Limit = 50,
-    cursor: str | None = None,
+    cursor: FromQuery[str | None] = None,
 ) -> ActivityPage:
     """Your open tasks and follow-ups (assigned to you, not done), soonest due first."""
     rows, next_cursor = await tasks.open_tasks(principal, due, tz, limit, cursor)
@@ -126,7 +126,7 @@ async def _timeline(
 @get("/api/v1/contacts/{contact_id:int}/timeline", tags=["contacts"])
 async def contact_timeline(
     principal: CurrentPrincipal, contact_id: FromPath[int], types: Types = None, limit: Limit = 50,
-    cursor: str | None = None,
+    cursor: FromQuery[str | None] = None,
 ) -> TimelinePage:
     """Activities with this contact, newest first, and plugins' items on the first page."""
     await contacts.get(principal, contact_id)
@@ -136,7 +136,7 @@ async def contact_timeline(
 @get("/api/v1/companies/{company_id:int}/timeline", tags=["companies"])
 async def company_timeline(
     principal: CurrentPrincipal, company_id: FromPath[int], types: Types = None, limit: Limit = 50,
-    cursor: str | None = None,
+    cursor: FromQuery[str | None] = None,
 ) -> TimelinePage:
     """Activities about this company, newest first, and plugins' items on the first page."""
     await companies.get(principal, company_id)

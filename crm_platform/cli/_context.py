@@ -24,7 +24,7 @@ def get_runtime() -> runtime.Runtime:
     root = context.find_root()
     root.ensure_object(dict)
     if "runtime" not in root.obj:
-        from crm_platform.app import setup_runtime
+        from crm_platform.composition import setup_runtime
 
         try:
             root.obj["runtime"] = setup_runtime()

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, delete, get, patch, post
-from litestar.params import FromPath, Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from crm_platform.companies import listing, related, service
 from crm_platform.companies.schemas import (
@@ -36,11 +36,11 @@ class CompanyController(Controller):
     async def list_companies(
         self,
         principal: CurrentPrincipal,
-        owner_id: int | None = None,
-        tag: str | None = None,
-        industry: str | None = None,
-        parent_id: int | None = None,
-        updated_since: dt.datetime | None = None,
+        owner_id: FromQuery[int | None] = None,
+        tag: FromQuery[str | None] = None,
+        industry: FromQuery[str | None] = None,
+        parent_id: FromQuery[int | None] = None,
+        updated_since: FromQuery[dt.datetime | None] = None,
         custom: Annotated[
             list[str] | None,
             Parameter(description="custom field filter written key:value; repeat for several"),
@@ -49,7 +49,7 @@ class CompanyController(Controller):
             str, Parameter(description="name, created_at, updated_at or id; - for descending")
         ] = "name",
         limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
-        cursor: str | None = None,
+        cursor: FromQuery[str | None] = None,
     ) -> CompanyPage:
         """Companies you may see, one keyset page at a time; follow ``next_cursor``."""
         filters = listing.CompanyFilters(owner_id, tag, industry, parent_id, updated_since, custom or [])
@@ -57,7 +57,7 @@ class CompanyController(Controller):
         return CompanyPage(items=[to_out(row) for row in rows], next_cursor=next_cursor)
 
     @post("/")
-    async def create_company(self, principal: CurrentPrincipal, data: CompanyIn) -> CompanyOut:
+    async def create_company(self, principal: CurrentPrincipal, data: JSONBody[CompanyIn]) -> CompanyOut:
         """Create a company; domains are stored as lower-case host names."""
         return to_out(await service.create(principal, data))
 
@@ -67,7 +67,7 @@ class CompanyController(Controller):
 
     @patch("/{company_id:int}")
     async def update_company(
-        self, principal: CurrentPrincipal, company_id: FromPath[int], data: CompanyPatch
+        self, principal: CurrentPrincipal, company_id: FromPath[int], data: JSONBody[CompanyPatch]
     ) -> CompanyOut:
         """Change the fields given; the others keep their values. A parent may not be a subsidiary."""
         return to_out(await service.update(principal, company_id, data))
@@ -83,7 +83,7 @@ class CompanyController(Controller):
         principal: CurrentPrincipal,
         company_id: FromPath[int],
         limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
-        cursor: str | None = None,
+        cursor: FromQuery[str | None] = None,
     ) -> PeoplePage:
         """Contacts who work at the company (and whom you may see), by name."""
         rows, next_cursor = await related.people(principal, company_id, limit, cursor)

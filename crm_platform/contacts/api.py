@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, delete, get, patch, post
-from litestar.params import FromPath, Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from crm_platform.contacts import bulk, duplicates, listing, service
 from crm_platform.contacts.schemas import (
@@ -34,16 +34,16 @@ class ContactController(Controller):
     async def list_contacts(
         self,
         principal: CurrentPrincipal,
-        owner_id: int | None = None,
-        tag: str | None = None,
-        lifecycle_stage: str | None = None,
-        updated_since: dt.datetime | None = None,
+        owner_id: FromQuery[int | None] = None,
+        tag: FromQuery[str | None] = None,
+        lifecycle_stage: FromQuery[str | None] = None,
+        updated_since: FromQuery[dt.datetime | None] = None,
         custom: Annotated[
             list[str] | None, Parameter(description="custom field filter written key:value; repeat for several")
         ] = None,
         sort: Annotated[str, Parameter(description="display_name, created_at, updated_at or id; - for descending")] = "display_name",
         limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
-        cursor: str | None = None,
+        cursor: FromQuery[str | None] = None,
     ) -> ContactPage:
         """Contacts you may see, one keyset page at a time; follow ``next_cursor``."""
         filters = listing.ContactFilters(owner_id, tag, lifecycle_stage, updated_since, custom or [])
@@ -51,12 +51,12 @@ class ContactController(Controller):
         return ContactPage(items=[to_out(row) for row in rows], next_cursor=next_cursor)
 
     @post("/")
-    async def create_contact(self, principal: CurrentPrincipal, data: ContactIn) -> ContactOut:
+    async def create_contact(self, principal: CurrentPrincipal, data: JSONBody[ContactIn]) -> ContactOut:
         """Create a contact; a second contact with an existing primary email is refused (409)."""
         return to_out(await service.create(principal, data))
 
     @post("/bulk")
-    async def create_contacts(self, principal: CurrentPrincipal, data: BulkContactsIn) -> BulkContactsOut:
+    async def create_contacts(self, principal: CurrentPrincipal, data: JSONBody[BulkContactsIn]) -> BulkContactsOut:
         """Create up to 1,000 contacts, all or nothing."""
         ids = await bulk.create_many(principal, data.contacts)
         return BulkContactsOut(created=len(ids), ids=ids)
@@ -74,7 +74,9 @@ class ContactController(Controller):
         ]
 
     @patch("/{contact_id:int}")
-    async def update_contact(self, principal: CurrentPrincipal, contact_id: FromPath[int], data: ContactPatch) -> ContactOut:
+    async def update_contact(
+        self, principal: CurrentPrincipal, contact_id: FromPath[int], data: JSONBody[ContactPatch]
+    ) -> ContactOut:
         """Change the fields given; the others keep their values."""
         return to_out(await service.update(principal, contact_id, data))
 

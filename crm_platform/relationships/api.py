@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, delete, get, patch, post
-from litestar.params import FromPath, Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from crm_platform.errors import Invalid
 from crm_platform.relationships import graph, service
@@ -51,10 +51,10 @@ class RelationshipController(Controller):
         record_type: Annotated[
             str | None, Parameter(description="contact or company; give record_id too")
         ] = None,
-        record_id: int | None = None,
+        record_id: FromQuery[int | None] = None,
         type: Annotated[str | None, Parameter(description="a relationship type key, e.g. works_at")] = None,
         limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
-        cursor: str | None = None,
+        cursor: FromQuery[str | None] = None,
     ) -> RelationshipPage:
         """Relationships between records you may see. With ``record_type`` and ``record_id``:
         that record's, in both directions, each labelled as read from that record."""
@@ -72,7 +72,7 @@ class RelationshipController(Controller):
         return RelationshipPage(items=items, next_cursor=next_cursor)
 
     @post("/")
-    async def create_relationship(self, principal: CurrentPrincipal, data: RelationshipIn) -> RelationshipOut:
+    async def create_relationship(self, principal: CurrentPrincipal, data: JSONBody[RelationshipIn]) -> RelationshipOut:
         """Link two records. The type must be registered and fit both ends; a second identical
         link is refused (409). You need write access to the source."""
         return _forward(await service.create(principal, data))
@@ -85,7 +85,7 @@ class RelationshipController(Controller):
 
     @patch("/{relationship_id:int}")
     async def update_relationship(
-        self, principal: CurrentPrincipal, relationship_id: FromPath[int], data: RelationshipPatch
+        self, principal: CurrentPrincipal, relationship_id: FromPath[int], data: JSONBody[RelationshipPatch]
     ) -> RelationshipOut:
         """Change the role or the dates."""
         return _forward(await service.update(principal, relationship_id, data))

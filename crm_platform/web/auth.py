@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, get, post
+from litestar.params import FromQuery
 from litestar.response import Redirect
 
 from crm_platform.users import service as users
@@ -35,7 +36,7 @@ def _client_address(request: Request) -> str:
 
 def login_handlers(limiter: AttemptLimiter) -> list[Any]:
     @get("/login", name="login", include_in_schema=False)
-    async def login_form(request: Request, next: str | None = None) -> Response:
+    async def login_form(request: Request, next: FromQuery[str | None] = None) -> Response:
         if (request.scope.get("session") or {}).get(SESSION_USER_KEY):
             return Redirect(safe_next(next))
         return render_page(request, "login.html", next=safe_next(next), values={}, errors={})

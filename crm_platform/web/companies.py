@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from crm_hookspecs import Principal
 from litestar import Request, Response, get, post
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
 from crm_platform.activities import service as activities
@@ -18,7 +19,7 @@ from crm_platform.db.raw import fetch, placeholders
 from crm_platform.errors import Conflict, Invalid
 from crm_platform.search import index as search_index
 from crm_platform.users.auth import CurrentPrincipal
-from crm_platform.web import forms, lookups, record_parts
+from crm_platform.web import forms, lookups, plugin_slots, record_parts
 from crm_platform.web.rendering import is_htmx, render_fragment, render_page, zone_of
 
 PAGE_SIZE = 50
@@ -48,8 +49,8 @@ async def _rows(principal: Principal, query: dict[str, str], cursor: str | None)
 
 
 @get("/companies", include_in_schema=False)
-async def company_list(request: Request, principal: CurrentPrincipal, cursor: str | None = None,
-                       page: str = "") -> Response:
+async def company_list(request: Request, principal: CurrentPrincipal, cursor: FromQuery[str | None] = None,
+                       page: FromQuery[str] = "") -> Response:
     query = _query(request)
     rows, next_cursor = await _rows(principal, query, cursor)
     users = await lookups.active_users()
@@ -104,7 +105,7 @@ async def create_company(request: Request, principal: CurrentPrincipal) -> Respo
 
 
 @get("/companies/{company_id:int}/edit", include_in_schema=False)
-async def edit_company(request: Request, principal: CurrentPrincipal, company_id: int) -> Response:
+async def edit_company(request: Request, principal: CurrentPrincipal, company_id: FromPath[int]) -> Response:
     company = await companies.get(principal, company_id, "write")
     values = {"name": company["name"], "domains": ", ".join(company["domains"]), "industry": company["industry"],
               "size": company["size"], "tags": ", ".join(company["tags"]), "parent_id": company["parent"] or "",
@@ -113,7 +114,7 @@ async def edit_company(request: Request, principal: CurrentPrincipal, company_id
 
 
 @post("/companies/{company_id:int}", include_in_schema=False)
-async def update_company(request: Request, principal: CurrentPrincipal, company_id: int) -> Response:
+async def update_company(request: Request, principal: CurrentPrincipal, company_id: FromPath[int]) -> Response:
     company = await companies.get(principal, company_id, "write")
     values = await forms.form_data(request)
     try:
@@ -138,20 +139,20 @@ async def _page(request: Request, principal: Principal, company_id: int, *, stat
         entries=entries, timeline_more=next_cursor, timeline_types=types, owners=lookups.names_by_id(users),
         activity_choices=[(k, t.label) for k, t in record_parts.activity_types().items() if not t.is_task],
         filter_choices=list(record_parts.activity_types().values()),
-        slots=await record_parts.slots("company", company_id, principal),
+        slots=await plugin_slots.record_slots(request, "company", company_id, principal),
         history=await record_parts.history("company", company_id),
         errors=errors or {}, values=values or {}, record_href=f"/companies/{company_id}",
     )
 
 
 @get("/companies/{company_id:int}", include_in_schema=False)
-async def company_page(request: Request, principal: CurrentPrincipal, company_id: int) -> Response:
+async def company_page(request: Request, principal: CurrentPrincipal, company_id: FromPath[int]) -> Response:
     return await _page(request, principal, company_id)
 
 
 @get("/companies/{company_id:int}/timeline", include_in_schema=False)
-async def company_timeline(request: Request, principal: CurrentPrincipal, company_id: int,
-                           cursor: str | None = None) -> Response:
+async def company_timeline(request: Request, principal: CurrentPrincipal, company_id: FromPath[int],
+                           cursor: FromQuery[str | None] = None) -> Response:
     await companies.get(principal, company_id)
     types = record_parts.parse_types(request.query_params.get("types"))
     entries, next_cursor = await record_parts.timeline_entries(principal, "company", company_id, types, cursor)
@@ -177,12 +178,12 @@ async def _log(request: Request, principal: Principal, company_id: int, kind: st
 
 
 @post("/companies/{company_id:int}/activities", include_in_schema=False)
-async def log_activity(request: Request, principal: CurrentPrincipal, company_id: int) -> Response:
+async def log_activity(request: Request, principal: CurrentPrincipal, company_id: FromPath[int]) -> Response:
     return await _log(request, principal, company_id, "log")
 
 
 @post("/companies/{company_id:int}/follow-ups", include_in_schema=False)
-async def schedule_follow_up(request: Request, principal: CurrentPrincipal, company_id: int) -> Response:
+async def schedule_follow_up(request: Request, principal: CurrentPrincipal, company_id: FromPath[int]) -> Response:
     return await _log(request, principal, company_id, "follow_up")
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from crm_hookspecs import FieldDefinition, Principal
 from litestar import Request, Response, get, post
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
 from crm_platform.activities import service as activities
@@ -19,7 +20,7 @@ from crm_platform.relationships import graph as relationship_graph
 from crm_platform.relationships import service as relationships
 from crm_platform.relationships.schemas import RelationshipIn
 from crm_platform.users.auth import CurrentPrincipal
-from crm_platform.web import forms, lookups, record_parts
+from crm_platform.web import forms, lookups, plugin_slots, record_parts
 from crm_platform.web.contacts import RENAMES, contact_values, stage_choices
 from crm_platform.web.rendering import is_htmx, render_fragment, render_page, zone_of
 
@@ -73,19 +74,21 @@ async def _page(request: Request, principal: Principal, contact_id: int, *, stat
         entries=entries, timeline_more=next_cursor, timeline_types=types,
         activity_choices=_log_choices(), filter_choices=list(record_parts.activity_types().values()),
         relationship_choices=_relationship_choices(),
-        slots=await record_parts.slots("contact", contact_id, principal),
+        slots=await plugin_slots.record_slots(request, "contact", contact_id, principal),
         history=await record_parts.history("contact", contact_id),
         errors=errors or {}, values=values or {}, record_href=f"/contacts/{contact_id}",
     )
 
 
 @get("/contacts/{contact_id:int}", include_in_schema=False)
-async def contact_page(request: Request, principal: CurrentPrincipal, contact_id: int) -> Response:
+async def contact_page(request: Request, principal: CurrentPrincipal, contact_id: FromPath[int]) -> Response:
     return await _page(request, principal, contact_id)
 
 
 @get("/contacts/{contact_id:int}/profile", include_in_schema=False)
-async def profile(request: Request, principal: CurrentPrincipal, contact_id: int, edit: bool = False) -> Response:
+async def profile(
+    request: Request, principal: CurrentPrincipal, contact_id: FromPath[int], edit: FromQuery[bool] = False
+) -> Response:
     contact = await contacts.get(principal, contact_id)
     context = await _profile_context(principal, contact)
     template = "contacts/_profile_form.html" if edit else "contacts/_profile.html"
@@ -122,7 +125,7 @@ def _custom_values(values: dict[str, Any], definitions: list[FieldDefinition], e
 
 
 @post("/contacts/{contact_id:int}", include_in_schema=False)
-async def update_profile(request: Request, principal: CurrentPrincipal, contact_id: int) -> Response:
+async def update_profile(request: Request, principal: CurrentPrincipal, contact_id: FromPath[int]) -> Response:
     contact = await contacts.get(principal, contact_id)
     values = await forms.form_data(request)
     context = await _profile_context(principal, contact)
@@ -152,8 +155,8 @@ async def update_profile(request: Request, principal: CurrentPrincipal, contact_
 
 
 @get("/contacts/{contact_id:int}/timeline", include_in_schema=False)
-async def contact_timeline(request: Request, principal: CurrentPrincipal, contact_id: int,
-                           cursor: str | None = None) -> Response:
+async def contact_timeline(request: Request, principal: CurrentPrincipal, contact_id: FromPath[int],
+                           cursor: FromQuery[str | None] = None) -> Response:
     await contacts.get(principal, contact_id)
     types = record_parts.parse_types(request.query_params.get("types"))
     entries, next_cursor = await record_parts.timeline_entries(principal, "contact", contact_id, types, cursor)
@@ -167,7 +170,7 @@ async def _create_activity(principal: Principal, contact_id: int, body: dict[str
 
 
 @post("/contacts/{contact_id:int}/activities", include_in_schema=False)
-async def log_activity(request: Request, principal: CurrentPrincipal, contact_id: int) -> Response:
+async def log_activity(request: Request, principal: CurrentPrincipal, contact_id: FromPath[int]) -> Response:
     await contacts.get(principal, contact_id)
     values = await forms.form_data(request)
     errors: dict[str, str] = {}
@@ -182,7 +185,7 @@ async def log_activity(request: Request, principal: CurrentPrincipal, contact_id
 
 
 @post("/contacts/{contact_id:int}/follow-ups", include_in_schema=False)
-async def schedule_follow_up(request: Request, principal: CurrentPrincipal, contact_id: int) -> Response:
+async def schedule_follow_up(request: Request, principal: CurrentPrincipal, contact_id: FromPath[int]) -> Response:
     await contacts.get(principal, contact_id)
     values = await forms.form_data(request)
     errors: dict[str, str] = {}
@@ -197,7 +200,7 @@ async def schedule_follow_up(request: Request, principal: CurrentPrincipal, cont
 
 
 @post("/contacts/{contact_id:int}/relationships", include_in_schema=False)
-async def add_relationship(request: Request, principal: CurrentPrincipal, contact_id: int) -> Response:
+async def add_relationship(request: Request, principal: CurrentPrincipal, contact_id: FromPath[int]) -> Response:
     values = await forms.form_data(request)
     kind, _, target_id = forms.text(values, "target").partition(":")
     try:

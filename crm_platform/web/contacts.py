@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from crm_hookspecs import Principal
 from litestar import Request, Response, get, post
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
 from crm_platform.contacts import listing
@@ -112,8 +113,8 @@ async def _saved_views(principal: Principal) -> list[dict[str, Any]]:
 
 
 @get("/contacts", include_in_schema=False)
-async def contact_list(request: Request, principal: CurrentPrincipal, cursor: str | None = None,
-                       page: str = "") -> Response:
+async def contact_list(request: Request, principal: CurrentPrincipal, cursor: FromQuery[str | None] = None,
+                       page: FromQuery[str] = "") -> Response:
     query = _query(request)
     results = await _results(principal, query, cursor)
     users = await lookups.active_users()
@@ -237,7 +238,7 @@ async def save_view(request: Request, principal: CurrentPrincipal) -> Response:
 
 
 @post("/contacts/views/{view_id:int}/delete", include_in_schema=False)
-async def delete_view(principal: CurrentPrincipal, view_id: int) -> Response:
+async def delete_view(principal: CurrentPrincipal, view_id: FromPath[int]) -> Response:
     deleted = await SavedView.delete().where((SavedView.id == view_id) & (SavedView.user == principal.id)).returning(
         SavedView.id
     )

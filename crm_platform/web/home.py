@@ -5,18 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from crm_hookspecs import DashboardWidget, Principal
+from crm_hookspecs import Principal
 from litestar import Request, Response, get, post
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
-from crm_platform import runtime
 from crm_platform.activities import links, tasks
 from crm_platform.activities import service as activities
 from crm_platform.activities.schemas import ActivityPatch
 from crm_platform.db.raw import fetch, placeholders
 from crm_platform.records import access
 from crm_platform.users.auth import CurrentPrincipal
-from crm_platform.web import record_parts
+from crm_platform.web import plugin_slots, record_parts
 from crm_platform.web.auth import safe_next
 from crm_platform.web.rendering import render_page, zone_of
 
@@ -65,13 +65,8 @@ async def _record_names(activity_rows: list[dict[str, Any]]) -> dict[tuple[str, 
     return names
 
 
-async def _widgets(principal: Principal) -> list[DashboardWidget]:
-    found = await runtime.current().host.call("crm_dashboard_widgets", principal=principal)
-    return sorted((item for item in found if isinstance(item, DashboardWidget)), key=lambda item: (item.order, item.title))
-
-
 @get("/", include_in_schema=False)
-async def my_day(request: Request, principal: CurrentPrincipal, days: int = QUIET_DAYS) -> Response:
+async def my_day(request: Request, principal: CurrentPrincipal, days: FromQuery[int] = QUIET_DAYS) -> Response:
     days = max(1, min(days, 3650))
     zone = zone_of(request).key
     overdue, _ = await tasks.open_tasks(principal, "overdue", zone, LIST_LIMIT, None)
@@ -87,13 +82,13 @@ async def my_day(request: Request, principal: CurrentPrincipal, days: int = QUIE
     names = await _record_names([*overdue, *today, *upcoming, *recent])
     return render_page(
         request, "home.html", overdue=overdue, today=today, upcoming=upcoming, recent=recent, names=names,
-        quiet=await _quiet_contacts(principal, days), days=days, widgets=await _widgets(principal),
+        quiet=await _quiet_contacts(principal, days), days=days, widgets=await plugin_slots.dashboard_widgets(request, principal),
         types=record_parts.activity_types(),
     )
 
 
 @post("/tasks/{activity_id:int}/done", include_in_schema=False)
-async def mark_done(request: Request, principal: CurrentPrincipal, activity_id: int) -> Response:
+async def mark_done(request: Request, principal: CurrentPrincipal, activity_id: FromPath[int]) -> Response:
     form = await request.form()
     await activities.update(principal, activity_id, ActivityPatch(done=True))
     return Redirect(safe_next(form.get("next")), status_code=303)

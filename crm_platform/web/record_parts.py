@@ -1,4 +1,6 @@
-"""What contact and company pages share: the timeline, plugin slots, the audit history."""
+"""What contact and company pages share: the timeline, the audit history, the quick-log forms.
+
+Plugins' panels, tabs and actions are in :mod:`crm_platform.web.plugin_slots`."""
 
 from __future__ import annotations
 
@@ -7,9 +9,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from crm_hookspecs import Panel, Principal, RecordAction, RecordTab
+from crm_hookspecs import Principal
 
-from crm_platform import runtime
 from crm_platform.activities import service as activities
 from crm_platform.activities import timeline
 from crm_platform.audit import service as audit
@@ -57,26 +58,6 @@ async def timeline_entries(
                                  timeline.sort_key(item.occurred_at), item.title, item.body_html, item.href, None))
         entries.sort(key=lambda entry: entry.occurred_at, reverse=True)
     return entries, next_cursor
-
-
-@dataclass
-class Slots:
-    panels: list[Panel]
-    tabs: list[RecordTab]
-    actions: list[RecordAction]
-
-
-async def slots(record_type: str, record_id: int, principal: Principal) -> Slots:
-    host = runtime.current().host
-    arguments = {"record_type": record_type, "record_id": record_id, "principal": principal}
-    panels = [item for item in await host.call("crm_record_panels", **arguments) if isinstance(item, Panel)]
-    tabs = [item for item in await host.call("crm_record_tabs", **arguments) if isinstance(item, RecordTab)]
-    actions = [item for item in await host.call("crm_record_actions", **arguments) if isinstance(item, RecordAction)]
-    return Slots(
-        panels=sorted(panels, key=lambda item: (item.order, item.title)),
-        tabs=sorted(tabs, key=lambda item: (item.order, item.title)),
-        actions=sorted(actions, key=lambda item: (item.order, item.label)),
-    )
 
 
 async def history(record_type: str, record_id: int, limit: int = 20) -> list[dict[str, Any]]:

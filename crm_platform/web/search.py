@@ -7,6 +7,7 @@ from typing import Any
 
 from crm_hookspecs import Principal, SearchResult
 from litestar import Request, Response, get
+from litestar.params import FromQuery
 
 from crm_platform import runtime
 from crm_platform.records import kinds
@@ -35,7 +36,7 @@ async def _results(principal: Principal, text: str) -> list[dict[str, Any]]:
 
 
 @get("/search", include_in_schema=False)
-async def search_page(request: Request, principal: CurrentPrincipal, q: str = "") -> Response:
+async def search_page(request: Request, principal: CurrentPrincipal, q: FromQuery[str] = "") -> Response:
     q = q[:200]
     results = await _results(principal, q)
     if is_htmx(request):
@@ -44,7 +45,9 @@ async def search_page(request: Request, principal: CurrentPrincipal, q: str = ""
 
 
 @get("/search/pick", include_in_schema=False)
-async def pick(request: Request, principal: CurrentPrincipal, target_q: str = "", exclude: str = "") -> Response:
+async def pick(
+    request: Request, principal: CurrentPrincipal, target_q: FromQuery[str] = "", exclude: FromQuery[str] = ""
+) -> Response:
     """Radio buttons for the contacts and companies matching what was typed."""
     hits = await index.search(principal, target_q[:200], 8, kinds=("contact", "company")) if target_q.strip() else []
     choices = [hit for hit in hits if f"{hit.kind}:{hit.record_id}" != exclude]

@@ -9,6 +9,7 @@ from urllib.parse import quote_plus
 
 from crm_hookspecs import ALL_ROLES, Principal
 from litestar import Request, Response, get, post
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
 from crm_platform import runtime
@@ -74,7 +75,7 @@ async def _page(request: Request, principal: Principal, *, status_code: int = 20
 
 
 @get("/settings", include_in_schema=False)
-async def settings_page(request: Request, principal: CurrentPrincipal, notice: str = "") -> Response:
+async def settings_page(request: Request, principal: CurrentPrincipal, notice: FromQuery[str] = "") -> Response:
     return await _page(request, principal, notice=notice[:200])
 
 
@@ -128,7 +129,7 @@ async def add_user(request: Request, principal: CurrentPrincipal) -> Response:
 
 
 @post("/settings/users/{user_id:int}", include_in_schema=False)
-async def change_user(request: Request, principal: CurrentPrincipal, user_id: int) -> Response:
+async def change_user(request: Request, principal: CurrentPrincipal, user_id: FromPath[int]) -> Response:
     _require_admin(principal)
     values = await forms.form_data(request)
     role = forms.text(values, "role", 20)
@@ -160,7 +161,7 @@ async def add_team(request: Request, principal: CurrentPrincipal) -> Response:
 
 
 @post("/settings/plugins/{slug:str}", include_in_schema=False)
-async def toggle_plugin(request: Request, principal: CurrentPrincipal, slug: str) -> Response:
+async def toggle_plugin(request: Request, principal: CurrentPrincipal, slug: FromPath[str]) -> Response:
     _require_admin(principal)
     values = await forms.form_data(request)
     enable = forms.text(values, "enabled") == "true"
@@ -206,7 +207,7 @@ async def add_field(request: Request, principal: CurrentPrincipal) -> Response:
 
 
 @post("/settings/fields/{field_id:int}/delete", include_in_schema=False)
-async def delete_field(principal: CurrentPrincipal, field_id: int) -> Response:
+async def delete_field(principal: CurrentPrincipal, field_id: FromPath[int]) -> Response:
     _require_admin(principal)
     deleted = await CustomField.delete().where(CustomField.id == field_id).returning(CustomField.id)
     if not deleted:

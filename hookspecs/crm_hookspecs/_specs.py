@@ -7,6 +7,7 @@ types in :mod:`crm_hookspecs.types`. Runtime hooks receive live values and may b
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import pluggy
 
@@ -399,42 +400,53 @@ def crm_event(event: Event) -> None:
 
 @hookspec
 def crm_record_panels(
-    record_type: str, record_id: int, principal: Principal
+    record_type: str, record_id: int, principal: Principal, request: Any
 ) -> Iterable[Panel] | None:
     """Return panels for a record page.
 
     Runtime hook; may be ``async``. Called when a record page is rendered, for enabled plugins.
+    Name only the arguments you use: ``request`` was added in 1.1, and implementations that
+    leave it out keep working.
 
     Args:
         record_type: ``"contact"``, ``"company"`` or a plugin's record type.
         record_id: The record's id.
         principal: The signed-in user; show only what they may see.
+        request: The Litestar request of the page being rendered (its query, cookies, session).
 
     Returns:
-        :class:`~crm_hookspecs.types.Panel` items with escaped HTML, or ``None``.
+        :class:`~crm_hookspecs.types.Panel` items, each with escaped ``html`` or a
+        ``template`` of the plugin's and its ``context``, or ``None``. Anything else is
+        logged, naming the plugin, and left out.
 
     Example::
 
         @hookimpl
-        async def crm_record_panels(record_type, record_id, principal):
+        async def crm_record_panels(record_type, record_id, principal, request):
             if record_type == "contact":
-                return [Panel("deals", "Deals", await render_deals(record_id))]
+                deals = await open_deals(principal, record_id)
+                return [Panel("deals", "Deals", template="sales/panel_deals.html", context={"deals": deals})]
     """
 
 
 @hookspec
-def crm_record_tabs(record_type: str, record_id: int, principal: Principal) -> Iterable[RecordTab] | None:
+def crm_record_tabs(
+    record_type: str, record_id: int, principal: Principal, request: Any
+) -> Iterable[RecordTab] | None:
     """Return tabs for a record page.
 
     Runtime hook; may be ``async``. A tab's content is loaded from its ``href`` when opened.
+    ``request`` was added in 1.1; name only the arguments you use.
 
     Args:
         record_type: ``"contact"``, ``"company"`` or a plugin's record type.
         record_id: The record's id.
         principal: The signed-in user.
+        request: The Litestar request of the page being rendered.
 
     Returns:
-        :class:`~crm_hookspecs.types.RecordTab` items, or ``None``.
+        :class:`~crm_hookspecs.types.RecordTab` items, or ``None``. Anything else is logged,
+        naming the plugin, and left out.
 
     Example::
 
@@ -446,19 +458,22 @@ def crm_record_tabs(record_type: str, record_id: int, principal: Principal) -> I
 
 @hookspec
 def crm_record_actions(
-    record_type: str, record_id: int, principal: Principal
+    record_type: str, record_id: int, principal: Principal, request: Any
 ) -> Iterable[RecordAction] | None:
     """Return buttons for a record page.
 
-    Runtime hook; may be ``async``.
+    Runtime hook; may be ``async``. ``request`` was added in 1.1; name only the arguments
+    you use.
 
     Args:
         record_type: ``"contact"``, ``"company"`` or a plugin's record type.
         record_id: The record's id.
         principal: The signed-in user.
+        request: The Litestar request of the page being rendered.
 
     Returns:
-        :class:`~crm_hookspecs.types.RecordAction` items, or ``None``.
+        :class:`~crm_hookspecs.types.RecordAction` items, or ``None``. Anything else is
+        logged, naming the plugin, and left out.
 
     Example::
 
@@ -469,22 +484,27 @@ def crm_record_actions(
 
 
 @hookspec
-def crm_dashboard_widgets(principal: Principal) -> Iterable[DashboardWidget] | None:
+def crm_dashboard_widgets(principal: Principal, request: Any) -> Iterable[DashboardWidget] | None:
     """Return widgets for the home page.
 
-    Runtime hook; may be ``async``. Called when the home page is rendered.
+    Runtime hook; may be ``async``. Called when the home page is rendered. ``request`` was
+    added in 1.1; name only the arguments you use.
 
     Args:
         principal: The signed-in user; show only what they may see.
+        request: The Litestar request of the home page.
 
     Returns:
-        :class:`~crm_hookspecs.types.DashboardWidget` items with escaped HTML, or ``None``.
+        :class:`~crm_hookspecs.types.DashboardWidget` items, each with escaped ``html`` or a
+        ``template`` and its ``context``, or ``None``. Anything else is logged, naming the
+        plugin, and left out.
 
     Example::
 
         @hookimpl
         async def crm_dashboard_widgets(principal):
-            return [DashboardWidget("pipeline", "My pipeline", await render(principal))]
+            figures = await pipeline_figures(principal)
+            return [DashboardWidget("pipeline", "My pipeline", template="sales/widget.html", context=figures)]
     """
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
@@ -120,14 +120,29 @@ class NavItem:
         _check_href(self, "href")
 
 
+def _one_body(kind: str, key: str, html: str, template: str) -> None:
+    if html and template:
+        raise ValueError(f"{kind} {key!r}: give html or template, not both")
+
+
 @dataclass(frozen=True)
 class Panel:
-    """A block of HTML shown on a record page. ``html`` must already be escaped."""
+    """A block shown on a record page: ``html`` that is already escaped, or a ``template`` of
+    the plugin's, which the core renders with ``context`` in the instance's theme (escaping
+    what it prints; ``principal``, ``request`` and ``csrf_input()`` are there too).
+
+    ``template`` and ``context`` were added in 1.1, and ``html`` may be left out since then.
+    """
 
     key: str
     title: str
-    html: str
+    html: str = ""
     order: int = 100
+    template: str = ""
+    context: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        _one_body("Panel", self.key, self.html, self.template)
 
 
 @dataclass(frozen=True)
@@ -152,12 +167,21 @@ class RecordAction:
 
 @dataclass(frozen=True)
 class DashboardWidget:
-    """A block of HTML on the home page. ``html`` must already be escaped."""
+    """A block on the home page: ``html`` that is already escaped, or a ``template`` rendered
+    with ``context``, as for :class:`Panel`.
+
+    ``template`` and ``context`` were added in 1.1, and ``html`` may be left out since then.
+    """
 
     key: str
     title: str
-    html: str
+    html: str = ""
     order: int = 100
+    template: str = ""
+    context: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        _one_body("DashboardWidget", self.key, self.html, self.template)
 
 
 FieldKind = Literal["text", "number", "date", "boolean", "choice", "url", "email"]

@@ -56,6 +56,29 @@ async def test_a_plugins_panel_tab_and_action_are_on_the_contact_page(admin_brow
     assert f'href="/probe/contacts/{contact_id}/notes/new">Add a note</a>' in page.text
 
 
+async def test_a_panel_template_shows_its_context_escaped(admin_browser, crm_client) -> None:
+    contact = (await crm_client.post("/api/v1/contacts", json={"given_name": "Ines"})).json()
+    text = "<script>alert(1)</script> & tea"
+    await crm_client.post("/api/v1/probe/notes", json={"contact_id": contact["id"], "text": text})
+    page = await admin_browser.get(f"/contacts/{contact['id']}")
+    assert page.status_code == 200
+    assert '<p class="probe-latest-text">&lt;script&gt;alert(1)&lt;/script&gt; &amp; tea</p>' in page.text
+    assert "<script>alert(1)</script>" not in page.text
+
+
+async def test_a_panel_template_has_the_principal_the_request_and_a_csrf_field(admin_browser, crm_client) -> None:
+    contact_id = await _contact_with_note(admin_browser, crm_client)
+    page = await admin_browser.get(f"/contacts/{contact_id}")
+    panel = page.text.split('<div class="probe-latest">', 1)[1].split("</div>", 1)[0]
+    assert f"Shown to admin@example.com on /contacts/{contact_id}" in panel
+    assert 'name="_csrf_token"' in panel
+
+
+async def test_a_widget_template_is_rendered_on_my_day_for_the_user(admin_browser) -> None:
+    page = await admin_browser.get("/")
+    assert '<p class="probe-greeting">Hello, admin</p>' in page.text
+
+
 async def test_a_plugins_timeline_items_join_the_activities(admin_browser, crm_client) -> None:
     contact_id = await _contact_with_note(admin_browser, crm_client)
     page = await admin_browser.get(f"/contacts/{contact_id}")

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Response, delete, get, patch, post
-from litestar.params import FromPath, Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from crm_platform.toolkit import CurrentPrincipal, require_permission
 from crm_sales import deals, forecast, listing, moves, pipelines
@@ -52,7 +52,7 @@ class PipelineController(Controller):
         return [pipeline_out(row) for row in await pipelines.list_pipelines()]
 
     @post("/")
-    async def create_pipeline(self, principal: CurrentPrincipal, data: PipelineIn) -> PipelineOut:
+    async def create_pipeline(self, principal: CurrentPrincipal, data: JSONBody[PipelineIn]) -> PipelineOut:
         """Managers and admins: a new pipeline, its open stages then a won and a lost stage."""
         return pipeline_out(await pipelines.create_pipeline(principal, data))
 
@@ -62,7 +62,7 @@ class PipelineController(Controller):
 
     @patch("/{pipeline_id:int}")
     async def update_pipeline(
-        self, principal: CurrentPrincipal, pipeline_id: FromPath[int], data: PipelinePatch
+        self, principal: CurrentPrincipal, pipeline_id: FromPath[int], data: JSONBody[PipelinePatch]
     ) -> PipelineOut:
         """Managers and admins: rename a pipeline or make it the default."""
         return pipeline_out(await pipelines.update_pipeline(principal, pipeline_id, data))
@@ -75,16 +75,16 @@ class DealController(Controller):
     async def list_deals(
         self,
         principal: CurrentPrincipal,
-        pipeline_id: int | None = None,
-        stage_id: int | None = None,
-        owner_id: int | None = None,
+        pipeline_id: FromQuery[int | None] = None,
+        stage_id: FromQuery[int | None] = None,
+        owner_id: FromQuery[int | None] = None,
         status: Annotated[str | None, Parameter(description="open, won or lost")] = None,
         close_month: Annotated[str | None, Parameter(description="expected close month, YYYY-MM")] = None,
-        company_id: int | None = None,
-        contact_id: int | None = None,
+        company_id: FromQuery[int | None] = None,
+        contact_id: FromQuery[int | None] = None,
         sort: Annotated[str, Parameter(description="updated_at, created_at, title or id; - for descending")] = "-updated_at",
         limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
-        cursor: str | None = None,
+        cursor: FromQuery[str | None] = None,
     ) -> DealPage:
         """Deals you may see, one keyset page at a time; follow ``next_cursor``."""
         filters = listing.DealFilters(pipeline_id, stage_id, owner_id, status, close_month, company_id, contact_id)
@@ -95,11 +95,11 @@ class DealController(Controller):
     async def export_deals(
         self,
         principal: CurrentPrincipal,
-        pipeline_id: int | None = None,
-        stage_id: int | None = None,
-        owner_id: int | None = None,
-        status: str | None = None,
-        close_month: str | None = None,
+        pipeline_id: FromQuery[int | None] = None,
+        stage_id: FromQuery[int | None] = None,
+        owner_id: FromQuery[int | None] = None,
+        status: FromQuery[str | None] = None,
+        close_month: FromQuery[str | None] = None,
     ) -> Response[str]:
         """The deals you may see, filtered like the list, as CSV (permission ``sales.export``)."""
         await require_permission(principal, EXPORT)
@@ -107,7 +107,7 @@ class DealController(Controller):
         return _csv(await deals_csv(principal, filters), "deals.csv")
 
     @post("/")
-    async def create_deal(self, principal: CurrentPrincipal, data: DealIn) -> DealOut:
+    async def create_deal(self, principal: CurrentPrincipal, data: JSONBody[DealIn]) -> DealOut:
         """Create a deal in an open stage; it is yours unless ``owner_id`` says otherwise."""
         return deal_out(await deals.create(principal, data))
 
@@ -117,7 +117,7 @@ class DealController(Controller):
         return deal_out(await deals.get(principal, deal_id, with_history=True))
 
     @patch("/{deal_id:int}")
-    async def update_deal(self, principal: CurrentPrincipal, deal_id: FromPath[int], data: DealPatch) -> DealOut:
+    async def update_deal(self, principal: CurrentPrincipal, deal_id: FromPath[int], data: JSONBody[DealPatch]) -> DealOut:
         """Change the fields given; the others keep their values."""
         return deal_out(await deals.update(principal, deal_id, data))
 
@@ -126,7 +126,7 @@ class DealController(Controller):
         await deals.delete(principal, deal_id)
 
     @post("/{deal_id:int}/move")
-    async def move_deal(self, principal: CurrentPrincipal, deal_id: FromPath[int], data: MoveIn) -> DealOut:
+    async def move_deal(self, principal: CurrentPrincipal, deal_id: FromPath[int], data: JSONBody[MoveIn]) -> DealOut:
         """Move the deal to another stage of its pipeline; a lost stage needs a ``lost_reason``."""
         return deal_out(await moves.move(principal, deal_id, data))
 
@@ -135,7 +135,7 @@ class DealController(Controller):
 async def get_forecast(
     principal: CurrentPrincipal,
     currency: Annotated[str | None, Parameter(description="ISO 4217 code; the instance default if left out")] = None,
-    pipeline_id: int | None = None,
+    pipeline_id: FromQuery[int | None] = None,
 ) -> Forecast:
     """Weighted pipeline by close month and owner, win rate, average won deal, sales cycle,
     stage-to-stage conversion and lost deals by reason, over the deals you may see."""
@@ -144,7 +144,7 @@ async def get_forecast(
 
 @get("/forecast.csv", media_type="text/csv")
 async def export_forecast(
-    principal: CurrentPrincipal, currency: str | None = None, pipeline_id: int | None = None
+    principal: CurrentPrincipal, currency: FromQuery[str | None] = None, pipeline_id: FromQuery[int | None] = None
 ) -> Response[str]:
     """The weighted pipeline by close month and owner, as CSV (permission ``sales.export``)."""
     await require_permission(principal, EXPORT)

@@ -1,26 +1,21 @@
 """What the sales plugin adds to other pages: the deals panel and the dashboard widget.
 
-Slots take finished, escaped HTML, so they are rendered here with the plugin's own
-templates rather than through a request.
+Both name one of the plugin's templates and its context; the core renders them in the
+user's theme.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 from crm_hookspecs import DashboardWidget, Panel, Principal
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from crm_platform.toolkit import fetch, setting
 from crm_sales.clean import money
 from crm_sales.listing import DealFilters, list_deals
 
 PANEL_LIMIT = 20
-_templates = Environment(
-    loader=FileSystemLoader(str(Path(__file__).parent / "templates")), autoescape=select_autoescape(default=True)
-)
 
 
 async def deals_panel(record_type: str, record_id: int, principal: Principal) -> Panel | None:
@@ -31,8 +26,9 @@ async def deals_panel(record_type: str, record_id: int, principal: Principal) ->
     else:
         return None
     rows, _ = await list_deals(principal, filters, "-updated_at", PANEL_LIMIT)
-    html = _templates.get_template("sales/panel_deals.html").render(deals=rows)
-    return Panel(key="sales-deals", title="Deals", html=html, order=30)
+    return Panel(
+        key="sales-deals", title="Deals", template="sales/panel_deals.html", context={"deals": rows}, order=30
+    )
 
 
 async def pipeline_widget(principal: Principal) -> DashboardWidget:
@@ -55,5 +51,7 @@ async def pipeline_widget(principal: Principal) -> DashboardWidget:
         "currency": currency, "open_count": totals[0]["n"],
         "weighted_total": money(Decimal(str(totals[0]["weighted"] or 0)) / 100),
     }
-    html = _templates.get_template("sales/widget.html").render(figures=figures, closing=closing)
-    return DashboardWidget(key="sales-pipeline", title="My pipeline", html=html, order=20)
+    return DashboardWidget(
+        key="sales-pipeline", title="My pipeline", template="sales/widget.html",
+        context={"figures": figures, "closing": closing}, order=20,
+    )

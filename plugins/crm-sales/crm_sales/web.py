@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from litestar import Request, Response, get, post
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
 from crm_platform.toolkit import CurrentPrincipal, Invalid, list_users, render_page, setting
@@ -30,7 +30,12 @@ async def _owner_choices() -> list[tuple[int, str]]:
 
 
 @get("/", name="sales-board", include_in_schema=False)
-async def board_page(request: Request, principal: CurrentPrincipal, pipeline: str | None = None, owner: str | None = None) -> Response:
+async def board_page(
+    request: Request,
+    principal: CurrentPrincipal,
+    pipeline: FromQuery[str | None] = None,
+    owner: FromQuery[str | None] = None,
+) -> Response:
     """The Kanban board of a pipeline (the default one unless ``pipeline`` is given)."""
     data = await board_service.board(principal, _int(pipeline), _int(owner))
     return render_page(
@@ -133,7 +138,7 @@ async def _deal_response(
 
 @get("/forecast", name="sales-forecast", include_in_schema=False)
 async def forecast_page(
-    request: Request, principal: CurrentPrincipal, currency: str | None = None, pipeline: str | None = None
+    request: Request, principal: CurrentPrincipal, currency: FromQuery[str | None] = None, pipeline: FromQuery[str | None] = None
 ) -> Response:
     figures = await forecast.forecast(principal, currency, _int(pipeline))
     return render_page(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import msgspec
 from litestar import Controller, MediaType, Request, Response, delete, get, post
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from crm_platform.toolkit import CurrentPrincipal, fetch, render_fragment, require_permission, setting
 from crm_testplugin import events, notes
@@ -25,11 +25,11 @@ class NoteController(Controller):
     path = "/notes"
 
     @post("/")
-    async def add_note(self, principal: CurrentPrincipal, data: NoteIn) -> NoteOut:
+    async def add_note(self, principal: CurrentPrincipal, data: JSONBody[NoteIn]) -> NoteOut:
         return msgspec.convert(await notes.add(principal, data.contact_id, data.text), NoteOut)
 
     @get("/")
-    async def list_notes(self, principal: CurrentPrincipal, contact_id: int) -> list[NoteOut]:
+    async def list_notes(self, principal: CurrentPrincipal, contact_id: FromQuery[int]) -> list[NoteOut]:
         rows = await notes.for_contact(principal, contact_id)
         return [NoteOut(id=row["id"], contact_id=row["contact_id"], text=row["text"]) for row in rows]
 

@@ -167,11 +167,27 @@ async def crm_event(event: Event) -> None:
 
 
 @hookimpl
-async def crm_record_panels(record_type: str, record_id: int, principal: Principal) -> list[Panel] | None:
+async def crm_record_panels(
+    record_type: str, record_id: int, principal: Principal, request: Any
+) -> list[Panel] | None:
     if record_type != "contact":
         return None
     count = await count_notes(record_id)
-    return [Panel("probe-notes", "Probe notes", f'<p class="probe-panel">{count} notes</p>')]
+    latest = await notes.for_contact(principal, record_id, 1)
+    return [
+        # Both forms of a panel: HTML the plugin escaped itself, and a template the core renders.
+        Panel("probe-notes", "Probe notes", f'<p class="probe-panel">{count} notes</p>'),
+        Panel(
+            "probe-latest", "Latest probe note", template="probe/panel_latest.html",
+            context={"latest": latest[0]["text"] if latest else None, "asked_for": _path(request)},
+            order=110,
+        ),
+    ]
+
+
+def _path(request: Any) -> str | None:
+    # Hooks called outside a page (tests call the host directly) get no request.
+    return request.url.path if request is not None else None
 
 
 @hookimpl
@@ -191,7 +207,10 @@ def crm_record_actions(record_type: str, record_id: int, principal: Principal) -
 @hookimpl
 async def crm_dashboard_widgets(principal: Principal) -> list[DashboardWidget]:
     rows = await toolkit.fetch("SELECT COUNT(*) AS n FROM probe_note")
-    return [DashboardWidget("probe-total", "Probe notes", f"<p>{rows[0]['n']} notes in all</p>")]
+    return [
+        DashboardWidget("probe-total", "Probe notes", f"<p>{rows[0]['n']} notes in all</p>"),
+        DashboardWidget("probe-greeting", "Probe", template="probe/widget_greeting.html", order=120),
+    ]
 
 
 @hookimpl
