@@ -9,7 +9,7 @@ import msgspec
 from crm_hookspecs import ActivityType, Event, Principal, RecordKind, RecordWrite
 from crm_hookspecs.events import ActivityDeleted, ActivityLogged, ActivityUpdated
 
-from crm_platform import runtime
+from crm_platform import clock, runtime
 from crm_platform.activities import links
 from crm_platform.activities.sanitise import sanitise
 from crm_platform.activities.schemas import ActivityIn, ActivityPatch
@@ -66,7 +66,7 @@ async def _clean(
     values["subject"] = values["subject"].strip()
     values["channel"] = values["channel"].strip()
     values["body"] = sanitise(values["body"])
-    values["occurred_at"] = as_utc(values["occurred_at"] or dt.datetime.now(dt.UTC))
+    values["occurred_at"] = as_utc(values["occurred_at"] or clock.now())
     if values["due_at"] is not None:
         values["due_at"] = as_utc(values["due_at"])
     assignee = values["assignee"]
@@ -78,7 +78,7 @@ async def _clean(
     if errors:
         raise Invalid(errors)
     if existing is None or values["done"] != existing["done"]:
-        values["done_at"] = dt.datetime.now(dt.UTC) if values["done"] else None
+        values["done_at"] = clock.now() if values["done"] else None
     if existing is not None and values["due_at"] != existing["due_at"]:
         values["reminded_at"] = None  # a rescheduled task is reminded again when it falls due
     return values
@@ -96,7 +96,7 @@ async def _touch_contacts(
 ) -> None:
     """A past call, meeting or message is contact: keep each contact's latest, in one statement."""
     contact_ids = [record_id for record_type, record_id, _ in linked if record_type == "contact"]
-    if kind.is_task or not contact_ids or values["occurred_at"] > dt.datetime.now(dt.UTC):
+    if kind.is_task or not contact_ids or values["occurred_at"] > clock.now():
         return
     await execute(
         f"UPDATE crm_contact SET last_contacted_at = {{}} WHERE id IN ({placeholders(contact_ids)}) "

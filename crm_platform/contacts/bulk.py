@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import operator
 from typing import Any
 
@@ -10,6 +9,7 @@ import msgspec
 from crm_hookspecs import Principal
 from crm_hookspecs.events import ContactCreated, RecordCreated
 
+from crm_platform import clock
 from crm_platform.contacts.schemas import ContactIn
 from crm_platform.contacts.service import AUDITED, JSON_FIELDS, KIND, RECORD_TYPE, search_entry
 from crm_platform.db.bulk import Inserts, reserve_ids, stored
@@ -84,7 +84,7 @@ async def write_contacts(actor_id: int | None, contacts: list[dict[str, Any]]) -
 
     Used by the bulk API and the demo loader; call inside a unit of work.
     """
-    now = stored(dt.datetime.now(dt.UTC))
+    now = stored(clock.now())
     reserved = await reserve_ids("crm_contact", len(contacts))
     # Written in primary email order, ids in that order too: each insert into the unique email
     # index then lands next to the previous one instead of at a random leaf, which more than

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import msgspec
 from crm_hookspecs import Event, Principal, RecordKind, RecordWrite, SearchText
 from crm_hookspecs.events import ContactCreated, ContactDeleted, ContactUpdated
 
-from crm_platform import runtime
+from crm_platform import clock, runtime
 from crm_platform.contacts.clean import clean_emails, clean_phones, search_terms
 from crm_platform.contacts.schemas import ContactIn, ContactPatch
 from crm_platform.contacts.tables import LIFECYCLE_STAGES, Contact, LifecycleChange
@@ -94,7 +93,7 @@ def _clean(principal: Principal, values: dict[str, Any], existing: dict[str, Any
         raise Invalid(errors)
     values["primary_email"] = values["emails"][0]["address"] if values["emails"] else None
     if existing is not None and values["lifecycle_stage"] != existing["lifecycle_stage"]:
-        values["lifecycle_changed_at"] = dt.datetime.now(dt.UTC)
+        values["lifecycle_changed_at"] = clock.now()
     return values
 
 

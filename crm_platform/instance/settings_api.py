@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 from crm_hookspecs import Principal
 from litestar import get, put
-from litestar.params import FromPath
+from litestar.params import FromPath, JSONBody
 
 from crm_platform.errors import Forbidden
 from crm_platform.instance import permissions, settings
@@ -85,7 +85,7 @@ async def plugin_settings(principal: CurrentPrincipal, slug: FromPath[str]) -> l
 
 @put("/api/v1/settings/{slug:str}/{key:str}", tags=["instance"])
 async def change_setting(principal: CurrentPrincipal, slug: FromPath[str], key: FromPath[str],
-                         data: SettingIn) -> SettingOut:
+                         data: JSONBody[SettingIn]) -> SettingOut:
     """Store a value for the instance, checked against the setting's kind (422 naming
     ``value`` otherwise), and recorded in the audit log."""
     _admin_only(principal, "change settings")
@@ -102,7 +102,7 @@ async def list_permissions(principal: CurrentPrincipal) -> list[PermissionOut]:
 
 
 @put("/api/v1/permissions/{key:str}", tags=["instance"])
-async def change_permission(principal: CurrentPrincipal, key: FromPath[str], data: PermissionIn) -> PermissionOut:
+async def change_permission(principal: CurrentPrincipal, key: FromPath[str], data: JSONBody[PermissionIn]) -> PermissionOut:
     """Grant the permission to exactly ``roles``, revoking it from the other roles."""
     _admin_only(principal, "change permissions")
     return _permission_out(await permissions.set_roles(key, data.roles, actor_id=principal.id))

@@ -17,6 +17,7 @@ from typing import Any
 from crm_hookspecs import Event, FieldDefinition, Principal, RecordKind, RecordWrite, SearchText
 from crm_hookspecs.events import RecordCreated, RecordDeleted, RecordUpdated
 
+from crm_platform import clock
 from crm_platform.audit import service as audit
 from crm_platform.db.bulk import Inserts, reserve_ids
 from crm_platform.db.raw import fetch, placeholders
@@ -161,7 +162,7 @@ async def read_one(principal: Principal, key: str, record_id: int, action: str =
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    return clock.now()
 
 
 def _audited(kind: RecordKind, values: dict[str, Any]) -> dict[str, Any]:

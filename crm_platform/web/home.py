@@ -10,6 +10,7 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
+from crm_platform import clock
 from crm_platform.activities import links, tasks
 from crm_platform.activities import service as activities
 from crm_platform.activities.schemas import ActivityPatch
@@ -40,7 +41,7 @@ async def _recent_activity(principal: Principal) -> list[dict[str, Any]]:
 
 async def _quiet_contacts(principal: Principal, days: int) -> list[dict[str, Any]]:
     """The user's own contacts with no call, meeting or message for ``days`` days, longest first."""
-    cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=days)
+    cutoff = clock.now() - dt.timedelta(days=days)
     return await fetch(
         "SELECT id, display_name, primary_email, last_contacted_at FROM crm_contact "
         "WHERE owner = {} AND (last_contacted_at IS NULL OR last_contacted_at < {}) "

@@ -216,7 +216,7 @@ async def delete_field(principal: CurrentPrincipal, field_id: FromPath[int]) -> 
 
 
 @post("/settings/plugin-settings/{slug:str}", include_in_schema=False)
-async def save_plugin_settings(request: Request, principal: CurrentPrincipal, slug: str) -> Response:
+async def save_plugin_settings(request: Request, principal: CurrentPrincipal, slug: FromPath[str]) -> Response:
     _require_admin(principal)
     values = await forms.form_data(request)
     errors = await plugin_settings.save_plugin(slug, values, principal.id)

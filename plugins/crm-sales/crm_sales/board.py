@@ -7,12 +7,11 @@ and last activity.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from crm_hookspecs import Principal
 
-from crm_platform.toolkit import fetch, get_records, get_users, setting
+from crm_platform.toolkit import fetch, get_records, get_users, now, setting
 from crm_sales.clean import money
 from crm_sales.listing import visibility
 from crm_sales.moves import last_activity
@@ -44,7 +43,7 @@ async def board(
     cards = await _cards(principal, pipeline["id"], [stage["id"] for stage in open_stages], scope, args, per_stage)
     touched = await last_activity([card["id"] for card in cards])
     default_stale = int(await setting("sales", "stale_after_days"))
-    now = dt.datetime.now(dt.UTC)
+    moment = now()
     columns = []
     for stage in open_stages:
         stage_totals = [row for row in totals if row["stage"] == stage["id"]]
@@ -53,7 +52,7 @@ async def board(
         for card in stage_cards:
             card["amount"] = money(card["amount"])
             last = max(touched.get(card["id"], card["stage_entered_at"]), card["stage_entered_at"])
-            card["idle_days"] = (now - last).days
+            card["idle_days"] = (moment - last).days
             card["stale"] = card["idle_days"] >= stale_days
         columns.append(
             {

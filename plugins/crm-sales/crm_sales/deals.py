@@ -17,6 +17,7 @@ from crm_platform.toolkit import (
     execute,
     fetch,
     get_records,
+    now,
     placeholders,
     setting,
     update_record,
@@ -64,7 +65,7 @@ async def history(deal_id: int) -> list[dict[str, Any]]:
         "WHERE h.deal = {} ORDER BY h.changed_at, h.id",
         deal_id,
     )
-    now = dt.datetime.now(dt.UTC)
+    moment = now()
     visits = []
     for index, row in enumerate(rows):
         left_at = rows[index + 1]["changed_at"] if index + 1 < len(rows) else None
@@ -72,7 +73,7 @@ async def history(deal_id: int) -> list[dict[str, Any]]:
             {
                 "stage_id": row["stage_id"], "stage_name": row["stage_name"] or "", "entered_at": row["changed_at"],
                 "left_at": left_at, "moved_by_id": row["changed_by"],
-                "days": round(((left_at or now) - row["changed_at"]).total_seconds() / 86400, 2),
+                "days": round(((left_at or moment) - row["changed_at"]).total_seconds() / 86400, 2),
             }
         )
     return visits
@@ -163,7 +164,7 @@ async def create(principal: Principal, data: DealIn) -> dict[str, Any]:
     values |= {
         "probability": values["probability"] if explicit else stage["probability"], "probability_set": explicit,
         "pipeline": pipeline["id"], "stage": stage["id"], "status": "open", "furthest_position": stage["position"],
-        "stage_entered_at": dt.datetime.now(dt.UTC),
+        "stage_entered_at": now(),
     }
     deal_id = await create_record(principal, RECORD_TYPE, values)
     return await get(principal, deal_id)

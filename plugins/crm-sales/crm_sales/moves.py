@@ -16,6 +16,7 @@ from crm_platform.toolkit import (
     get_records,
     last_activity_at,
     log_activity,
+    now,
     unit_of_work,
 )
 from crm_sales import cells
@@ -41,7 +42,7 @@ async def _target_stage(deal: dict[str, Any], move: MoveIn) -> dict[str, Any]:
 
 
 async def _log_stage_activity(
-    principal: Principal, deal: dict[str, Any], subject: str, body: str, now: dt.datetime
+    principal: Principal, deal: dict[str, Any], subject: str, body: str, at: dt.datetime
 ) -> None:
     """One activity on the deal's timeline and on those of its company and of the contacts the
     mover can see, through the core's pipeline (sanitised, audited, announced)."""
@@ -53,7 +54,7 @@ async def _log_stage_activity(
         links.append({"record_type": "company", "record_id": deal["company"]})
     await log_activity(
         principal,
-        ActivityIn(type=ACTIVITY_TYPE, subject=subject[:300], body=body, occurred_at=now, source="sales", links=links),
+        ActivityIn(type=ACTIVITY_TYPE, subject=subject[:300], body=body, occurred_at=at, source="sales", links=links),
     )
 
 
@@ -64,13 +65,13 @@ async def move(principal: Principal, deal_id: int, move: MoveIn) -> dict[str, An
     stage = await _target_stage(deal, move)
     if stage["id"] == deal["stage"]:
         return deal
-    now = dt.datetime.now(dt.UTC)
+    moment = now()
     terminal = stage["kind"] != "open"
     reason = move.lost_reason.strip() if stage["kind"] == "lost" and move.lost_reason else None
     stored = {
-        "stage": stage["id"], "status": stage["kind"], "stage_entered_at": now, "updated_at": now,
-        "lost_reason": reason, "closed_at": now if terminal else None,
-        "cycle_days": (now - deal["created_at"]).days if terminal else None,
+        "stage": stage["id"], "status": stage["kind"], "stage_entered_at": moment, "updated_at": moment,
+        "lost_reason": reason, "closed_at": moment if terminal else None,
+        "cycle_days": (moment - deal["created_at"]).days if terminal else None,
         "furthest_position": deal["furthest_position"] if stage["kind"] == "lost"
         else max(deal["furthest_position"], stage["position"]),
     }
@@ -91,9 +92,9 @@ async def move(principal: Principal, deal_id: int, move: MoveIn) -> dict[str, An
         await Deal.update(stored).where(Deal.id == deal_id)
         await cells.apply(deal, deal | stored)
         await StageChange.insert(
-            StageChange(deal=deal_id, stage_from=deal["stage"], stage_to=stage["id"], changed_by=principal.id, changed_at=now)
+            StageChange(deal=deal_id, stage_from=deal["stage"], stage_to=stage["id"], changed_by=principal.id, changed_at=moment)
         )
-        await _log_stage_activity(principal, deal, subject, f"Lost: {reason}" if reason else "", now)
+        await _log_stage_activity(principal, deal, subject, f"Lost: {reason}" if reason else "", moment)
         changes = {"stage": {"from": deal["stage_name"], "to": stage["name"]}}
         if reason:
             changes["lost_reason"] = {"from": deal["lost_reason"], "to": reason}

@@ -7,7 +7,7 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, delete, get, patch, post
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath, FromQuery, JSONBody
 from msgspec import UNSET, UnsetType
 
 from crm_platform.toolkit import (
@@ -78,14 +78,14 @@ class PetController(Controller):
         return {"items": rows, "next_cursor": next_cursor}
 
     @post("/")
-    async def add_pet(self, principal: CurrentPrincipal, data: PetIn) -> dict[str, Any]:
+    async def add_pet(self, principal: CurrentPrincipal, data: JSONBody[PetIn]) -> dict[str, Any]:
         if data.sensitive:
             await require_permission(principal, "vet.sensitive")
         pet_id = await create_record(principal, KIND_KEY, _values(data))
         return pet_out(await get_record(principal, KIND_KEY, pet_id))
 
     @post("/bulk")
-    async def add_pets(self, principal: CurrentPrincipal, data: PetsIn) -> dict[str, list[int]]:
+    async def add_pets(self, principal: CurrentPrincipal, data: JSONBody[PetsIn]) -> dict[str, list[int]]:
         """All the pets or none: a wrong field is named ``pets[2].species``."""
         if any(pet.sensitive for pet in data.pets):
             await require_permission(principal, "vet.sensitive")
@@ -97,7 +97,7 @@ class PetController(Controller):
         return pet_out(await get_record(principal, KIND_KEY, pet_id))
 
     @patch("/{pet_id:int}")
-    async def change_pet(self, principal: CurrentPrincipal, pet_id: FromPath[int], data: PetPatch) -> dict[str, Any]:
+    async def change_pet(self, principal: CurrentPrincipal, pet_id: FromPath[int], data: JSONBody[PetPatch]) -> dict[str, Any]:
         changes = _values(data)
         if "sensitive" in changes:
             await require_permission(principal, "vet.sensitive")
