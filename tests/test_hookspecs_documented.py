@@ -163,3 +163,17 @@ def test_plugin_sql_names_no_core_table(path):
          for match in named.finditer(node.value)}
     )
     assert found == [], f"{path.name} names the core's tables {found}: use the toolkit's reads and writes"
+
+
+def test_the_toolkit_reference_says_which_functions_are_coroutines():
+    reference = _section("Toolkit reference")
+    unmarked = []
+    for name in toolkit.__all__:
+        if not inspect.iscoroutinefunction(inspect.unwrap(getattr(toolkit, name))):
+            continue
+        bullet = re.search(rf"^- [^\n]*`{name}\b.*?(?=^- |^\*\*|\Z)", reference, re.M | re.S)
+        # The bullet's group: its bold heading and the sentences before the first bullet.
+        heading = reference[: bullet.start()].rsplit("\n**", 1)[-1].split("\n- ", 1)[0] if bullet else ""
+        if bullet is None or not re.search(r"coroutine|await", bullet.group(0) + heading):
+            unmarked.append(name)
+    assert unmarked == [], f"docs/plugins.md: say that {', '.join(unmarked)} must be awaited"
