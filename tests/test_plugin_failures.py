@@ -19,6 +19,11 @@ BROKEN = {
     "orphan": "depends on plugin 'nonexistent', which is not installed",
     "twin": "plugin 'twin' registers activity type 'probe_visit', which plugin 'probe' already registers",
     "wrongreturn": "crm_activity_types returned a dict item, expected ActivityType",
+    "badfieldkey": (
+        "crm_field_definitions raised ValueError: custom field 'vet.preferred_vet' of 'contact': "
+        "the key must match ^[a-z][a-z0-9_]{0,59}$"
+    ),
+    "nochoice": "custom field 'nochoice_tier' of 'company': a choice field needs choices",
 }
 
 

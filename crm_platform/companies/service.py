@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 import msgspec
-from crm_hookspecs import Principal
+from crm_hookspecs import FieldDefinition, Principal
 from crm_hookspecs.events import CompanyCreated, CompanyDeleted, CompanyUpdated
 
 from crm_platform.audit import service as audit
@@ -115,13 +115,13 @@ async def _clean(
     return values
 
 
-def _search_entry(row: dict[str, Any]) -> search_index.Entry:
+def _search_entry(row: dict[str, Any], definitions: dict[str, FieldDefinition]) -> search_index.Entry:
     return search_index.Entry(
         kind=RECORD_TYPE,
         record_id=row["id"],
         title=row["name"],
         subtitle=row["domains"][0] if row["domains"] else row["industry"],
-        terms=(row["name"], *row["domains"]),
+        terms=(row["name"], *row["domains"], *customfields.searchable_terms(definitions, row["custom"])),
         owner_id=row["owner"],
     )
 
@@ -156,12 +156,13 @@ async def create(principal: Principal, data: CompanyIn) -> dict[str, Any]:
     values = _from_api(msgspec.to_builtins(data))
     values.setdefault("owner", principal.id)
     values = await _clean(principal, values, None)
+    definitions = await customfields.definitions(RECORD_TYPE)  # for the searchable ones' terms
     async with unit_of_work() as work:
         inserted = await Company.insert(Company(**_db_values(values)))
         company_id = inserted[0]["id"]
         await tags.sync(RECORD_TYPE, company_id, values["tags"])
         await audit.record(principal.id, RECORD_TYPE, company_id, "create", audit.diff({}, _audited(values)))
-        await search_index.upsert([_search_entry(await _writer_row(company_id))])
+        await search_index.upsert([_search_entry(await _writer_row(company_id), definitions)])
         work.emit(CompanyCreated(actor_id=principal.id, company_id=company_id))
     return await get(principal, company_id)
 
@@ -175,13 +176,14 @@ async def update(principal: Principal, company_id: int, patch: CompanyPatch) -> 
     changed = audit.diff(_audited(existing), _audited(values))
     if not changed:
         return existing
+    definitions = await customfields.definitions(RECORD_TYPE)  # for the searchable ones' terms
     stored = {name: values[name] for name in changed} | {"updated_at": dt.datetime.now(dt.UTC)}
     async with unit_of_work() as work:
         await Company.update(_db_values(stored)).where(Company.id == company_id)
         if "tags" in changed:
             await tags.sync(RECORD_TYPE, company_id, values["tags"])
         await audit.record(principal.id, RECORD_TYPE, company_id, "update", changed)
-        await search_index.upsert([_search_entry(await _writer_row(company_id))])
+        await search_index.upsert([_search_entry(await _writer_row(company_id), definitions)])
         work.emit(CompanyUpdated(actor_id=principal.id, company_id=company_id, changes=changed))
     return await get(principal, company_id)
 

@@ -169,13 +169,15 @@ async def _ensure_unique_email(primary_email: str | None, contact_id: int | None
             )
 
 
-def _search_entry(contact_id: int, row: dict[str, Any]) -> search_index.Entry:
+def _search_entry(
+    contact_id: int, row: dict[str, Any], definitions: dict[str, FieldDefinition] | None = None
+) -> search_index.Entry:
     return search_index.Entry(
         kind=RECORD_TYPE,
         record_id=contact_id,
         title=row["display_name"],
         subtitle=row["primary_email"] or row["job_title"] or "",
-        terms=tuple(search_terms(row)),
+        terms=tuple(search_terms(row, definitions)),
         owner_id=row["owner"],
     )
 
@@ -196,7 +198,8 @@ async def create(principal: Principal, data: ContactIn) -> dict[str, Any]:
     values = msgspec.to_builtins(data)
     company_ids = values.pop("company_ids")
     values["owner"] = values.pop("owner_id", principal.id)
-    values = await _clean(principal, values, None)
+    lookups = Lookups()
+    values = await _clean(principal, values, None, lookups)
     await _check_companies(principal, company_ids)
     async with unit_of_work() as work:
         await _ensure_unique_email(values["primary_email"], None)
@@ -209,7 +212,7 @@ async def create(principal: Principal, data: ContactIn) -> dict[str, Any]:
         await _link_companies(principal, contact_id, company_ids)
         await audit.record(principal.id, RECORD_TYPE, contact_id, "create", audit.diff({}, _audited(values)))
         row = (await _writer_rows([contact_id]))[contact_id]
-        await search_index.upsert([_search_entry(row["id"], row)])
+        await search_index.upsert([_search_entry(row["id"], row, lookups.definitions)])
         work.emit(ContactCreated(actor_id=principal.id, contact_id=contact_id))
     return await get(principal, contact_id)
 
@@ -235,7 +238,8 @@ async def update(principal: Principal, contact_id: int, patch: ContactPatch) -> 
     renamed = "given_name" in changes or "family_name" in changes
     if renamed and "display_name" not in changes and existing["display_name"] == _display_name(existing):
         values["display_name"] = ""  # it was derived from the name, so derive it again
-    values = await _clean(principal, values, existing)
+    lookups = Lookups()
+    values = await _clean(principal, values, existing, lookups)
     changed = audit.diff(_audited(existing), _audited(values))
     if not changed:
         return existing
@@ -258,7 +262,7 @@ async def update(principal: Principal, contact_id: int, patch: ContactPatch) -> 
             await tags.sync(RECORD_TYPE, contact_id, values["tags"])
         await audit.record(principal.id, RECORD_TYPE, contact_id, "update", changed)
         row = (await _writer_rows([contact_id]))[contact_id]
-        await search_index.upsert([_search_entry(row["id"], row)])
+        await search_index.upsert([_search_entry(row["id"], row, lookups.definitions)])
         work.emit(ContactUpdated(actor_id=principal.id, contact_id=contact_id, changes=changed))
     return await get(principal, contact_id)
 

@@ -14,6 +14,8 @@ from crm_hookspecs import _specs as hookspecs
 from crm_hookspecs.events import Event
 from crm_hookspecs.types import (
     ALL_ROLES,
+    FIELD_KEY_PATTERN,
+    FIELD_KINDS,
     ActivityType,
     CliCommand,
     DashboardWidget,
@@ -46,6 +48,8 @@ hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 __all__ = [
     "ALL_ROLES",
     "ENTRY_POINT_GROUP",
+    "FIELD_KEY_PATTERN",
+    "FIELD_KINDS",
     "PROJECT_NAME",
     "ActivityType",
     "CliCommand",
