@@ -46,7 +46,10 @@ async def definitions(record_type: str) -> dict[str, FieldDefinition]:
         for item in runtime.current().host.items("crm_field_definitions")
         if item.record_type == record_type
     }
-    for row in await CustomField.select().where(CustomField.record_type == record_type).output(load_json=True):
+    rows = await CustomField.select().where(CustomField.record_type == record_type).order_by(CustomField.id).output(
+        load_json=True
+    )
+    for row in rows:
         if row["key"] in found:
             continue
         try:

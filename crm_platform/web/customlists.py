@@ -54,4 +54,5 @@ def csv_text(value: Any) -> str:
 
 def spreadsheet_safe(cell: Any) -> Any:
     # A spreadsheet runs a cell starting with = + - @ as a formula; quote it as text.
-    return f"'{cell}" if str(cell)[:1] in "=+-@" else cell
+    text = str(cell)
+    return f"'{text}" if text and text[0] in "=+-@" else cell
