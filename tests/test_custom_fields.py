@@ -334,6 +334,25 @@ async def test_a_bad_filter_is_a_422_naming_the_field(crm_client, written, error
     assert response.json()["errors"] == errors
 
 
+async def test_text_ignores_the_case_of_a_to_z_only_on_both_engines(crm_client):
+    await crm_client.post("/api/v1/contacts", json={"given_name": "Eve", "custom": {"k_text": "Zürich Office"}})
+    assert await _names(crm_client, "k_text:zürich office") == ["Eve"]
+    assert await _names(crm_client, "k_text:contains:ZüRICH") == ["Eve"]
+    assert await _names(crm_client, "k_text:contains:ZÜRICH") == []  # Ü is not folded, on either engine
+
+
+@pytest.mark.parametrize(("text", "pairs"), [
+    ("tier:gold", ["tier:gold"]),
+    ("tier:gold, budget:between:1,5", ["tier:gold", "budget:between:1,5"]),
+    ("tier:in:gold,silver,notes:contains:a", ["tier:in:gold,silver", "notes:contains:a"]),
+    ("", []),
+])
+def test_filters_written_in_one_text_split_where_a_key_follows_a_comma(text, pairs):
+    from crm_platform.records.customfields import split_filters
+
+    assert split_filters(text) == pairs
+
+
 # --- search -----------------------------------------------------------------------------------
 
 
