@@ -40,6 +40,12 @@ def test_plugins_list_shows_enabled_disabled_and_failed_with_the_reason(crm):
     assert "needs crm-hookspecs<1, but 1.0.0 is installed" in _row(listing, "badrange")
 
 
+def test_plugins_list_shows_a_reason_with_brackets_as_written(crm):
+    listing = crm("plugins", "list").output
+    assert "failed" in _row(listing, "badfieldkey")
+    assert "^[a-z][a-z0-9_]{0,59}$" in _row(listing, "badfieldkey")
+
+
 def test_plugin_command_runs_while_the_plugin_is_enabled(crm):
     result = crm("probe", "hello")
     assert result.exit_code == 0
