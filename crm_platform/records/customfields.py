@@ -11,18 +11,19 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from crm_hookspecs import FieldDefinition
+from crm_hookspecs import FieldDefinition, Principal
 
 from crm_platform import runtime
 from crm_platform.db.raw import fetch, placeholders
 from crm_platform.errors import Invalid
-from crm_platform.records import fieldfilters, fieldkinds
+from crm_platform.records import access, fieldfilters, fieldkinds
 from crm_platform.records.tables import CustomField
 
 MAX_TEXT = fieldkinds.MAX_TEXT
 # The record kinds a ``record`` field may point to, and their tables. Plugin kinds join
 # when record kinds are registered with their tables.
 REFERENCE_TABLES = {"contact": "crm_contact", "company": "crm_company", "activity": "crm_activity"}
+_NAME_COLUMNS = {"contact": "display_name", "company": "name"}
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +127,25 @@ async def validate(
     if errors:
         raise Invalid(errors)
     return merged
+
+
+async def reference_names(
+    principal: Principal, definitions: Mapping[str, FieldDefinition], custom: Mapping[str, Any] | None
+) -> dict[str, str]:
+    """The names of the contacts and companies ``custom``'s record fields point to, for a
+    record page; a record ``principal`` may not see keeps its name to itself."""
+    names: dict[str, str] = {}
+    for key, value in (custom or {}).items():
+        definition = definitions.get(key)
+        if definition is None or definition.kind != "record" or definition.reference not in _NAME_COLUMNS:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int):
+            continue
+        table, column = REFERENCE_TABLES[definition.reference], _NAME_COLUMNS[definition.reference]
+        rows = await fetch(f"SELECT id, owner, {column} AS name FROM {table} WHERE id = {{}}", value)
+        if rows and await access.can(principal, "read", definition.reference, rows[0]):
+            names[key] = rows[0]["name"]
+    return names
 
 
 def searchable_terms(definitions: Mapping[str, FieldDefinition], custom: Mapping[str, Any] | None) -> list[str]:

@@ -185,6 +185,7 @@ async def _page(request: Request, principal: Principal, company_id: int, *, stat
     entries, next_cursor = await record_parts.timeline_entries(principal, "company", company_id, types)
     people, more_people = await related.people(principal, company_id, 50)
     users = await lookups.active_users()
+    definitions = await customfields.definitions(companies.RECORD_TYPE)
     return render_page(
         request, "companies/page.html", status_code=status_code, company=company,
         hierarchy=await related.hierarchy(principal, company_id), people=people, more_people=more_people,
@@ -193,7 +194,8 @@ async def _page(request: Request, principal: Principal, company_id: int, *, stat
         filter_choices=list(record_parts.activity_types().values()),
         slots=await record_parts.slots("company", company_id, principal),
         history=await record_parts.history("company", company_id),
-        custom_fields=list((await customfields.definitions(companies.RECORD_TYPE)).values()),
+        custom_fields=list(definitions.values()),
+        reference_names=await customfields.reference_names(principal, definitions, company["custom"]),
         errors=errors or {}, values=values or {}, record_href=f"/companies/{company_id}",
     )
 

@@ -53,10 +53,11 @@ def _log_choices() -> list[tuple[str, str]]:
 
 async def _profile_context(principal: Principal, contact: dict[str, Any]) -> dict[str, Any]:
     users = await lookups.active_users()
+    definitions = await customfields.definitions("contact")
     return {"contact": contact, "owners": lookups.names_by_id(users),
             "owner_choices": [(user["id"], user["display_name"]) for user in users],
-            "stage_choices": stage_choices(),
-            "custom_fields": list((await customfields.definitions("contact")).values())}
+            "stage_choices": stage_choices(), "custom_fields": list(definitions.values()),
+            "reference_names": await customfields.reference_names(principal, definitions, contact["custom"])}
 
 
 async def _page(request: Request, principal: Principal, contact_id: int, *, status_code: int = 200,

@@ -66,7 +66,21 @@ async def test_creating_a_contact_from_the_form_stores_its_custom_values(admin_b
     }
     record_page = (await admin_browser.get(response.headers["location"])).text
     assert "1,250.50" in record_page and "cat, dog" in record_page
-    assert f'href="/companies/{company["id"]}"' in record_page
+    assert f'<a href="/companies/{company["id"]}">Northwind</a>' in record_page
+
+
+async def test_a_record_field_names_only_a_record_the_viewer_may_see(crm_running_app, crm_client, crm_make_user,
+                                                                      contact_fields):
+    company = (await crm_client.post("/api/v1/companies", json={"name": "Secret Holdings"})).json()
+    _, token = await crm_make_user("member@example.com")
+    async with client_for(crm_running_app, token) as member_api:
+        contact = (await member_api.post("/api/v1/contacts", json={
+            "given_name": "Mo", "custom": {"employer": company["id"]}})).json()
+    async with client_for(crm_running_app) as member:
+        await sign_in(member, "member@example.com")
+        page = (await member.get(f"/contacts/{contact['id']}")).text
+    assert "Secret Holdings" not in page
+    assert f'<a href="/companies/{company["id"]}">Company {company["id"]}</a>' in page
 
 
 async def test_a_bad_custom_value_on_the_form_is_shown_beside_its_field(admin_browser, contact_fields):
