@@ -321,7 +321,10 @@ async def test_companies_filter_by_custom_fields_too(crm_client):
     ("colour:red", {"custom.colour": "unknown custom field for contact"}),
     ("k_number", {"custom": "'k_number' must be written key:value or key:operator:value"}),
     ("k_number:many", {"custom.k_number": "must be a number"}),
-    ("k_number:gte:5", {"custom.k_number": "unknown operator 'gte'; use one of eq, not, lt, gt, between, in, empty, not_empty"}),
+    ("k_number:gte:5", {"custom.k_number": "unknown operator 'gte'; use one of eq, not, lt, gt, between, in, empty, "
+                                           "not_empty (write key:eq:value for a value holding a colon)"}),
+    ("k_text:note: hi", {"custom.k_text": "unknown operator 'note'; use one of eq, not, in, contains, empty, not_empty "
+                                         "(write key:eq:value for a value holding a colon)"}),
     ("k_text:gt:a", {"custom.k_text": "text fields do not take gt; use one of eq, not, in, contains, empty, not_empty"}),
     ("k_number:between:5", {"custom.k_number": "between takes two values, low and high: key:between:LOW,HIGH"}),
     ("k_date:lt:tomorrow", {"custom.k_date": "must be a date written YYYY-MM-DD, like 2025-03-01"}),

@@ -84,7 +84,10 @@ def parse(definition: FieldDefinition, operator: str, raw: str, region: str) -> 
     """Check ``operator`` applies to the field's kind and read ``raw`` as that kind's values."""
     kind = definition.kind
     if operator not in OPERATORS:
-        raise ValueError(f"unknown operator {operator!r}; use one of {', '.join(ALLOWED[kind])}")
+        raise ValueError(
+            f"unknown operator {operator!r}; use one of {', '.join(ALLOWED[kind])} "
+            "(write key:eq:value for a value holding a colon)"
+        )
     if operator not in ALLOWED[kind]:
         raise ValueError(f"{kind} fields do not take {operator}; use one of {', '.join(ALLOWED[kind])}")
     if operator in VALUELESS:
