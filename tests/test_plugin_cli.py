@@ -52,6 +52,12 @@ def test_plugins_list_shows_why_a_plugin_with_a_bad_job_schedule_failed(crm):
     assert "schedule '61 * * * *': minute '61' is invalid" in row
 
 
+def test_plugins_list_shows_a_reason_with_brackets_as_written(crm):
+    listing = crm("plugins", "list").output
+    assert "failed" in _row(listing, "badfieldkey")
+    assert "^[a-z][a-z0-9_]{0,59}$" in _row(listing, "badfieldkey")
+
+
 def test_plugin_command_runs_while_the_plugin_is_enabled(crm):
     result = crm("probe", "hello")
     assert result.exit_code == 0

@@ -30,6 +30,11 @@ BROKEN = {
     "badkey": "crm_activity_types raised ValueError: ActivityType.key 'Site Visit' does not match",
     "dupkey": "crm_settings lists Setting 'greeting' twice",
     "foreignname": "crm_permissions: permission 'sales.export' must start with the plugin's slug: foreignname.export",
+    "badfieldkey": (
+        "crm_field_definitions raised ValueError: custom field 'vet.preferred_vet' of 'contact': "
+        "the key must match ^[a-z][a-z0-9_]{0,59}$"
+    ),
+    "nochoice": "custom field 'nochoice_tier' of 'company': a choice field needs choices",
 }
 
 

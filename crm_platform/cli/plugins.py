@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from crm_platform.cli import scaffold
@@ -33,7 +34,8 @@ def list_plugins() -> None:
         return
     table = Table("plugin", "version", "state", "reason", box=None, pad_edge=False)
     for row in rows:
-        table.add_row(str(row["slug"]), str(row["version"] or "-"), str(row["state"]), str(row["error"] or ""))
+        # escape: a reason may hold [brackets] (a key pattern, say), which rich reads as markup.
+        table.add_row(str(row["slug"]), str(row["version"] or "-"), str(row["state"]), escape(str(row["error"] or "")))
     Console(width=200, soft_wrap=True).print(table)
 
 

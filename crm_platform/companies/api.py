@@ -43,7 +43,10 @@ class CompanyController(Controller):
         updated_since: FromQuery[dt.datetime | None] = None,
         custom: Annotated[
             list[str] | None,
-            Parameter(description="custom field filter written key:value; repeat for several"),
+            Parameter(description=(
+                "custom field filter, key:value (equals) or key:operator:value; operators eq, not, lt, gt, "
+                "between (low,high), in (a,b), contains, empty, not_empty; repeat for several, all must match"
+            )),
         ] = None,
         sort: Annotated[
             str, Parameter(description="name, created_at, updated_at or id; - for descending")

@@ -39,7 +39,10 @@ class ContactController(Controller):
         lifecycle_stage: FromQuery[str | None] = None,
         updated_since: FromQuery[dt.datetime | None] = None,
         custom: Annotated[
-            list[str] | None, Parameter(description="custom field filter written key:value; repeat for several")
+            list[str] | None, Parameter(description=(
+                "custom field filter, key:value (equals) or key:operator:value; operators eq, not, lt, gt, "
+                "between (low,high), in (a,b), contains, empty, not_empty; repeat for several, all must match"
+            ))
         ] = None,
         sort: Annotated[str, Parameter(description="display_name, created_at, updated_at or id; - for descending")] = "display_name",
         limit: Annotated[int, Parameter(ge=1, le=200)] = 50,

@@ -6,7 +6,7 @@ import operator
 from typing import Any
 
 import msgspec
-from crm_hookspecs import Principal
+from crm_hookspecs import FieldDefinition, Principal
 from crm_hookspecs.events import ContactCreated, RecordCreated
 
 from crm_platform import clock
@@ -16,7 +16,7 @@ from crm_platform.db.bulk import Inserts, reserve_ids, stored
 from crm_platform.db.raw import fetch, placeholders
 from crm_platform.db.unit import unit_of_work
 from crm_platform.errors import Conflict, Invalid
-from crm_platform.records import pipeline
+from crm_platform.records import customfields, pipeline
 from crm_platform.search import index as search_index
 
 PLAIN_FIELDS = tuple(name for name in AUDITED if name not in JSON_FIELDS)
@@ -85,6 +85,7 @@ async def write_contacts(actor_id: int | None, contacts: list[dict[str, Any]]) -
     Used by the bulk API and the demo loader; call inside a unit of work.
     """
     now = stored(clock.now())
+    definitions = await customfields.definitions(RECORD_TYPE)  # for the searchable ones' terms
     reserved = await reserve_ids("crm_contact", len(contacts))
     # Written in primary email order, ids in that order too: each insert into the unique email
     # index then lands next to the previous one instead of at a random leaf, which more than
@@ -95,7 +96,7 @@ async def write_contacts(actor_id: int | None, contacts: list[dict[str, Any]]) -
     inserts = Inserts()
     for start in range(0, len(ordered), PIPELINE_STEP):
         step = slice(start, start + PIPELINE_STEP)
-        _add_rows(inserts, actor_id, now, reserved[step], ordered[step])
+        _add_rows(inserts, actor_id, now, reserved[step], ordered[step], definitions)
     await inserts.done()
     ids = [0] * len(contacts)
     for index, contact_id in zip(order, reserved, strict=True):
@@ -103,7 +104,10 @@ async def write_contacts(actor_id: int | None, contacts: list[dict[str, Any]]) -
     return ids
 
 
-def _add_rows(inserts: Inserts, actor_id: int | None, now: Any, ids: list[int], contacts: list[dict[str, Any]]) -> None:
+def _add_rows(
+    inserts: Inserts, actor_id: int | None, now: Any, ids: list[int], contacts: list[dict[str, Any]],
+    definitions: dict[str, FieldDefinition],
+) -> None:
     # This loop runs per contact while the writer inserts the previous step, and both want the
     # GIL: rows hold only what differs between contacts, the rest is bound once (``same``).
     contact_rows, stage_rows, tag_rows, audit_rows, entries = [], [], [], [], []
@@ -119,7 +123,7 @@ def _add_rows(inserts: Inserts, actor_id: int | None, now: Any, ids: list[int], 
         # The same shape as audit.diff({}, values), built directly.
         created = {name: {"from": None, "to": values[name]} for name in AUDITED if values[name] is not None}
         audit_rows.append((contact_id, _json(created)))
-        entries.append(search_entry(contact_id, values))
+        entries.append(search_entry(contact_id, values, definitions))
     inserts.add("crm_contact", CONTACT_COLUMNS, contact_rows, {"created_at": now, "updated_at": now})
     inserts.add(
         "crm_lifecycle_change", ("contact", "stage_to"), stage_rows,

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import phonenumbers
+from crm_hookspecs import FieldDefinition
 from email_validator import EmailNotValidError, validate_email
+
+from crm_platform.records.customfields import searchable_terms
 
 
 def clean_emails(emails: list[dict[str, str]], errors: dict[str, str]) -> list[dict[str, str]]:
@@ -39,15 +44,16 @@ def clean_phones(phones: list[dict[str, str]], region: str, errors: dict[str, st
     return seen
 
 
-def search_terms(row: dict) -> list[str]:
+def search_terms(row: dict, definitions: Mapping[str, FieldDefinition] | None = None) -> list[str]:
     """What global search matches a contact by besides its display name (the entry's title):
-    given and family name, every email, every phone."""
+    given and family name, every email, every phone, the values of searchable custom fields."""
     terms = [row["given_name"], row["family_name"]]
     terms += [email["address"] for email in row["emails"]]
     for phone in row["phones"]:
         # Match "+4420..." or "4420..." (one word to the index) and the national digits.
         number = phone["number"]
         terms += [number.lstrip("+"), national_digits(number)]
+    terms += searchable_terms(definitions or {}, row.get("custom"))
     return [term for term in terms if term]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from crm_hookspecs import Event, Principal, RecordKind, RecordWrite, SearchText
+from crm_hookspecs import Event, FieldDefinition, Principal, RecordKind, RecordWrite, SearchText
 from crm_hookspecs.events import ContactCreated, ContactDeleted, ContactUpdated
 
 from crm_platform import clock, runtime
@@ -112,13 +112,17 @@ async def _ensure_unique_email(primary_email: str | None, contact_id: int | None
             )
 
 
-def search_entry(contact_id: int, row: dict[str, Any]) -> search_index.Entry:
+def search_entry(
+    contact_id: int, row: dict[str, Any], definitions: dict[str, FieldDefinition] | None = None
+) -> search_index.Entry:
+    """The contact's search entry; with ``definitions``, the values of its searchable custom
+    fields too (the pipeline adds those itself for a single write)."""
     return search_index.Entry(
         kind=RECORD_TYPE,
         record_id=contact_id,
         title=row["display_name"],
         subtitle=row["primary_email"] or row["job_title"] or "",
-        terms=tuple(search_terms(row)),
+        terms=tuple(search_terms(row, definitions)),
         owner_id=row["owner"],
     )
 

@@ -1,19 +1,43 @@
-"""Custom fields: definitions from plugins and from admins, and validation of values."""
+"""Custom fields: definitions from plugins and from admins, validation of values, list
+filters and search terms.
+
+What each kind accepts is in :mod:`~crm_platform.records.fieldkinds`, the filters' SQL in
+:mod:`~crm_platform.records.fieldfilters`.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
+import logging
+from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlparse
 
-from crm_hookspecs import FieldDefinition
-from email_validator import EmailNotValidError, validate_email
+from crm_hookspecs import FieldDefinition, Principal
 
 from crm_platform import runtime
+from crm_platform.db.raw import fetch, placeholders
 from crm_platform.errors import Invalid
+from crm_platform.records import access, fieldfilters, fieldkinds
 from crm_platform.records.tables import CustomField
 
-MAX_TEXT = 2000
+MAX_TEXT = fieldkinds.MAX_TEXT
+# The record kinds a ``record`` field may point to, and their tables. Plugin kinds join
+# when record kinds are registered with their tables.
+REFERENCE_TABLES = {"contact": "crm_contact", "company": "crm_company", "activity": "crm_activity"}
+_NAME_COLUMNS = {"contact": "display_name", "company": "name"}
+
+log = logging.getLogger(__name__)
+
+
+def admin_definition(row: Mapping[str, Any]) -> FieldDefinition:
+    """The definition of a ``crm_custom_field`` row; a record field keeps its reference as its
+    only choice."""
+    kind = row["kind"]
+    choices = tuple(row["choices"] or ())
+    return FieldDefinition(
+        record_type=row["record_type"], key=row["key"], label=row["label"], kind=kind,
+        choices=() if kind == "record" else choices, required=row["required"], searchable=row["searchable"],
+        reference=choices[0] if kind == "record" and choices else "",
+    )
 
 
 async def definitions(record_type: str) -> dict[str, FieldDefinition]:
@@ -23,55 +47,46 @@ async def definitions(record_type: str) -> dict[str, FieldDefinition]:
         for item in runtime.current().host.items("crm_field_definitions")
         if item.record_type == record_type
     }
-    for row in await CustomField.select().where(CustomField.record_type == record_type).output(load_json=True):
-        found.setdefault(
-            row["key"],
-            FieldDefinition(
-                record_type=record_type,
-                key=row["key"],
-                label=row["label"],
-                kind=row["kind"],
-                choices=tuple(row["choices"] or ()),
-                required=row["required"],
-                searchable=row["searchable"],
-            ),
-        )
+    rows = await CustomField.select().where(CustomField.record_type == record_type).order_by(CustomField.id).output(
+        load_json=True
+    )
+    for row in rows:
+        if row["key"] in found:
+            continue
+        try:
+            found[row["key"]] = admin_definition(row)
+        except ValueError as exc:  # a row written before keys and kinds were checked
+            log.warning("custom field %s ignored: %s", row["id"], exc)
     return found
 
 
-def _check(definition: FieldDefinition, value: Any) -> Any:
-    kind = definition.kind
-    if kind in ("text", "url", "email", "choice", "date") and not isinstance(value, str):
-        raise ValueError("must be a string")
-    if kind == "text":
-        if len(value) > MAX_TEXT:
-            raise ValueError(f"must be at most {MAX_TEXT} characters")
-        return value
-    if kind == "number":
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValueError("must be a number")
-        return value
-    if kind == "boolean":
-        if not isinstance(value, bool):
-            raise ValueError("must be true or false")
-        return value
-    if kind == "choice":
-        if value not in definition.choices:
-            raise ValueError(f"must be one of {', '.join(definition.choices)}")
-        return value
-    if kind == "date":
-        return dt.date.fromisoformat(value).isoformat()
-    if kind == "url":
-        parsed = urlparse(value)
-        if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            raise ValueError("must be an http or https address")
-        return value
-    if kind == "email":
-        try:
-            return validate_email(value, check_deliverability=False).normalized.lower()
-        except EmailNotValidError as exc:
-            raise ValueError(str(exc)) from None
-    raise ValueError(f"has an unknown kind {kind!r}")
+def _region() -> str:
+    return runtime.current().settings.default_region
+
+
+async def _missing_references(
+    known: Mapping[str, FieldDefinition], values: Mapping[str, Any]
+) -> dict[str, str]:
+    """``custom.<key>`` errors for record fields pointing at records that do not exist,
+    one query per record kind pointed to."""
+    wanted: dict[str, dict[str, int]] = {}
+    for key, value in values.items():
+        definition = known.get(key)
+        if definition is not None and definition.kind == "record" and value is not None:
+            wanted.setdefault(definition.reference, {})[key] = value
+    errors: dict[str, str] = {}
+    for reference, ids_by_key in wanted.items():
+        table = REFERENCE_TABLES.get(reference)
+        if table is None:
+            errors |= {f"custom.{key}": f"records of kind {reference!r} cannot be pointed to" for key in ids_by_key}
+            continue
+        ids = sorted(set(ids_by_key.values()))
+        found = {row["id"] for row in await fetch(f"SELECT id FROM {table} WHERE id IN ({placeholders(ids)})", *ids)}
+        errors |= {
+            f"custom.{key}": f"{reference} {record_id} does not exist"
+            for key, record_id in ids_by_key.items() if record_id not in found
+        }
+    return errors
 
 
 async def validate(
@@ -89,17 +104,23 @@ async def validate(
         known = await definitions(record_type)
     merged = dict(existing or {})
     errors: dict[str, str] = {}
+    checked: dict[str, Any] = {}
+    region = _region()
     for key, value in values.items():
         definition = known.get(key)
         if definition is None:
             errors[f"custom.{key}"] = f"unknown custom field for {record_type}"
-        elif value is None:
+            continue
+        try:
+            checked[key] = None if value is None else fieldkinds.check(definition, value, region)
+        except ValueError as exc:
+            errors[f"custom.{key}"] = str(exc)
+    errors |= await _missing_references(known, checked)
+    for key, value in checked.items():
+        if value is None:
             merged.pop(key, None)
         else:
-            try:
-                merged[key] = _check(definition, value)
-            except ValueError as exc:
-                errors[f"custom.{key}"] = str(exc)
+            merged[key] = value
     for key, definition in known.items():
         if definition.required and merged.get(key) in (None, "") and f"custom.{key}" not in errors:
             errors[f"custom.{key}"] = "is required"
@@ -108,57 +129,85 @@ async def validate(
     return merged
 
 
+async def reference_names(
+    principal: Principal, definitions: Mapping[str, FieldDefinition], custom: Mapping[str, Any] | None
+) -> dict[str, str]:
+    """The names of the contacts and companies ``custom``'s record fields point to, for a
+    record page; a record ``principal`` may not see keeps its name to itself."""
+    names: dict[str, str] = {}
+    for key, value in (custom or {}).items():
+        definition = definitions.get(key)
+        if definition is None or definition.kind != "record" or definition.reference not in _NAME_COLUMNS:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int):
+            continue
+        table, column = REFERENCE_TABLES[definition.reference], _NAME_COLUMNS[definition.reference]
+        rows = await fetch(f"SELECT id, owner, {column} AS name FROM {table} WHERE id = {{}}", value)
+        if rows and await access.can(principal, "read", definition.reference, rows[0]):
+            names[key] = rows[0]["name"]
+    return names
 
-def filter_sql(definition: FieldDefinition, raw_value: str, sqlite: bool) -> tuple[str, list[Any]]:
-    """A WHERE fragment matching records whose custom field equals ``raw_value``.
 
-    The key is a registered definition's, never user text, so it is safe to inline.
-    """
-    key = definition.key
+def searchable_terms(definitions: Mapping[str, FieldDefinition], custom: Mapping[str, Any] | None) -> list[str]:
+    """The values of ``custom`` that global search should match its record by: those of the
+    fields marked ``searchable`` (booleans and record ids say nothing worth finding)."""
+    terms: list[str] = []
+    for key, value in (custom or {}).items():
+        definition = definitions.get(key)
+        if definition is None or not definition.searchable or value is None:
+            continue
+        if definition.kind in ("boolean", "record"):
+            continue
+        if definition.kind == "multi_choice" and isinstance(value, list):
+            terms += [str(item) for item in value]
+        elif definition.kind == "phone":
+            terms.append(str(value).lstrip("+"))
+        else:
+            terms.append(str(value))
+    return [term for term in terms if term]
+
+
+def split_filters(text: str) -> list[str]:
+    """Several filters written in one text field, comma-separated (see :mod:`fieldfilters`)."""
+    return fieldfilters.split_filters(text)
+
+
+def parse_filter(known: Mapping[str, FieldDefinition], record_type: str, pair: str) -> fieldfilters.Filter:
+    """One ``key:value`` or ``key:operator:value`` filter; raises :class:`Invalid` naming
+    ``custom.<key>``."""
+    key, sep, rest = pair.partition(":")
+    if not sep:
+        raise Invalid({"custom": f"{pair!r} must be written key:value or key:operator:value"})
+    definition = known.get(key)
+    if definition is None:
+        raise Invalid({f"custom.{key}": f"unknown custom field for {record_type}"})
+    operator, raw = fieldfilters.split_operator(rest)
     try:
-        value: Any = _parse_filter_value(definition, raw_value)
+        return fieldfilters.parse(definition, operator, raw, _region())
     except ValueError as exc:
         raise Invalid({f"custom.{key}": str(exc)}) from None
-    if sqlite:
-        if isinstance(value, bool):
-            value = int(value)
-        return f"json_extract(custom, '$.{key}') = {{}}", [value]
-    if definition.kind == "number":
-        return f"(custom->>'{key}')::numeric = {{}}", [value]
-    return f"custom->>'{key}' = {{}}", [str(value).lower() if isinstance(value, bool) else value]
-
-
-def _parse_filter_value(definition: FieldDefinition, raw: str) -> Any:
-    if definition.kind == "number":
-        try:
-            return int(raw)
-        except ValueError:
-            try:
-                return float(raw)
-            except ValueError:
-                raise ValueError("must be a number") from None
-    if definition.kind == "boolean":
-        if raw.lower() not in ("true", "false"):
-            raise ValueError("must be true or false")
-        return raw.lower() == "true"
-    return _check(definition, raw)
 
 
 async def filters_sql(record_type: str, pairs: list[str], sqlite: bool) -> tuple[list[str], list[Any]]:
-    """WHERE fragments for ``key:value`` pairs from a query string."""
+    """WHERE fragments for ``key:value`` and ``key:operator:value`` filters from a query string.
+
+    Operators: ``eq`` (the default), ``not``, ``lt``, ``gt``, ``between`` (``LOW,HIGH``,
+    inclusive), ``in`` (comma-separated), ``contains``, ``empty`` and ``not_empty``.
+    """
     if not pairs:
         return [], []
     known = await definitions(record_type)
     conditions: list[str] = []
     args: list[Any] = []
+    errors: dict[str, str] = {}
     for pair in pairs:
-        key, sep, value = pair.partition(":")
-        if not sep:
-            raise Invalid({"custom": f"{pair!r} must be written key:value"})
-        definition = known.get(key)
-        if definition is None:
-            raise Invalid({f"custom.{key}": f"unknown custom field for {record_type}"})
-        condition, condition_args = filter_sql(definition, value, sqlite)
+        try:
+            condition, condition_args = fieldfilters.to_sql(parse_filter(known, record_type, pair), sqlite)
+        except Invalid as exc:
+            errors.update(exc.errors)
+            continue
         conditions.append(condition)
         args += condition_args
+    if errors:
+        raise Invalid(errors)
     return conditions, args

@@ -180,8 +180,11 @@ def _stored(kind: RecordKind, values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def search_entry(kind: RecordKind, row: dict[str, Any]) -> search_index.Entry | None:
-    """The record's entry in global search, or ``None`` for a kind that is not searched."""
+def search_entry(
+    kind: RecordKind, row: dict[str, Any], definitions: dict[str, FieldDefinition] | None = None
+) -> search_index.Entry | None:
+    """The record's entry in global search, or ``None`` for a kind that is not searched; with
+    ``definitions``, the values of its searchable custom fields are words of the entry too."""
     if kind.search is not None:
         text = kind.search(row)
     else:
@@ -192,13 +195,17 @@ def search_entry(kind: RecordKind, row: dict[str, Any]) -> search_index.Entry | 
         )
     if text is None:
         return None
-    return search_index.Entry(kind.key, row["id"], text.title, text.subtitle, text.terms, row.get(kind.owner_column))
+    terms = text.terms
+    if kind.custom_fields and definitions:
+        terms = (*terms, *customfields.searchable_terms(definitions, row.get("custom")))
+    return search_index.Entry(kind.key, row["id"], text.title, text.subtitle, terms, row.get(kind.owner_column))
 
 
 async def _reindex(kind: RecordKind, record_id: int) -> None:
     # Inside the transaction this read sees the transaction's own writes.
     rows = await fetch(f"SELECT * FROM {kinds.table_name(kind)} WHERE id = {{}}", record_id)
-    entry = search_entry(kind, kinds.decode(kind, rows[0]))
+    definitions = await customfields.definitions(kind.key) if kind.custom_fields else None
+    entry = search_entry(kind, kinds.decode(kind, rows[0]), definitions)
     if entry is not None:
         await search_index.upsert([entry])
 
@@ -273,7 +280,7 @@ async def create_many(
             if kind.tags:
                 tag_rows += [(record_id, tag) for tag in values["tags"]]
             audit_rows.append((record_id, json.dumps(audit.diff({}, _audited(kind, values)), default=str)))
-            if (entry := search_entry(kind, {**values, "id": record_id})) is not None:
+            if (entry := search_entry(kind, {**values, "id": record_id}, lookups.definitions)) is not None:
                 entries.append(entry)
         inserts.add(table, ("id", *columns), rows)
         inserts.add("crm_tagging", ("record_id", "tag"), tag_rows, {"record_type": key})

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 from urllib.parse import urlencode
 
-from crm_hookspecs import Principal
+from crm_hookspecs import FieldDefinition, Principal
 from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
@@ -17,28 +19,34 @@ from crm_platform.companies import service as companies
 from crm_platform.companies.schemas import CompanyIn, CompanyPatch
 from crm_platform.db.raw import fetch, placeholders
 from crm_platform.errors import Conflict, Invalid
+from crm_platform.records import customfields
+from crm_platform.records.listing import custom_matches
 from crm_platform.search import index as search_index
 from crm_platform.users.auth import CurrentPrincipal
-from crm_platform.web import forms, lookups, plugin_slots, record_parts
+from crm_platform.web import customlists, forms, lookups, plugin_slots, record_parts
 from crm_platform.web.rendering import is_htmx, render_fragment, render_page, zone_of
 
 PAGE_SIZE = 50
-FILTER_KEYS = ("q", "owner", "industry", "tag", "sort")
+EXPORT_LIMIT = 5000
+EXPORT_PAGE = 200  # the most one list page holds
+FILTER_KEYS = ("q", "owner", "industry", "tag", *customlists.QUERY_KEYS, "sort")
 
 
 def _query(request: Request) -> dict[str, str]:
-    params = request.query_params
-    return {key: params.get(key, "").strip()[:200] for key in FILTER_KEYS if params.get(key, "").strip()}
+    found = {key: customlists.query_value(request, key) for key in FILTER_KEYS}
+    return {key: value for key, value in found.items() if value}
 
 
-async def _rows(principal: Principal, query: dict[str, str], cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
+async def _rows(principal: Principal, query: dict[str, str], cursor: str | None,
+                limit: int = PAGE_SIZE) -> tuple[list[dict[str, Any]], str | None]:
     owner = query.get("owner", "")
     filters = listing.CompanyFilters(owner_id=int(owner) if owner.isdigit() else None, tag=query.get("tag") or None,
-                                     industry=query.get("industry") or None)
+                                     industry=query.get("industry") or None, custom=customlists.filter_pairs(query))
     if not query.get("q"):
-        return await listing.list_companies(principal, filters, query.get("sort", "name"), PAGE_SIZE, cursor)
+        return await listing.list_companies(principal, filters, query.get("sort", "name"), limit, cursor)
     hits = await search_index.search(principal, query["q"], 100, kinds=("company",))
-    ids = [hit.record_id for hit in hits]
+    passed = await custom_matches(companies.RECORD_TYPE, "crm_company", [hit.record_id for hit in hits], filters.custom)
+    ids = [hit.record_id for hit in hits if hit.record_id in passed]
     rows: list[dict[str, Any]] = []
     if ids:
         by_id = {row["id"]: companies.loads_row(row)
@@ -52,19 +60,52 @@ async def _rows(principal: Principal, query: dict[str, str], cursor: str | None)
 async def company_list(request: Request, principal: CurrentPrincipal, cursor: FromQuery[str | None] = None,
                        page: FromQuery[str] = "") -> Response:
     query = _query(request)
-    rows, next_cursor = await _rows(principal, query, cursor)
+    errors: dict[str, str] = {}
+    rows: list[dict[str, Any]] = []
+    next_cursor = None
+    try:
+        rows, next_cursor = await _rows(principal, query, cursor)
+    except Invalid as exc:
+        errors = forms.field_errors(exc)
     users = await lookups.active_users()
+    definitions = await customfields.definitions(companies.RECORD_TYPE)
     more = "/companies?" + urlencode({**query, "cursor": next_cursor, "page": "rows"}) if next_cursor else None
-    context = {"rows": rows, "more_url": more, "query": query, "owners": lookups.names_by_id(users)}
+    context = {"rows": rows, "more_url": more, "query": query, "owners": lookups.names_by_id(users), "errors": errors,
+               "custom_fields": list(definitions.values()), "columns": customlists.chosen_columns(query, definitions)}
     if page == "rows":
         return render_fragment(request, "companies/_rows.html", **context)
     if is_htmx(request) and request.headers.get("hx-target") == "company-results":
         return render_fragment(request, "companies/_results.html", **context)
-    return render_page(request, "companies/list.html",
+    return render_page(request, "companies/list.html", operator_choices=customlists.OPERATOR_CHOICES,
                        owner_choices=[(user["id"], user["display_name"]) for user in users], **context)
 
 
-def _company_values(values: dict[str, Any]) -> dict[str, Any]:
+@get("/companies/export", include_in_schema=False)
+async def export_companies(request: Request, principal: CurrentPrincipal) -> Response:
+    """The listed companies (the first 5,000) as CSV, a column per custom field."""
+    query = _query(request)
+    rows, cursor = await _rows(principal, query, None, EXPORT_PAGE)
+    while cursor and len(rows) < EXPORT_LIMIT:
+        more, cursor = await _rows(principal, query, cursor, EXPORT_PAGE)
+        rows += more
+    rows = rows[:EXPORT_LIMIT]
+    owners = lookups.names_by_id(await lookups.active_users())
+    custom_keys = list(await customfields.definitions(companies.RECORD_TYPE))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["id", "name", "domains", "industry", "size", "owner", "tags", *custom_keys])
+    for row in rows:
+        custom = row["custom"] or {}
+        cells = [row["id"], row["name"], ", ".join(row["domains"]), row["industry"], row["size"],
+                 owners.get(row["owner"], ""), ", ".join(row["tags"]),
+                 *[customlists.csv_text(custom.get(key)) for key in custom_keys]]
+        writer.writerow([customlists.spreadsheet_safe(cell) for cell in cells])
+    return Response(out.getvalue(), media_type="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="companies.csv"'})
+
+
+def _company_values(values: dict[str, Any], definitions: dict[str, FieldDefinition], errors: dict[str, str],
+                    request: Request) -> dict[str, Any]:
     body: dict[str, Any] = {
         "name": forms.text(values, "name", 200),
         "domains": [d.strip() for d in forms.text(values, "domains", 2000).split(",") if d.strip()],
@@ -77,6 +118,7 @@ def _company_values(values: dict[str, Any]) -> dict[str, Any]:
     owner = forms.text(values, "owner_id")
     if owner.isdigit():
         body["owner_id"] = int(owner)
+    body["custom"] = forms.custom_values(values, definitions.values(), errors, zone_of(request))
     return body
 
 
@@ -84,7 +126,8 @@ async def _form(request: Request, company: dict[str, Any] | None, values: dict[s
                 errors: dict[str, str]) -> Response:
     users = await lookups.active_users()
     return render_page(request, "companies/form.html", status_code=422 if errors else 200, company=company,
-                       values=values, errors=errors, owner_choices=[(u["id"], u["display_name"]) for u in users])
+                       values=values, errors=errors, owner_choices=[(u["id"], u["display_name"]) for u in users],
+                       custom_fields=list((await customfields.definitions(companies.RECORD_TYPE)).values()))
 
 
 @get("/companies/new", include_in_schema=False)
@@ -95,8 +138,13 @@ async def new_company(request: Request, principal: CurrentPrincipal) -> Response
 @post("/companies", include_in_schema=False)
 async def create_company(request: Request, principal: CurrentPrincipal) -> Response:
     values = await forms.form_data(request)
+    errors: dict[str, str] = {}
+    body = _company_values(values, await customfields.definitions(companies.RECORD_TYPE), errors, request)
+    body["custom"] = {key: value for key, value in body["custom"].items() if value is not None}
     try:
-        created = await companies.create(principal, forms.to_struct(_company_values(values), CompanyIn))
+        if errors:
+            raise Invalid(errors)
+        created = await companies.create(principal, forms.to_struct(body, CompanyIn))
     except Invalid as exc:
         return await _form(request, None, values, forms.field_errors(exc, {"domains": "domains", "parent": "parent_id"}))
     except Conflict as exc:
@@ -109,7 +157,8 @@ async def edit_company(request: Request, principal: CurrentPrincipal, company_id
     company = await companies.get(principal, company_id, "write")
     values = {"name": company["name"], "domains": ", ".join(company["domains"]), "industry": company["industry"],
               "size": company["size"], "tags": ", ".join(company["tags"]), "parent_id": company["parent"] or "",
-              "owner_id": company["owner"] or ""}
+              "owner_id": company["owner"] or "",
+              **{f"custom.{key}": value for key, value in (company["custom"] or {}).items()}}
     return await _form(request, company, values, {})
 
 
@@ -117,8 +166,12 @@ async def edit_company(request: Request, principal: CurrentPrincipal, company_id
 async def update_company(request: Request, principal: CurrentPrincipal, company_id: FromPath[int]) -> Response:
     company = await companies.get(principal, company_id, "write")
     values = await forms.form_data(request)
+    errors: dict[str, str] = {}
+    body = _company_values(values, await customfields.definitions(companies.RECORD_TYPE), errors, request)
     try:
-        await companies.update(principal, company_id, forms.to_struct(_company_values(values), CompanyPatch))
+        if errors:
+            raise Invalid(errors)
+        await companies.update(principal, company_id, forms.to_struct(body, CompanyPatch))
     except Invalid as exc:
         return await _form(request, company, values, forms.field_errors(exc, {"parent": "parent_id"}))
     except Conflict as exc:
@@ -133,6 +186,7 @@ async def _page(request: Request, principal: Principal, company_id: int, *, stat
     entries, next_cursor = await record_parts.timeline_entries(principal, "company", company_id, types)
     people, more_people = await related.people(principal, company_id, 50)
     users = await lookups.active_users()
+    definitions = await customfields.definitions(companies.RECORD_TYPE)
     return render_page(
         request, "companies/page.html", status_code=status_code, company=company,
         hierarchy=await related.hierarchy(principal, company_id), people=people, more_people=more_people,
@@ -141,6 +195,8 @@ async def _page(request: Request, principal: Principal, company_id: int, *, stat
         filter_choices=list(record_parts.activity_types().values()),
         slots=await plugin_slots.record_slots(request, "company", company_id, principal),
         history=await record_parts.history("company", company_id),
+        custom_fields=list(definitions.values()),
+        reference_names=await customfields.reference_names(principal, definitions, company["custom"]),
         errors=errors or {}, values=values or {}, record_href=f"/companies/{company_id}",
     )
 
@@ -187,5 +243,5 @@ async def schedule_follow_up(request: Request, principal: CurrentPrincipal, comp
     return await _log(request, principal, company_id, "follow_up")
 
 
-HANDLERS = [company_list, new_company, create_company, edit_company, update_company, company_page, company_timeline,
+HANDLERS = [company_list, export_companies, new_company, create_company, edit_company, update_company, company_page, company_timeline,
             log_activity, schedule_follow_up]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from crm_hookspecs import FieldDefinition, Principal
+from crm_hookspecs import Principal
 from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
@@ -54,10 +54,11 @@ def _log_choices() -> list[tuple[str, str]]:
 
 async def _profile_context(principal: Principal, contact: dict[str, Any]) -> dict[str, Any]:
     users = await lookups.active_users()
+    definitions = await customfields.definitions("contact")
     return {"contact": contact, "owners": lookups.names_by_id(users),
             "owner_choices": [(user["id"], user["display_name"]) for user in users],
-            "stage_choices": stage_choices(),
-            "custom_fields": list((await customfields.definitions("contact")).values())}
+            "stage_choices": stage_choices(), "custom_fields": list(definitions.values()),
+            "reference_names": await customfields.reference_names(principal, definitions, contact["custom"])}
 
 
 async def _page(request: Request, principal: Principal, contact_id: int, *, status_code: int = 200,
@@ -105,25 +106,6 @@ def _form_values(contact: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _custom_values(values: dict[str, Any], definitions: list[FieldDefinition], errors: dict[str, str]) -> dict[str, Any]:
-    custom: dict[str, Any] = {}
-    for definition in definitions:
-        name = f"custom.{definition.key}"
-        raw = forms.text(values, name)
-        if definition.kind == "boolean":
-            custom[definition.key] = raw == "on"
-        elif not raw:
-            custom[definition.key] = None
-        elif definition.kind == "number":
-            try:
-                custom[definition.key] = float(raw) if "." in raw else int(raw)
-            except ValueError:
-                errors[name] = "must be a number"
-        else:
-            custom[definition.key] = raw
-    return custom
-
-
 @post("/contacts/{contact_id:int}", include_in_schema=False)
 async def update_profile(request: Request, principal: CurrentPrincipal, contact_id: FromPath[int]) -> Response:
     contact = await contacts.get(principal, contact_id)
@@ -131,7 +113,7 @@ async def update_profile(request: Request, principal: CurrentPrincipal, contact_
     context = await _profile_context(principal, contact)
     body = contact_values(values)
     errors: dict[str, str] = {}
-    body["custom"] = _custom_values(values, context["custom_fields"], errors)
+    body["custom"] = forms.custom_values(values, context["custom_fields"], errors, zone_of(request))
     # Keep the addresses and numbers beyond the first, which this form does not show.
     body["emails"] = body["emails"][:1] + [item for item in contact["emails"][1:]]
     body["phones"] = body["phones"][:1] + [item for item in contact["phones"][1:]]
@@ -142,7 +124,7 @@ async def update_profile(request: Request, principal: CurrentPrincipal, contact_
             raise Invalid(errors)
         updated = await contacts.update(principal, contact_id, forms.to_struct(body, ContactPatch))
     except Invalid as exc:
-        errors = forms.field_errors(exc, {**RENAMES, "custom": "custom"})
+        errors = forms.field_errors(exc, RENAMES)
     except Conflict as exc:
         errors = {"email": exc.message}
     else:

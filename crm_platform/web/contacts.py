@@ -19,32 +19,32 @@ from crm_platform.contacts.schemas import ContactIn, ContactPatch
 from crm_platform.contacts.tables import LIFECYCLE_STAGES
 from crm_platform.errors import Conflict, Invalid, NotFound
 from crm_platform.records import customfields, pipeline
+from crm_platform.records.listing import custom_matches
 from crm_platform.records.tables import SavedView
 from crm_platform.search import index as search_index
 from crm_platform.users.auth import CurrentPrincipal
-from crm_platform.web import forms, lookups
-from crm_platform.web.rendering import is_htmx, render_fragment, render_page
+from crm_platform.web import customlists, forms, lookups
+from crm_platform.web.rendering import is_htmx, render_fragment, render_page, zone_of
 
 PAGE_SIZE = 50
 SEARCH_LIMIT = 100
-FILTER_KEYS = ("q", "owner", "stage", "tag", "custom", "sort")
+FILTER_KEYS = ("q", "owner", "stage", "tag", *customlists.QUERY_KEYS, "sort")
 SORT_COLUMNS = {"display_name": "Name", "updated_at": "Updated", "created_at": "Added"}
 
 
 def _query(request: Request) -> dict[str, str]:
-    params = request.query_params
-    return {key: params.get(key, "").strip()[:200] for key in FILTER_KEYS if params.get(key, "").strip()}
+    found = {key: customlists.query_value(request, key) for key in FILTER_KEYS}
+    return {key: value for key, value in found.items() if value}
 
 
 def _filters(query: dict[str, str]) -> listing.ContactFilters:
     owner = query.get("owner", "")
     stage = query.get("stage", "")
-    custom = [pair for pair in query.get("custom", "").split(",") if pair.strip()]
     return listing.ContactFilters(
         owner_id=int(owner) if owner.isdigit() else None,
         tag=query.get("tag") or None,
         lifecycle_stage=stage if stage in LIFECYCLE_STAGES else None,
-        custom=[pair.strip() for pair in custom],
+        custom=customlists.filter_pairs(query),
     )
 
 
@@ -55,17 +55,13 @@ def _matches(row: dict[str, Any], filters: listing.ContactFilters) -> bool:
         return False
     if filters.tag and filters.tag.strip().lower() not in row["tags"]:
         return False
-    for pair in filters.custom:
-        key, _, value = pair.partition(":")
-        if str((row["custom"] or {}).get(key, "")).lower() != value.lower():
-            return False
     return True
 
 
 async def _searched(principal: Principal, text: str, filters: listing.ContactFilters) -> list[dict[str, Any]]:
-    """The best matches for the words typed, filtered: a fixed three queries."""
+    """The best matches for the words typed, filtered: a fixed four queries."""
     hits = await search_index.search(principal, text, limit=SEARCH_LIMIT, kinds=("contact",))
-    ids = [hit.record_id for hit in hits]
+    ids = list(await _custom_passed([hit.record_id for hit in hits], filters))
     rows = await contacts.rows_by_id(ids)
     companies = await contacts.companies_of(ids)
     found = []
@@ -75,6 +71,11 @@ async def _searched(principal: Principal, text: str, filters: listing.ContactFil
             row["companies"] = companies.get(record_id, [])
             found.append(row)
     return found
+
+
+async def _custom_passed(ids: list[int], filters: listing.ContactFilters) -> list[int]:
+    passed = await custom_matches(contacts.RECORD_TYPE, "crm_contact", ids, filters.custom)
+    return [record_id for record_id in ids if record_id in passed]
 
 
 async def _results(principal: Principal, query: dict[str, str], cursor: str | None) -> dict[str, Any]:
@@ -93,7 +94,9 @@ async def _results(principal: Principal, query: dict[str, str], cursor: str | No
     more = None
     if next_cursor:
         more = "/contacts?" + urlencode({**query, "cursor": next_cursor, "page": "rows"})
-    return {"rows": rows, "more_url": more, "errors": errors, "query": query, "sort": sort}
+    definitions = await customfields.definitions(contacts.RECORD_TYPE)
+    return {"rows": rows, "more_url": more, "errors": errors, "query": query, "sort": sort,
+            "custom_fields": list(definitions.values()), "columns": customlists.chosen_columns(query, definitions)}
 
 
 def stage_choices() -> list[tuple[str, str]]:
@@ -124,11 +127,10 @@ async def contact_list(request: Request, principal: CurrentPrincipal, cursor: Fr
         return render_fragment(request, "contacts/_rows.html", **context)
     if is_htmx(request) and request.headers.get("hx-target") == "contact-results":
         return render_fragment(request, "contacts/_results.html", **context)
-    definitions = await customfields.definitions("contact")
     return render_page(
         request, "contacts/list.html", owner_choices=[(user["id"], user["display_name"]) for user in users],
         stage_choices=stage_choices(), views=await _saved_views(principal),
-        custom_fields=list(definitions.values()), **context,
+        operator_choices=customlists.OPERATOR_CHOICES, **context,
     )
 
 
@@ -141,7 +143,8 @@ async def _new_form(request: Request, values: dict[str, Any], errors: dict[str, 
     users = await lookups.active_users()
     return render_page(request, "contacts/new.html", status_code=422 if errors else 200, values=values,
                        errors=errors, stage_choices=stage_choices(),
-                       owner_choices=[(user["id"], user["display_name"]) for user in users])
+                       owner_choices=[(user["id"], user["display_name"]) for user in users],
+                       custom_fields=list((await customfields.definitions(contacts.RECORD_TYPE)).values()))
 
 
 def contact_values(values: dict[str, Any]) -> dict[str, Any]:
@@ -169,8 +172,16 @@ RENAMES = {"emails": "email", "phones": "phone", "owner_id": "owner_id", "primar
 @post("/contacts", include_in_schema=False)
 async def create_contact(request: Request, principal: CurrentPrincipal) -> Response:
     values = await forms.form_data(request)
+    errors: dict[str, str] = {}
+    body = contact_values(values)
+    definitions = await customfields.definitions(contacts.RECORD_TYPE)
+    body["custom"] = {key: value for key, value in
+                      forms.custom_values(values, definitions.values(), errors, zone_of(request)).items()
+                      if value is not None}
     try:
-        created = await contacts.create(principal, forms.to_struct(contact_values(values), ContactIn))
+        if errors:
+            raise Invalid(errors)
+        created = await contacts.create(principal, forms.to_struct(body, ContactIn))
     except Invalid as exc:
         errors = forms.field_errors(exc, RENAMES)
     except Conflict as exc:
@@ -187,16 +198,18 @@ async def _selected(principal: Principal, ids: list[str]) -> list[dict[str, Any]
     return [rows[i] for i in wanted if i in rows]
 
 
-def _csv(rows: list[dict[str, Any]], owners: dict[int, str]) -> str:
+def _csv(rows: list[dict[str, Any]], owners: dict[int, str], custom_keys: list[str]) -> str:
+    """The contacts as CSV, a column per custom field (headed by its key) after the fixed ones."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["id", "name", "email", "phone", "job_title", "stage", "owner", "tags"])
+    writer.writerow(["id", "name", "email", "phone", "job_title", "stage", "owner", "tags", *custom_keys])
     for row in rows:
         phone = row["phones"][0]["number"] if row["phones"] else ""
+        custom = row["custom"] or {}
         cells = [row["id"], row["display_name"], row["primary_email"] or "", phone, row["job_title"],
-                 row["lifecycle_stage"], owners.get(row["owner"], ""), ", ".join(row["tags"])]
-        # A spreadsheet runs a cell starting with = + - @ as a formula; quote it as text.
-        writer.writerow([f"'{cell}" if str(cell)[:1] in "=+-@" else cell for cell in cells])
+                 row["lifecycle_stage"], owners.get(row["owner"], ""), ", ".join(row["tags"]),
+                 *[customlists.csv_text(custom.get(key)) for key in custom_keys]]
+        writer.writerow([customlists.spreadsheet_safe(cell) for cell in cells])
     return out.getvalue()
 
 
@@ -208,7 +221,8 @@ async def bulk_action(request: Request, principal: CurrentPrincipal) -> Response
     back = forms.text(values, "back") or "/contacts"
     if action == "export":
         users = await lookups.active_users()
-        return Response(_csv(rows, lookups.names_by_id(users)), status_code=200, media_type="text/csv",
+        custom_keys = list(await customfields.definitions(contacts.RECORD_TYPE))
+        return Response(_csv(rows, lookups.names_by_id(users), custom_keys), status_code=200, media_type="text/csv",
                         headers={"Content-Disposition": 'attachment; filename="contacts.csv"'})
     if action == "tag":
         tag = forms.text(values, "tag", 100)

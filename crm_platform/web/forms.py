@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
+from crm_hookspecs import FieldDefinition
 from litestar import Request
 
 from crm_platform.errors import Invalid
@@ -60,6 +62,44 @@ def optional_datetime(
         errors[key] = "must be a date and time, like 2025-03-01T09:30"
         return None
     return (moment if moment.tzinfo else moment.replace(tzinfo=zone)).astimezone(dt.UTC)
+
+
+def custom_values(
+    values: dict[str, Any], definitions: Iterable[FieldDefinition], errors: dict[str, str], zone: dt.tzinfo = dt.UTC
+) -> dict[str, Any]:
+    """The ``custom.<key>`` inputs of a form as the API's ``custom`` object: an empty input
+    removes the value, an unticked box is false, a ``datetime-local`` is read in ``zone``.
+    An input the form cannot read (a number that is not one) goes into ``errors`` and is left
+    out, so its stored value stays."""
+    custom: dict[str, Any] = {}
+    for definition in definitions:
+        key, name = definition.key, f"custom.{definition.key}"
+        if definition.kind == "boolean":
+            custom[key] = text(values, name) == "on"
+            continue
+        if definition.kind == "multi_choice":
+            custom[key] = listed(values, name) or None
+            continue
+        raw = text(values, name, 20_000 if definition.kind == "long_text" else 2000)
+        if not raw:
+            custom[key] = None
+        elif definition.kind == "number":
+            try:
+                custom[key] = float(raw) if any(mark in raw for mark in ".eE") else int(raw)
+            except ValueError:
+                errors[name] = "must be a number"
+        elif definition.kind == "record":
+            if raw.isdigit():
+                custom[key] = int(raw)
+            else:
+                errors[name] = f"must be the id of a {definition.reference}"
+        elif definition.kind == "datetime":
+            moment = optional_datetime(values, name, errors, zone)
+            if moment is not None:
+                custom[key] = moment.isoformat()
+        else:
+            custom[key] = raw
+    return custom
 
 
 def field_errors(exc: Invalid, renames: dict[str, str] | None = None) -> dict[str, str]:

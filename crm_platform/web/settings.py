@@ -7,7 +7,7 @@ import re
 from typing import Any
 from urllib.parse import quote_plus
 
-from crm_hookspecs import ALL_ROLES, Principal
+from crm_hookspecs import ALL_ROLES, FIELD_KEY_PATTERN, FIELD_KINDS, Principal
 from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
@@ -32,8 +32,8 @@ from crm_platform.web.rendering import (
     theme_of,
 )
 
-FIELD_KINDS = ("text", "number", "date", "boolean", "choice", "url", "email")
-FIELD_KEY = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
+FIELD_KEY = re.compile(FIELD_KEY_PATTERN)
+FIELD_REFERENCES = ("contact", "company")
 
 
 def _require_admin(principal: Principal) -> None:
@@ -182,8 +182,12 @@ def _field_errors(values: dict[str, Any]) -> tuple[dict[str, str], dict[str, Any
         errors["key"] = "lower-case letters, digits and _, starting with a letter"
     if kind not in FIELD_KINDS:
         errors["kind"] = f"must be one of {', '.join(FIELD_KINDS)}"
-    if kind == "choice" and not choices:
+    if kind in ("choice", "multi_choice") and not choices:
         errors["choices"] = "list the choices, separated by commas"
+    if kind == "record":  # the kind it points to is kept as its one choice
+        choices = [forms.text(values, "reference", 40)]
+        if choices[0] not in FIELD_REFERENCES:
+            errors["reference"] = f"choose what it points to: {' or '.join(FIELD_REFERENCES)}"
     label = forms.text(values, "label", 100) or key.replace("_", " ").capitalize()
     row = {"record_type": record_type, "key": key, "label": label, "kind": kind, "choices": choices,
            "required": forms.text(values, "required") == "on", "searchable": forms.text(values, "searchable") == "on"}

@@ -14,6 +14,8 @@ from crm_hookspecs import _specs as hookspecs
 from crm_hookspecs.events import Event
 from crm_hookspecs.types import (
     ALL_ROLES,
+    FIELD_KEY_PATTERN,
+    FIELD_KINDS,
     AccessFilter,
     ActivityType,
     CliCommand,
@@ -51,6 +53,8 @@ __all__ = [
     "ALL_ROLES",
     "AccessFilter",
     "ENTRY_POINT_GROUP",
+    "FIELD_KEY_PATTERN",
+    "FIELD_KINDS",
     "PROJECT_NAME",
     "ActivityType",
     "CliCommand",

@@ -184,12 +184,15 @@ def crm_nav_items() -> Iterable[NavItem]:
 
 @hookspec
 def crm_field_definitions() -> Iterable[FieldDefinition]:
-    """Define custom fields on contacts or companies.
+    """Define custom fields on contacts, companies or other record kinds.
 
     Registration hook. Values live in the record's ``custom`` JSON object and are validated
     against the definition on every write; while the plugin is disabled its fields are
     unknown, so writing them is refused with 422, and stored values are kept.
-    ``record_type`` plus ``key`` is unique across plugins: prefix keys with the slug.
+    ``record_type`` plus ``key`` is unique across plugins: prefix keys with the slug. A key
+    must match ``FIELD_KEY_PATTERN`` (``^[a-z][a-z0-9_]{0,59}$``); a definition with another
+    key, an unknown kind, a choice field without choices or a record field without a
+    reference raises ``ValueError`` when made, and the plugin fails to load with that reason.
 
     Returns:
         :class:`~crm_hookspecs.types.FieldDefinition` items.
@@ -198,7 +201,10 @@ def crm_field_definitions() -> Iterable[FieldDefinition]:
 
         @hookimpl
         def crm_field_definitions():
-            return [FieldDefinition("contact", "sales_budget", "Budget", kind="number")]
+            return [
+                FieldDefinition("contact", "sales_budget", "Budget", kind="money", searchable=False),
+                FieldDefinition("contact", "sales_account", "Account", kind="record", reference="company"),
+            ]
     """
 
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
 Role = Literal["admin", "manager", "member"]
+# The record kinds a relationship joins. Other hooks take any record kind as a plain string:
+# "contact", "company", "activity" or a plugin's, like "sales.deal".
 CoreKind = Literal["contact", "company"]
 ALL_ROLES: tuple[Role, ...] = ("admin", "manager", "member")
 _KIND_KEY = re.compile(r"^(contact|company|activity|[a-z][a-z0-9_]{1,39}\.[a-z][a-z0-9_]{0,59})$")
@@ -184,14 +186,32 @@ class DashboardWidget:
         _one_body("DashboardWidget", self.key, self.html, self.template)
 
 
-FieldKind = Literal["text", "number", "date", "boolean", "choice", "url", "email"]
+FieldKind = Literal[
+    "text", "long_text", "number", "money", "date", "datetime", "boolean", "choice", "multi_choice",
+    "email", "phone", "url", "record",
+]
+#: Every kind a custom field may have (added in 1.1: long_text, money, datetime, multi_choice,
+#: phone, record).
+FIELD_KINDS: tuple[str, ...] = get_args(FieldKind)
+#: The one shape of a custom field key, for plugins' fields and admins' alike. Keys name a JSON
+#: member and are written into SQL paths, so nothing else (no dots, quotes or capitals) is let in.
+FIELD_KEY_PATTERN = r"^[a-z][a-z0-9_]{0,59}$"
+_FIELD_KEY = re.compile(FIELD_KEY_PATTERN)
+_CHOICE_KINDS = ("choice", "multi_choice")
 
 
 @dataclass(frozen=True)
 class FieldDefinition:
-    """A custom field on a core record, stored in the record's ``custom`` JSON column."""
+    """A custom field on a record, stored in the record's ``custom`` JSON column.
 
-    record_type: CoreKind
+    ``record_type`` names any record kind: ``"contact"``, ``"company"``, ``"activity"`` or a
+    plugin's (``"sales.deal"``). ``reference`` names the record kind a ``record`` field points
+    to. A definition checks itself when made: a bad key, an unknown kind, a choice field
+    without choices or a record field without a reference raises :class:`ValueError`, which
+    fails the plugin that returned it.
+    """
+
+    record_type: str
     key: str
     label: str
     kind: FieldKind = "text"
@@ -199,6 +219,28 @@ class FieldDefinition:
     required: bool = False
     searchable: bool = False
     help: str = ""
+    reference: str = ""
+
+    def __post_init__(self) -> None:
+        where = f"custom field {self.key!r} of {self.record_type!r}"
+        if not isinstance(self.record_type, str) or not self.record_type:
+            raise ValueError(f"{where}: record_type must name a record kind, like 'contact'")
+        if not isinstance(self.key, str) or not _FIELD_KEY.match(self.key):
+            suggestion = re.sub(r"[^a-z0-9_]", "_", str(self.key).lower())
+            raise ValueError(
+                f"{where}: the key must match {FIELD_KEY_PATTERN} (lower-case letters, digits and _, "
+                f"starting with a letter, at most 60 characters), like {suggestion!r}"
+            )
+        if self.kind not in FIELD_KINDS:
+            raise ValueError(f"{where}: kind {self.kind!r} is not one of {', '.join(FIELD_KINDS)}")
+        # A list is as good as a tuple to the author; keep the frozen value hashable.
+        object.__setattr__(self, "choices", tuple(str(choice) for choice in self.choices))
+        if self.kind in _CHOICE_KINDS and not self.choices:
+            raise ValueError(f"{where}: a {self.kind} field needs choices")
+        if self.kind == "record" and not self.reference:
+            raise ValueError(f"{where}: a record field needs reference, the record kind it points to")
+        if self.reference and self.kind != "record":
+            raise ValueError(f"{where}: reference is only for record fields, not {self.kind}")
 
 
 @dataclass(frozen=True)
