@@ -160,3 +160,14 @@ async def test_many_pets_are_written_together_or_not_at_all(crm_client):
     # The listener heard of each new pet: Ann's keeper gets a welcome call.
     tasks = (await crm_client.get("/api/v1/tasks")).json()["items"]
     assert [task["subject"] for task in tasks] == ["Welcome call about Ann"]
+
+
+async def test_a_contact_field_may_point_to_a_pet_that_exists(crm_client):
+    keeper = await _contact(crm_client)
+    pet = await _pet(crm_client, keeper_id=keeper["id"])
+    missing = await crm_client.patch(f"/api/v1/contacts/{keeper['id']}", json={"custom": {"vet_first_pet": 999999}})
+    assert missing.status_code == 422
+    assert missing.json()["errors"] == {"custom.vet_first_pet": "vet.pet 999999 does not exist"}
+    pointed = await crm_client.patch(f"/api/v1/contacts/{keeper['id']}", json={"custom": {"vet_first_pet": pet["id"]}})
+    assert pointed.status_code == 200, pointed.text
+    assert pointed.json()["custom"]["vet_first_pet"] == pet["id"]

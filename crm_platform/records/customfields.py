@@ -16,14 +16,10 @@ from crm_hookspecs import FieldDefinition, Principal
 from crm_platform import runtime
 from crm_platform.db.raw import fetch, placeholders
 from crm_platform.errors import Invalid
-from crm_platform.records import access, fieldfilters, fieldkinds
+from crm_platform.records import access, fieldfilters, fieldkinds, kinds
 from crm_platform.records.tables import CustomField
 
 MAX_TEXT = fieldkinds.MAX_TEXT
-# The record kinds a ``record`` field may point to, and their tables. Plugin kinds join
-# when record kinds are registered with their tables.
-REFERENCE_TABLES = {"contact": "crm_contact", "company": "crm_company", "activity": "crm_activity"}
-_NAME_COLUMNS = {"contact": "display_name", "company": "name"}
 
 log = logging.getLogger(__name__)
 
@@ -76,10 +72,11 @@ async def _missing_references(
             wanted.setdefault(definition.reference, {})[key] = value
     errors: dict[str, str] = {}
     for reference, ids_by_key in wanted.items():
-        table = REFERENCE_TABLES.get(reference)
-        if table is None:
+        kind = kinds.find(reference)
+        if kind is None:
             errors |= {f"custom.{key}": f"records of kind {reference!r} cannot be pointed to" for key in ids_by_key}
             continue
+        table = kinds.table_name(kind)
         ids = sorted(set(ids_by_key.values()))
         found = {row["id"] for row in await fetch(f"SELECT id FROM {table} WHERE id IN ({placeholders(ids)})", *ids)}
         errors |= {
@@ -132,17 +129,19 @@ async def validate(
 async def reference_names(
     principal: Principal, definitions: Mapping[str, FieldDefinition], custom: Mapping[str, Any] | None
 ) -> dict[str, str]:
-    """The names of the contacts and companies ``custom``'s record fields point to, for a
-    record page; a record ``principal`` may not see keeps its name to itself."""
+    """The names of the records ``custom``'s record fields point to (of any registered kind),
+    for a record page; a record ``principal`` may not see keeps its name to itself."""
     names: dict[str, str] = {}
     for key, value in (custom or {}).items():
         definition = definitions.get(key)
-        if definition is None or definition.kind != "record" or definition.reference not in _NAME_COLUMNS:
+        kind = kinds.find(definition.reference) if definition is not None and definition.kind == "record" else None
+        if kind is None or isinstance(value, bool) or not isinstance(value, int):
             continue
-        if isinstance(value, bool) or not isinstance(value, int):
-            continue
-        table, column = REFERENCE_TABLES[definition.reference], _NAME_COLUMNS[definition.reference]
-        rows = await fetch(f"SELECT id, owner, {column} AS name FROM {table} WHERE id = {{}}", value)
+        rows = await fetch(
+            f"SELECT id, {kind.owner_column} AS owner, {kind.title_column} AS name FROM {kinds.table_name(kind)} "
+            "WHERE id = {}",
+            value,
+        )
         if rows and await access.can(principal, "read", definition.reference, rows[0]):
             names[key] = rows[0]["name"]
     return names

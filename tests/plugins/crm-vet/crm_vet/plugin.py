@@ -61,6 +61,7 @@ def crm_field_definitions() -> list[FieldDefinition]:
     return [
         FieldDefinition("contact", "vet_preferred_vet", "Preferred vet", searchable=True),
         FieldDefinition("vet.pet", "vet_chip_number", "Microchip number", searchable=True),
+        FieldDefinition("contact", "vet_first_pet", "First pet", kind="record", reference="vet.pet"),
     ]
 
 
