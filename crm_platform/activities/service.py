@@ -139,7 +139,7 @@ async def _after_write(write: RecordWrite) -> list[Event]:
 
 KIND = RecordKind(
     key=RECORD_TYPE, label="Activity", plural="Activities", table=Activity, title_column="subject",
-    audited=AUDITED, search=lambda row: None, clean=_clean, after_write=_after_write,
+    audited=AUDITED, searched=False, clean=_clean, after_write=_after_write,
 )
 
 
@@ -170,9 +170,10 @@ async def create(principal: Principal, data: ActivityIn) -> tuple[dict[str, Any]
     values["owner"] = values.pop("owner_id", principal.id)
     values["assignee"] = values.pop("assignee_id", values["owner"] if kind.is_task else None)
     participant_ids, link_values = values.pop("participant_ids"), values.pop("links")
-    values = await pipeline.validate(principal, KIND, values, None)
+    lookups = pipeline.Lookups()
+    values = await pipeline.validate(principal, KIND, values, None, lookups=lookups)
     values["links"] = _link_list(await links.check(principal, participant_ids, link_values))
-    activity_id = await pipeline.create(principal, RECORD_TYPE, values, validated=True)
+    activity_id = await pipeline.create(principal, RECORD_TYPE, values, validated=lookups)
     return await get(principal, activity_id), True
 
 

@@ -167,10 +167,11 @@ KIND = RecordKind(
 async def create(principal: Principal, data: ContactIn) -> dict[str, Any]:
     values = msgspec.to_builtins(data)
     values["owner"] = values.pop("owner_id", principal.id)
-    values = await pipeline.validate(principal, KIND, values, None)
+    lookups = pipeline.Lookups()
+    values = await pipeline.validate(principal, KIND, values, None, lookups=lookups)
     await _check_companies(principal, values["company_ids"])
     await _ensure_unique_email(values["primary_email"], None)
-    contact_id = await pipeline.create(principal, RECORD_TYPE, values, validated=True)
+    contact_id = await pipeline.create(principal, RECORD_TYPE, values, validated=lookups)
     return await get(principal, contact_id)
 
 

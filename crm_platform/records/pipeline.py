@@ -185,6 +185,8 @@ def search_entry(
 ) -> search_index.Entry | None:
     """The record's entry in global search, or ``None`` for a kind that is not searched; with
     ``definitions``, the values of its searchable custom fields are words of the entry too."""
+    if not kind.searched:
+        return None
     if kind.search is not None:
         text = kind.search(row)
     else:
@@ -201,11 +203,14 @@ def search_entry(
     return search_index.Entry(kind.key, row["id"], text.title, text.subtitle, terms, row.get(kind.owner_column))
 
 
-async def _reindex(kind: RecordKind, record_id: int) -> None:
+async def _reindex(kind: RecordKind, record_id: int, lookups: Lookups) -> None:
+    if not kind.searched:
+        return
     # Inside the transaction this read sees the transaction's own writes.
     rows = await fetch(f"SELECT * FROM {kinds.table_name(kind)} WHERE id = {{}}", record_id)
-    definitions = await customfields.definitions(kind.key) if kind.custom_fields else None
-    entry = search_entry(kind, kinds.decode(kind, rows[0]), definitions)
+    if kind.custom_fields and lookups.definitions is None:
+        lookups.definitions = await customfields.definitions(kind.key)
+    entry = search_entry(kind, kinds.decode(kind, rows[0]), lookups.definitions)
     if entry is not None:
         await search_index.upsert([entry])
 
@@ -217,14 +222,18 @@ async def _after_write(kind: RecordKind, write: RecordWrite) -> list[Event]:
     return [event for event in events or () if isinstance(event, Event)]
 
 
-async def create(principal: Principal, key: str, values: dict[str, Any], *, validated: bool = False) -> int:
+async def create(
+    principal: Principal, key: str, values: dict[str, Any], *, validated: Lookups | None = None
+) -> int:
     """Validate and write a new record of kind ``key``; returns its id. ``values`` without an
-    owner are owned by ``principal``."""
+    owner are owned by ``principal``. A caller that has run :func:`validate` itself passes
+    the lookups it used as ``validated``."""
     kind = kinds.get(key)
     values = dict(values)
     values.setdefault(kind.owner_column, principal.id)
-    if not validated:
-        values = await validate(principal, kind, values, None)
+    lookups = validated or Lookups()
+    if validated is None:
+        values = await validate(principal, kind, values, None, lookups=lookups)
     now = _now()
     columns = kinds.columns(kind)
     for stamp in ("created_at", "updated_at"):
@@ -239,7 +248,7 @@ async def create(principal: Principal, key: str, values: dict[str, Any], *, vali
         if kind.tags:
             await tags.sync(key, record_id, values["tags"])
         await audit.record(principal.id, key, record_id, "create", changes)
-        await _reindex(kind, record_id)
+        await _reindex(kind, record_id, lookups)
         for event in (*events, RecordCreated(actor_id=principal.id, kind=key, record_id=record_id)):
             work.emit(event)
     return record_id
@@ -313,8 +322,9 @@ async def update(
     if existing is None:
         existing = await read_one(principal, key, record_id, "write")
     custom_changes = changes.get("custom") if kind.custom_fields else None
+    lookups = Lookups()
     values = await validate(
-        principal, kind, {**existing, **changes}, existing, custom_changes=custom_changes or {}
+        principal, kind, {**existing, **changes}, existing, custom_changes=custom_changes or {}, lookups=lookups
     )
     changed = audit.diff(_audited(kind, existing), _audited(kind, values))
     stored = {
@@ -335,7 +345,7 @@ async def update(
         if changed:
             await audit.record(principal.id, key, record_id, "update", changed)
             events.append(RecordUpdated(actor_id=principal.id, kind=key, record_id=record_id, changes=changed))
-        await _reindex(kind, record_id)
+        await _reindex(kind, record_id, lookups)
         for event in events:
             work.emit(event)
     return True

@@ -424,7 +424,8 @@ class RecordKind:
     related rows, and may return events to deliver after the commit. Both may be coroutines.
 
     ``search`` builds the record's entry in global search from its stored row; by default the
-    entry holds ``title_column``, ``subtitle_column`` and ``search_columns``.
+    entry holds ``title_column``, ``subtitle_column`` and ``search_columns``. A kind with
+    ``searched=False`` is not in global search at all.
     ``custom_fields`` lets admins and plugins define custom fields on the kind; ``tags``
     keeps a ``tags`` list column in the tag index.
 
@@ -447,6 +448,7 @@ class RecordKind:
     tags: bool = False
     personal_data: tuple[str, ...] = ()
     plural: str = ""
+    searched: bool = True
 
     def __post_init__(self) -> None:
         if not _KIND_KEY.match(self.key):
