@@ -237,13 +237,17 @@ class PluginHost:
 
     # --- runtime hooks -----------------------------------------------------------------------
 
-    async def call(self, hook: str, *, fail_closed: bool = False, **kwargs: Any) -> list[Any]:
+    async def call(
+        self, hook: str, *, expect: type | None = None, fail_closed: bool = False, **kwargs: Any
+    ) -> list[Any]:
         """Call ``hook`` on every active plugin in order, awaiting async implementations.
 
         Returns the results flattened, without ``None``. A plugin that raises is logged and
-        skipped; with ``fail_closed`` its failure becomes a ``False`` result instead.
+        skipped; with ``fail_closed`` its failure becomes a ``False`` result instead. With
+        ``expect``, a result of another type is logged, naming the plugin, and left out.
         """
-        return [owned.item for owned in await self.call_owned(hook, fail_closed=fail_closed, **kwargs)]
+        found = await self.call_owned(hook, expect=expect, fail_closed=fail_closed, **kwargs)
+        return [owned.item for owned in found]
 
     async def call_owned(
         self, hook: str, *, expect: type | None = None, fail_closed: bool = False, **kwargs: Any

@@ -74,9 +74,10 @@ async def plugin_items(
     principal: Principal, record_type: str, record_id: int, limit: int
 ) -> list[TimelineItem]:
     items = await runtime.current().host.call(
-        "crm_timeline_items", record_type=record_type, record_id=record_id, principal=principal, limit=limit
+        "crm_timeline_items", expect=TimelineItem, record_type=record_type, record_id=record_id,
+        principal=principal, limit=limit,
     )
-    return [item for item in items if isinstance(item, TimelineItem)][:limit]
+    return items[:limit]
 
 
 def sort_key(occurred_at: dt.datetime) -> dt.datetime:

@@ -41,12 +41,10 @@ async def search(
     if not q.strip():
         return SearchResults(items=[])
     items = await record_hits(principal, q, limit)
-    found = await runtime.current().host.call("crm_search", query=q, principal=principal, limit=limit)
-    items += [
-        SearchItem(result.kind, result.id, result.title, result.subtitle, result.href)
-        for result in found
-        if isinstance(result, SearchResult)
-    ]
+    found = await runtime.current().host.call(
+        "crm_search", expect=SearchResult, query=q, principal=principal, limit=limit
+    )
+    items += [SearchItem(result.kind, result.id, result.title, result.subtitle, result.href) for result in found]
     return SearchResults(items=items[:limit])
 
 

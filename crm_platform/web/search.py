@@ -28,8 +28,11 @@ async def _results(principal: Principal, text: str) -> list[dict[str, Any]]:
          "href": hit.href}
         for hit in await record_hits(principal, text, LIMIT)
     ]
-    for result in await runtime.current().host.call("crm_search", query=text, principal=principal, limit=LIMIT):
-        if isinstance(result, SearchResult) and result.href.startswith("/"):
+    found_by_plugins = await runtime.current().host.call(
+        "crm_search", expect=SearchResult, query=text, principal=principal, limit=LIMIT
+    )
+    for result in found_by_plugins:
+        if result.href.startswith("/"):
             found.append({"kind": result.kind, "label": result.kind.replace("_", " ").capitalize(),
                           "title": result.title, "subtitle": result.subtitle, "href": result.href})
     return found[:LIMIT]

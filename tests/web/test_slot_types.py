@@ -19,6 +19,8 @@ def _wrong_slots_plugin() -> types.ModuleType:
     module.crm_record_panels = hookimpl(lambda record_type, record_id: ["<p>a bare string</p>"])
     module.crm_record_tabs = hookimpl(lambda record_type: [Panel("tab", "Not a tab", "<p>panel</p>")])
     module.crm_dashboard_widgets = hookimpl(lambda principal: [{"key": "dict", "html": "<p>a dict</p>"}])
+    module.crm_timeline_items = hookimpl(lambda record_type: ["a timeline string"])
+    module.crm_search = hookimpl(lambda query: [("a", "tuple")])
     return module
 
 
@@ -83,3 +85,15 @@ def test_a_slot_with_both_html_and_a_template_is_refused_naming_it(kind) -> None
 def test_a_slots_context_is_kept_out_of_equality_and_hashing(kind) -> None:
     first, second = kind("k", "T", template="x/t.html", context={"a": 1}), kind("k", "T", template="x/t.html")
     assert first == second and hash(first) == hash(second)
+
+
+async def test_timeline_items_and_search_hits_of_the_wrong_type_are_logged_naming_the_plugin(crm_client, caplog):
+    contact = (await crm_client.post("/api/v1/contacts", json={"given_name": "Olga"})).json()
+    with caplog.at_level(logging.WARNING, logger="crm.plugins"):
+        timeline = await crm_client.get(f"/api/v1/contacts/{contact['id']}/timeline")
+        found = await crm_client.get("/api/v1/search", params={"q": "olga"})
+    assert timeline.status_code == 200 and "a timeline string" not in timeline.text
+    assert found.status_code == 200 and [hit["kind"] for hit in found.json()["items"]] == ["contact"]
+    messages = [record.getMessage() for record in caplog.records]
+    assert "plugin wrongslots returned str from crm_timeline_items, expected TimelineItem; it is left out" in messages
+    assert "plugin wrongslots returned tuple from crm_search, expected SearchResult; it is left out" in messages
