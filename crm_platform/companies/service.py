@@ -57,7 +57,9 @@ async def _parent_error(principal: Principal, parent_id: int, company_id: int | 
     return None
 
 
-def _clean(principal: Principal, values: dict[str, Any], existing: dict[str, Any] | None) -> dict[str, Any]:
+async def _clean(
+    principal: Principal, values: dict[str, Any], existing: dict[str, Any] | None
+) -> dict[str, Any]:
     """Validate and normalise the company's own fields (the pipeline checks owner, tags and
     custom fields), naming every wrong field at once."""
     errors: dict[str, str] = {}
@@ -68,19 +70,6 @@ def _clean(principal: Principal, values: dict[str, Any], existing: dict[str, Any
     values["industry"] = values["industry"].strip()
     if values["size"] not in SIZES:
         errors["size"] = f"must be one of {', '.join(repr(size) for size in SIZES)}"
-    if errors:
-        raise Invalid(errors)
-    return values
-
-
-async def _clean_with_parent(
-    principal: Principal, values: dict[str, Any], existing: dict[str, Any] | None
-) -> dict[str, Any]:
-    errors: dict[str, str] = {}
-    try:
-        values = _clean(principal, values, existing)
-    except Invalid as exc:
-        errors.update(exc.errors)
     if values["parent"] is not None and (existing is None or values["parent"] != existing["parent"]):
         parent_error = await _parent_error(principal, values["parent"], existing["id"] if existing else None)
         if parent_error:
@@ -108,7 +97,7 @@ async def _after_write(write: RecordWrite) -> list[Event]:
 
 KIND = RecordKind(
     key=RECORD_TYPE, label="Company", plural="Companies", table=Company, title_column="name",
-    url="/companies/{id}", audited=AUDITED, search=_search_text, clean=_clean_with_parent,
+    url="/companies/{id}", audited=AUDITED, search=_search_text, clean=_clean,
     after_write=_after_write, custom_fields=True, tags=True,
 )
 
