@@ -8,7 +8,6 @@ SQL conditions (``crm_access_conditions``) and their vetoes (``crm_check_access`
 
 from __future__ import annotations
 
-import datetime as dt
 import inspect
 import json
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from typing import Any
 from crm_hookspecs import Event, FieldDefinition, Principal, RecordKind, RecordWrite, SearchText
 from crm_hookspecs.events import RecordCreated, RecordDeleted, RecordUpdated
 
-from crm_platform import clock
+from crm_platform import clock, runtime
 from crm_platform.audit import service as audit
 from crm_platform.db.bulk import Inserts, reserve_ids
 from crm_platform.db.raw import fetch, placeholders
@@ -82,7 +81,7 @@ async def validate(
     if kind.custom_fields:
         if lookups.definitions is None:
             lookups.definitions = await customfields.definitions(kind.key)
-        wanted = values.get("custom") or {} if custom_changes is None else custom_changes
+        wanted = (values.get("custom") or {}) if custom_changes is None else custom_changes
         try:
             values["custom"] = await customfields.validate(
                 kind.key, wanted, existing.get("custom") if existing else None, lookups.definitions
@@ -116,8 +115,9 @@ async def visibility(
 async def read_many(
     principal: Principal, key: str, ids: list[int], action: str = "read"
 ) -> dict[int, dict[str, Any]]:
-    """The records among ``ids`` that ``principal`` may ``action``, by id, in one query (plus
-    one per plugin veto listener); missing and hidden records are left out alike."""
+    """The records among ``ids`` that ``principal`` may ``action``, by id, in one query (the
+    plugins' vetoes are asked per record, in process); missing and hidden records are left
+    out alike."""
     kind = kinds.get(key)
     if not ids:
         return {}
@@ -128,16 +128,23 @@ async def read_many(
     rows = await fetch(f"SELECT * FROM {table} WHERE id IN ({placeholders(ids)}){condition}", *ids, *args)
     found = {}
     for row in rows:
-        kinds.decode(kind, row)
+        _loaded(kind, row)
         if await _vetoed(principal, action, key, row):
             continue
         found[row["id"]] = row
     return found
 
 
-async def _vetoed(principal: Principal, action: str, key: str, row: dict[str, Any]) -> bool:
-    from crm_platform import runtime
+def _loaded(kind: RecordKind, row: dict[str, Any]) -> dict[str, Any]:
+    """A stored row as the access checks and callers see it: JSON decoded, its owner under
+    ``owner`` whatever the kind's owner column is called."""
+    kinds.decode(kind, row)
+    if kind.owner_column != "owner":
+        row.setdefault("owner", row.get(kind.owner_column))
+    return row
 
+
+async def _vetoed(principal: Principal, action: str, key: str, row: dict[str, Any]) -> bool:
     vetoes = await runtime.current().host.call(
         "crm_check_access", fail_closed=True, principal=principal, action=action, record_type=key, record=row
     )
@@ -151,18 +158,12 @@ async def read_one(principal: Principal, key: str, record_id: int, action: str =
     rows = await fetch(f"SELECT * FROM {kinds.table_name(kind)} WHERE id = {{}}", record_id)
     if not rows:
         raise NotFound(kind.label.lower() if kind.label else key, record_id)
-    row = kinds.decode(kind, rows[0])
-    if kind.owner_column != "owner":
-        row.setdefault("owner", row.get(kind.owner_column))
+    row = _loaded(kind, rows[0])
     await access.ensure(principal, action, key, row)
     return row
 
 
 # --- writes ---------------------------------------------------------------------------------
-
-
-def _now() -> dt.datetime:
-    return clock.now()
 
 
 def _audited(kind: RecordKind, values: dict[str, Any]) -> dict[str, Any]:
@@ -234,7 +235,7 @@ async def create(
     lookups = validated or Lookups()
     if validated is None:
         values = await validate(principal, kind, values, None, lookups=lookups)
-    now = _now()
+    now = clock.now()
     columns = kinds.columns(kind)
     for stamp in ("created_at", "updated_at"):
         if stamp in columns:
@@ -275,20 +276,21 @@ async def create_many(
         raise Invalid(errors)
     if not cleaned:
         return []
-    now = _now()
+    now = clock.now()
     table = kinds.table_name(kind)
     columns = sorted(kinds.columns(kind) - {"id"})
+    created = [audit.diff({}, _audited(kind, values)) for values in cleaned]
     async with unit_of_work() as work:
         ids = await reserve_ids(table, len(cleaned))
         inserts = Inserts()
         rows, tag_rows, audit_rows, entries = [], [], [], []
-        for record_id, values in zip(ids, cleaned, strict=True):
+        for record_id, values, changes in zip(ids, cleaned, created, strict=True):
             # A table instance fills in the column defaults the values leave out.
             instance = kind.table(**_stored(kind, {"created_at": now, "updated_at": now, **values}))
             rows.append((record_id, *(getattr(instance, name) for name in columns)))
             if kind.tags:
                 tag_rows += [(record_id, tag) for tag in values["tags"]]
-            audit_rows.append((record_id, json.dumps(audit.diff({}, _audited(kind, values)), default=str)))
+            audit_rows.append((record_id, json.dumps(changes, default=str)))
             if (entry := search_entry(kind, {**values, "id": record_id}, lookups.definitions)) is not None:
                 entries.append(entry)
         inserts.add(table, ("id", *columns), rows)
@@ -299,8 +301,7 @@ async def create_many(
         )
         search_index.add_new(inserts, entries)
         await inserts.done()
-        for record_id, values in zip(ids, cleaned, strict=True):
-            changes = audit.diff({}, _audited(kind, values))
+        for record_id, values, changes in zip(ids, cleaned, created, strict=True):
             write = RecordWrite(principal, key, record_id, "create", values, None, changes)
             for event in (*await _after_write(kind, write), RecordCreated(principal.id, kind=key, record_id=record_id)):
                 work.emit(event)
@@ -334,7 +335,7 @@ async def update(
     if not stored and not changed:
         return False
     if "updated_at" in kinds.columns(kind):
-        stored["updated_at"] = _now()
+        stored["updated_at"] = clock.now()
     async with unit_of_work() as work:
         if stored:
             await kind.table.update(stored).where(kind.table.id == record_id)
