@@ -569,7 +569,10 @@ def crm_check_access(
     """Veto access to a record.
 
     Runtime hook; may be ``async``. Runs after the core's own ownership check, which it can
-    only narrow: any ``False`` denies (403), and a listener that raises denies too.
+    only narrow: any ``False`` denies (403), and a listener that raises denies too. It judges
+    one record already read (a page, a write, a delete, ``toolkit.get_records``); a rule
+    about which records a user sees at all belongs in :func:`crm_access_conditions`, which
+    lists and search apply without reading each record.
 
     Args:
         principal: The user asking.
