@@ -72,6 +72,7 @@ def test_new_writes_every_part_of_a_plugin(tmp_path: Path):
         "crm_call_notes/migrations/__init__.py",
         "crm_call_notes/migrations/call_notes_0001_initial.py",
         "crm_call_notes/templates/call_notes/index.html",
+        "crm_call_notes/templates/call_notes/item.html",
         "tests/test_call_notes.py",
     }
     template = (folder / "crm_call_notes/templates/call_notes/index.html").read_text()
@@ -174,7 +175,8 @@ async def test_generated_plugin_serves_its_api_page_and_contact_panel(crm_client
     contact = (await crm_client.post("/api/v1/contacts", json={"given_name": "Ada"})).json()
     created = await crm_client.post(f"/api/v1/{SLUG}/items", json={"title": "Ring Ada", "contact_id": contact["id"]})
     assert created.status_code == 201, created.text
-    assert [item["title"] for item in (await crm_client.get(f"/api/v1/{SLUG}/items")).json()] == ["Ring Ada"]
+    listed = (await crm_client.get(f"/api/v1/{SLUG}/items")).json()["items"]
+    assert [item["title"] for item in listed] == ["Ring Ada"]
     page = await crm_client.get(f"/{SLUG}/")
     assert page.status_code == 200 and "<h1>Scaffolded</h1>" in page.text and "Ring Ada" in page.text
     contact_page = await crm_client.get(f"/contacts/{contact['id']}")
