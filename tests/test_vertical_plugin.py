@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 
 from crm_platform.testing import client_for
+from tests.web.helpers import sign_in
 
 
 @pytest.fixture
@@ -171,3 +172,15 @@ async def test_a_contact_field_may_point_to_a_pet_that_exists(crm_client):
     pointed = await crm_client.patch(f"/api/v1/contacts/{keeper['id']}", json={"custom": {"vet_first_pet": pet["id"]}})
     assert pointed.status_code == 200, pointed.text
     assert pointed.json()["custom"]["vet_first_pet"] == pet["id"]
+
+
+async def test_a_contact_page_shows_the_keepers_pets_in_the_plugins_panel(crm_client, crm_running_app):
+    keeper = await _contact(crm_client)
+    await _pet(crm_client, name="<b>Rex</b>", keeper_id=keeper["id"])
+    async with client_for(crm_running_app) as browser:
+        await sign_in(browser, "admin@example.com")
+        page = await browser.get(f"/contacts/{keeper['id']}")
+    assert page.status_code == 200
+    assert 'class="vet-pets"' in page.text
+    # The panel's template is the plugin's, rendered by the core with escaping.
+    assert "&lt;b&gt;Rex&lt;/b&gt;" in page.text and "<b>Rex</b>" not in page.text
