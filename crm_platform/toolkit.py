@@ -1,11 +1,12 @@
 """What plugins may import from the core. Everything else in ``crm_platform`` is private.
 
 The hooks and the types they exchange are in :mod:`crm_hookspecs`; this module offers the
-services a plugin's own code needs: the signed-in user in a handler, transactions whose
-events are delivered after commit, access checks, the audit log, raw SQL on either engine,
-keyset pagination and the search index.
+services a plugin's own code needs: records of every kind through the one write pipeline,
+reads of the core's records, activities and users, the signed-in user in a handler,
+transactions whose events are delivered after commit, access checks, settings and
+permissions, jobs and the clock, the audit log, raw SQL on the plugin's own tables, keyset
+pagination and the search index. Versioned with ``crm-platform`` (CHANGELOG.md).
 """
-
 
 from crm_platform.activities.reads import (
     create_task,
@@ -56,24 +57,6 @@ from crm_platform.users.service import principal_for_user_id as principal_for
 from crm_platform.web.rendering import csrf_token, render_fragment, render_page
 
 __all__ = [
-    "create_records",
-    "visibility_sql",
-    "create_record",
-    "create_task",
-    "delete_record",
-    "detach_links",
-    "ensure_visible",
-    "get_activities",
-    "get_record",
-    "get_records",
-    "get_users",
-    "last_activity_at",
-    "list_teams",
-    "list_users",
-    "log_activities",
-    "principal_for",
-    "record_timeline",
-    "update_record",
     "ActivityIn",
     "Conflict",
     "CrmError",
@@ -89,23 +72,39 @@ __all__ = [
     "audit_record",
     "can",
     "check_limit",
+    "create_record",
+    "create_records",
+    "create_task",
     "csrf_token",
     "decode_cursor",
+    "delete_record",
+    "detach_links",
     "drop_indexes",
     "encode_cursor",
     "enqueue",
     "ensure",
+    "ensure_visible",
     "execute",
     "execute_each",
     "fetch",
+    "get_activities",
+    "get_record",
+    "get_records",
+    "get_users",
     "has_permission",
     "insert_rows",
     "invalid",
     "keyset_condition",
+    "last_activity_at",
+    "list_teams",
+    "list_users",
+    "log_activities",
     "log_activity",
     "now",
     "order_by",
     "placeholders",
+    "principal_for",
+    "record_timeline",
     "render_fragment",
     "render_page",
     "require_permission",
@@ -116,5 +115,7 @@ __all__ = [
     "set_setting",
     "setting",
     "unit_of_work",
+    "update_record",
+    "visibility_sql",
     "visible_owner_ids",
 ]
