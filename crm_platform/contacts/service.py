@@ -133,7 +133,7 @@ def _search_text(row: dict[str, Any]) -> SearchText:
 
 
 async def _after_write(write: RecordWrite) -> list[Event]:
-    """The contact's lifecycle history, its unique primary email and its companies."""
+    """The contact's lifecycle history and, when it is new, the companies it works at."""
     actor_id, contact_id = write.principal.id, write.record_id
     if write.action == "delete":
         return [ContactDeleted(actor_id=actor_id, contact_id=contact_id)]
