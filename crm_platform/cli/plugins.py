@@ -97,10 +97,11 @@ def _describe(found: purge_data.Plan) -> str:
         [
             f"Purging plugin {found.slug} deletes:",
             f"  - its tables: the migrations of {', '.join(found.database_apps) or 'no app'}, reversed",
-            f"  - its settings, its plugin state, and the links, tags, search entries and saved views "
+            f"  - its settings, and the links, tags, search entries and saved views "
             f"of its records ({found.slug}.*)",
             f"  - the values of its custom fields: {fields}",
             "The audit log keeps its entries: it records who changed what, and is never rewritten.",
+            "The plugin stays installed and disabled until you uninstall it.",
         ]
     )
 
