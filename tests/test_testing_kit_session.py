@@ -29,10 +29,13 @@ def crm_api_routes() -> list[Routes]:
 '''
 
 TESTS = '''
+import re
+
 import pytest
 
 import greeter
 from crm_platform.jobs import enqueue
+from crm_platform.testing import DEFAULT_PASSWORD
 
 
 @pytest.fixture
@@ -52,6 +55,17 @@ async def test_is_gone_when_disabled(crm_client, crm_disable_plugin):
 
 async def test_queues_a_job(crm_app):
     assert await enqueue("core.task_reminders", key="once")
+
+
+async def test_signs_in_through_the_form(crm_anonymous_client, crm_member):
+    # A session is stored on sign-in: on PostgreSQL too it must land in the test's folder.
+    form = await crm_anonymous_client.get("/login")
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', form.text).group(1)
+    response = await crm_anonymous_client.post("/login", data={
+        "email": "member@example.com", "password": DEFAULT_PASSWORD, "_csrf_token": token, "next": "/",
+    })
+    assert response.status_code == 303
+    assert (await crm_anonymous_client.get("/")).status_code == 200
 
 
 def test_the_cli_sees_the_plugin(crm_cli):
@@ -82,8 +96,8 @@ def test_a_plugins_test_session_leaves_its_folder_unchanged_and_warns_of_nothing
     )
     output = done.stdout + done.stderr
     assert done.returncode == 0, output
-    # Four tests, each on SQLite and on PostgreSQL (skipped, saying why, without a server).
-    assert re.search(r"\b(8 passed|4 passed, 4 skipped)\b", output), output
+    # Five tests, each on SQLite and on PostgreSQL (skipped, saying why, without a server).
+    assert re.search(r"\b(10 passed|5 passed, 5 skipped)\b", output), output
     assert _snapshot(project) == before
     core_warnings = [
         line for line in output.splitlines() if "DeprecationWarning" in line and "crm_platform" in line

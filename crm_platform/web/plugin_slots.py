@@ -53,9 +53,13 @@ async def record_slots(request: Request, record_type: str, record_id: int, princ
     """The panels (rendered), tabs and actions plugins add to one record's page, in order."""
     host = runtime.current().host
     arguments = {"record_type": record_type, "record_id": record_id, "principal": principal, "request": request}
-    panels = _rendered(request, "crm_record_panels", await host.call_owned("crm_record_panels", expect=Panel, **arguments))
-    tabs = [owned.item for owned in await host.call_owned("crm_record_tabs", expect=RecordTab, **arguments)]
-    actions = [owned.item for owned in await host.call_owned("crm_record_actions", expect=RecordAction, **arguments)]
+
+    async def call(hook: str, expect: type) -> list[Owned]:
+        return await host.call_owned(hook, expect=expect, **arguments)
+
+    panels = _rendered(request, "crm_record_panels", await call("crm_record_panels", Panel))
+    tabs = [owned.item for owned in await call("crm_record_tabs", RecordTab)]
+    actions = [owned.item for owned in await call("crm_record_actions", RecordAction)]
     return Slots(
         panels=sorted(panels, key=lambda item: (item.order, item.title)),
         tabs=sorted(tabs, key=lambda item: (item.order, item.title)),

@@ -52,10 +52,11 @@ def secret_key(settings: Settings) -> str:
 
 
 def sessions_dir(settings: Settings) -> Path:
-    """Beside the SQLite database (``./var/sessions`` by default), else ``./var/sessions``."""
-    url = settings.database_url
-    if url.startswith("sqlite:///"):
-        return Path(url.removeprefix("sqlite:///")).parent / "sessions"
+    """Beside the SQLite database (``./var/sessions`` by default); on PostgreSQL beside the
+    SQLite jobs queue, a folder the instance writes to already; else ``./var/sessions``."""
+    for url in (settings.database_url, settings.jobs_url):
+        if url.startswith("sqlite:///"):
+            return Path(url.removeprefix("sqlite:///")).parent / "sessions"
     return Path("var") / "sessions"
 
 
@@ -64,7 +65,10 @@ def session_store(settings: Settings) -> Store:
         from litestar.stores.redis import RedisStore
 
         return RedisStore.with_client(settings.redis_url, namespace="crm_sessions")
-    return FileStore(sessions_dir(settings), create_directories=True)
+    folder = sessions_dir(settings)
+    # The store makes its own folder on a write, but not the folders above it.
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    return FileStore(folder, create_directories=True)
 
 
 class RotatingSessionBackend(ServerSideSessionBackend):
