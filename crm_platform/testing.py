@@ -42,7 +42,8 @@ Fixtures:
 
 Helpers: ``client_for(app, token)`` (a client signed in with a token), ``serve(script, folder)``
 (an app in its own process, for browser tests) and ``chromium()`` (Debian's Chromium under Playwright).
-- ``crm_clock`` and ``crm_run_jobs``: see below.
+- ``crm_clock``: the platform's clock standing still for the test (below).
+- ``crm_run_jobs``: ``await crm_run_jobs()`` runs the jobs due now and waiting (below).
 
 Jobs and time, without a worker process:
 
