@@ -204,7 +204,9 @@ async def test_marking_all_read_marks_every_one_of_yours(crm_client, crm_member,
 
 
 @pytest.mark.parametrize(
-    ("params", "field"), [({"limit": 0}, "limit"), ({"limit": 201}, "limit"), ({"cursor": "not-a-cursor"}, "cursor")]
+    ("params", "field"),
+    [({"limit": 0}, "limit"), ({"limit": 201}, "limit"), ({"cursor": "not-a-cursor"}, "cursor"),
+     ({"unread": "perhaps"}, "unread")],
 )
 async def test_a_bad_list_request_is_422_naming_the_parameter(crm_client, params, field):
     response = await crm_client.get("/api/v1/notifications", params=params)
@@ -222,6 +224,15 @@ async def test_a_bad_mark_read_request_is_422_naming_the_field(crm_client, body,
     assert response.status_code == 422, response.text
     # An unknown field is named in the message of the body's error.
     assert field in str(response.json()["errors"]), response.json()
+
+
+async def test_a_cursor_of_another_list_pages_by_its_id_alone(crm_client, crm_admin):
+    for number in range(3):
+        await _notify(crm_client, user_ids=[crm_admin[0].id], subject=f"Note {number}")
+    newest = (await _inbox(crm_client))["items"][0]["id"]
+    # A contacts list's cursor holds a time where this one holds an id.
+    cursor = toolkit.encode_cursor(dt.datetime(2030, 1, 1, tzinfo=dt.UTC), newest)
+    assert [item["subject"] for item in (await _inbox(crm_client, cursor=cursor))["items"]] == ["Note 1", "Note 0"]
 
 
 # --- the core's task reminders -----------------------------------------------------------------

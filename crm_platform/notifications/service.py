@@ -19,7 +19,7 @@ from crm_platform.db.raw import execute, fetch, placeholders
 from crm_platform.db.unit import unit_of_work
 from crm_platform.errors import Invalid, invalid
 from crm_platform.notifications.tables import Notification
-from crm_platform.records.pagination import Sort, check_limit, encode_cursor, keyset_condition, order_by
+from crm_platform.records.pagination import check_limit, decode_cursor, encode_cursor
 
 MAX_SUBJECT = 200
 MAX_BODY = 2000
@@ -30,7 +30,6 @@ MAX_NAME = 60
 ROWS_PER_STATEMENT = 1000
 
 _KIND = re.compile(r"[a-z0-9_.-]*")
-_NEWEST_FIRST = Sort("id", descending=True)
 _COLUMNS = "id, kind, subject, body, href, record_type, record_id, created_at, read_at"
 
 
@@ -181,13 +180,14 @@ async def list_for(
     conditions, args = ['"user" = {}'], [principal.id]
     if unread_only:
         conditions.append("read_at IS NULL")
-    after, after_args = keyset_condition(_NEWEST_FIRST, cursor)
-    if after:
-        conditions.append(after)
-        args += after_args
+    if cursor:
+        # Ids grow with time, so the id alone orders the list and places the cursor.
+        _, last_id = decode_cursor(cursor)
+        conditions.append("id < {}")
+        args.append(last_id)
     rows = await fetch(
         f"SELECT {_COLUMNS} FROM crm_notification WHERE {' AND '.join(conditions)} "
-        f"ORDER BY {order_by(_NEWEST_FIRST)} LIMIT {limit + 1}",
+        f"ORDER BY id DESC LIMIT {limit + 1}",
         *args,
     )
     more = len(rows) > limit
