@@ -23,6 +23,7 @@ from crm_platform.db.engine import Engine, PostgresEngine
 from crm_platform.instance import plugins as plugin_state
 from crm_platform.instance.api import health, list_plugins
 from crm_platform.instance.settings_api import HANDLERS as SETTINGS_HANDLERS
+from crm_platform.notifications.api import HANDLERS as NOTIFICATION_HANDLERS
 from crm_platform.relationships.api import RelationshipController, contact_graph
 from crm_platform.search.api import search
 from crm_platform.users.auth import OPEN_PATHS, AuthMiddleware, provide_principal
@@ -35,7 +36,7 @@ __all__ = ["CORE_API_HANDLERS", "PluginSpec", "build_host", "create_app", "plugi
 CORE_API_HANDLERS: list = [
     ContactController, CompanyController, RelationshipController, ActivityController, list_tasks, search,
     contact_timeline, company_timeline, contact_graph, contact_history, company_history, list_plugins,
-    *SETTINGS_HANDLERS,
+    *SETTINGS_HANDLERS, *NOTIFICATION_HANDLERS,
 ]
 
 
@@ -84,7 +85,10 @@ def create_app(
         ],
         dependencies={"principal": Provide(provide_principal, sync_to_thread=False)},
         # Sessions, CSRF and security headers wrap authentication, which reads the session.
-        middleware=[*ui.middleware, DefineMiddleware(AuthMiddleware, exclude=[f"^{path}" for path in OPEN_PATHS])],
+        middleware=[
+            *ui.middleware, DefineMiddleware(AuthMiddleware, exclude=[f"^{path}" for path in OPEN_PATHS]),
+            *ui.signed_in_middleware,
+        ],
         stores=ui.stores,
         # Pages answer errors with HTML (and a sign-in redirect); the API keeps its JSON.
         exception_handlers=web.errors.wrap(http_errors.handlers()),

@@ -29,6 +29,7 @@ from crm_platform.instance.permissions import has_permission, require_permission
 from crm_platform.instance.settings import get_setting as setting
 from crm_platform.instance.settings import set_setting
 from crm_platform.jobs.runner import enqueue
+from crm_platform.notifications.service import notify
 from crm_platform.records.access import can, ensure, visible_owner_ids
 from crm_platform.records.detach import detach as detach_links
 from crm_platform.records.pagination import (
@@ -100,6 +101,7 @@ __all__ = [
     "list_users",
     "log_activities",
     "log_activity",
+    "notify",
     "now",
     "order_by",
     "placeholders",

@@ -27,6 +27,8 @@ _STATIC_CACHE = CacheControlHeader(max_age=3600, public=True)
 class WebSetup:
     route_handlers: list[Any] = field(default_factory=list)
     middleware: list[Any] = field(default_factory=list)
+    # Inside authentication: middleware that needs the signed-in user.
+    signed_in_middleware: list[Any] = field(default_factory=list)
     stores: dict[str, Store] = field(default_factory=dict)
 
 
@@ -48,19 +50,21 @@ def _static_routers(host: Any) -> list[Any]:
 
 
 def page_handlers() -> list[Any]:
-    from crm_platform.web import companies, contact_page, contacts, home, search, settings
+    from crm_platform.web import companies, contact_page, contacts, home, notifications, search, settings
 
     return [*home.HANDLERS, *contacts.HANDLERS, *contact_page.HANDLERS, *companies.HANDLERS, *search.HANDLERS,
-            *settings.HANDLERS]
+            *settings.HANDLERS, *notifications.HANDLERS]
 
 
 def setup(settings: Settings, host: Any) -> WebSetup:
     from crm_platform.web.auth import login_handlers
+    from crm_platform.web.notifications import UnreadCount
 
     limiter = make_limiter(settings.redis_url, settings.login_attempts_per_minute)
     return WebSetup(
         route_handlers=[*login_handlers(limiter), *page_handlers(), *_static_routers(host)],
         middleware=security.middleware(settings),
+        signed_in_middleware=[UnreadCount()],
         stores={security.SESSION_STORE: security.session_store(settings)},
     )
 

@@ -31,6 +31,8 @@ SESSION_SCHEME_KEY = "scheme"
 SCHEMES = ("auto", "light", "dark")
 TIME_ZONE_COOKIE = "crm_tz"
 UTC_ZONE = ZoneInfo("UTC")
+# Where the unread notification count waits for the top bar (set by ``web.notifications``).
+UNREAD_SCOPE_KEY = "crm.unread_notifications"
 
 
 def _folder(path: Path | str) -> FileSystemLoader:
@@ -114,7 +116,8 @@ def _stylesheets(theme_name: str) -> list[str]:
 
 
 def page_context(request: Request) -> dict[str, Any]:
-    """What every page's layout needs: the user, the navigation, the theme and CSRF."""
+    """What every page's layout needs: the user, the navigation, the theme, CSRF and the
+    unread notification count (``None`` where it was not read: fragments, error pages)."""
     token = csrf_token(request)
     theme_name = theme_of(request)
 
@@ -125,6 +128,7 @@ def page_context(request: Request) -> dict[str, Any]:
         "request": request,
         "principal": request.scope.get("user"),
         "nav_items": _nav_items(request),
+        "unread_notifications": request.scope.get(UNREAD_SCOPE_KEY),
         "current_path": request.url.path,
         "theme_name": theme_name,
         "scheme": scheme_of(request),

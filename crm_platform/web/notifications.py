@@ -1,0 +1,63 @@
+"""The notifications page, "Mark all read", and the unread count every page's top bar shows."""
+
+from __future__ import annotations
+
+from litestar import Request, Response, get, post
+from litestar.enums import ScopeType
+from litestar.middleware import ASGIMiddleware
+from litestar.params import FromQuery
+from litestar.response import Redirect
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from crm_platform.notifications import service
+from crm_platform.users.auth import CurrentPrincipal
+from crm_platform.web.auth import safe_next
+from crm_platform.web.rendering import UNREAD_SCOPE_KEY, render_page
+
+PAGE_SIZE = 50
+# The badge reads "99+" beyond this, so it never counts more than one past it.
+BADGE_MAX = 99
+NOT_PAGES = ("/api/", "/static/", "/schema", "/health")
+
+
+class UnreadCount(ASGIMiddleware):
+    """Count the signed-in user's unread notifications for the page about to be rendered.
+
+    Rendering is synchronous, so the count is read before the handler runs: one indexed
+    query for each full page (a GET that is not an htmx request, nor the API's), none for
+    API calls, fragments and form posts. It runs inside authentication, which sets the user.
+    """
+
+    scopes = (ScopeType.HTTP,)
+    should_bypass_for_scope = staticmethod(lambda scope: scope["path"].startswith(NOT_PAGES))
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        principal = scope.get("user")
+        if principal is not None and scope.get("method") == "GET" and not _from_htmx(scope):
+            scope[UNREAD_SCOPE_KEY] = await service.unread_count(principal, at_most=BADGE_MAX + 1)  # type: ignore[literal-required]
+        await next_app(scope, receive, send)
+
+
+def _from_htmx(scope: Scope) -> bool:
+    return any(name == b"hx-request" and value == b"true" for name, value in scope.get("headers", ()))
+
+
+@get("/notifications", include_in_schema=False)
+async def notifications_page(
+    request: Request, principal: CurrentPrincipal, cursor: FromQuery[str | None] = None
+) -> Response:
+    items, next_cursor = await service.list_for(principal, limit=PAGE_SIZE, cursor=cursor)
+    return render_page(
+        request, "notifications/list.html", items=items, next_cursor=next_cursor,
+        unread=await service.unread_count(principal),
+    )
+
+
+@post("/notifications/read", include_in_schema=False)
+async def mark_all_read(request: Request, principal: CurrentPrincipal) -> Response:
+    form = await request.form()
+    await service.mark_read(principal, "all")
+    return Redirect(safe_next(form.get("next") or "/notifications"), status_code=303)
+
+
+HANDLERS = [notifications_page, mark_all_read]
