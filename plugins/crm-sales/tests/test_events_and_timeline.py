@@ -76,3 +76,26 @@ async def test_the_deal_history_gives_the_time_in_each_stage(crm_client, make_de
     assert [visit["stage_name"] for visit in history] == ["Lead", "Qualified"]
     assert history[0]["left_at"] == history[1]["entered_at"]
     assert history[1]["left_at"] is None
+
+
+async def test_a_stage_change_activity_goes_through_the_core_pipeline_audited_and_announced(
+    crm_client, make_deal, pipeline
+):
+    from crm_hookspecs.events import ActivityLogged, RecordCreated, RecordUpdated
+
+    from crm_platform.toolkit import audit_history
+
+    deal = await make_deal(title="Solar")
+    received.clear()
+    qualified = pipeline["by_name"]["Qualified"]["id"]
+    await crm_client.post(f"/api/v1/sales/deals/{deal['id']}/move", json={"stage_id": qualified})
+    [logged] = [event for event in received if isinstance(event, ActivityLogged)]
+    assert logged.type == "deal_stage"
+    assert any(isinstance(event, RecordCreated) and event.kind == "activity" for event in received)
+    moved = [event for event in received if isinstance(event, RecordUpdated) and event.kind == "sales.deal"]
+    assert [event.changes["stage"]["to"] for event in moved] == ["Qualified"]
+    [entry] = await audit_history("activity", logged.activity_id)
+    assert entry["action"] == "create" and entry["changes"]["type"]["to"] == "deal_stage"
+    activity = (await crm_client.get(f"/api/v1/activities/{logged.activity_id}")).json()
+    assert activity["subject"] == "Solar: Lead → Qualified"
+    assert {"record_type": "sales.deal", "record_id": deal["id"], "role": "about"} in activity["links"]
