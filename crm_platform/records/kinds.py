@@ -4,6 +4,7 @@ plugin's (``sales.deal``, ``vet.pet`` ...), each with its table and what is gene
 from __future__ import annotations
 
 import json
+import weakref
 from typing import Any
 
 from crm_hookspecs import RecordKind
@@ -12,10 +13,18 @@ from piccolo.columns import JSON, JSONB
 from crm_platform import runtime
 from crm_platform.errors import Invalid
 
+# Every read asks for its kind: the registry is built once per host and set of enabled plugins.
+_by_host: weakref.WeakKeyDictionary[Any, dict[frozenset[str], dict[str, RecordKind]]] = weakref.WeakKeyDictionary()
+
 
 def active() -> dict[str, RecordKind]:
     """The kinds of the core and of the enabled plugins, by key."""
-    return {kind.key: kind for kind in runtime.current().host.items("crm_record_kinds")}
+    host = runtime.current().host
+    by_enabled = _by_host.setdefault(host, {})
+    enabled = frozenset(host.enabled)
+    if enabled not in by_enabled:
+        by_enabled[enabled] = {kind.key: kind for kind in host.items("crm_record_kinds")}
+    return by_enabled[enabled]
 
 
 def find(key: str) -> RecordKind | None:
