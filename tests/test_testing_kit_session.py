@@ -34,7 +34,7 @@ import re
 import pytest
 
 import greeter
-from crm_platform.jobs import enqueue
+from crm_platform.toolkit import enqueue
 from crm_platform.testing import DEFAULT_PASSWORD
 
 
