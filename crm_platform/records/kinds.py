@@ -3,7 +3,6 @@ plugin's (``sales.deal``, ``vet.pet`` ...), each with its table and what is gene
 
 from __future__ import annotations
 
-import json
 import weakref
 from typing import Any
 
@@ -11,6 +10,7 @@ from crm_hookspecs import RecordKind
 from piccolo.columns import JSON, JSONB
 
 from crm_platform import runtime
+from crm_platform.db.raw import decode_json_columns
 from crm_platform.errors import Invalid
 
 # Every read asks for its kind: the registry is built once per host and set of enabled plugins.
@@ -57,10 +57,7 @@ def json_columns(kind: RecordKind) -> tuple[str, ...]:
 
 def decode(kind: RecordKind, row: dict[str, Any]) -> dict[str, Any]:
     """``row`` with its JSON columns decoded in place: SQLite returns them as text."""
-    for name in json_columns(kind):
-        if isinstance(row.get(name), str):
-            row[name] = json.loads(row[name])
-    return row
+    return decode_json_columns(row, json_columns(kind))
 
 
 def page_url(kind: RecordKind, record_id: int) -> str:
