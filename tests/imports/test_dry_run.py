@@ -41,3 +41,19 @@ async def test_dry_run_names_each_rows_outcome_and_writes_nothing(crm_app, crm_a
     assert [row["display_name"] for row in contacts] == ["Ada"]
     run = await service.runs.load(run_id)
     assert run["status"] == "planned" and run["planned"] == counts
+
+
+async def test_the_command_line_imports_with_a_mapping_and_a_dry_run(crm_app, crm_admin, crm_cli, write_csv):
+    path = write_csv([["Vorname", "Mail", "Kunde"], ["Jo", "jo@example.com", "x"], ["Kim", "kim@example.com", "y"]],
+                     delimiter=";")
+    dry = crm_cli("import", str(path), "--kind", "contact", "--mapping", "Vorname=given_name,Mail=email", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "would: 2 create, 0 update, 0 skip, 0 error" in dry.output
+    assert await fetch("SELECT id FROM crm_contact") == []
+    done = crm_cli("import", str(path), "--mapping", "Vorname=given_name,Mail=email", "--match", "email")
+    assert "done: 2 create" in done.output, done.output
+    again = crm_cli("import", str(path), "--mapping", "Vorname=given_name,Mail=email", "--match", "email")
+    assert "done: 0 create, 0 update, 2 skip" in again.output, again.output
+    rows = await fetch("SELECT given_name, primary_email FROM crm_contact ORDER BY given_name")
+    assert rows == [{"given_name": "Jo", "primary_email": "jo@example.com"},
+                    {"given_name": "Kim", "primary_email": "kim@example.com"}]
