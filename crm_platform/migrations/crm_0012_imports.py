@@ -9,9 +9,8 @@ them, in one migration.
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns import JSON, ForeignKey, Integer, OnDelete, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.engine import engine_finder
 from piccolo.table import Table
-
-from crm_platform.db.raw import execute_each
 
 ID = "2026-12-01T12:04:00:000000"
 VERSION = "1.38.0"
@@ -72,21 +71,30 @@ class ImportKey(Table, tablename="crm_import_key", schema=None):
 TABLES = (ImportRun, ImportRow, ImportKey)
 INDEXES = [
     # A run's rows in order (resume, the dry-run table, the CSV) and one row by number.
-    "CREATE UNIQUE INDEX crm_import_row_number ON crm_import_row (run, phase, row_number)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS crm_import_row_number ON crm_import_row (run, phase, row_number)",
     # "What happened to this email / external id?"
-    "CREATE INDEX crm_import_row_external ON crm_import_row (run, external_id)",
-    "CREATE UNIQUE INDEX crm_import_key_external ON crm_import_key (record_type, source, external_id)",
-    "CREATE INDEX crm_import_key_record ON crm_import_key (record_type, record_id)",
+    "CREATE INDEX IF NOT EXISTS crm_import_row_external ON crm_import_row (run, external_id)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS crm_import_key_external ON crm_import_key (record_type, source, external_id)",
+    "CREATE INDEX IF NOT EXISTS crm_import_key_record ON crm_import_key (record_type, record_id)",
 ]
 
 
 async def _create() -> None:
+    # The engine being migrated now (a class caches the first it is given), and through the
+    # tables' queries, so the indexes are made in the migration's transaction like the tables.
+    engine = engine_finder()
+    for table in (User, *TABLES):
+        table._meta.db = engine
     for table in TABLES:
         await table.create_table(if_not_exists=True).run()
-    await execute_each(INDEXES)()
+    for statement in INDEXES:
+        await ImportRow.raw(statement).run()
 
 
 async def _drop() -> None:
+    engine = engine_finder()
+    for table in TABLES:
+        table._meta.db = engine
     for table in reversed(TABLES):
         await table.alter().drop_table(if_exists=True).run()
 
