@@ -99,3 +99,17 @@ async def test_a_plugin_kind_imports_by_its_declared_fields(crm_app, crm_admin, 
     assert counts == {"create": 1, "update": 0, "skip": 0, "error": 1}
     pets = await fetch("SELECT name, species, born_on, custom FROM vet_pet")
     assert pets[0]["name"] == "Rex" and str(pets[0]["born_on"]) == "2020-05-01" and "A-1" in str(pets[0]["custom"])
+
+
+@pytest.mark.parametrize("crm_plugins", [["probe"]])
+async def test_a_plugins_importer_reads_its_format_into_the_same_run(crm_app, crm_admin, tmp_path):
+    principal, _ = crm_admin
+    path = tmp_path / "people.lines"
+    path.write_text("#probe-lines\nAda | ada@example.com\nBad | nope\n")
+    run_id = await service.start(principal, path, path.name, "contact", path.stat().st_size)
+    run = await service.runs.load(run_id)
+    assert run["format"] == "probe.lines" and run["mapping"] == {"name": "display_name", "email": "email"}
+    assert await engine.dry_run(run_id, principal) == {"create": 1, "update": 0, "skip": 0, "error": 1}
+    assert (await engine.commit(run_id, principal))["create"] == 1
+    assert await fetch("SELECT display_name, primary_email FROM crm_contact") == [
+        {"display_name": "Ada", "primary_email": "ada@example.com"}]
