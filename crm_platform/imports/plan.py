@@ -104,8 +104,7 @@ def _match_value(context: Context, row: dict[str, str], values: dict[str, Any]) 
         return ""
     spec = context.fields[context.match_key]
     if spec.is_list and spec.column == "emails":
-        cleaned = clean_emails([{"address": text}], {})
-        return cleaned[0]["address"] if cleaned else text.lower()
+        return _email_key(text)
     if context.match_key == EXTERNAL_ID:
         return text
     return str(values.get(spec.column, text))
@@ -142,17 +141,40 @@ def _defaults(kind: RecordKind) -> dict[str, Any]:
     return kinds.decode(kind, values)
 
 
+def _email_key(text: str) -> str:
+    # Validating an address is the dearest step of a row; an ASCII address's normal form is
+    # its lower case, so only others go through the validator here.
+    text = text.strip()
+    if text.isascii():
+        return text.lower()
+    cleaned = clean_emails([{"address": text}], {})
+    return cleaned[0]["address"] if cleaned else text.lower()
+
+
+def _item_key(item: Any) -> str:
+    """What makes two items of a list column the same: an email's lower case, a phone's
+    digits (with its ``+``), a domain's lower case."""
+    if isinstance(item, dict):
+        text = str(item.get("address") or item.get("number") or "")
+        if "number" in item:
+            return ("+" if text.strip().startswith("+") else "") + "".join(ch for ch in text if ch.isdigit())
+        return _email_key(text)
+    return str(item).strip().lower()
+
+
 def _with_changes(existing: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
     """An update's changes: list columns gain the row's items they lack, other fields take
-    the row's non-blank values (a blank cell leaves a field as it is)."""
+    the row's non-blank values (a blank cell leaves a field as it is). Values the record has
+    already are left out, so an unchanged row costs no validation."""
     changes: dict[str, Any] = {}
     for name, value in values.items():
         if isinstance(value, list):
             current = list(existing.get(name) or [])
-            added = [item for item in value if item not in current]
+            known = {_item_key(item) for item in current}
+            added = [item for item in value if _item_key(item) not in known]
             if added:
                 changes[name] = current + added
-        else:
+        elif value != existing.get(name):
             changes[name] = value
     return changes
 
@@ -220,6 +242,11 @@ async def _plan_update(context: Context, planned: Planned, existing: dict[str, A
                        custom: dict[str, Any]) -> None:
     changes = _with_changes(existing, values)
     planned.record_id, planned.existing = existing["id"], existing
+    stored_custom = existing.get("custom") or {}
+    custom = {key: value for key, value in custom.items() if jsonable(stored_custom.get(key)) != jsonable(value)}
+    if not changes and not custom:
+        planned.outcome, planned.reason = "skip", "no changes"
+        return
     try:
         validated = await pipeline.validate(
             context.principal, context.kind, {**existing, **changes}, existing,
