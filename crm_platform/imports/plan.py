@@ -8,6 +8,7 @@ rows match, one to read those the user may change, one for emails already taken.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,6 +39,7 @@ class Context:
     # Match values seen so far in the file, with the row that had them first.
     seen: dict[str, int] = field(default_factory=dict)
     lookups: pipeline.Lookups = field(default_factory=pipeline.Lookups)
+    defaults: dict[str, Any] | None = None
 
 
 @dataclass
@@ -134,11 +136,18 @@ async def _matches(context: Context, keys: list[str]) -> dict[str, list[int]]:
     return found
 
 
-def _defaults(kind: RecordKind) -> dict[str, Any]:
-    # A table instance holds the column defaults; the pipeline's clean expects every field.
-    instance = kind.table()
-    values = {name: getattr(instance, name) for name in kinds.columns(kind) - {"id", "created_at", "updated_at"}}
-    return kinds.decode(kind, values)
+def _defaults(context: Context) -> dict[str, Any]:
+    """The column defaults a new record starts from (the pipeline's clean expects every
+    field), built once per run: a table instance costs more than validating a row. Moments
+    are left out, for the write to stamp."""
+    if context.defaults is None:
+        kind = context.kind
+        instance = kind.table()
+        values = {name: getattr(instance, name) for name in kinds.columns(kind) - {"id", "created_at", "updated_at"}}
+        context.defaults = {
+            name: value for name, value in kinds.decode(kind, values).items() if not isinstance(value, dt.datetime)
+        }
+    return {name: value.copy() if isinstance(value, (list, dict)) else value for name, value in context.defaults.items()}
 
 
 def _email_key(text: str) -> str:
@@ -266,7 +275,7 @@ async def _plan_update(context: Context, planned: Planned, existing: dict[str, A
 
 async def _plan_create(context: Context, planned: Planned, values: dict[str, Any], custom: dict[str, Any]) -> None:
     kind = context.kind
-    start = {**_defaults(kind), kind.owner_column: context.principal.id, **values}
+    start = {**_defaults(context), kind.owner_column: context.principal.id, **values}
     if kind.custom_fields:
         start["custom"] = custom
     try:
