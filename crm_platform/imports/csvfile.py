@@ -44,7 +44,7 @@ def header(path: str) -> list[str]:
 
 
 def rows(path: str) -> Iterator[dict[str, str]]:
-    """Each row after the header as ``{column: text}``; short rows get blanks, extra cells of a
+    """Each row after the header as ``{column: text}``; a short row lacks its missing cells, extra cells of a
     ragged row are kept under ``column N``. Blank lines are left out."""
     names = header(path)
     reader, file = _reader(Path(path))

@@ -113,3 +113,15 @@ async def test_a_plugins_importer_reads_its_format_into_the_same_run(crm_app, cr
     assert (await engine.commit(run_id, principal))["create"] == 1
     assert await fetch("SELECT display_name, primary_email FROM crm_contact") == [
         {"display_name": "Ada", "primary_email": "ada@example.com"}]
+
+
+async def test_companies_import_and_match_by_name(crm_app, crm_admin, write_csv):
+    principal, _ = crm_admin
+    first = write_csv([["Company", "Website", "Industry"], ["Northwind", "northwind.example", "Freight"]])
+    _, counts = await _committed(principal, first, kind="company")
+    assert counts["create"] == 1
+    again = write_csv([["Company", "Website", "Industry"], ["Northwind", "nw.example", "Logistics"]], name="b.csv")
+    _, counts = await _committed(principal, again, kind="company")
+    assert counts == {"create": 0, "update": 1, "skip": 0, "error": 0}
+    rows = await fetch("SELECT name, domains, industry FROM crm_company")
+    assert rows[0]["industry"] == "Logistics" and "nw.example" in str(rows[0]["domains"])
