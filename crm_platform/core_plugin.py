@@ -35,9 +35,8 @@ def crm_relationship_types() -> list[RelationshipType]:
 
 @hookimpl
 def crm_jobs() -> list[Job]:
-    from crm_platform.jobs.reminders import send_task_reminders
-
     from crm_platform.imports.jobs import run_import
+    from crm_platform.jobs.reminders import send_task_reminders
 
     return [
         Job("core.task_reminders", send_task_reminders, schedule="* * * * *"),

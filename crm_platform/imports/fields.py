@@ -12,8 +12,21 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from crm_hookspecs import FieldDefinition, RecordKind
-from piccolo.columns import JSON, JSONB, BigInt, Boolean, Date, Integer, Numeric, Real, SmallInt, Timestamptz
-from piccolo.columns import DoublePrecision, ForeignKey, Timestamp
+from piccolo.columns import (
+    JSON,
+    JSONB,
+    BigInt,
+    Boolean,
+    Date,
+    DoublePrecision,
+    ForeignKey,
+    Integer,
+    Numeric,
+    Real,
+    SmallInt,
+    Timestamp,
+    Timestamptz,
+)
 
 from crm_platform import runtime
 from crm_platform.records import fieldkinds

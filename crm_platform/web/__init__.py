@@ -50,7 +50,16 @@ def _static_routers(host: Any) -> list[Any]:
 
 
 def page_handlers(config: Settings) -> list[Any]:
-    from crm_platform.web import companies, contact_page, contacts, home, imports, notifications, search, settings
+    from crm_platform.web import (
+        companies,
+        contact_page,
+        contacts,
+        home,
+        imports,
+        notifications,
+        search,
+        settings,
+    )
 
     return [*home.HANDLERS, *contacts.HANDLERS, *contact_page.HANDLERS, *companies.HANDLERS, *search.HANDLERS,
             *settings.HANDLERS, *notifications.HANDLERS, *imports.handlers(config.import_max_bytes)]
