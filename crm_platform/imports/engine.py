@@ -152,6 +152,11 @@ async def commit(run_id: int, principal: Principal, progress: Progress | None = 
     except Invalid as exc:
         await runs.set_status(run_id, "failed", error=exc.errors.get("file") or str(exc))
         raise
+    except Exception as exc:
+        # The batch's transaction is rolled back whole; a later commit resumes at this batch.
+        await runs.set_status(run_id, "failed", error=f"rows after {done} could not be written: "
+                                                     f"{type(exc).__name__}: {exc}; commit again to resume")
+        raise
     counts = await totals(run_id, "commit")
     await runs.set_status(run_id, "committed", committed=counts, rows_done=done)
     return counts

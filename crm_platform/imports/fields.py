@@ -26,6 +26,7 @@ from piccolo.columns import (
     SmallInt,
     Timestamp,
     Timestamptz,
+    Varchar,
 )
 
 from crm_platform import runtime
@@ -112,8 +113,21 @@ def _text(text: str) -> str:
     return text.strip()
 
 
+def _bounded_text(length: int) -> Callable[[str], str]:
+    def convert(text: str) -> str:
+        text = text.strip()
+        if len(text) > length:
+            raise ValueError(f"is {len(text)} characters long; at most {length} fit")
+        return text
+
+    return convert
+
+
 def converter(column: Any) -> Callable[[str], Any]:
-    """How a cell's text becomes the value of a Piccolo ``column``."""
+    """How a cell's text becomes the value of a Piccolo ``column``; text longer than a
+    ``Varchar`` holds is an error of its row (PostgreSQL would refuse the whole batch)."""
+    if isinstance(column, Varchar):
+        return _bounded_text(column.length)
     if isinstance(column, Boolean):
         return _boolean
     if isinstance(column, (Integer, BigInt, SmallInt, ForeignKey)):

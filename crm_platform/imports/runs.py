@@ -31,6 +31,11 @@ async def get(principal: Principal, run_id: int) -> dict[str, Any]:
     return run
 
 
+async def commit_started(run_id: int) -> bool:
+    """Whether the commit has written rows (a failed run with some is resumed, not re-planned)."""
+    return bool(await fetch("SELECT id FROM crm_import_row WHERE run = {} AND phase = 'commit' LIMIT 1", run_id))
+
+
 async def set_status(run_id: int, status: str, **values: Any) -> None:
     values = {name: json.dumps(value) if name in JSON_COLUMNS else value for name, value in values.items()}
     assignments = ", ".join(f"{name} = {{}}" for name in values)

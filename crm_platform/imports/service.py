@@ -63,8 +63,8 @@ async def start(principal: Principal, path: Path, filename: str, kind_key: str, 
 async def set_mapping(principal: Principal, run_id: int, chosen: dict[str, str], match_key: str | None = None,
                       source: str | None = None) -> dict[str, Any]:
     run = await runs.get(principal, run_id)
-    if run["status"] not in ("mapping", "planned", "failed"):
-        raise Invalid({"run": f"the run is {run['status']}; its mapping can no longer change"})
+    if run["status"] not in ("mapping", "planned", "failed") or await runs.commit_started(run_id):
+        raise Invalid({"run": f"the run is {run['status']} and has written rows; its mapping can no longer change"})
     fields = await fields_of(run["kind"])
     match = default_match(run["kind"], chosen) if match_key is None else match_key
     if match and match not in fields:
@@ -80,8 +80,11 @@ async def launch(principal: Principal, run_id: int, phase: str) -> str:
     """Queue the run's dry run, commit or rollback as a job (a second request for the same
     step of the same mapping is the same job)."""
     run = await runs.get(principal, run_id)
-    allowed = {"dry": ("mapping", "planned", "failed"), "commit": ("planned", "committing"),
+    # A failed commit is resumed by committing again; a failed dry run needs a new mapping first.
+    allowed = {"dry": ("mapping", "planned", "failed"), "commit": ("planned", "committing", "failed"),
                "rollback": ("committed",)}[phase]
+    if phase == "commit" and run["status"] == "failed" and not await runs.commit_started(run_id):
+        allowed = ()
     if run["status"] not in allowed:
         raise Invalid({"run": f"the run is {run['status']}; it cannot {'be ' if phase != 'dry' else ''}"
                               f"{ {'dry': 'have a dry run', 'commit': 'committed', 'rollback': 'rolled back'}[phase]} now"})

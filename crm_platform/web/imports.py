@@ -79,7 +79,9 @@ def upload_handler(max_bytes: int) -> Any:
 async def _run_page(request: Request, principal: Any, run_id: int, *, errors: dict[str, str] | None = None,
                     outcome: str = "", after: int = 0, q: str = "", status_code: int = 200) -> Response:
     run = await runs.get(principal, run_id)
-    phase = "commit" if run["status"] in ("committing", "committed", "rolling_back", "rolled_back") else "dry"
+    committed = run["status"] in ("committing", "committed", "rolling_back", "rolled_back")
+    resumable = run["status"] == "failed" and await runs.commit_started(run_id)
+    phase = "commit" if committed or resumable else "dry"
     fields = await service.fields_of(run["kind"])
     rows, next_after = ([], None)
     if run["status"] not in ("mapping", "planning") or run["planned"]:
@@ -88,6 +90,7 @@ async def _run_page(request: Request, principal: Any, run_id: int, *, errors: di
     return render_page(
         request, "imports/run.html", status_code=status_code, run=run, phase=phase, fields=fields, rows=rows,
         next_after=next_after, outcome=outcome, q=q, found=found, errors=errors or {}, busy=run["status"] in BUSY,
+        resumable=resumable,
         kind_label=kinds.get(run["kind"], "kind").label,
     )
 

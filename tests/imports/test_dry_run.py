@@ -57,3 +57,11 @@ async def test_the_command_line_imports_with_a_mapping_and_a_dry_run(crm_app, cr
     rows = await fetch("SELECT given_name, primary_email FROM crm_contact ORDER BY given_name")
     assert rows == [{"given_name": "Jo", "primary_email": "jo@example.com"},
                     {"given_name": "Kim", "primary_email": "kim@example.com"}]
+
+
+async def test_a_value_longer_than_its_field_is_an_error_of_its_row(crm_app, crm_admin, write_csv):
+    principal, _ = crm_admin
+    path = write_csv([["First name", "Email"], ["A" * 101, "long@example.com"], ["Short", "short@example.com"]])
+    _, counts, rows = await _planned(principal, path)
+    assert counts == {"create": 1, "update": 0, "skip": 0, "error": 1}
+    assert rows[1]["reason"] == "given_name: is 101 characters long; at most 100 fit (column 'First name')"
