@@ -12,12 +12,13 @@ import asyncio
 import itertools
 import json
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any
 
 from crm_hookspecs import Principal
 from crm_hookspecs.events import ContactCreated, RecordCreated
 
-from crm_platform import clock
+from crm_platform import clock, runtime
 from crm_platform.contacts.bulk import write_contacts
 from crm_platform.db.bulk import insert_rows
 from crm_platform.db.raw import execute, fetch
@@ -159,7 +160,16 @@ async def commit(run_id: int, principal: Principal, progress: Progress | None = 
         raise
     counts = await totals(run_id, "commit")
     await runs.set_status(run_id, "committed", committed=counts, rows_done=done)
+    _forget_upload(Path(run["path"]))
     return counts
+
+
+def _forget_upload(path: Path) -> None:
+    """An uploaded file is kept until its run is committed (a resume reads it again), then
+    removed; a file imported from the command line is the user's own and stays."""
+    uploads = Path(runtime.current().settings.imports_dir).resolve()
+    if path.resolve().parent == uploads:
+        path.unlink(missing_ok=True)
 
 
 async def _write_batch(context: Context, planned: list[Planned], work: Any) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from pathlib import Path
 
 import pytest
 
@@ -69,6 +70,8 @@ async def test_upload_map_dry_run_commit_look_up_download_and_roll_back(browser_
     await crm_run_jobs()
     page = await client.get(run_page)
     assert 'id="import-status">Committed' in page.text
+    uploaded_path = (await fetch("SELECT path FROM crm_import_run"))[0]["path"]
+    assert not Path(uploaded_path).exists()  # kept for a resume until the commit is done
     contact = (await fetch("SELECT id, given_name, family_name FROM crm_contact"))[0]
     assert (contact["given_name"], contact["family_name"]) == ("Jürgen", "Müller")
     found = await client.get(run_page, params={"q": "jm@example.com"})
