@@ -13,6 +13,7 @@ from crm_hookspecs import (
     Permission,
     PluginInfo,
     Principal,
+    RecordAction,
     RecordKind,
     Routes,
     Setting,
@@ -96,6 +97,12 @@ def crm_settings() -> list[Setting]:
 async def crm_record_panels(record_type: str, record_id: int, principal: Principal) -> list[Panel]:
     panel = await slots.deals_panel(record_type, record_id, principal)
     return [panel] if panel else []
+
+
+@hookimpl
+def crm_record_actions(record_type: str, record_id: int) -> list[RecordAction]:
+    action = slots.new_deal_action(record_type, record_id)
+    return [action] if action else []
 
 
 @hookimpl
