@@ -1,4 +1,5 @@
-"""The board and the list cost the same number of statements for 3 deals as for 30."""
+"""The board, the list, a deal's pages and the contact and company pages cost the same number
+of statements for 3 deals or contacts as for 30."""
 
 from __future__ import annotations
 
@@ -6,12 +7,17 @@ from crm_platform import runtime
 
 
 async def _statements(client, path: str) -> int:
+    """The fewest of a few tries: the plugin state is re-read every couple of seconds by
+    whichever request comes then, which is not this page's cost."""
     engine = runtime.current().engine
     await client.get(path)  # warm what a running server has cached
-    before = engine.statements_run
-    response = await client.get(path)
-    assert response.status_code == 200
-    return engine.statements_run - before
+    counts = []
+    for _ in range(3):
+        before = engine.statements_run
+        response = await client.get(path)
+        assert response.status_code == 200
+        counts.append(engine.statements_run - before)
+    return min(counts)
 
 
 async def test_the_board_and_the_list_do_not_query_per_deal(web_client, crm_client, make_deal, pipeline):
