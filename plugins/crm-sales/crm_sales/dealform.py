@@ -18,7 +18,7 @@ from crm_hookspecs import Principal
 
 from crm_platform.toolkit import Invalid, get_records, get_relationships, list_users
 from crm_sales.deals import HIDDEN_NAME
-from crm_sales.pipelines import list_pipelines
+from crm_sales.pipelines import get_stage, list_pipelines
 from crm_sales.tables import CONTACT_ROLES
 
 TEXT_FIELDS = ("title", "amount", "currency", "expected_close_date", "owner_id", "stage_id", "lost_reason")
@@ -61,6 +61,17 @@ def date(raw: str) -> dt.date | None:
         return dt.date.fromisoformat(raw)
     except ValueError:
         raise Invalid({"expected_close_date": "must be a date written YYYY-MM-DD"}) from None
+
+
+async def chosen_stage(raw: str) -> dict[str, Any] | None:
+    """The stage the form names, ``None`` when it names none; a stage that does not exist is
+    an error rather than the default."""
+    if not raw:
+        return None
+    stage = await get_stage(int(raw)) if raw.isdigit() else None
+    if stage is None:
+        raise Invalid({"stage_id": f"stage {raw} does not exist"})
+    return stage
 
 
 def owner(raw: str) -> int | None:

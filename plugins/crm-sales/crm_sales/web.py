@@ -117,7 +117,7 @@ async def _form_response(
 async def create_from_page(request: Request, principal: CurrentPrincipal) -> Response:
     values = dealform.read(await request.form())
     try:
-        stage = await pipelines.get_stage(int(values["stage_id"])) if values["stage_id"].isdigit() else None
+        stage = await dealform.chosen_stage(values["stage_id"])
         data = dealform.body(DealIn, {
             "title": values["title"], "amount": values["amount"] or "0", "currency": values["currency"],
             "pipeline_id": stage["pipeline"] if stage else None, "stage_id": stage["id"] if stage else None,
@@ -156,10 +156,7 @@ async def update_from_page(request: Request, principal: CurrentPrincipal, deal_i
             "owner_id": dealform.owner(values["owner_id"]), "company_id": values["company_id"],
             "contacts": values["contacts"],
         })
-        stage_id = _int(values["stage_id"])
-        stage = await pipelines.get_stage(stage_id) if stage_id is not None else None
-        if stage_id is not None and stage is None:
-            raise Invalid({"stage_id": f"stage {stage_id} does not exist"})
+        stage = await dealform.chosen_stage(values["stage_id"])
         async with unit_of_work():
             await deals.update(principal, deal_id, patch)
             if stage is not None and stage["id"] != deal["stage"]:

@@ -146,3 +146,12 @@ async def test_the_picker_offers_only_companies_as_radios_named_for_the_form(web
     found = await web_client.get("/search/pick", params={"target_q": "acme", "kind": "company", "name": "company_pick"},
                                  headers={"HX-Request": "true"})
     assert re.findall(r'type="(\w+)" name="(\w+)" value="(\w+):', found.text) == [("radio", "company_pick", "company")]
+
+
+async def test_a_stage_that_does_not_exist_is_named_not_replaced_by_the_default(web_client, crm_client):
+    form = await web_client.get("/sales/deals/new")
+    response = await web_client.post("/sales/deals/new", data={
+        "_csrf_token": web_client.csrf(form.text), "title": "Lost in space", "stage_id": "424242",
+    })
+    assert response.status_code == 422 and "stage 424242 does not exist" in response.text
+    assert (await crm_client.get("/api/v1/sales/deals")).json()["items"] == []
