@@ -506,3 +506,25 @@ class AccessFilter:
 
     sql: str
     args: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
+class DemoContact:
+    """A contact ``crm demo`` loaded: its id, its owner and the company it works at."""
+
+    contact_id: int
+    owner_id: int | None
+    company_id: int | None = None
+
+
+@dataclass(frozen=True)
+class DemoData:
+    """What ``crm demo`` loaded, for a plugin to add its own demo records to: the seed (the
+    same seed gives the same data), the moment the demo is relative to, the demo users (the
+    admin first), every company and a sample of the contacts. Added in crm-hookspecs 1.2."""
+
+    seed: int
+    now: dt.datetime
+    user_ids: tuple[int, ...]
+    company_ids: tuple[int, ...]
+    contacts: tuple[DemoContact, ...]
