@@ -50,10 +50,10 @@ def _static_routers(host: Any) -> list[Any]:
 
 
 def page_handlers() -> list[Any]:
-    from crm_platform.web import companies, contact_page, contacts, home, notifications, search, settings
+    from crm_platform.web import companies, contact_page, contacts, home, notifications, search, settings, webapp
 
     return [*home.HANDLERS, *contacts.HANDLERS, *contact_page.HANDLERS, *companies.HANDLERS, *search.HANDLERS,
-            *settings.HANDLERS, *notifications.HANDLERS]
+            *settings.HANDLERS, *notifications.HANDLERS, *webapp.HANDLERS]
 
 
 def setup(settings: Settings, host: Any) -> WebSetup:
