@@ -30,6 +30,13 @@ PAGE_SIZE = 50
 EXPORT_LIMIT = 5000
 EXPORT_PAGE = 200  # the most one list page holds
 FILTER_KEYS = ("q", "owner", "industry", "tag", *customlists.QUERY_KEYS, "sort")
+# Every sort of listing.SORTABLE but id, as the "Sort by" choices put it (ascending, descending).
+SORT_COLUMNS = {
+    "name": ("Name, A to Z", "Name, Z to A"),
+    "industry": ("Industry, A to Z", "Industry, Z to A"),
+    "created_at": ("Added, oldest first", "Added, newest first"),
+    "updated_at": ("Updated, oldest first", "Updated, newest first"),
+}
 
 
 def _query(request: Request) -> dict[str, str]:
@@ -77,7 +84,7 @@ async def company_list(request: Request, principal: CurrentPrincipal, cursor: Fr
     if is_htmx(request) and request.headers.get("hx-target") == "company-results":
         return render_fragment(request, "companies/_results.html", **context)
     return render_page(request, "companies/list.html", operator_choices=customlists.OPERATOR_CHOICES,
-                       owner_choices=[(user["id"], user["display_name"]) for user in users], **context)
+                       sort_choices=customlists.sort_choices(SORT_COLUMNS), owner_choices=[(user["id"], user["display_name"]) for user in users], **context)
 
 
 @get("/companies/export", include_in_schema=False)
