@@ -81,3 +81,29 @@ def test_a_card_dropped_on_lost_asks_for_the_reason(page: Any) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name="Move", exact=True).click()
     assert page.get_by_role("link", name="Heat pumps").count() == 0
+
+
+def test_the_won_and_lost_column_is_whole_on_a_1366_px_screen(page: Any) -> None:
+    page.set_viewport_size({"width": 1366, "height": 800})
+    try:
+        page.goto("/sales/")
+        closing = page.get_by_role("region", name="Close a deal")
+        box = closing.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 1366
+        assert page.evaluate("(() => { const b = document.getElementById('sales-board'); "
+                             "return b.scrollWidth <= b.clientWidth; })()")
+        for stage in ("Won", "Lost"):
+            assert page.get_by_text(f"Drop here: {stage}").is_visible()
+    finally:
+        page.set_viewport_size({"width": 1400, "height": 900})
+
+
+def test_forecast_chart_labels_are_at_least_12_px_on_a_desk_and_a_phone(page: Any) -> None:
+    for width in (1366, 375):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto("/sales/forecast")
+        sizes = page.locator(".sales-chart-label").evaluate_all(
+            "labels => labels.map(label => parseFloat(getComputedStyle(label).fontSize))")
+        assert sizes and min(sizes) >= 12
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.set_viewport_size({"width": 1400, "height": 900})
