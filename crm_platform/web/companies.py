@@ -19,7 +19,7 @@ from crm_platform.companies import service as companies
 from crm_platform.companies.schemas import CompanyIn, CompanyPatch
 from crm_platform.db.raw import fetch, placeholders
 from crm_platform.errors import Conflict, Invalid
-from crm_platform.records import customfields
+from crm_platform.records import access, customfields
 from crm_platform.records.listing import custom_matches
 from crm_platform.search import index as search_index
 from crm_platform.users.auth import CurrentPrincipal
@@ -129,10 +129,22 @@ def _company_values(values: dict[str, Any], definitions: dict[str, FieldDefiniti
     return body
 
 
+async def _parent(principal: Principal, raw: Any) -> dict[str, Any] | None:
+    """The chosen parent company's id and name, for the form; ``None`` when there is none or
+    ``principal`` may not see it (its name stays hidden)."""
+    text = str(raw or "")
+    if not text.isdigit():
+        return None
+    rows = await fetch("SELECT id, owner, name FROM crm_company WHERE id = {}", int(text))
+    return rows[0] if rows and await access.can(principal, "read", companies.RECORD_TYPE, rows[0]) else None
+
+
 async def _form(request: Request, company: dict[str, Any] | None, values: dict[str, Any],
                 errors: dict[str, str]) -> Response:
     users = await lookups.active_users()
+    principal = request.scope["user"]
     return render_page(request, "companies/form.html", status_code=422 if errors else 200, company=company,
+                       parent=await _parent(principal, values.get("parent_id")),
                        values=values, errors=errors, owner_choices=[(u["id"], u["display_name"]) for u in users],
                        custom_fields=list((await customfields.definitions(companies.RECORD_TYPE)).values()))
 

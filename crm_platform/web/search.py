@@ -47,14 +47,23 @@ async def search_page(request: Request, principal: CurrentPrincipal, q: FromQuer
     return render_page(request, "search/page.html", results=results, q=q)
 
 
+PICKABLE = ("contact", "company")
+# The form fields a pick fills in: a relationship's other end, a company's parent.
+PICK_FIELDS = ("target", "parent_id")
+
+
 @get("/search/pick", include_in_schema=False)
 async def pick(
-    request: Request, principal: CurrentPrincipal, target_q: FromQuery[str] = "", exclude: FromQuery[str] = ""
+    request: Request, principal: CurrentPrincipal, target_q: FromQuery[str] = "", exclude: FromQuery[str] = "",
+    kind: FromQuery[str] = "", field: FromQuery[str] = "target",
 ) -> Response:
-    """Radio buttons for the contacts and companies matching what was typed."""
-    hits = await index.search(principal, target_q[:200], 8, kinds=("contact", "company")) if target_q.strip() else []
+    """Radio buttons for the contacts and companies matching what was typed, named ``field``
+    with ``kind:id`` values; with ``kind`` (contact or company) only that kind, valued by id."""
+    wanted = (kind,) if kind in PICKABLE else PICKABLE
+    hits = await index.search(principal, target_q[:200], 8, kinds=wanted) if target_q.strip() else []
     choices = [hit for hit in hits if f"{hit.kind}:{hit.record_id}" != exclude]
-    return render_fragment(request, "search/_pick.html", choices=choices, labels={key: kind.label for key, kind in kinds.active().items()})
+    return render_fragment(request, "search/_pick.html", choices=choices, field=field if field in PICK_FIELDS else "target",
+                           by_id=kind in PICKABLE, labels={key: kind.label for key, kind in kinds.active().items()})
 
 
 HANDLERS = [search_page, pick]
