@@ -44,9 +44,9 @@ run: $(VENV)/.installed
 	$(CRM) migrate
 	@# The demo's summary (how to sign in) is held back and printed once the server answers,
 	@# so it is the last thing on the screen; the worker writes to var/worker.log.
-	@set -e; summary="Started without demo data: create an admin with crm user create EMAIL --password PW --role admin"; \
+	@set -e; summary="Started without demo data: create an admin with $(CRM) user create EMAIL --password PW --role admin"; \
 	if [ "$(CRM_DEMO)" != 0 ]; then \
-		echo "Loading demo data (once, into an empty database) ..."; \
+		echo "Loading demo data if the database is empty ..."; \
 		summary=$$(COLUMNS=200 $(CRM) demo --if-empty --contacts 2000 --seed 7); fi; \
 	$(CRM) worker >>var/worker.log 2>&1 & worker=$$!; \
 	$(CRM) run --port $(CRM_PORT) & server=$$!; \

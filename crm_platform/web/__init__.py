@@ -50,7 +50,16 @@ def _static_routers(host: Any) -> list[Any]:
 
 
 def page_handlers() -> list[Any]:
-    from crm_platform.web import companies, contact_page, contacts, home, notifications, search, settings, webapp
+    from crm_platform.web import (
+        companies,
+        contact_page,
+        contacts,
+        home,
+        notifications,
+        search,
+        settings,
+        webapp,
+    )
 
     return [*home.HANDLERS, *contacts.HANDLERS, *contact_page.HANDLERS, *companies.HANDLERS, *search.HANDLERS,
             *settings.HANDLERS, *notifications.HANDLERS, *webapp.HANDLERS]
