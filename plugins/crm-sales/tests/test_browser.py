@@ -107,3 +107,13 @@ def test_forecast_chart_labels_are_at_least_12_px_on_a_desk_and_a_phone(page: An
         assert sizes and min(sizes) >= 12
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.set_viewport_size({"width": 1400, "height": 900})
+
+
+def test_the_sales_pages_do_not_scroll_sideways_on_a_375_px_phone(page: Any) -> None:
+    page.set_viewport_size({"width": 375, "height": 780})
+    try:
+        for path in ("/sales/", "/sales/deals", "/sales/deals/new", "/sales/forecast"):
+            page.goto(path)
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
+    finally:
+        page.set_viewport_size({"width": 1400, "height": 900})
