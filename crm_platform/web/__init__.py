@@ -59,10 +59,11 @@ def page_handlers(config: Settings) -> list[Any]:
         notifications,
         search,
         settings,
+        webapp,
     )
 
     return [*home.HANDLERS, *contacts.HANDLERS, *contact_page.HANDLERS, *companies.HANDLERS, *search.HANDLERS,
-            *settings.HANDLERS, *notifications.HANDLERS, *imports.handlers(config.import_max_bytes)]
+            *settings.HANDLERS, *notifications.HANDLERS, *webapp.HANDLERS, *imports.handlers(config.import_max_bytes)]
 
 
 def setup(settings: Settings, host: Any) -> WebSetup:

@@ -197,7 +197,6 @@ async def forecast_page(
         owner_bars=charts.rows(figures["by_owner"], "owner_name", "weighted"),
         funnel_bars=charts.rows(figures["conversion"], "stage_name", "reached"),
         reason_bars=charts.rows(figures["lost_by_reason"], "reason", "count"),
-        chart_width=charts.WIDTH,
     )
 
 

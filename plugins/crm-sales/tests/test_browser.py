@@ -119,3 +119,37 @@ def test_a_deal_started_on_a_contacts_page_is_saved_shown_and_edited(page: Any, 
     assert "Champion" in people.inner_text() and "Decision maker" in people.inner_text()
     page.goto("/sales/")
     assert _column(page, "Proposal").get_by_role("link", name="Mainframe upgrade").is_visible()
+def test_the_won_and_lost_column_is_whole_on_a_1366_px_screen(page: Any) -> None:
+    page.set_viewport_size({"width": 1366, "height": 800})
+    try:
+        page.goto("/sales/")
+        closing = page.get_by_role("region", name="Close a deal")
+        box = closing.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 1366
+        assert page.evaluate("(() => { const b = document.getElementById('sales-board'); "
+                             "return b.scrollWidth <= b.clientWidth; })()")
+        for stage in ("Won", "Lost"):
+            assert page.get_by_text(f"Drop here: {stage}").is_visible()
+    finally:
+        page.set_viewport_size({"width": 1400, "height": 900})
+
+
+def test_forecast_chart_labels_are_at_least_12_px_on_a_desk_and_a_phone(page: Any) -> None:
+    for width in (1366, 375):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto("/sales/forecast")
+        sizes = page.locator(".sales-chart-label").evaluate_all(
+            "labels => labels.map(label => parseFloat(getComputedStyle(label).fontSize))")
+        assert sizes and min(sizes) >= 12
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.set_viewport_size({"width": 1400, "height": 900})
+
+
+def test_the_sales_pages_do_not_scroll_sideways_on_a_375_px_phone(page: Any) -> None:
+    page.set_viewport_size({"width": 375, "height": 780})
+    try:
+        for path in ("/sales/", "/sales/deals", "/sales/deals/new", "/sales/forecast"):
+            page.goto(path)
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
+    finally:
+        page.set_viewport_size({"width": 1400, "height": 900})
