@@ -36,8 +36,9 @@ def crm_relationship_types() -> list[RelationshipType]:
 @hookimpl
 def crm_jobs() -> list[Job]:
     from crm_platform.jobs.reminders import send_task_reminders
+    from crm_platform.mail.outbox import SEND_JOB, send_batch
 
-    return [Job("core.task_reminders", send_task_reminders, schedule="* * * * *")]
+    return [Job("core.task_reminders", send_task_reminders, schedule="* * * * *"), Job(SEND_JOB, send_batch)]
 
 
 @hookimpl

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -15,10 +15,16 @@ from crm_platform import runtime
 @dataclass
 class UnitOfWork:
     events: list[Event] = field(default_factory=list)
+    committed: list[Callable[[], None]] = field(default_factory=list)
 
     def emit(self, event: Event) -> None:
         """Queue ``event``; listeners see it only if the outermost transaction commits."""
         self.events.append(event)
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once the outermost transaction has committed (never on a rollback),
+        before the events are delivered: handing a job recorded in the transaction to the worker."""
+        self.committed.append(callback)
 
 
 _current: ContextVar[UnitOfWork | None] = ContextVar("crm_unit_of_work", default=None)
@@ -40,5 +46,7 @@ async def unit_of_work() -> AsyncIterator[UnitOfWork]:
             yield work
     finally:
         _current.reset(token)
+    for callback in work.committed:
+        callback()
     for event in work.events:
         await rt.host.call("crm_event", event=event)
