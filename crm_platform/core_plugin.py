@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crm_hookspecs import ActivityType, Job, NavItem, RecordKind, RelationshipType, hookimpl
+from crm_hookspecs import ActivityType, Job, NavItem, NotificationKind, RecordKind, RelationshipType, hookimpl
 
 
 @hookimpl
@@ -35,10 +35,10 @@ def crm_relationship_types() -> list[RelationshipType]:
 
 @hookimpl
 def crm_jobs() -> list[Job]:
-    from crm_platform.jobs.reminders import send_task_reminders
+    from crm_platform.jobs.reminders import remind_tasks
     from crm_platform.mail.outbox import SEND_JOB, send_batch
 
-    return [Job("core.task_reminders", send_task_reminders, schedule="* * * * *"), Job(SEND_JOB, send_batch)]
+    return [Job("core.task_reminders", remind_tasks, schedule="* * * * *"), Job(SEND_JOB, send_batch)]
 
 
 @hookimpl
@@ -58,3 +58,10 @@ def crm_record_kinds() -> list[RecordKind]:
     from crm_platform.contacts.service import KIND as CONTACT
 
     return [CONTACT, COMPANY, ACTIVITY]
+
+
+@hookimpl
+def crm_notification_kinds() -> list[NotificationKind]:
+    from crm_platform.notifications.kinds import CORE_KINDS
+
+    return CORE_KINDS
