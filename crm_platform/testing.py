@@ -39,8 +39,10 @@ Fixtures:
 - ``crm_disable_plugin``: ``await crm_disable_plugin(slug)`` switches a plugin off and rereads the host's state.
 - ``crm_postgres`` (session): this session's own PostgreSQL database, or why there is none.
 - ``crm_sqlite_template`` (session): a migrated SQLite file that each test copies.
+- ``crm_smtp``: a real SMTP server on 127.0.0.1 the instance sends email through (email is off without it).
 
-Helpers: ``client_for(app, token)`` (a client signed in with a token), ``serve(script, folder)``
+Helpers: ``client_for(app, token)`` (a client signed in with a token), ``smtp_server(folder,
+security=..., username=..., password=...)`` (an SMTP server with STARTTLS or TLS and a login), ``serve(script, folder)``
 (an app in its own process, for browser tests) and ``chromium()`` (Debian's Chromium under Playwright).
 - ``crm_clock``: the platform's clock standing still for the test (below).
 - ``crm_run_jobs``: ``await crm_run_jobs()`` runs the jobs due now and waiting (below).

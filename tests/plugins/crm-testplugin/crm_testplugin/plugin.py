@@ -18,6 +18,7 @@ from crm_hookspecs import (
     FieldDefinition,
     Job,
     NavItem,
+    NotificationKind,
     Panel,
     Permission,
     PluginInfo,
@@ -153,6 +154,11 @@ async def count_notes(contact_id: int) -> int:
 @hookimpl
 def crm_jobs() -> list[Job]:
     return [Job("probe.count_notes", count_notes)]
+
+
+@hookimpl
+def crm_notification_kinds() -> list[NotificationKind]:
+    return [NotificationKind("probe.note_added", "Probe note added", help="A probe note was written")]
 
 
 # --- runtime hooks -----------------------------------------------------------------------
