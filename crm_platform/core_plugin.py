@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from crm_hookspecs import ActivityType, Job, NavItem, NotificationKind, RecordKind, RelationshipType, hookimpl
+from crm_hookspecs import (
+    ActivityType,
+    Event,
+    Job,
+    NavItem,
+    NotificationKind,
+    RecordKind,
+    RelationshipType,
+    hookimpl,
+)
 
 
 @hookimpl
@@ -65,3 +74,11 @@ def crm_notification_kinds() -> list[NotificationKind]:
     from crm_platform.notifications.kinds import CORE_KINDS
 
     return CORE_KINDS
+
+
+@hookimpl
+async def crm_event(event: Event) -> None:
+    """The core's own notifications of what people wrote: assigned to you, mentioned."""
+    from crm_platform.notifications.sources import on_event
+
+    await on_event(event)

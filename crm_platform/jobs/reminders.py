@@ -33,7 +33,7 @@ def _message(task: dict, contact_id: int | None, kind: str = TASK_DUE) -> Messag
     )
 
 
-async def _first_contacts(activity_ids: list[int]) -> dict[int, int]:
+async def first_contacts(activity_ids: list[int]) -> dict[int, int]:
     """The first contact each activity links to (participants are linked before the rest)."""
     if not activity_ids:
         return {}
@@ -70,7 +70,7 @@ async def _claim(mark: str, condition: str, args: list, kind: str) -> list[dict]
         now, *kinds, False, *args,
     )
     rows.sort(key=lambda row: row["id"])
-    contacts = await _first_contacts([row["id"] for row in rows if row["assignee"] is not None])
+    contacts = await first_contacts([row["id"] for row in rows if row["assignee"] is not None])
     await deliver([
         (row["assignee"], _message(row, contacts.get(row["id"]), kind)) for row in rows if row["assignee"] is not None
     ])

@@ -125,3 +125,17 @@ def absolute_url(path: str, settings: Settings | None = None) -> str:
     settings = settings or runtime.current().settings
     base = (settings.base_url or DEFAULT_BASE_URL).rstrip("/")
     return base + (path or "/")
+
+
+def mail_status() -> dict[str, object]:
+    """What the settings page says about email: on or off, the relay (never its password),
+    where links point, and why a configuration that is set cannot be used."""
+    settings = runtime.current().settings
+    try:
+        config = smtp_config(settings)
+    except MailConfigError as exc:
+        return {"on": False, "relay": "", "base_url": "", "error": str(exc)}
+    return {
+        "on": config is not None, "relay": config.describe() if config else "",
+        "base_url": (settings.base_url or DEFAULT_BASE_URL).rstrip("/"), "error": "",
+    }
