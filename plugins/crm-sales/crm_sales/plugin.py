@@ -9,6 +9,7 @@ from crm_hookspecs import (
     DashboardWidget,
     DatabaseApp,
     NavItem,
+    NotificationKind,
     Panel,
     Permission,
     PluginInfo,
@@ -23,7 +24,7 @@ from crm_hookspecs import (
 
 from crm_sales import deals, slots, web
 from crm_sales.api import EXPORT, HANDLERS
-from crm_sales.moves import ACTIVITY_TYPE
+from crm_sales.moves import ACTIVITY_TYPE, DEAL_MOVED
 
 HERE = Path(__file__).parent
 LOST_REASONS = ("Price", "Competitor", "No budget", "No decision", "Timing", "Other")
@@ -72,6 +73,11 @@ def crm_record_kinds() -> list[RecordKind]:
 @hookimpl
 def crm_activity_types() -> list[ActivityType]:
     return [ActivityType(key=ACTIVITY_TYPE, label="Deal stage change", icon="briefcase")]
+
+
+@hookimpl
+def crm_notification_kinds() -> list[NotificationKind]:
+    return [NotificationKind(DEAL_MOVED, "Deal moved", help="Someone else moves a deal you own to another stage")]
 
 
 @hookimpl
