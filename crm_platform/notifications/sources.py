@@ -1,6 +1,11 @@
-"""Notifications the core sends when people write: "assigned to you" when someone else makes
-you a record's owner or a task's assignee, and "mentioned" when someone writes ``@your name``
-in an activity you may see. They listen to the core's events, after commit, like a plugin."""
+"""Notifications the core sends when people write: "assigned to you" when someone else gives
+you a task or an activity, or changes a record's owner to you, and "mentioned" when someone
+writes ``@your name`` in an activity you may see. They listen to the core's events, after
+commit, like a plugin.
+
+A record created already owned by someone else (an import, a bulk create) notifies nobody:
+the importer chose the owners, and a thousand rows must not cost a thousand notifications.
+"""
 
 from __future__ import annotations
 
@@ -31,13 +36,12 @@ _AT = re.compile(r"(?<![\w.+-])@")
 async def on_event(event: Event) -> None:
     if event.actor_id is None:
         return
-    if isinstance(event, RecordCreated):
+    if isinstance(event, RecordCreated) and event.kind == ACTIVITY:
         row = await _row(event.kind, event.record_id)
         if row is None:
             return
         await _assigned(event.actor_id, event.kind, row, {row.get(name) for name in HOLDERS})
-        if event.kind == ACTIVITY:
-            await _mentioned(event.actor_id, row, previous_body="")
+        await _mentioned(event.actor_id, row, previous_body="")
     elif isinstance(event, RecordUpdated):
         given = {change["to"] for name, change in event.changes.items() if name in HOLDERS and change.get("to")}
         mentions_changed = event.kind == ACTIVITY and "body" in event.changes
