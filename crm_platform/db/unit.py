@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -10,6 +11,8 @@ from dataclasses import dataclass, field
 from crm_hookspecs import Event
 
 from crm_platform import runtime
+
+log = logging.getLogger("crm.db")
 
 
 @dataclass
@@ -47,6 +50,9 @@ async def unit_of_work() -> AsyncIterator[UnitOfWork]:
     finally:
         _current.reset(token)
     for callback in work.committed:
-        callback()
+        try:
+            callback()
+        except Exception:  # what was committed stays so; a job not handed over is requeued by the worker
+            log.exception("after-commit step %r failed", callback)
     for event in work.events:
         await rt.host.call("crm_event", event=event)
