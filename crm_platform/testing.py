@@ -82,6 +82,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
@@ -590,7 +591,7 @@ def smtp_server(
         else:
             options.update(ssl_context=context)
     scheme = "smtps" if security == "tls" else "smtp"
-    user = f"{username}@" if username else ""
+    user = f"{urllib.parse.quote(username, safe='')}@" if username else ""
     server = SmtpServer(f"{scheme}://{user}127.0.0.1:{port}" + ("?" + "&".join(query) if query else ""), port)
     if username:
         def check(smtp: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
