@@ -33,6 +33,9 @@ class Settings:
     smtp_from: str = ""
     # The address people reach this CRM at, for the links in emails (http://127.0.0.1:8000 if unset).
     base_url: str = ""
+    # Uploaded import files wait here for their run (the web process and the worker share it).
+    imports_dir: str = "var/imports"
+    import_max_bytes: int = 50_000_000
     extra: dict[str, str] = field(default_factory=dict)
 
     @property

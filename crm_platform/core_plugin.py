@@ -5,6 +5,7 @@ from __future__ import annotations
 from crm_hookspecs import (
     ActivityType,
     Event,
+    Importer,
     Job,
     NavItem,
     NotificationKind,
@@ -44,10 +45,15 @@ def crm_relationship_types() -> list[RelationshipType]:
 
 @hookimpl
 def crm_jobs() -> list[Job]:
+    from crm_platform.imports.jobs import run_import
     from crm_platform.jobs.reminders import remind_tasks
     from crm_platform.mail.outbox import SEND_JOB, send_batch
 
-    return [Job("core.task_reminders", remind_tasks, schedule="* * * * *"), Job(SEND_JOB, send_batch)]
+    return [
+        Job("core.task_reminders", remind_tasks, schedule="* * * * *"),
+        Job("core.import", run_import),
+        Job(SEND_JOB, send_batch),
+    ]
 
 
 @hookimpl
@@ -56,6 +62,7 @@ def crm_nav_items() -> list[NavItem]:
         NavItem("home", "My day", "/", order=0),
         NavItem("contacts", "Contacts", "/contacts", order=10),
         NavItem("companies", "Companies", "/companies", order=20),
+        NavItem("imports", "Imports", "/imports", order=900),
         NavItem("settings", "Settings", "/settings", order=1000),
     ]
 
@@ -82,3 +89,10 @@ async def crm_event(event: Event) -> None:
     from crm_platform.notifications.sources import on_event
 
     await on_event(event)
+
+
+@hookimpl
+def crm_importers() -> list[Importer]:
+    from crm_platform.imports.csvfile import CSV
+
+    return [CSV]

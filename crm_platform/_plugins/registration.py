@@ -50,6 +50,11 @@ def _check_notification_kind(slug: str, kind: t.NotificationKind) -> None:
         _named_after_the_plugin("notification kind", kind.key, slug)
 
 
+def _check_importer(slug: str, importer: t.Importer) -> None:
+    if slug != "core":
+        _named_after_the_plugin("importer", importer.key, slug)
+
+
 def _check_job(slug: str, job: t.Job) -> None:
     _named_after_the_plugin("job", job.name, slug)
     if job.schedule is not None:
@@ -90,6 +95,7 @@ REGISTRATION_HOOKS: dict[str, RegistrationHook] = {
     "crm_notification_kinds": RegistrationHook(
         t.NotificationKind, lambda kind: kind.key, check=_check_notification_kind
     ),
+    "crm_importers": RegistrationHook(t.Importer, lambda importer: importer.key, check=_check_importer),
 }
 KNOWN_HOOKS = frozenset(name for name in dir(crm_hookspecs.hookspecs) if name.startswith("crm_"))
 

@@ -19,6 +19,7 @@ from crm_hookspecs.types import (
     DashboardWidget,
     DatabaseApp,
     FieldDefinition,
+    Importer,
     Job,
     NavItem,
     NotificationKind,
@@ -397,6 +398,34 @@ def crm_notification_kinds() -> Iterable[NotificationKind]:
         @hookimpl
         def crm_notification_kinds():
             return [NotificationKind("sales.deal_moved", "Deal moved", help="A deal you own changed stage")]
+    """
+
+
+@hookspec
+def crm_importers() -> Iterable[Importer]:
+    """Add file formats that import runs read (vCard, another CRM's export, mail archives).
+
+    Registration hook. An importer only reads a file into rows of text by column; the core
+    does the rest for every format alike: it maps the columns to the fields of a record kind
+    (the kind's columns and custom fields, plugin kinds included), shows a dry run per row,
+    commits as a job with progress and a ledger, resumes after a crash, matches rows to
+    what an earlier run wrote (so a re-run updates instead of duplicating) and rolls back.
+    Keys are ``<slug>.<name>``; the core registers ``csv``. Added in crm-hookspecs 1.2.
+
+    Returns:
+        :class:`~crm_hookspecs.types.Importer` items.
+
+    Example::
+
+        def rows(path):
+            for card in read_cards(path):  # one at a time, never the whole file
+                yield {"name": card.fn, "email": card.email}
+
+        @hookimpl
+        def crm_importers():
+            return [Importer("cards.vcard", "vCard", detect=lambda head, name: head.startswith(b"BEGIN:VCARD"),
+                             columns=lambda path: ["name", "email"], rows=rows,
+                             kinds=("contact",), extensions=(".vcf",))]
     """
 
 

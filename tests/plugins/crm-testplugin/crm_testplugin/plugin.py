@@ -16,6 +16,7 @@ from crm_hookspecs import (
     DatabaseApp,
     Event,
     FieldDefinition,
+    Importer,
     Job,
     NavItem,
     NotificationKind,
@@ -37,7 +38,7 @@ from crm_hookspecs import (
 )
 
 from crm_platform import toolkit
-from crm_testplugin import api, events, notes
+from crm_testplugin import api, events, lines, notes
 from crm_testplugin.tables import ProbeNote
 
 HERE = Path(__file__).parent
@@ -159,6 +160,11 @@ def crm_jobs() -> list[Job]:
 @hookimpl
 def crm_notification_kinds() -> list[NotificationKind]:
     return [NotificationKind("probe.note_added", "Probe note added", help="A probe note was written")]
+
+
+@hookimpl
+def crm_importers() -> list[Importer]:
+    return [lines.LINES]
 
 
 # --- runtime hooks -----------------------------------------------------------------------
