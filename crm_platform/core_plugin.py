@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from crm_hookspecs import ActivityType, Importer, Job, NavItem, RecordKind, RelationshipType, hookimpl
+from crm_hookspecs import (
+    ActivityType,
+    Event,
+    Importer,
+    Job,
+    NavItem,
+    NotificationKind,
+    RecordKind,
+    RelationshipType,
+    hookimpl,
+)
 
 
 @hookimpl
@@ -36,11 +46,13 @@ def crm_relationship_types() -> list[RelationshipType]:
 @hookimpl
 def crm_jobs() -> list[Job]:
     from crm_platform.imports.jobs import run_import
-    from crm_platform.jobs.reminders import send_task_reminders
+    from crm_platform.jobs.reminders import remind_tasks
+    from crm_platform.mail.outbox import SEND_JOB, send_batch
 
     return [
-        Job("core.task_reminders", send_task_reminders, schedule="* * * * *"),
+        Job("core.task_reminders", remind_tasks, schedule="* * * * *"),
         Job("core.import", run_import),
+        Job(SEND_JOB, send_batch),
     ]
 
 
@@ -62,6 +74,21 @@ def crm_record_kinds() -> list[RecordKind]:
     from crm_platform.contacts.service import KIND as CONTACT
 
     return [CONTACT, COMPANY, ACTIVITY]
+
+
+@hookimpl
+def crm_notification_kinds() -> list[NotificationKind]:
+    from crm_platform.notifications.kinds import CORE_KINDS
+
+    return CORE_KINDS
+
+
+@hookimpl
+async def crm_event(event: Event) -> None:
+    """The core's own notifications of what people wrote: assigned to you, mentioned."""
+    from crm_platform.notifications.sources import on_event
+
+    await on_event(event)
 
 
 @hookimpl

@@ -80,7 +80,8 @@ async def _clean(
     if existing is None or values["done"] != existing["done"]:
         values["done_at"] = clock.now() if values["done"] else None
     if existing is not None and values["due_at"] != existing["due_at"]:
-        values["reminded_at"] = None  # a rescheduled task is reminded again when it falls due
+        # A rescheduled task is reminded again when it falls due, and when it is overdue.
+        values["reminded_at"] = values["overdue_reminded_at"] = None
     return values
 
 

@@ -300,6 +300,24 @@ class Permission:
 
 
 @dataclass(frozen=True)
+class NotificationKind:
+    """A kind of notification a plugin sends (``toolkit.notify(..., kind=key)``). Each user
+    chooses per kind whether it reaches them in the app, by email, both or neither. ``key`` is
+    ``<slug>.<what>`` (``QUALIFIED_NAME_PATTERN``); the core's own kinds (``task_due``,
+    ``mentioned`` ...) have no slug. Added in crm-hookspecs 1.2."""
+
+    key: str
+    label: str
+    help: str = ""
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.key, str) and KEY_PATTERN.fullmatch(self.key)):
+            _check_pattern(self, "key", QUALIFIED_NAME_PATTERN, "sales.deal_moved")
+        if not isinstance(self.label, str) or not self.label.strip():
+            raise ValueError(f"notification kind {self.key!r} needs a label, like 'Deal moved'")
+
+
+@dataclass(frozen=True)
 class Setting:
     """An instance setting in the plugin's namespace, stored by the core. ``key`` matches
     ``KEY_PATTERN``. A value an admin sets is checked against ``kind`` (and ``choices`` for a
