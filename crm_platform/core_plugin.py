@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crm_hookspecs import ActivityType, Job, NavItem, RecordKind, RelationshipType, hookimpl
+from crm_hookspecs import ActivityType, Job, NavItem, RecordKind, RelationshipType, Setting, hookimpl
 
 
 @hookimpl
@@ -36,8 +36,22 @@ def crm_relationship_types() -> list[RelationshipType]:
 @hookimpl
 def crm_jobs() -> list[Job]:
     from crm_platform.jobs.reminders import send_task_reminders
+    from crm_platform.trash.service import purge_expired
 
-    return [Job("core.task_reminders", send_task_reminders, schedule="* * * * *")]
+    return [
+        Job("core.task_reminders", send_task_reminders, schedule="* * * * *"),
+        Job("core.trash_purge", purge_expired, schedule="7 * * * *"),
+    ]
+
+
+@hookimpl
+def crm_settings() -> list[Setting]:
+    from crm_platform.trash.store import KEEP_DAYS_DEFAULT, KEEP_DAYS_KEY
+
+    return [
+        Setting(KEEP_DAYS_KEY, "Days deleted records stay in the trash", default=KEEP_DAYS_DEFAULT, kind="number",
+                help="After this many days a deleted record is purged for good and can no longer be restored."),
+    ]
 
 
 @hookimpl
@@ -46,6 +60,7 @@ def crm_nav_items() -> list[NavItem]:
         NavItem("home", "My day", "/", order=0),
         NavItem("contacts", "Contacts", "/contacts", order=10),
         NavItem("companies", "Companies", "/companies", order=20),
+        NavItem("trash", "Trash", "/trash", order=900),
         NavItem("settings", "Settings", "/settings", order=1000),
     ]
 

@@ -13,6 +13,7 @@ from crm_platform.jobs.tables import JobRun
 from crm_platform.notifications.tables import Notification
 from crm_platform.records.tables import CustomField, SavedView, Tagging
 from crm_platform.relationships.tables import Relationship
+from crm_platform.trash.tables import TrashEntry
 from crm_platform.users.tables import ApiToken, Team, User
 
 APP_CONFIG = AppConfig(
@@ -36,5 +37,6 @@ APP_CONFIG = AppConfig(
         SettingValue,
         JobRun,
         Notification,
+        TrashEntry,
     ],
 )

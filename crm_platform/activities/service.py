@@ -215,6 +215,7 @@ async def update(principal: Principal, activity_id: int, patch: ActivityPatch) -
     return await get(principal, activity_id)
 
 
-async def delete(principal: Principal, activity_id: int) -> None:
+async def delete(principal: Principal, activity_id: int) -> int:
+    """Move the activity to the trash; returns the trash entry's id."""
     existing = await get(principal, activity_id, "delete")
-    await pipeline.delete(principal, RECORD_TYPE, activity_id, existing=existing)
+    return await pipeline.delete(principal, RECORD_TYPE, activity_id, existing=existing)
