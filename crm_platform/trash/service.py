@@ -118,7 +118,7 @@ async def _check_unique(kind: RecordKind, row: dict[str, Any]) -> None:
         name = column._meta.name
         if name == "id" or not column._meta.unique or row.get(name) is None:
             continue
-        taken = await fetch(f'SELECT id FROM {table} WHERE "{name}" = {{}} AND id <> {{}}', row[name], row["id"])
+        taken = await fetch(f'SELECT id FROM {table} WHERE "{name}" = {{}}', row[name])
         if taken:
             raise Conflict(
                 f"cannot restore {kind.label.lower()} {row['id']}: its {name} {row[name]} now belongs to "
