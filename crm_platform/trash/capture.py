@@ -27,9 +27,9 @@ from typing import Any
 
 from piccolo.columns import Date, ForeignKey, Numeric, OnDelete, Timestamp, Timestamptz
 from piccolo.columns.column_types import Decimal as DecimalColumn
+from piccolo.conf.apps import AppRegistry, Finder
 from piccolo.table import Table
 
-from crm_platform import piccolo_conf
 from crm_platform.db.bulk import insert_rows
 from crm_platform.db.raw import execute, fetch, placeholders
 from crm_platform.records import kinds
@@ -50,9 +50,14 @@ class Pointer:
     cascade: bool
 
 
+def _registry() -> AppRegistry:
+    # The apps ``db.setup.configure`` bound to the engine: the core's and each installed plugin's.
+    return Finder().get_app_registry()
+
+
 def _tables() -> dict[str, type[Table]]:
     """Every table of the configured apps (the core's and each installed plugin's), by name."""
-    registry = piccolo_conf.APP_REGISTRY
+    registry = _registry()
     return {
         table._meta.tablename: table
         for app in registry.app_configs.values()
@@ -65,7 +70,7 @@ _pointers: weakref.WeakKeyDictionary[Any, dict[str, list[Pointer]]] = weakref.We
 
 def pointers(table_name: str) -> list[Pointer]:
     """The foreign keys that reference ``table_name`` and give way when a row is deleted."""
-    by_table = _pointers.setdefault(piccolo_conf.APP_REGISTRY, {})
+    by_table = _pointers.setdefault(_registry(), {})
     if table_name not in by_table:
         found = []
         for table in _tables().values():
