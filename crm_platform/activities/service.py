@@ -84,6 +84,14 @@ async def _clean(
     return values
 
 
+def _check_retype(current: str, wanted: str) -> None:
+    kind = _check_type(wanted)
+    was = registered_types().get(current)
+    if was is not None and was.is_task != kind.is_task:
+        sort = "a task" if was.is_task else "an activity"
+        raise invalid("type", f"{sort} stays {sort}: choose another type of {sort.split()[1]}")
+
+
 def _check_type(type_key: str) -> ActivityType:
     types = registered_types()
     if type_key not in types:
@@ -205,6 +213,8 @@ async def update(principal: Principal, activity_id: int, patch: ActivityPatch) -
     await _ensure_patch_allowed(principal, existing, changes)
     renamed = {"owner_id": "owner", "assignee_id": "assignee"}
     changes = {renamed.get(name, name): value for name, value in changes.items()}
+    if "type" in changes:
+        _check_retype(existing["type"], changes["type"])
     participant_ids, about = changes.pop("participant_ids", None), changes.pop("links", None)
     linked = await _relinked(principal, existing, participant_ids, about)
     if linked is not None:
