@@ -266,3 +266,25 @@ async def test_restoring_what_is_not_in_the_trash_is_a_404(crm_client, path):
     response = await crm_client.post(path)
     assert response.status_code == 404
     assert response.json()["detail"] == "trash entry 999 does not exist"
+
+
+async def test_the_command_lists_restores_and_purges_the_trash(crm_client, crm_cli, crm_clock):
+    ada = await made(crm_client, "/api/v1/contacts", given_name="Ada", family_name="Cli")
+    await crm_client.delete(f"/api/v1/contacts/{ada['id']}")
+    entry = await entry_for(crm_client, "contact", ada["id"])
+
+    listed = crm_cli("trash", "list")
+    assert listed.exit_code == 0, listed.output
+    assert f"{entry['id']}" in listed.output and "Ada Cli" in listed.output
+    restored = crm_cli("trash", "restore", str(entry["id"]))
+    assert restored.exit_code == 0, restored.output
+    assert restored.output.strip() == f"restored contact {ada['id']} (Ada Cli)"
+    assert (await crm_client.get(f"/api/v1/contacts/{ada['id']}")).status_code == 200
+    missing = crm_cli("trash", "restore", str(entry["id"]))
+    assert missing.exit_code == 1 and f"trash entry {entry['id']} does not exist" in missing.output
+
+    await crm_client.delete(f"/api/v1/contacts/{ada['id']}")
+    assert crm_cli("trash", "purge").output.strip() == "purged 0 expired entries"
+    crm_clock.advance(days=31)
+    assert crm_cli("trash", "purge").output.strip() == "purged 1 expired entry"
+    assert crm_cli("trash", "list").output.strip() == "the trash is empty"

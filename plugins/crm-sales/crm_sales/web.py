@@ -9,7 +9,7 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
-from crm_platform.toolkit import CurrentPrincipal, Invalid, list_users, render_page, setting
+from crm_platform.toolkit import CurrentPrincipal, Invalid, list_users, offer_undo, render_page, setting
 from crm_sales import board as board_service
 from crm_sales import charts, deals, forecast, listing, moves, pipelines
 from crm_sales.clean import lost_reasons
@@ -152,4 +152,13 @@ async def forecast_page(
     )
 
 
-HANDLERS = (board_page, move_from_page, list_page, new_page, create_from_page, deal_page, forecast_page)
+@post("/deals/{deal_id:int}/delete", name="sales-delete", include_in_schema=False)
+async def delete_from_page(request: Request, principal: CurrentPrincipal, deal_id: FromPath[int]) -> Response:
+    """Move the deal to the trash and go back to its board, offering Undo."""
+    deal = await deals.get(principal, deal_id)
+    offer_undo(request, await deals.delete(principal, deal_id), f"Deleted {deal['title']}.")
+    return Redirect(f"/sales/?pipeline={deal['pipeline']}", status_code=303)
+
+
+HANDLERS = (board_page, move_from_page, list_page, new_page, create_from_page, deal_page, forecast_page,
+            delete_from_page)

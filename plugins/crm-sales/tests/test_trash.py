@@ -60,3 +60,19 @@ async def test_a_company_restored_is_the_company_of_its_deals_again(crm_client, 
     entry = await trashed(crm_client, "company", acme["id"])
     assert (await crm_client.post(f"/api/v1/trash/{entry['id']}/restore")).status_code == 200
     assert (await crm_client.get(f"/api/v1/sales/deals/{deal['id']}")).json()["company_id"] == acme["id"]
+
+
+async def test_the_deal_page_deletes_with_confirmation_and_offers_undo(web_client, make_deal, crm_client):
+    import re
+
+    deal = await make_deal(title="Renewal")
+    page = (await web_client.get(f"/sales/deals/{deal['id']}")).text
+    assert 'data-confirm="Delete Renewal? You can restore it from the trash."' in page
+    response = await web_client.post(f"/sales/deals/{deal['id']}/delete", data={"_csrf_token": web_client.csrf(page)})
+    assert response.status_code == 303 and response.headers["location"].startswith("/sales/?pipeline=")
+    board = (await web_client.get(response.headers["location"])).text
+    assert "Deleted Renewal." in board
+    undo = re.search(r'action="(/trash/\d+/restore)"', board).group(1)
+    restored = await web_client.post(undo, data={"_csrf_token": web_client.csrf(board)})
+    assert restored.headers["location"] == f"/sales/deals/{deal['id']}"
+    assert (await crm_client.get(f"/api/v1/sales/deals/{deal['id']}")).status_code == 200
