@@ -147,3 +147,18 @@ async def test_a_relationship_is_removed_from_the_contact_and_company_pages(admi
     related = (await crm_client.get("/api/v1/relationships", params={"record_type": "contact",
                                                                      "record_id": ada["id"]})).json()["items"]
     assert related == []
+
+
+async def test_the_trash_page_runs_as_many_statements_for_20_entries_as_for_2(admin_browser, crm_client, crm_engine) -> None:
+    from tests.web.test_page_queries import statements_for
+
+    async def delete_some(count: int, start: int) -> None:
+        for number in range(start, start + count):
+            record = (await crm_client.post("/api/v1/contacts", json={"given_name": f"Gone{number}"})).json()
+            await crm_client.delete(f"/api/v1/contacts/{record['id']}")
+
+    await delete_some(2, 0)
+    few = await statements_for(crm_engine, admin_browser, "/trash")
+    await delete_some(18, 2)
+    many = await statements_for(crm_engine, admin_browser, "/trash")
+    assert many == few
