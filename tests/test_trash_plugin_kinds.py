@@ -44,3 +44,19 @@ async def test_a_restored_keeper_is_the_keeper_of_their_pets_again(crm_client):
     items = (await crm_client.get("/api/v1/trash", params={"kind": "contact"})).json()["items"]
     assert (await crm_client.post(f"/api/v1/trash/{items[0]['id']}/restore")).status_code == 200
     assert (await crm_client.get(f"/api/v1/vet/pets/{pet['id']}")).json()["keeper_id"] == keeper["id"]
+
+
+async def test_a_plugins_access_conditions_hide_its_records_in_the_trash_too(crm_client, crm_running_app, crm_make_user):
+    from crm_platform.testing import client_for
+
+    member, token = await crm_make_user("nurse@example.com")
+    for fields in ({"name": "Shadow", "sensitive": True}, {"name": "Plain"}):
+        pet = (await crm_client.post("/api/v1/vet/pets", json={**fields, "owner_id": member.id})).json()
+        assert (await crm_client.delete(f"/api/v1/vet/pets/{pet['id']}")).status_code == 204
+    entries = (await crm_client.get("/api/v1/trash", params={"kind": "vet.pet"})).json()["items"]
+    assert sorted(entry["title"] for entry in entries) == ["Plain", "Shadow"]
+    shadow = next(entry for entry in entries if entry["title"] == "Shadow")
+    async with client_for(crm_running_app, token) as nurse:
+        listed = (await nurse.get("/api/v1/trash")).json()["items"]
+        assert [entry["title"] for entry in listed] == ["Plain"]
+        assert (await nurse.post(f"/api/v1/trash/{shadow['id']}/restore")).status_code == 404

@@ -52,11 +52,49 @@ async def _vetoed(principal: Principal, entry: dict[str, Any]) -> bool:
     return False in vetoes
 
 
+def _cast(column: Any, engine_is_sqlite: bool) -> str:
+    if engine_is_sqlite:
+        return "{}"  # SQLite compares values as they are bound
+    column_type = "INTEGER" if column._meta.primary_key else column.column_type
+    return f"CAST({{}} AS {column_type})"
+
+
+async def _hidden_by_conditions(principal: Principal, entries: list[dict[str, Any]]) -> set[int]:
+    """The entries whose record the plugins' SQL conditions (``crm_access_conditions``) hide
+    from ``principal``: the conditions are run over the stored rows, one query per kind."""
+    from crm_platform.db.engine import is_sqlite
+
+    hidden: set[int] = set()
+    by_kind: dict[str, list[dict[str, Any]]] = {}
+    for entry in entries:
+        by_kind.setdefault(entry["kind"], []).append(entry)
+    sqlite = is_sqlite(runtime.current().engine)
+    for key, group in by_kind.items():
+        kind = kinds.find(key)
+        extra = await access.conditions(principal, "read", key) if kind is not None else []
+        if not extra:
+            continue
+        columns = kind.table._meta.columns
+        entry_id = "{}" if sqlite else "CAST({} AS INTEGER)"
+        one_row = ", ".join([f"{entry_id} AS trash_entry_id"] + [f'{_cast(c, sqlite)} AS "{c._meta.name}"' for c in columns])
+        args: list[Any] = []
+        for entry in group:
+            row = capture.typed(kind.table, entry["row_data"])
+            args += [entry["id"], *(row.get(column._meta.name) for column in columns)]
+        rows_sql = " UNION ALL ".join(f"SELECT {one_row}" for _ in group)
+        where = " AND ".join(condition for condition, _ in extra)
+        condition_args = [arg for _, arguments in extra for arg in arguments]
+        seen = await fetch(f"SELECT trash_entry_id FROM ({rows_sql}) AS stored WHERE {where}", *args, *condition_args)
+        hidden |= {entry["id"] for entry in group} - {row["trash_entry_id"] for row in seen}
+    return hidden
+
+
 async def list_entries(
     principal: Principal, kind: str | None = None, limit: int = 50, cursor: str | None = None
 ) -> tuple[list[dict[str, Any]], str | None]:
     """What ``principal`` may see in the trash, newest first, one keyset page: the ownership
-    rule on the owner the record had, then the plugins' vetoes (judged in process)."""
+    rule on the owner the record had, then the plugins' conditions over the stored rows (a
+    query per kind that has any) and their vetoes (judged in process)."""
     limit = check_limit(limit)
     known = _known_kinds()
     if kind is not None:
@@ -80,11 +118,10 @@ async def list_entries(
     if len(rows) > limit:
         rows = rows[:limit]
         next_cursor = encode_cursor(rows[-1]["deleted_at"], rows[-1]["id"])
-    entries = []
     for row in rows:
         row["row_data"] = json.loads(row["row_data"]) if isinstance(row["row_data"], str) else row["row_data"]
-        if not await _vetoed(principal, row):
-            entries.append(row)
+    hidden = await _hidden_by_conditions(principal, rows)
+    entries = [row for row in rows if row["id"] not in hidden and not await _vetoed(principal, row)]
     return entries, next_cursor
 
 
@@ -96,6 +133,8 @@ async def get_entry(principal: Principal, trash_id: int) -> dict[str, Any]:
     entry = _decoded(rows[0])
     owners = await access.visible_owner_ids(principal)
     if (owners is not None and entry["owner"] not in owners) or await _vetoed(principal, entry):
+        raise NotFound("trash entry", trash_id)
+    if await _hidden_by_conditions(principal, [entry]):
         raise NotFound("trash entry", trash_id)
     return entry
 
