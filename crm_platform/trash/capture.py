@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from piccolo.columns import Date, ForeignKey, Numeric, OnDelete, Timestamp, Timestamptz
+from piccolo.columns import Date, Numeric, OnDelete, Timestamp, Timestamptz
 from piccolo.columns.column_types import Decimal as DecimalColumn
 from piccolo.conf.apps import AppRegistry, Finder
 from piccolo.table import Table

@@ -51,7 +51,15 @@ def _static_routers(host: Any) -> list[Any]:
 
 def page_handlers() -> list[Any]:
     from crm_platform.web import (
-        activity_edit, companies, contact_page, contacts, home, notifications, search, settings, trash,
+        activity_edit,
+        companies,
+        contact_page,
+        contacts,
+        home,
+        notifications,
+        search,
+        settings,
+        trash,
     )
 
     return [*home.HANDLERS, *contacts.HANDLERS, *contact_page.HANDLERS, *companies.HANDLERS, *search.HANDLERS,

@@ -86,7 +86,7 @@ async def test_a_timeline_item_is_edited_in_place(admin_browser, crm_client) -> 
     fragment = await admin_browser.get(f"/activities/{call['id']}/edit", params={"next": f"/contacts/{ada['id']}"},
                                        headers={"hx-request": "true"})
     assert fragment.status_code == 200 and "<html" not in fragment.text
-    assert 'name="keep" value="contact:%d" checked' % ada["id"] in fragment.text
+    assert f'name="keep" value="contact:{ada["id"]}" checked' in fragment.text
     saved = await admin_browser.post(f"/activities/{call['id']}/edit", data={
         "_csrf_token": csrf_token_in(fragment.text), "next": f"/contacts/{ada['id']}", "type": "meeting",
         "subject": "Intro meeting", "body": "Went well", "occurred_at": "2026-03-02T10:30",
