@@ -26,6 +26,9 @@ class Settings:
     redis_url: str = ""
     debug: bool = False
     login_attempts_per_minute: int = 10
+    # Uploaded import files wait here for their run (the web process and the worker share it).
+    imports_dir: str = "var/imports"
+    import_max_bytes: int = 50_000_000
     extra: dict[str, str] = field(default_factory=dict)
 
     @property

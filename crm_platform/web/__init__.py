@@ -49,13 +49,14 @@ def _static_routers(host: Any) -> list[Any]:
     return routers
 
 
-def page_handlers() -> list[Any]:
+def page_handlers(config: Settings) -> list[Any]:
     from crm_platform.web import (
         activity_edit,
         companies,
         contact_page,
         contacts,
         home,
+        imports,
         notifications,
         search,
         settings,
@@ -63,7 +64,8 @@ def page_handlers() -> list[Any]:
     )
 
     return [*home.HANDLERS, *contacts.HANDLERS, *contact_page.HANDLERS, *companies.HANDLERS, *search.HANDLERS,
-            *settings.HANDLERS, *notifications.HANDLERS, *trash.HANDLERS, *activity_edit.HANDLERS]
+            *settings.HANDLERS, *notifications.HANDLERS, *imports.handlers(config.import_max_bytes),
+            *trash.HANDLERS, *activity_edit.HANDLERS]
 
 
 def setup(settings: Settings, host: Any) -> WebSetup:
@@ -72,7 +74,7 @@ def setup(settings: Settings, host: Any) -> WebSetup:
 
     limiter = make_limiter(settings.redis_url, settings.login_attempts_per_minute)
     return WebSetup(
-        route_handlers=[*login_handlers(limiter), *page_handlers(), *_static_routers(host)],
+        route_handlers=[*login_handlers(limiter), *page_handlers(settings), *_static_routers(host)],
         middleware=security.middleware(settings),
         signed_in_middleware=[UnreadCount()],
         stores={security.SESSION_STORE: security.session_store(settings)},
