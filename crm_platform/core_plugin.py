@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from crm_hookspecs import ActivityType, Importer, Job, NavItem, RecordKind, RelationshipType, Setting, hookimpl
+from crm_hookspecs import (
+    ActivityType,
+    Importer,
+    Job,
+    NavItem,
+    RecordKind,
+    RelationshipType,
+    Setting,
+    hookimpl,
+)
 
 
 @hookimpl
