@@ -11,6 +11,7 @@ from crm_hookspecs import (
     NotificationKind,
     RecordKind,
     RelationshipType,
+    Setting,
     hookimpl,
 )
 
@@ -48,11 +49,23 @@ def crm_jobs() -> list[Job]:
     from crm_platform.imports.jobs import run_import
     from crm_platform.jobs.reminders import remind_tasks
     from crm_platform.mail.outbox import SEND_JOB, send_batch
+    from crm_platform.trash.service import purge_expired
 
     return [
         Job("core.task_reminders", remind_tasks, schedule="* * * * *"),
+        Job("core.trash_purge", purge_expired, schedule="7 * * * *"),
         Job("core.import", run_import),
         Job(SEND_JOB, send_batch),
+    ]
+
+
+@hookimpl
+def crm_settings() -> list[Setting]:
+    from crm_platform.trash.store import KEEP_DAYS_DEFAULT, KEEP_DAYS_KEY
+
+    return [
+        Setting(KEEP_DAYS_KEY, "Days deleted records stay in the trash", default=KEEP_DAYS_DEFAULT, kind="number",
+                help="After this many days a deleted record is purged for good and can no longer be restored."),
     ]
 
 
@@ -63,6 +76,7 @@ def crm_nav_items() -> list[NavItem]:
         NavItem("contacts", "Contacts", "/contacts", order=10),
         NavItem("companies", "Companies", "/companies", order=20),
         NavItem("imports", "Imports", "/imports", order=900),
+        NavItem("trash", "Trash", "/trash", order=910),
         NavItem("settings", "Settings", "/settings", order=1000),
     ]
 

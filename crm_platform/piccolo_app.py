@@ -15,6 +15,7 @@ from crm_platform.mail.tables import OutboundEmail
 from crm_platform.notifications.tables import Notification, NotificationPreference
 from crm_platform.records.tables import CustomField, SavedView, Tagging
 from crm_platform.relationships.tables import Relationship
+from crm_platform.trash.tables import TrashEntry
 from crm_platform.users.tables import ApiToken, Team, User
 
 APP_CONFIG = AppConfig(
@@ -43,5 +44,6 @@ APP_CONFIG = AppConfig(
         ImportRun,
         ImportRow,
         ImportKey,
+        TrashEntry,
     ],
 )

@@ -59,6 +59,7 @@ from crm_platform.users.auth import CurrentPrincipal
 from crm_platform.users.reads import get_users, list_teams, list_users
 from crm_platform.users.service import principal_for_user_id as principal_for
 from crm_platform.web.rendering import csrf_token, render_fragment, render_page
+from crm_platform.web.undo import offer_undo
 
 __all__ = [
     "ActivityIn",
@@ -108,6 +109,7 @@ __all__ = [
     "log_activity",
     "notify",
     "now",
+    "offer_undo",
     "order_by",
     "placeholders",
     "principal_for",

@@ -45,6 +45,10 @@ class ActivityIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class ActivityPatch(msgspec.Struct, forbid_unknown_fields=True):
+    """The fields to change. ``type`` may change to another kind of the same sort: an
+    activity stays an activity, a task a task."""
+
+    type: Annotated[str, Meta(min_length=1, max_length=60)] | UnsetType = UNSET
     subject: Subject | UnsetType = UNSET
     body: Body | UnsetType = UNSET
     occurred_at: dt.datetime | UnsetType = UNSET

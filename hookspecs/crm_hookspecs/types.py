@@ -409,8 +409,9 @@ class SearchText:
 class RecordWrite:
     """One write of a record, as a kind's ``after_write`` receives it, inside the transaction.
 
-    ``action`` is ``create``, ``update`` or ``delete``; ``values`` are the record's fields
-    after the write (``None`` on delete) and ``existing`` before it (``None`` on create);
+    ``action`` is ``create``, ``update``, ``delete`` or (for ``after_restore``, 1.2)
+    ``restore``; ``values`` are the record's fields after the write (``None`` on delete) and
+    ``existing`` before it (``None`` on create and restore);
     ``changes`` is ``{field: {"from": old, "to": new}}`` over the kind's audited fields.
     Added in crm-hookspecs 1.1.
     """
@@ -418,7 +419,7 @@ class RecordWrite:
     principal: Principal
     kind: str
     record_id: int
-    action: Literal["create", "update", "delete"]
+    action: Literal["create", "update", "delete", "restore"]
     values: dict[str, Any] | None
     existing: dict[str, Any] | None
     changes: dict[str, Any] = field(default_factory=dict, hash=False)
@@ -447,6 +448,13 @@ class RecordKind:
     ``custom_fields`` lets admins and plugins define custom fields on the kind; ``tags``
     keeps a ``tags`` list column in the tag index.
 
+    A deleted record goes to the trash with the rows that point at it (found through the
+    foreign keys of every installed table), and a restore writes them all back.
+    ``after_restore(write)`` (added in 1.2) rebuilds what the kind derives from its records
+    and is no row pointing at one (a total, a counter): it receives a :class:`RecordWrite`
+    with ``action="restore"`` and the restored row as ``values``, inside the restoring
+    transaction, and may return events.
+
     Added in crm-hookspecs 1.1.
     """
 
@@ -467,6 +475,7 @@ class RecordKind:
     personal_data: tuple[str, ...] = ()
     plural: str = ""
     searched: bool = True
+    after_restore: Callable[..., Any] | None = None
 
     def __post_init__(self) -> None:
         if not _KIND_KEY.match(self.key):
