@@ -50,10 +50,20 @@ def _static_routers(host: Any) -> list[Any]:
 
 
 def page_handlers() -> list[Any]:
-    from crm_platform.web import companies, contact_page, contacts, home, notifications, search, settings
+    from crm_platform.web import (
+        calendar_page,
+        companies,
+        contact_page,
+        contacts,
+        home,
+        notifications,
+        search,
+        settings,
+        tasks_page,
+    )
 
     return [*home.HANDLERS, *contacts.HANDLERS, *contact_page.HANDLERS, *companies.HANDLERS, *search.HANDLERS,
-            *settings.HANDLERS, *notifications.HANDLERS]
+            *settings.HANDLERS, *notifications.HANDLERS, *tasks_page.HANDLERS, *calendar_page.HANDLERS]
 
 
 def setup(settings: Settings, host: Any) -> WebSetup:
