@@ -147,11 +147,14 @@ async def _context(request: Request, principal: Principal, params: Mapping[str, 
     }
 
 
-async def _page(request: Request, principal: Principal, params: Mapping[str, str], **extra: Any) -> Response:
+async def _page(
+    request: Request, principal: Principal, params: Mapping[str, str], *, status_code: int = 200, **extra: Any
+) -> Response:
     context = await _context(request, principal, params)
     if is_htmx(request) and not extra:
         return render_fragment(request, "calendar/_grid.html", **context)
-    return render_page(request, "calendar/page.html", has_feed=await feed.exists(principal.id), **context, **extra)
+    return render_page(request, "calendar/page.html", status_code=status_code,
+                       has_feed=await feed.exists(principal.id), **context, **extra)
 
 
 @get("/calendar", include_in_schema=False)
@@ -180,8 +183,11 @@ async def move_activity(request: Request, principal: CurrentPrincipal, activity_
         to = _moment(values, zone)
         row = await calendar.move(principal, activity_id, to)
     except (Invalid, NotFound, Forbidden) as exc:
-        if not is_htmx(request):
+        if not is_htmx(request) and not isinstance(exc, Invalid):
             raise
+        if not is_htmx(request):
+            return await _page(request, principal, dict(parse_qsl(back.partition("?")[2])), status_code=422,
+                               errors=exc.errors)
         message = "; ".join(exc.errors.values()) if isinstance(exc, Invalid) else exc.message
         return Response("", status_code=204, headers={"X-Toast": f"Not moved: {message}"})
     if not is_htmx(request):
