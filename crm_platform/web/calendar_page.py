@@ -16,7 +16,7 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from crm_platform.activities import calendar, feed
+from crm_platform.activities import calendar, feed, service
 from crm_platform.errors import Forbidden, Invalid, NotFound, invalid
 from crm_platform.users.auth import CurrentPrincipal
 from crm_platform.users.service import team_member_ids
@@ -189,13 +189,16 @@ async def move_activity(request: Request, principal: CurrentPrincipal, activity_
             return await _page(request, principal, dict(parse_qsl(back.partition("?")[2])), status_code=422,
                                errors=exc.errors)
         message = "; ".join(exc.errors.values()) if isinstance(exc, Invalid) else exc.message
-        return Response("", status_code=204, headers={"X-Toast": f"Not moved: {message}"})
+        toast = f"Not moved: {message}".encode("latin-1", "replace").decode("latin-1")
+        return Response("", status_code=204, headers={"X-Toast": toast})
     if not is_htmx(request):
         return Redirect(back, status_code=303)
     params = dict(parse_qsl(back.partition("?")[2]))
     response = render_fragment(request, "calendar/_grid.html", **await _context(request, principal, params))
     local = to.astimezone(zone)
-    response.headers["X-Toast"] = f"“{row['subject'] or row['type']}” moved to {local.strftime('%a %-d %b %H:%M')}"
+    # Headers are Latin-1: the toast names the new time, not the (any-script) subject.
+    label = service.registered_types().get(row["type"])
+    response.headers["X-Toast"] = f"{label.label if label else 'Activity'} moved to {local.strftime('%a %-d %b %H:%M')}"
     return response
 
 

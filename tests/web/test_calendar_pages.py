@@ -179,3 +179,15 @@ async def test_the_feed_token_is_stored_hashed(people):
 
     stored = await fetch("SELECT token_hash FROM crm_calendar_feed")
     assert len(stored) == 1 and stored[0]["token_hash"] != token and token not in stored[0]["token_hash"]
+
+
+async def test_a_drop_answers_htmx_with_the_calendar_and_a_toast(people):
+    north, *_ = people
+    meeting = await log(north, type="meeting", subject="Board review", occurred_at="2026-06-11T10:00:00Z")
+    token = await form_token(north, "/calendar")
+    moved = await north.post(f"/calendar/activities/{meeting['id']}/move", headers={"hx-request": "true"}, data={
+        "_csrf_token": token, "date": "2026-06-12", "time": "10:00", "next": "/calendar?view=week&date=2026-06-10"})
+    assert moved.status_code == 200, moved.text
+    assert moved.headers["x-toast"] == "Meeting moved to Fri 12 Jun 10:00"
+    friday = re.search(r'data-drop-date="2026-06-12">(.*?)</li>\s*<li class="cal-day', moved.text, re.S)
+    assert friday and "Board review" in friday.group(1)
