@@ -124,7 +124,8 @@ class TaskPage(msgspec.Struct):
     counts: TaskCounts
 
 
-TaskIds = Annotated[list[int], Meta(min_length=1, max_length=200)]
+TaskId = Annotated[int, Meta(ge=1, le=2**31 - 1)]
+TaskIds = Annotated[list[TaskId], Meta(min_length=1, max_length=200)]
 
 
 class TasksDone(msgspec.Struct, forbid_unknown_fields=True):
@@ -136,7 +137,7 @@ class TasksReschedule(msgspec.Struct, forbid_unknown_fields=True):
 
     ids: TaskIds
     date: dt.date | None = None
-    days: int | None = None
+    days: Annotated[int, Meta(ge=-3650, le=3650)] | None = None
     tz: Annotated[str, Meta(max_length=60)] = "UTC"
 
 

@@ -29,6 +29,15 @@ DUE = ("overdue", "today", "week", "upcoming")
 SCOPES = ("me", "team", "all")
 MAX_BULK = 200
 MAX_SHIFT_DAYS = 3650
+MAX_ID = 2**31 - 1
+
+
+def check_day(day: dt.date, field: str = "date") -> dt.date:
+    """A date a calendar can show and move to (far enough from the ends of time to step by a
+    month or a time zone)."""
+    if not 1900 <= day.year <= 2999:
+        raise invalid(field, "must be between the years 1900 and 2999")
+    return day
 
 
 def zone(name: str) -> ZoneInfo:
@@ -93,13 +102,13 @@ class TaskFilter:
         their team's for managers, everyone's for admins); ``record``: ``contact:12``."""
         chosen: str | int = assignee or default_scope(principal)
         if isinstance(chosen, str) and chosen not in SCOPES:
-            if not chosen.isdigit():
+            if not chosen.isdigit() or int(chosen) > MAX_ID:
                 raise invalid("assignee", f"must be one of {', '.join(SCOPES)} or a user id")
             chosen = int(chosen)
         if not record:
             return cls(chosen)
         record_type, _, raw_id = record.partition(":")
-        if not raw_id.isdigit():
+        if not raw_id.isdigit() or int(raw_id) > MAX_ID:
             raise invalid("record", "must be a record type and id such as contact:12")
         kinds.get(record_type, "record")
         return cls(chosen, record_type, int(raw_id))
@@ -229,6 +238,8 @@ async def reschedule(
         raise invalid("date", "give either a date or a number of days")
     if days is not None and not -MAX_SHIFT_DAYS <= days <= MAX_SHIFT_DAYS:
         raise invalid("days", f"must be between -{MAX_SHIFT_DAYS} and {MAX_SHIFT_DAYS}")
+    if day is not None:
+        check_day(day)
     local = zone(tz)
     ids = _ids(activity_ids)
     async with unit_of_work():

@@ -16,7 +16,7 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from crm_platform.activities import calendar, feed, service
+from crm_platform.activities import calendar, feed, service, tasks
 from crm_platform.errors import Forbidden, Invalid, NotFound, invalid
 from crm_platform.users.auth import CurrentPrincipal
 from crm_platform.users.service import team_member_ids
@@ -85,16 +85,17 @@ class Span:
 
 def _parse_date(raw: str, field: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(raw)
+        day = dt.date.fromisoformat(raw)
     except ValueError:
         raise invalid(field, "must be a date like 2026-03-01") from None
+    return tasks.check_day(day, field)
 
 
 async def _whose(principal: Principal, raw: str) -> int:
     """The calendar shown: the caller's own, or (managers and admins) a colleague's."""
     if not raw or raw == str(principal.id):
         return principal.id
-    if not raw.isdigit():
+    if not raw.isdigit() or len(raw) > 9:
         raise invalid("user", "must be a user id")
     if not principal.sees_everything:
         raise Forbidden("only managers and admins see someone else's calendar")
