@@ -51,7 +51,7 @@ async def entries(
     principal: Principal, user_id: int, start: dt.datetime, end: dt.datetime, *, limit: int = MAX_ITEMS
 ) -> list[Entry]:
     """What is on ``user_id``'s calendar in ``[start, end)`` that ``principal`` may see, in
-    time order (at most ``limit`` items)."""
+    time order (the first ``limit`` items)."""
     if end <= start:
         raise invalid("end", "must be after the start")
     tasks = task_types()
@@ -60,9 +60,10 @@ async def entries(
         f"((owner = {{}} AND type IN ({placeholders(EVENT_TYPES)}) AND occurred_at >= {{}} AND occurred_at < {{}})"
         f" OR (assignee = {{}} AND type IN ({placeholders(tasks)}) AND due_at >= {{}} AND due_at < {{}}))"
     )
+    at = f"CASE WHEN type IN ({placeholders(tasks)}) THEN due_at ELSE occurred_at END"
     rows = await fetch(
-        f"SELECT * FROM crm_activity WHERE {' AND '.join([window, *conditions])} LIMIT {limit}",
-        user_id, *EVENT_TYPES, start, end, user_id, *tasks, start, end, *args,
+        f"SELECT * FROM crm_activity WHERE {' AND '.join([window, *conditions])} ORDER BY {at}, id LIMIT {limit}",
+        user_id, *EVENT_TYPES, start, end, user_id, *tasks, start, end, *args, *tasks,
     )
     found = []
     for row in rows:
@@ -70,7 +71,6 @@ async def entries(
         is_task = row["type"] in tasks
         at = clock.as_utc(row["due_at"] if is_task else row["occurred_at"])
         found.append(Entry(row, at, 0 if is_task else DEFAULT_MINUTES.get(row["type"], 60), is_task))
-    found.sort(key=lambda entry: (entry.start, entry.id))
     return found
 
 

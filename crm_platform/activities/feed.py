@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
 import html
 import secrets
 from collections.abc import Iterable
@@ -24,9 +25,10 @@ from crm_platform.db.unit import unit_of_work
 from crm_platform.users.service import hash_token, principal_for_user_id
 
 PRODID = "-//CRM platform//Calendar feed//EN"
-# What a subscribed calendar shows: the recent past and the year ahead.
-PAST = dt.timedelta(days=90)
+# What a subscribed calendar shows: the recent past and the year ahead, the soonest first.
+PAST = dt.timedelta(days=60)
 AHEAD = dt.timedelta(days=365)
+MAX_ITEMS = 1000
 
 
 async def create(user_id: int) -> str:
@@ -57,12 +59,24 @@ async def principal_for(token: str) -> Principal | None:
     return await principal_for_user_id(rows[0]["user"]) if rows else None
 
 
-async def feed_for(principal: Principal, host: str) -> bytes:
-    """The user's calendar from ``PAST`` ago to ``AHEAD``, as an iCalendar document."""
+async def entries_for(principal: Principal) -> list[calendar.Entry]:
+    """What the user's feed holds: their calendar from ``PAST`` ago to ``AHEAD``."""
     now = clock.now()
-    found = await calendar.entries(principal, principal.id, now - PAST, now + AHEAD)
-    # Building and serialising thousands of components is CPU work: keep it off the loop.
-    return await asyncio.to_thread(build, found, principal.display_name, host, now)
+    return await calendar.entries(principal, principal.id, now - PAST, now + AHEAD, limit=MAX_ITEMS)
+
+
+def etag(entries: Iterable[calendar.Entry], name: str) -> str:
+    """Changes whenever an entry is added, moved, edited or removed: a subscriber asking
+    again with ``If-None-Match`` gets a 304 without the document being built again."""
+    digest = hashlib.sha256(name.encode())
+    for entry in entries:
+        digest.update(f"{entry.id}|{entry.start.isoformat()}|{entry.row['updated_at']}|{entry.row['done']};".encode())
+    return f'"{digest.hexdigest()[:32]}"'
+
+
+async def document(entries: list[calendar.Entry], name: str, host: str) -> bytes:
+    # icalendar builds about a thousand components a second: CPU work, kept off the loop.
+    return await asyncio.to_thread(build, entries, name, host, clock.now())
 
 
 def _plain(body: str) -> str:

@@ -223,9 +223,14 @@ async def calendar_feed(request: Request, name: FromPath[str]) -> Response:
     owner = await feed.principal_for(name.removesuffix(".ics")) if name.endswith(".ics") else None
     if owner is None:
         raise NotFound("calendar feed", "at this address")
-    body = await feed.feed_for(owner, request.url.hostname or "crm")
+    entries = await feed.entries_for(owner)
+    tag = feed.etag(entries, owner.display_name)
+    headers = {"Cache-Control": "private, max-age=300", "ETag": tag}
+    if request.headers.get("if-none-match") == tag:
+        return Response(b"", status_code=304, headers=headers)
+    body = await feed.document(entries, owner.display_name, request.url.hostname or "crm")
     return Response(body, media_type="text/calendar; charset=utf-8",
-                    headers={"Cache-Control": "private, max-age=300", "Content-Disposition": 'inline; filename="crm.ics"'})
+                    headers={**headers, "Content-Disposition": 'inline; filename="crm.ics"'})
 
 
 HANDLERS = [calendar_view, move_activity, create_feed, revoke_feed, calendar_feed]

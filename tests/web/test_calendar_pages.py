@@ -191,3 +191,17 @@ async def test_a_drop_answers_htmx_with_the_calendar_and_a_toast(people):
     assert moved.headers["x-toast"] == "Meeting moved to Fri 12 Jun 10:00"
     friday = re.search(r'data-drop-date="2026-06-12">(.*?)</li>\s*<li class="cal-day', moved.text, re.S)
     assert friday and "Board review" in friday.group(1)
+
+
+async def test_a_subscriber_asking_again_gets_304_until_something_changes(people, crm_running_app):
+    north, *_ = people
+    meeting = await log(north, type="meeting", subject="Board review", occurred_at="2026-06-11T10:00:00Z")
+    path = (await _make_feed(north)).removeprefix("http://testserver")
+    async with client_for(crm_running_app) as anonymous:
+        first = await anonymous.get(path)
+        tag = first.headers["etag"]
+        assert (await anonymous.get(path, headers={"if-none-match": tag})).status_code == 304
+        token = await form_token(north, "/calendar")
+        await north.post(f"/calendar/activities/{meeting['id']}/move", data={"_csrf_token": token, "date": "2026-06-15", "time": "09:00"})
+        again = await anonymous.get(path, headers={"if-none-match": tag})
+    assert again.status_code == 200 and again.headers["etag"] != tag
