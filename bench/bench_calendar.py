@@ -36,9 +36,9 @@ COLUMNS = ("type", "subject", "body", "occurred_at", "direction", "channel", "ow
 
 async def _users(url: str, folder: Path) -> dict[str, object]:
     """The teams' users; API tokens for the first member and the first manager."""
+    from crm_platform.activities import feed
     from crm_platform.app import setup_runtime
     from crm_platform.config import Settings
-    from crm_platform.activities import feed
     from crm_platform.users import service
 
     rt = setup_runtime(Settings(database_url=url, jobs_url=f"sqlite:///{folder / 'bench-jobs.sqlite3'}"), plugins=[])

@@ -15,7 +15,6 @@ from crm_platform.activities import service, tasks, timeline
 from crm_platform.activities.schemas import (
     ActivityIn,
     ActivityOut,
-    ActivityPage,
     ActivityPatch,
     TaskCounts,
     TaskPage,

@@ -15,11 +15,11 @@ from litestar.response import Redirect
 from crm_platform import clock
 from crm_platform.activities import tasks
 from crm_platform.errors import CrmError, Invalid
+from crm_platform.users.auth import CurrentPrincipal
 from crm_platform.users.service import team_member_ids
 from crm_platform.web import forms, lookups, record_parts
 from crm_platform.web.linked import linked_records
 from crm_platform.web.rendering import is_htmx, render_fragment, render_page, zone_of
-from crm_platform.users.auth import CurrentPrincipal
 
 PAGE_SIZE = 50
 QUERY_KEYS = ("due", "assignee", "record", "cursor")
