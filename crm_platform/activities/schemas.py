@@ -86,11 +86,6 @@ class ActivityOut(msgspec.Struct):
     updated_at: dt.datetime
 
 
-class ActivityPage(msgspec.Struct):
-    items: list[ActivityOut]
-    next_cursor: str | None
-
-
 class TimelineEntry(msgspec.Struct):
     """An activity (``activity`` is set) or an item a plugin keeps (``activity`` is null)."""
 
