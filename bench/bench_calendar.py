@@ -3,8 +3,9 @@
 
 ``CRM_BENCH_ACTIVITIES`` sets the number of activities (default 5,000,000; ``--quick``
 50,000). They are written straight into the database in batches, not through the API: the
-point is reading at scale, and the write path has its own benchmark. 60 users in 10 teams
-share them; a fifth are tasks or follow-ups (a tenth of those open), the rest meetings,
+point is reading at scale, and the write path has its own benchmark. One user per 10,000
+activities, in teams of six, share them (about 100 a week each, half of them on the calendar);
+a fifth are tasks or follow-ups (a tenth of those open), the rest meetings,
 calls, emails and notes, spread over two years around now. Pages are requested as a member
 (their own tasks, their week), a manager (their team's) and an admin (everyone's).
 """
@@ -26,7 +27,9 @@ from bench import _database, _http
 
 Row = tuple[str, float, str]
 ACTIVITIES, QUICK_ACTIVITIES = 5_000_000, 50_000
-TEAMS, PER_TEAM = 10, 6
+PER_TEAM = 6
+# About as busy as a sales team member: 10,000 activities each over the two years.
+ACTIVITIES_PER_USER = 10_000
 SAMPLES = 200
 BATCH = 50_000
 EVENT_TYPES = ("meeting", "call", "email", "note")
@@ -34,25 +37,37 @@ COLUMNS = ("type", "subject", "body", "occurred_at", "direction", "channel", "ow
            "done_at", "reminded_at", "source", "external_id", "created_at", "updated_at")
 
 
-async def _users(url: str, folder: Path) -> dict[str, object]:
-    """The teams' users; API tokens for the first member and the first manager."""
+async def _users(url: str, folder: Path, count: int) -> dict[str, object]:
+    """``count`` users in teams of ``PER_TEAM`` (the first of each a manager); API tokens for
+    the first member and the first manager, and the member's feed token."""
     from crm_platform.activities import feed
     from crm_platform.app import setup_runtime
     from crm_platform.config import Settings
+    from crm_platform.db.raw import execute
     from crm_platform.users import service
 
     rt = setup_runtime(Settings(database_url=url, jobs_url=f"sqlite:///{folder / 'bench-jobs.sqlite3'}"), plugins=[])
     ids: list[int] = []
     tokens: dict[str, str] = {}
     try:
-        for team in range(TEAMS):
-            for seat in range(PER_TEAM):
-                role = "manager" if seat == 0 else "member"
-                email = f"{role}{team}.{seat}@example.com"
-                user = await service.create_user(email, "correct horse battery", role=role, team=f"team {team}")
-                ids.append(user.id)
-                if team == 0 and seat in (0, 1):
-                    tokens[role] = await service.create_token(email)
+        first = await service.create_user("manager0.0@example.com", "correct horse battery", role="manager",
+                                          team="team 0")
+        password_hash = (await service.user_by_email(first.email))["password_hash"]
+        ids.append(first.id)
+        # The rest share the first one's password hash: Argon2 per user would cost minutes.
+        for number in range(1, count):
+            team, seat = divmod(number, PER_TEAM)
+            role = "manager" if seat == 0 else "member"
+            team_id = await service.team_id_for(f"team {team}")
+            rows = await execute(
+                "INSERT INTO crm_user (email, display_name, password_hash, role, team, is_active, theme, created_at) "
+                "VALUES ({}, {}, {}, {}, {}, {}, {}, {}) RETURNING id",
+                f"{role}{team}.{seat}@example.com", f"User {number}", password_hash, role, team_id, True, "",
+                dt.datetime.now(dt.UTC),
+            )
+            ids.append(rows[0]["id"])
+        tokens["manager"] = await service.create_token("manager0.0@example.com")
+        tokens["member"] = await service.create_token("member0.1@example.com")
         tokens["feed"] = await feed.create(ids[1])
     finally:
         rt.engine.close()
@@ -105,7 +120,7 @@ def run(quick: bool) -> list[Row]:
     total = QUICK_ACTIVITIES if quick else int(os.environ.get("CRM_BENCH_ACTIVITIES", ACTIVITIES))
     with tempfile.TemporaryDirectory(prefix="crm-bench-calendar-") as folder:
         db = _database.build("sqlite", 1_000, Path(folder))
-        people = asyncio.run(_users(db.url, Path(folder)))
+        people = asyncio.run(_users(db.url, Path(folder), max(PER_TEAM * 2, total // ACTIVITIES_PER_USER)))
         seconds = _load(Path(db.url.removeprefix("sqlite:///")), total, people["ids"], db.contacts)
         rows: list[Row] = [(f"calendar sqlite {total:,}: loading the activities", seconds, "s")]
         today = dt.date.today()
@@ -117,7 +132,7 @@ def run(quick: bool) -> list[Row]:
                 "tasks API, upcoming": "/api/v1/tasks?due=upcoming",
                 "calendar week": f"/calendar?view=week&date={today}",
                 "calendar month": f"/calendar?view=month&date={today}",
-                "calendar feed (a year ahead, 90 days back)": f"/calendar/feed/{people['tokens']['feed']}.ics",
+                "calendar feed (a year ahead, 60 days back)": f"/calendar/feed/{people['tokens']['feed']}.ics",
             },
             "manager": {
                 "tasks page, team": "/tasks",
