@@ -176,18 +176,20 @@ async def open_tasks(
 
 
 async def counts(principal: Principal, tz: str, chosen: TaskFilter | None = None) -> dict[str, int]:
-    """How many open tasks the filter finds in all and in each due window, in one statement."""
+    """How many open tasks the filter finds in all and in each due window, in one statement.
+
+    Each count is its own subquery over an index range: counting index entries is several
+    times cheaper than testing every open task against each window in one pass."""
     windows = Windows.at(clock.now(), tz)
     conditions, args = await _conditions(principal, chosen or TaskFilter())
-    columns, column_args = ["count(*) AS all_open"], []
+    where = " AND ".join(conditions)
+    columns, column_args = [f"(SELECT count(*) FROM crm_activity WHERE {where}) AS all_open"], [*args]
     for due in DUE:
         start, end = windows.of(due)
         tests = [test for test, bound in (("due_at >= {}", start), ("due_at < {}", end)) if bound is not None]
-        columns.append(f"coalesce(sum(CASE WHEN {' AND '.join(tests)} THEN 1 ELSE 0 END), 0) AS {due}")
-        column_args += [bound for bound in (start, end) if bound is not None]
-    rows = await fetch(
-        f"SELECT {', '.join(columns)} FROM crm_activity WHERE {' AND '.join(conditions)}", *column_args, *args
-    )
+        columns.append(f"(SELECT count(*) FROM crm_activity WHERE {where} AND {' AND '.join(tests)}) AS {due}")
+        column_args += [*args, *(bound for bound in (start, end) if bound is not None)]
+    rows = await fetch(f"SELECT {', '.join(columns)}", *column_args)
     found = {key: int(value or 0) for key, value in rows[0].items()}
     found["all"] = found.pop("all_open")
     return found
