@@ -16,6 +16,7 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect
 
+from crm_platform import clock
 from crm_platform.activities import calendar, feed, service, tasks
 from crm_platform.errors import Forbidden, Invalid, NotFound, invalid
 from crm_platform.users.auth import CurrentPrincipal
@@ -173,12 +174,37 @@ def _moment(values: dict[str, Any], zone: ZoneInfo) -> dt.datetime:
     return dt.datetime.combine(day, at, tzinfo=zone).astimezone(dt.UTC)
 
 
+def _back(raw: str) -> str:
+    back = safe_next(raw)
+    return back if back.startswith("/calendar") else "/calendar"
+
+
+async def _move_form(
+    request: Request, principal: Principal, activity_id: int, back: str, *, errors: dict[str, str] | None = None
+) -> Response:
+    row = await service.get(principal, activity_id, "write")
+    kind = service.registered_types().get(row["type"])
+    is_task = bool(kind and kind.is_task)
+    at = row["due_at"] if is_task and row["due_at"] is not None else row["occurred_at"]
+    label = kind.label if kind else row["type"]
+    return render_page(
+        request, "calendar/move.html", status_code=422 if errors else 200, activity_id=activity_id,
+        subject=row["subject"] or label, label=label, is_task=is_task, next=back, errors=errors or {},
+        local=clock.as_utc(at).astimezone(zone_of(request)),
+    )
+
+
+@get("/calendar/activities/{activity_id:int}/move", include_in_schema=False)
+async def move_form(request: Request, principal: CurrentPrincipal, activity_id: FromPath[int]) -> Response:
+    """The keyboard's way to move an item: a date and a time, without dragging."""
+    return await _move_form(request, principal, activity_id, _back(request.query_params.get("next", "")))
+
+
 @post("/calendar/activities/{activity_id:int}/move", include_in_schema=False)
 async def move_activity(request: Request, principal: CurrentPrincipal, activity_id: FromPath[int]) -> Response:
     """Drag and drop posts here from ``calendar.js``; the reschedule form, without it."""
     values = await forms.form_data(request)
-    back = safe_next(forms.text(values, "next", 1000))
-    back = back if back.startswith("/calendar") else "/calendar"
+    back = _back(forms.text(values, "next", 1000))
     zone = zone_of(request)
     try:
         to = _moment(values, zone)
@@ -187,8 +213,7 @@ async def move_activity(request: Request, principal: CurrentPrincipal, activity_
         if not is_htmx(request) and not isinstance(exc, Invalid):
             raise
         if not is_htmx(request):
-            return await _page(request, principal, dict(parse_qsl(back.partition("?")[2])), status_code=422,
-                               errors=exc.errors)
+            return await _move_form(request, principal, activity_id, back, errors=exc.errors)
         message = "; ".join(exc.errors.values()) if isinstance(exc, Invalid) else exc.message
         toast = f"Not moved: {message}".encode("latin-1", "replace").decode("latin-1")
         return Response("", status_code=204, headers={"X-Toast": toast})
@@ -233,4 +258,4 @@ async def calendar_feed(request: Request, name: FromPath[str]) -> Response:
                     headers={**headers, "Content-Disposition": 'inline; filename="crm.ics"'})
 
 
-HANDLERS = [calendar_view, move_activity, create_feed, revoke_feed, calendar_feed]
+HANDLERS = [calendar_view, move_form, move_activity, create_feed, revoke_feed, calendar_feed]

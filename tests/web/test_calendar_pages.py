@@ -83,7 +83,10 @@ async def test_a_member_cannot_open_a_colleagues_calendar_but_a_manager_can(peop
 async def test_the_reschedule_form_moves_a_meeting_to_another_day(people):
     north, *_ = people
     meeting = await log(north, type="meeting", subject="Board review", occurred_at="2026-06-11T10:00:00Z")
-    token = await form_token(north, "/calendar?date=2026-06-10")
+    form = await north.get(f"/calendar/activities/{meeting['id']}/move", params={"next": "/calendar?view=week&date=2026-06-10"})
+    assert form.status_code == 200
+    assert 'value="2026-06-11"' in form.text and 'value="10:00"' in form.text and "Board review" in form.text
+    token = await form_token(north, f"/calendar/activities/{meeting['id']}/move")
     moved = await north.post(f"/calendar/activities/{meeting['id']}/move", data={
         "_csrf_token": token, "date": "2026-06-13", "time": "16:30", "next": "/calendar?view=week&date=2026-06-10"})
     assert moved.status_code == 303
@@ -99,6 +102,7 @@ async def test_a_member_cannot_move_another_teams_meeting(people):
     north, _, south_api, _ = people
     theirs = await log(south_api, type="meeting", subject="South strategy", occurred_at="2026-06-11T10:00:00Z")
     token = await form_token(north, "/calendar")
+    assert (await north.get(f"/calendar/activities/{theirs['id']}/move")).status_code == 403
     refused = await north.post(f"/calendar/activities/{theirs['id']}/move", data={
         "_csrf_token": token, "date": "2026-06-13", "time": "10:00"})
     assert refused.status_code == 403
