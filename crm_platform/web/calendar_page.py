@@ -149,14 +149,11 @@ async def _context(request: Request, principal: Principal, params: Mapping[str, 
     }
 
 
-async def _page(
-    request: Request, principal: Principal, params: Mapping[str, str], *, status_code: int = 200, **extra: Any
-) -> Response:
+async def _page(request: Request, principal: Principal, params: Mapping[str, str], **extra: Any) -> Response:
     context = await _context(request, principal, params)
     if is_htmx(request) and not extra:
         return render_fragment(request, "calendar/_grid.html", **context)
-    return render_page(request, "calendar/page.html", status_code=status_code,
-                       has_feed=await feed.exists(principal.id), **context, **extra)
+    return render_page(request, "calendar/page.html", has_feed=await feed.exists(principal.id), **context, **extra)
 
 
 @get("/calendar", include_in_schema=False)
