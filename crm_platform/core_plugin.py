@@ -75,6 +75,8 @@ def crm_nav_items() -> list[NavItem]:
         NavItem("home", "My day", "/", order=0),
         NavItem("contacts", "Contacts", "/contacts", order=10),
         NavItem("companies", "Companies", "/companies", order=20),
+        NavItem("tasks", "Tasks", "/tasks", order=30),
+        NavItem("calendar", "Calendar", "/calendar", order=40),
         NavItem("imports", "Imports", "/imports", order=900),
         NavItem("trash", "Trash", "/trash", order=910),
         NavItem("settings", "Settings", "/settings", order=1000),

@@ -45,10 +45,11 @@ async def activities_of(
     if types:
         conditions.append(f"a.type IN ({placeholders(types)})")
         args += types
-    owners = await access.visible_owner_ids(principal)
-    if owners is not None:
-        conditions.append(f"(a.owner IN ({placeholders(owners)}) OR a.assignee = {{}})")
-        args += [*owners, principal.id]
+    visible, visible_args = await access.assigned_or_visible_sql(
+        principal, "read", "activity", "crm_activity", alias="a"
+    )
+    conditions += visible
+    args += visible_args
     order = Sort("occurred_at", descending=True)
     after, after_args = keyset_condition(order, cursor, "l")
     if after:
