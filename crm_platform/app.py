@@ -26,6 +26,7 @@ from crm_platform.instance.settings_api import HANDLERS as SETTINGS_HANDLERS
 from crm_platform.notifications.api import HANDLERS as NOTIFICATION_HANDLERS
 from crm_platform.relationships.api import RelationshipController, contact_graph
 from crm_platform.search.api import search
+from crm_platform.users.api import HANDLERS as USER_HANDLERS
 from crm_platform.users.auth import OPEN_PATHS, AuthMiddleware, provide_principal
 
 log = logging.getLogger("crm")
@@ -36,7 +37,7 @@ __all__ = ["CORE_API_HANDLERS", "PluginSpec", "build_host", "create_app", "plugi
 CORE_API_HANDLERS: list = [
     ContactController, CompanyController, RelationshipController, ActivityController, list_tasks, search,
     contact_timeline, company_timeline, contact_graph, contact_history, company_history, list_plugins,
-    *SETTINGS_HANDLERS, *NOTIFICATION_HANDLERS,
+    *SETTINGS_HANDLERS, *NOTIFICATION_HANDLERS, *USER_HANDLERS,
 ]
 
 

@@ -26,6 +26,14 @@ class Settings:
     redis_url: str = ""
     debug: bool = False
     login_attempts_per_minute: int = 10
+    # Failed logins from one address, whatever the emails, before it must wait a minute.
+    login_attempts_per_address_per_minute: int = 50
+    # Failed logins on one account, from anywhere, before it is locked for a while.
+    account_lock_failures: int = 10
+    account_lock_minutes: int = 15
+    # The address people open the CRM at, for links sent out (invites); by default
+    # http://127.0.0.1:<port>. The web UI uses the address it was opened at.
+    public_url: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 
     @property

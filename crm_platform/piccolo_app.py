@@ -13,7 +13,7 @@ from crm_platform.jobs.tables import JobRun
 from crm_platform.notifications.tables import Notification
 from crm_platform.records.tables import CustomField, SavedView, Tagging
 from crm_platform.relationships.tables import Relationship
-from crm_platform.users.tables import ApiToken, Team, User
+from crm_platform.users.tables import ApiToken, Team, User, UserInvite
 
 APP_CONFIG = AppConfig(
     app_name="crm",
@@ -36,5 +36,6 @@ APP_CONFIG = AppConfig(
         SettingValue,
         JobRun,
         Notification,
+        UserInvite,
     ],
 )

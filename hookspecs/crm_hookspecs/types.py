@@ -429,7 +429,13 @@ class RecordKind:
     ``custom_fields`` lets admins and plugins define custom fields on the kind; ``tags``
     keeps a ``tags`` list column in the tag index.
 
-    Added in crm-hookspecs 1.1.
+    When someone leaves, an admin hands over their records: those whose ``owner_column`` or
+    one of the ``handover_columns`` (other columns naming a user, such as a task's assignee)
+    holds them, and which meet ``open_condition``, an SQL condition over the kind's table
+    with bare column names and no placeholders (``"status = 'open'"``); when it is empty,
+    every record is handed over.
+
+    Added in crm-hookspecs 1.1; ``open_condition`` and ``handover_columns`` in 1.2.
     """
 
     key: str
@@ -449,6 +455,8 @@ class RecordKind:
     personal_data: tuple[str, ...] = ()
     plural: str = ""
     searched: bool = True
+    open_condition: str = ""
+    handover_columns: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not _KIND_KEY.match(self.key):
