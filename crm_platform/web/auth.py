@@ -47,12 +47,12 @@ class LoginLimits:
 
     async def refusal(self, address: str, email: str) -> str:
         """Why the next attempt is refused, or ``""`` when it may go ahead."""
+        if await self.per_address_and_email.blocked(f"{address}|{email}") or await self.per_address.blocked(address):
+            return "Too many failed attempts for this email from here. Wait a minute and try again."
         if await self.per_account.blocked(email):
             minutes = self.per_account.window_seconds // 60
             return (f"This account is locked for up to {minutes} minutes after too many failed sign-ins. "
                     "Wait and try again, or ask an admin to set a new password.")
-        if await self.per_address_and_email.blocked(f"{address}|{email}") or await self.per_address.blocked(address):
-            return "Too many failed attempts for this email from here. Wait a minute and try again."
         return ""
 
     async def failed(self, address: str, email: str) -> None:
@@ -73,7 +73,11 @@ async def sign_in(request: Request, principal: Principal, session_version: int) 
 def login_handlers(limits: LoginLimits) -> list[Any]:
     @get("/login", name="login", include_in_schema=False)
     async def login_form(request: Request, next: FromQuery[str | None] = None) -> Response:
-        if (request.scope.get("session") or {}).get(SESSION_USER_KEY):
+        session = request.scope.get("session") or {}
+        # Only a session still valid skips the form: one that is over (its user was disabled,
+        # or changed their password) must be able to sign in again.
+        if session.get(SESSION_USER_KEY) and await users.principal_for_session(
+                int(session[SESSION_USER_KEY]), int(session.get(SESSION_VERSION_KEY) or 0)):
             return Redirect(safe_next(next))
         return render_page(request, "login.html", next=safe_next(next), values={}, errors={})
 
