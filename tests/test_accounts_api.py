@@ -80,7 +80,7 @@ async def test_members_cannot_set_passwords_or_disable_users(crm_member_client, 
     admin_id = crm_admin[0].id
     assert (await crm_member_client.put(f"/api/v1/users/{admin_id}/password",
                                         json={"password": "taking over now"})).status_code == 403
-    assert (await crm_member_client.post(f"/api/v1/users/{admin_id}/disable")).status_code == 403
+    assert (await crm_member_client.patch(f"/api/v1/users/{admin_id}", json={"is_active": False})).status_code == 403
     assert (await crm_member_client.get("/api/v1/users")).status_code == 403
 
 
@@ -89,17 +89,17 @@ async def test_disabling_revokes_tokens_and_enabling_does_not_bring_them_back(cr
     member, token = crm_member
     async with client_for(crm_running_app, token) as member_client:
         assert (await member_client.get("/api/v1/contacts")).status_code == 200
-        disabled = await crm_client.post(f"/api/v1/users/{member.id}/disable")
+        disabled = await crm_client.patch(f"/api/v1/users/{member.id}", json={"is_active": False})
         assert disabled.status_code == 200 and disabled.json()["is_active"] is False
         assert (await member_client.get("/api/v1/contacts")).status_code == 401
-        enabled = await crm_client.post(f"/api/v1/users/{member.id}/enable")
+        enabled = await crm_client.patch(f"/api/v1/users/{member.id}", json={"is_active": True})
         assert enabled.json()["is_active"] is True
         assert (await member_client.get("/api/v1/contacts")).status_code == 401
     assert await _audit_actions(member.id) == ["enable", "disable", "create"]
 
 
 async def test_an_admin_cannot_disable_themself(crm_client, crm_admin):
-    response = await crm_client.post(f"/api/v1/users/{crm_admin[0].id}/disable")
+    response = await crm_client.patch(f"/api/v1/users/{crm_admin[0].id}", json={"is_active": False})
     assert response.status_code == 422
     assert "yourself" in response.json()["errors"]["is_active"]
 
@@ -114,5 +114,5 @@ async def test_role_and_team_changes_are_audited(crm_client, crm_member):
 
 
 async def test_unknown_users_are_404s(crm_client):
-    assert (await crm_client.post("/api/v1/users/9999/disable")).status_code == 404
+    assert (await crm_client.patch("/api/v1/users/9999", json={"is_active": False})).status_code == 404
     assert (await crm_client.put("/api/v1/users/9999/password", json={"password": "plum tree rain"})).status_code == 404

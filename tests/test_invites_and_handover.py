@@ -139,7 +139,7 @@ async def test_hand_over_across_a_team_is_round_robin(crm_client, crm_make_user)
 async def test_hand_over_needs_one_active_target(crm_client, crm_make_user):
     leaving, _ = await crm_make_user("leaving@example.com")
     gone, _ = await crm_make_user("gone@example.com")
-    await crm_client.post(f"/api/v1/users/{gone.id}/disable")
+    await crm_client.patch(f"/api/v1/users/{gone.id}", json={"is_active": False})
     for body, field in (({}, "to"), ({"to_user_id": leaving.id}, "to"), ({"to_user_id": gone.id}, "to")):
         response = await crm_client.post(f"/api/v1/users/{leaving.id}/hand-over", json=body)
         assert response.status_code == 422 and field in response.json()["errors"], body

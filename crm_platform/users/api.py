@@ -98,22 +98,11 @@ async def list_users(principal: CurrentPrincipal) -> list[UserOut]:
 
 @patch("/api/v1/users/{user_id:int}", tags=["users"])
 async def change_user(principal: CurrentPrincipal, user_id: FromPath[int], data: JSONBody[UserChange]) -> UserOut:
-    """Change a user's role, team or active state. Disabling ends the user's sessions and
-    revokes their API tokens for good: enabling them again brings neither back."""
+    """Change a user's role, team or active state. Disabling (``"is_active": false``) ends the
+    user's sessions and revokes their API tokens for good: enabling them again brings neither
+    back, they sign in anew."""
     return _user_out(await accounts.change_user(principal, user_id, role=data.role, team=data.team,
                                                 active=data.is_active))
-
-
-@post("/api/v1/users/{user_id:int}/disable", tags=["users"], status_code=200)
-async def disable_user(principal: CurrentPrincipal, user_id: FromPath[int]) -> UserOut:
-    """Disable a user: they cannot sign in, their sessions end and their API tokens are revoked."""
-    return _user_out(await accounts.change_user(principal, user_id, active=False))
-
-
-@post("/api/v1/users/{user_id:int}/enable", tags=["users"], status_code=200)
-async def enable_user(principal: CurrentPrincipal, user_id: FromPath[int]) -> UserOut:
-    """Enable a disabled user again; they sign in anew (old sessions and tokens stay revoked)."""
-    return _user_out(await accounts.change_user(principal, user_id, active=True))
 
 
 @put("/api/v1/users/{user_id:int}/password", tags=["users"], status_code=HTTP_204_NO_CONTENT)
@@ -152,5 +141,5 @@ async def hand_over(principal: CurrentPrincipal, user_id: FromPath[int], data: J
                        total=done.total)
 
 
-HANDLERS = [list_users, change_user, disable_user, enable_user, set_password, change_own_password, invite_user,
+HANDLERS = [list_users, change_user, set_password, change_own_password, invite_user,
             hand_over]

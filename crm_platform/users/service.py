@@ -99,7 +99,7 @@ class LoginCheck:
 
 async def check_login(email: str, password: str) -> LoginCheck:
     row = await User.select().where(User.email == email.strip().lower()).first()
-    if row is None or not row["is_active"]:
+    if row is None or not row["is_active"] or not row["password_hash"]:  # unknown, disabled, invited
         await passwords.spend_one_check(password)
         return LoginCheck(None, row["id"] if row else None)
     if not await passwords.verify_password(password, row["password_hash"]):

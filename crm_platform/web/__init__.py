@@ -50,10 +50,19 @@ def _static_routers(host: Any) -> list[Any]:
 
 
 def page_handlers() -> list[Any]:
-    from crm_platform.web import companies, contact_page, contacts, home, notifications, search, settings
+    from crm_platform.web import (
+        companies,
+        contact_page,
+        contacts,
+        home,
+        notifications,
+        search,
+        settings,
+        settings_users,
+    )
 
     return [*home.HANDLERS, *contacts.HANDLERS, *contact_page.HANDLERS, *companies.HANDLERS, *search.HANDLERS,
-            *settings.HANDLERS, *notifications.HANDLERS]
+            *settings.HANDLERS, *settings_users.HANDLERS, *notifications.HANDLERS]
 
 
 def setup(settings: Settings, host: Any) -> WebSetup:

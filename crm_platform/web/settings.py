@@ -13,13 +13,16 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
 from crm_platform import runtime
+from crm_platform.db.raw import fetch
 from crm_platform.errors import Forbidden, Invalid, NotFound
 from crm_platform.instance import permissions
 from crm_platform.instance import plugins as plugin_state
 from crm_platform.records.tables import CustomField
+from crm_platform.users import accounts, invites
 from crm_platform.users.auth import CurrentPrincipal
 from crm_platform.users.tables import Team, User
-from crm_platform.web import forms, plugin_settings, settings_users, themes
+from crm_platform.web import forms, plugin_settings, themes
+from crm_platform.web.account import POLICY_HELP
 from crm_platform.web.auth import safe_next
 from crm_platform.web.rendering import (
     SCHEMES,
@@ -43,7 +46,13 @@ async def _admin_context(principal: Principal, typed: dict[str, dict[str, Any]] 
     if principal.role != "admin":
         return {}
     return {
-        **await settings_users.users_context(),
+        "users": await accounts.all_users(),
+        "open_invites": await invites.open_invites(),
+        "teams": await fetch(
+            "SELECT t.id, t.name, COUNT(u.id) AS members FROM crm_team t LEFT JOIN crm_user u ON u.team = t.id "
+            "GROUP BY t.id, t.name ORDER BY t.name"
+        ),
+        "password_help": POLICY_HELP,
         "plugins": plugin_state.describe(runtime.current().host),
         "custom_fields": await CustomField.select().order_by(CustomField.record_type).order_by(CustomField.key)
         .output(load_json=True),
@@ -198,5 +207,6 @@ async def save_permissions(request: Request, principal: CurrentPrincipal) -> Res
     return Redirect(f"/settings?notice=Permissions+saved+({changed}+changed)#permissions", status_code=303)
 
 
-HANDLERS = [settings_page, choose_theme, choose_scheme, *settings_users.HANDLERS, add_team, toggle_plugin, add_field,
+# The users card's handlers are in settings_users.
+HANDLERS = [settings_page, choose_theme, choose_scheme, add_team, toggle_plugin, add_field,
             delete_field, save_plugin_settings, save_permissions]

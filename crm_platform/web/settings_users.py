@@ -11,32 +11,18 @@ from litestar import Request, Response, post
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from crm_platform.db.raw import fetch
 from crm_platform.errors import Conflict, Invalid
 from crm_platform.records import kinds
 from crm_platform.users import accounts, handover, invites
 from crm_platform.users import service as users
+from crm_platform.users.api import public_base_url
 from crm_platform.users.auth import CurrentPrincipal
 from crm_platform.web import forms
-from crm_platform.web.account import POLICY_HELP, password_value
-
-
-async def users_context() -> dict[str, Any]:
-    """What the users and teams cards show."""
-    return {
-        "users": await accounts.all_users(),
-        "open_invites": await invites.open_invites(),
-        "teams": await fetch(
-            "SELECT t.id, t.name, COUNT(u.id) AS members FROM crm_team t LEFT JOIN crm_user u ON u.team = t.id "
-            "GROUP BY t.id, t.name ORDER BY t.name"
-        ),
-        "password_help": POLICY_HELP,
-    }
+from crm_platform.web.account import password_value
+from crm_platform.web.settings import render_settings
 
 
 async def _page(request: Request, principal: Principal, **context: Any) -> Response:
-    from crm_platform.web.settings import render_settings
-
     return await render_settings(request, principal, **context)
 
 
@@ -67,8 +53,6 @@ async def add_user(request: Request, principal: CurrentPrincipal) -> Response:
 @post("/settings/users/invite", include_in_schema=False)
 async def invite_user(request: Request, principal: CurrentPrincipal) -> Response:
     """The link is shown on the page this answers with, once; it is never in a URL."""
-    from crm_platform.users.api import public_base_url
-
     accounts.require_admin(principal, "invite users")
     values = await forms.form_data(request)
     try:

@@ -108,8 +108,8 @@ async def test_disabling_then_enabling_a_user_does_not_revive_their_session(crm_
     async with client_for(crm_running_app) as member_browser:
         assert (await sign_in(member_browser, "member@example.com")).status_code == 303
         assert (await member_browser.get("/")).status_code == 200
-        await crm_client.post(f"/api/v1/users/{crm_member[0].id}/disable")
-        await crm_client.post(f"/api/v1/users/{crm_member[0].id}/enable")
+        await crm_client.patch(f"/api/v1/users/{crm_member[0].id}", json={"is_active": False})
+        await crm_client.patch(f"/api/v1/users/{crm_member[0].id}", json={"is_active": True})
         assert (await member_browser.get("/")).status_code == 302
         assert (await sign_in(member_browser, "member@example.com")).status_code == 303  # a new sign-in works
 
