@@ -88,7 +88,8 @@ def _dummy_hash() -> str:
 async def spend_one_check(password: str) -> None:
     """Check ``password`` against a throwaway hash, so that an unknown or disabled account
     answers as slowly as a wrong password does."""
-    await asyncio.get_running_loop().run_in_executor(_pool, lambda: _verify(password, _dummy_hash()))
+    if len(password) <= MAX_PASSWORD_LENGTH:  # as verify_password: no Argon2 run for what cannot match
+        await asyncio.get_running_loop().run_in_executor(_pool, lambda: _verify(password, _dummy_hash()))
 
 
 def random_password() -> str:
