@@ -109,15 +109,13 @@ async def change_user(actor: Principal, user_id: int, *, role: str | None = None
         raise Invalid({"role": "you cannot take the admin role from yourself"})
     changes: dict[str, Any] = {}
     values: dict[Any, Any] = {}
-    if role is not None and role != user["role"]:
-        changes["role"], values[User.role] = {"from": user["role"], "to": role}, role
-    if team is not None and team.strip() != (user["team_name"] or ""):
-        async with unit_of_work():
-            team_id = await team_id_for(team.strip() or None)
-        changes["team"] = {"from": user["team_name"], "to": team.strip() or None}
-        values[User.team] = team_id
-    if values:
-        async with unit_of_work():
+    async with unit_of_work():
+        if role is not None and role != user["role"]:
+            changes["role"], values[User.role] = {"from": user["role"], "to": role}, role
+        if team is not None and team.strip() != (user["team_name"] or ""):
+            changes["team"] = {"from": user["team_name"], "to": team.strip() or None}
+            values[User.team] = await team_id_for(team.strip() or None)  # a new name makes a new team
+        if values:
             await User.update(values).where(User.id == user_id)
             await security_events.record(actor.id, user_id, security_events.CHANGED, **changes)
     if active is not None:
