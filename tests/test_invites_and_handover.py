@@ -144,6 +144,7 @@ async def test_hand_over_needs_one_active_target(crm_client, crm_make_user):
         response = await crm_client.post(f"/api/v1/users/{leaving.id}/hand-over", json=body)
         assert response.status_code == 422 and field in response.json()["errors"], body
     assert (await crm_client.post(f"/api/v1/users/{leaving.id}/hand-over", json={"to_user_id": 999})).status_code == 404
+    assert (await crm_client.post(f"/api/v1/users/{leaving.id}/hand-over", json={"team_id": 999})).status_code == 404
 
 
 async def test_hand_over_is_for_admins(crm_member_client, crm_admin, crm_member):

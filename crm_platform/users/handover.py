@@ -21,7 +21,7 @@ from crm_platform import clock
 from crm_platform.db.bulk import Inserts, stored
 from crm_platform.db.raw import execute, fetch
 from crm_platform.db.unit import unit_of_work
-from crm_platform.errors import Invalid
+from crm_platform.errors import Invalid, NotFound
 from crm_platform.records import kinds
 from crm_platform.users import security_events
 from crm_platform.users.accounts import get_user, require_admin
@@ -51,6 +51,8 @@ async def _targets(from_user_id: int, to_user_id: int | None, team_id: int | Non
         if not target["is_active"]:
             raise Invalid({"to": f"{target['email']} is disabled; choose an active user"})
         return [to_user_id]
+    if not await fetch("SELECT id FROM crm_team WHERE id = {}", team_id):
+        raise NotFound("team", team_id)
     rows = await fetch(
         "SELECT id FROM crm_user WHERE team = {} AND is_active = {} AND id <> {} ORDER BY id", team_id, True,
         from_user_id,

@@ -50,7 +50,9 @@ async def test_spraying_many_emails_from_one_address_hits_its_ceiling(crm_runnin
         assert (await sign_in(elsewhere, "grace@example.com")).status_code == 303
 
 
-async def test_every_sign_in_leaves_an_audit_row_without_the_password(crm_running_app, crm_make_user):
+async def test_every_sign_in_leaves_an_audit_row_and_a_log_line_without_the_password(crm_running_app,
+                                                                                    crm_make_user, caplog):
+    caplog.set_level("INFO", logger="crm.security")
     ada, _ = await crm_make_user("ada@example.com")
     async with _client_from(crm_running_app, "10.0.2.1") as client:
         await sign_in(client, "ada@example.com", "wrong horse battery")
@@ -61,6 +63,10 @@ async def test_every_sign_in_leaves_an_audit_row_without_the_password(crm_runnin
     assert unknown["action"] == "login_fail" and unknown["changes"]["email"] == "nobody@example.com"
     stored = str(await fetch("SELECT changes FROM crm_audit_entry"))
     assert "horse" not in stored
+    lines = [record.getMessage() for record in caplog.records if record.name == "crm.security"]
+    assert any(line.startswith(f"user {ada.id}: login_fail") for line in lines)
+    assert any(line.startswith(f"user {ada.id}: login by {ada.id}") for line in lines)
+    assert not any("horse" in line for line in lines)
 
 
 class GatedHasher:
