@@ -36,7 +36,7 @@ class ApiToken(Table, tablename="crm_api_token"):
 class UserInvite(Table, tablename="crm_user_invite"):
     """A one-time link for setting one's first password; only the token's hash is kept."""
 
-    user = ForeignKey(references=User, on_delete=OnDelete.cascade)
+    user = ForeignKey(references=User, on_delete=OnDelete.cascade, null=False)
     token_hash = Varchar(length=64, unique=True)
     # A plain id rather than a foreign key, as in the audit log.
     created_by = Integer(null=True, default=None)
