@@ -34,6 +34,9 @@ class Settings:
     # The address people open the CRM at, for links sent out (invites); by default
     # http://127.0.0.1:<port>. The web UI uses the address it was opened at.
     public_url: str = ""
+    # Uploaded import files wait here for their run (the web process and the worker share it).
+    imports_dir: str = "var/imports"
+    import_max_bytes: int = 50_000_000
     extra: dict[str, str] = field(default_factory=dict)
 
     @property

@@ -49,12 +49,13 @@ def _static_routers(host: Any) -> list[Any]:
     return routers
 
 
-def page_handlers() -> list[Any]:
+def page_handlers(config: Settings) -> list[Any]:
     from crm_platform.web import (
         companies,
         contact_page,
         contacts,
         home,
+        imports,
         notifications,
         search,
         settings,
@@ -62,7 +63,8 @@ def page_handlers() -> list[Any]:
     )
 
     return [*home.HANDLERS, *contacts.HANDLERS, *contact_page.HANDLERS, *companies.HANDLERS, *search.HANDLERS,
-            *settings.HANDLERS, *settings_users.HANDLERS, *notifications.HANDLERS]
+            *settings.HANDLERS, *settings_users.HANDLERS, *notifications.HANDLERS,
+            *imports.handlers(config.import_max_bytes)]
 
 
 def setup(settings: Settings, host: Any) -> WebSetup:
@@ -78,7 +80,8 @@ def setup(settings: Settings, host: Any) -> WebSetup:
                                  settings.account_lock_minutes * 60, name="login-failures-account"),
     )
     return WebSetup(
-        route_handlers=[*login_handlers(limits), *account_handlers(), *page_handlers(), *_static_routers(host)],
+        route_handlers=[*login_handlers(limits), *account_handlers(), *page_handlers(settings),
+                        *_static_routers(host)],
         middleware=security.middleware(settings),
         signed_in_middleware=[UnreadCount()],
         stores={security.SESSION_STORE: security.session_store(settings)},
