@@ -34,6 +34,7 @@ from crm_platform.notifications.api import HANDLERS as NOTIFICATION_HANDLERS
 from crm_platform.relationships.api import RelationshipController, contact_graph
 from crm_platform.search.api import search
 from crm_platform.trash.api import TrashController
+from crm_platform.users.api import HANDLERS as USER_HANDLERS
 from crm_platform.users.auth import OPEN_PATHS, AuthMiddleware, provide_principal
 
 log = logging.getLogger("crm")
@@ -45,7 +46,7 @@ CORE_API_HANDLERS: list = [
     ContactController, CompanyController, RelationshipController, ActivityController, list_tasks, tasks_done,
     tasks_reschedule, search,
     contact_timeline, company_timeline, contact_graph, contact_history, company_history, list_plugins,
-    *SETTINGS_HANDLERS, *NOTIFICATION_HANDLERS, TrashController,
+    *SETTINGS_HANDLERS, *NOTIFICATION_HANDLERS, TrashController, *USER_HANDLERS,
 ]
 
 

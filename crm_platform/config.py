@@ -31,8 +31,14 @@ class Settings:
     smtp_url: str = ""
     smtp_password: str = field(default="", repr=False)
     smtp_from: str = ""
-    # The address people reach this CRM at, for the links in emails (http://127.0.0.1:8000 if unset).
+    # The address people reach this CRM at, for the links sent out (emails, invites printed by
+    # `crm`); http://127.0.0.1:<port> if unset. The web UI uses the address it was opened at.
     base_url: str = ""
+    # Failed logins from one address, whatever the emails, before it must wait a minute.
+    login_attempts_per_address_per_minute: int = 50
+    # Failed logins on one account, from anywhere, before it is locked for a while.
+    account_lock_failures: int = 10
+    account_lock_minutes: int = 15
     # Uploaded import files wait here for their run (the web process and the worker share it).
     imports_dir: str = "var/imports"
     import_max_bytes: int = 50_000_000

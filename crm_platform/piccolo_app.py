@@ -16,7 +16,7 @@ from crm_platform.notifications.tables import Notification, NotificationPreferen
 from crm_platform.records.tables import CustomField, SavedView, Tagging
 from crm_platform.relationships.tables import Relationship
 from crm_platform.trash.tables import TrashEntry
-from crm_platform.users.tables import ApiToken, Team, User
+from crm_platform.users.tables import ApiToken, Team, User, UserInvite
 
 APP_CONFIG = AppConfig(
     app_name="crm",
@@ -41,6 +41,7 @@ APP_CONFIG = AppConfig(
         Notification,
         NotificationPreference,
         OutboundEmail,
+        UserInvite,
         ImportRun,
         ImportRow,
         ImportKey,

@@ -161,6 +161,7 @@ def test_demo_loads_the_number_of_contacts_asked_for(crm):
     assert result.exit_code == 0, result.output
     assert "120 contacts" in result.output
     assert "as admin@example.com with the password demo-" in result.output
+    assert "crm user set-password admin@example.com" in result.output
 
 
 def test_demo_if_empty_leaves_a_database_with_contacts_alone(crm):

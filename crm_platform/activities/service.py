@@ -149,6 +149,8 @@ async def _after_write(write: RecordWrite) -> list[Event]:
 KIND = RecordKind(
     key=RECORD_TYPE, label="Activity", plural="Activities", table=Activity, title_column="subject",
     audited=AUDITED, searched=False, clean=_clean, after_write=_after_write,
+    # A hand-over moves the tasks and follow-ups still to do; what was done stays with who did it.
+    open_condition="NOT done AND due_at IS NOT NULL", handover_columns=("assignee",),
 )
 
 

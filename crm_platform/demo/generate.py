@@ -72,11 +72,6 @@ def ascii_slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", text.lower())
 
 
-def password(seed: int) -> str:
-    rng = random.Random(f"password-{seed}")
-    return "demo-" + "".join(rng.choice("abcdefghjkmnpqrstuvwxyz23456789") for _ in range(10))
-
-
 def companies(rng: random.Random, count: int, owners: list[int]) -> list[CompanyPlan]:
     plans: list[CompanyPlan] = []
     for index in range(count):

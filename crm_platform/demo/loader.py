@@ -18,6 +18,7 @@ from crm_platform.db.bulk import insert_rows
 from crm_platform.db.raw import fetch
 from crm_platform.db.unit import unit_of_work
 from crm_platform.demo import generate, rows, words
+from crm_platform.users import passwords
 from crm_platform.users import service as users
 from crm_platform.users.tables import User
 
@@ -53,7 +54,7 @@ async def _users(password: str) -> tuple[list[int], int]:
     missing = [user for user in DEMO_USERS if user[0] not in existing]
     if missing:
         # They share one password, so one (deliberately slow) Argon2 hash serves them all.
-        password_hash = users.hash_password(password)
+        password_hash = await passwords.hash_password(password)
         for email, role, name, team in missing:
             user = User(
                 email=email, display_name=name, password_hash=password_hash, role=role,
@@ -74,11 +75,13 @@ async def load_demo(contacts: int, seed: int, if_empty: bool = False, console: C
     if if_empty and await fetch("SELECT id FROM crm_contact LIMIT 1"):
         console.print("Contacts exist already; no demo data loaded.")
         if await User.exists().where(User.email == ADMIN_EMAIL):
-            _sign_in_hint(console, f"the password {generate.password(seed)} (unless it was changed)")
+            _sign_in_hint(console, "the password printed when the demo was loaded")
         return Loaded()
     rng = random.Random(seed)
     now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
-    password = generate.password(seed)
+    # Random for every instance, never derived from the seed: only its hash is stored, and
+    # it is printed once, below.
+    password = "demo-" + passwords.random_password()
     user_ids, users_created = await _users(password)
     loaded = Loaded(users_created=users_created)
     company_plans = generate.companies(rng, max(5, contacts // 20), user_ids)
@@ -169,5 +172,6 @@ def _summary(console: Console, loaded: Loaded, password: str) -> None:
 
 def _sign_in_hint(console: Console, password_hint: str) -> None:
     port = runtime.current().settings.port
-    console.print(f"Sign in at http://127.0.0.1:{port}/login as {ADMIN_EMAIL} with {password_hint}.")
-    console.print(f"For the API: crm token create {ADMIN_EMAIL}")
+    console.print(f"Sign in at http://127.0.0.1:{port}/login as {ADMIN_EMAIL} with {password_hint}.", markup=False)
+    console.print(f"To choose another password: crm user set-password {ADMIN_EMAIL}", markup=False)
+    console.print(f"For the API: crm token create {ADMIN_EMAIL}", markup=False)

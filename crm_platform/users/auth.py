@@ -12,11 +12,13 @@ from litestar.types import Receive, Scope, Send
 
 from crm_platform import runtime
 from crm_platform.instance import plugins as plugin_state
-from crm_platform.users.service import principal_for_token, principal_for_user_id, request_cache
+from crm_platform.users.service import principal_for_session, principal_for_token, request_cache
 
 # Everything else needs a signed-in user. A calendar feed's URL holds its own secret token.
-OPEN_PATHS = {"/health", "/login", "/static", "/manifest.webmanifest", "/favicon.ico", "/calendar/feed/"}
+OPEN_PATHS = {"/health", "/login", "/static", "/manifest.webmanifest", "/favicon.ico", "/calendar/feed/", "/invite"}
 SESSION_USER_KEY = "user_id"
+# The user's session version at sign-in: a session older than the user's is over.
+SESSION_VERSION_KEY = "session_version"
 
 
 class AuthMiddleware(AbstractAuthenticationMiddleware):
@@ -38,7 +40,7 @@ class AuthMiddleware(AbstractAuthenticationMiddleware):
         session = connection.scope.get("session") or {}
         user_id = session.get(SESSION_USER_KEY)
         if user_id:
-            principal = await principal_for_user_id(int(user_id))
+            principal = await principal_for_session(int(user_id), int(session.get(SESSION_VERSION_KEY) or 0))
             if principal is not None:
                 return AuthenticationResult(user=principal, auth="session")
         raise NotAuthorizedException("sign in, or send Authorization: Bearer <token>")

@@ -4,35 +4,24 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import hashlib
 import secrets
 from collections.abc import Iterator
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from crm_hookspecs import ALL_ROLES, Principal
 from email_validator import EmailNotValidError, validate_email
-from pwdlib import PasswordHash
 
 from crm_platform.db.raw import fetch
+from crm_platform.db.unit import unit_of_work
 from crm_platform.errors import Conflict, NotFound, invalid
+from crm_platform.users import passwords, security_events
 from crm_platform.users.tables import ApiToken, Team, User
 
 TOKEN_PREFIX = "crm_"
-MIN_PASSWORD_LENGTH = 8
-_hasher = PasswordHash.recommended()  # Argon2id
-
-
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
-
-
-def verify_password(password: str, password_hash: str) -> bool:
-    try:
-        return _hasher.verify(password, password_hash)
-    except Exception:  # a malformed stored hash is a failed login, not a crash
-        return False
+MIN_PASSWORD_LENGTH = passwords.MIN_PASSWORD_LENGTH
 
 
 def hash_token(token: str) -> str:
@@ -73,36 +62,53 @@ async def create_user(
     role: str = "member",
     display_name: str = "",
     team: str | None = None,
+    *,
+    actor_id: int | None = None,
 ) -> Principal:
+    """Create a user who signs in with ``email`` and ``password`` (checked against the
+    password policy); ``actor_id`` is the admin who did it, for the audit log."""
     email = normalise_email(email)
     if role not in ALL_ROLES:
         raise invalid("role", f"must be one of {', '.join(ALL_ROLES)}")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise invalid("password", f"must be at least {MIN_PASSWORD_LENGTH} characters")
+    passwords.check(password, email)
     if await User.exists().where(User.email == email):
         raise Conflict(f"a user with email {email} already exists")
     user = User(
         email=email,
         display_name=display_name or email.split("@")[0],
-        password_hash=hash_password(password),
+        password_hash=await passwords.hash_password(password),
         role=role,
-        team=await team_id_for(team),
     )
-    await user.save()
+    async with unit_of_work():
+        user.team = await team_id_for(team)
+        await user.save()
+        await security_events.record(actor_id, user.id, security_events.CREATED, email=email, role=role,
+                                     team=team or None)
     return principal_from_row({**user.to_dict(), "team": user.team})
 
 
+@dataclass(frozen=True)
+class LoginCheck:
+    """The outcome of checking an email and password: the principal when they match an
+    active account; the id of the account named, matched or not, when there is one."""
+
+    principal: Principal | None
+    user_id: int | None
+    session_version: int = 0
+
+
+async def check_login(email: str, password: str) -> LoginCheck:
+    row = await User.select().where(User.email == email.strip().lower()).first()
+    if row is None or not row["is_active"] or not row["password_hash"]:  # unknown, disabled, invited
+        await passwords.spend_one_check(password)
+        return LoginCheck(None, row["id"] if row else None)
+    if not await passwords.verify_password(password, row["password_hash"]):
+        return LoginCheck(None, row["id"])
+    return LoginCheck(principal_from_row(row), row["id"], row["session_version"])
+
+
 async def authenticate(email: str, password: str) -> Principal | None:
-    row = await User.select().where((User.email == email.strip().lower()) & (User.is_active == True)).first()  # noqa: E712
-    if row is None:
-        verify_password(password, _dummy_hash())  # same cost whether or not the user exists
-        return None
-    return principal_from_row(row) if verify_password(password, row["password_hash"]) else None
-
-
-@functools.cache
-def _dummy_hash() -> str:
-    return hash_password(secrets.token_hex(8))
+    return (await check_login(email, password)).principal
 
 
 async def user_by_email(email: str) -> dict[str, Any]:
@@ -148,6 +154,15 @@ async def principal_for_token(token: str) -> Principal | None:
     """The user behind a live token, in one indexed query."""
     rows = await fetch(_PRINCIPAL_BY_TOKEN, hash_token(token), True)
     return principal_from_row(rows[0]) if rows else None
+
+
+async def principal_for_session(user_id: int, session_version: int) -> Principal | None:
+    """The user behind a web session, while the session is as new as the user's last
+    disabling or password change."""
+    row = await User.select(User.id, User.email, User.display_name, User.role, User.team).where(
+        (User.id == user_id) & (User.is_active == True) & (User.session_version == session_version)  # noqa: E712
+    ).first()
+    return principal_from_row(row) if row else None
 
 
 async def principal_for_user_id(user_id: int) -> Principal | None:

@@ -1,6 +1,6 @@
 """Users, teams and API tokens."""
 
-from piccolo.columns import Boolean, ForeignKey, OnDelete, Timestamptz, Varchar
+from piccolo.columns import Boolean, ForeignKey, Integer, OnDelete, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -18,6 +18,9 @@ class User(Table, tablename="crm_user"):
     is_active = Boolean(default=True)
     theme = Varchar(length=50, default="")
     created_at = Timestamptz(default=TimestamptzNow())
+    # Sessions signed in under an older version are over (the user was disabled, or their
+    # password was set): re-enabling a user never brings those sessions back.
+    session_version = Integer(default=0)
 
 
 class ApiToken(Table, tablename="crm_api_token"):
@@ -28,3 +31,15 @@ class ApiToken(Table, tablename="crm_api_token"):
     created_at = Timestamptz(default=TimestamptzNow())
     last_used_at = Timestamptz(null=True, default=None)
     revoked_at = Timestamptz(null=True, default=None)
+
+
+class UserInvite(Table, tablename="crm_user_invite"):
+    """A one-time link for setting one's first password; only the token's hash is kept."""
+
+    user = ForeignKey(references=User, on_delete=OnDelete.cascade, null=False)
+    token_hash = Varchar(length=64, unique=True)
+    # A plain id rather than a foreign key, as in the audit log.
+    created_by = Integer(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz(default=TimestamptzNow())
+    used_at = Timestamptz(null=True, default=None)

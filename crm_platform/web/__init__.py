@@ -61,23 +61,32 @@ def page_handlers(config: Settings) -> list[Any]:
         notifications,
         search,
         settings,
+        settings_users,
         tasks_page,
         trash,
         webapp,
     )
 
     return [*home.HANDLERS, *contacts.HANDLERS, *contact_page.HANDLERS, *companies.HANDLERS, *search.HANDLERS,
-            *settings.HANDLERS, *notifications.HANDLERS, *webapp.HANDLERS, *imports.handlers(config.import_max_bytes),
-            *trash.HANDLERS, *activity_edit.HANDLERS, *tasks_page.HANDLERS, *calendar_page.HANDLERS]
+            *settings.HANDLERS, *settings_users.HANDLERS, *notifications.HANDLERS, *webapp.HANDLERS,
+            *imports.handlers(config.import_max_bytes), *trash.HANDLERS, *activity_edit.HANDLERS, *tasks_page.HANDLERS, *calendar_page.HANDLERS]
 
 
 def setup(settings: Settings, host: Any) -> WebSetup:
-    from crm_platform.web.auth import login_handlers
+    from crm_platform.web.account import account_handlers
+    from crm_platform.web.auth import LoginLimits, login_handlers
     from crm_platform.web.notifications import UnreadCount
 
-    limiter = make_limiter(settings.redis_url, settings.login_attempts_per_minute)
+    limits = LoginLimits(
+        per_address_and_email=make_limiter(settings.redis_url, settings.login_attempts_per_minute),
+        per_address=make_limiter(settings.redis_url, settings.login_attempts_per_address_per_minute,
+                                 name="login-failures-address"),
+        per_account=make_limiter(settings.redis_url, settings.account_lock_failures,
+                                 settings.account_lock_minutes * 60, name="login-failures-account"),
+    )
     return WebSetup(
-        route_handlers=[*login_handlers(limiter), *page_handlers(settings), *_static_routers(host)],
+        route_handlers=[*login_handlers(limits), *account_handlers(), *page_handlers(settings),
+                        *_static_routers(host)],
         middleware=security.middleware(settings),
         signed_in_middleware=[UnreadCount()],
         stores={security.SESSION_STORE: security.session_store(settings)},

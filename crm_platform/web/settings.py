@@ -14,15 +14,16 @@ from litestar.response import Redirect
 
 from crm_platform import runtime
 from crm_platform.db.raw import fetch
-from crm_platform.errors import Conflict, Forbidden, Invalid, NotFound
+from crm_platform.errors import Forbidden, Invalid, NotFound
 from crm_platform.instance import permissions
 from crm_platform.instance import plugins as plugin_state
 from crm_platform.mail.config import mail_status
 from crm_platform.records.tables import CustomField
-from crm_platform.users import service as users
+from crm_platform.users import accounts, invites
 from crm_platform.users.auth import CurrentPrincipal
 from crm_platform.users.tables import Team, User
 from crm_platform.web import forms, plugin_settings, themes
+from crm_platform.web.account import POLICY_HELP
 from crm_platform.web.auth import safe_next
 from crm_platform.web.rendering import (
     SCHEMES,
@@ -46,14 +47,13 @@ async def _admin_context(principal: Principal, typed: dict[str, dict[str, Any]] 
     if principal.role != "admin":
         return {}
     return {
-        "users": await fetch(
-            'SELECT u.id, u.email, u.display_name, u.role, u.is_active, t.name AS team_name FROM crm_user u '
-            "LEFT JOIN crm_team t ON t.id = u.team ORDER BY u.display_name, u.id"
-        ),
+        "users": await accounts.all_users(),
+        "open_invites": await invites.open_invites(),
         "teams": await fetch(
             "SELECT t.id, t.name, COUNT(u.id) AS members FROM crm_team t LEFT JOIN crm_user u ON u.team = t.id "
             "GROUP BY t.id, t.name ORDER BY t.name"
         ),
+        "password_help": POLICY_HELP,
         "plugins": plugin_state.describe(runtime.current().host),
         "custom_fields": await CustomField.select().order_by(CustomField.record_type).order_by(CustomField.key)
         .output(load_json=True),
@@ -65,14 +65,19 @@ async def _admin_context(principal: Principal, typed: dict[str, dict[str, Any]] 
 
 async def _page(request: Request, principal: Principal, *, status_code: int = 200,
                 errors: dict[str, dict[str, str]] | None = None, values: dict[str, Any] | None = None,
-                notice: str = "") -> Response:
+                notice: str = "", **extra: Any) -> Response:
     return render_page(
-        request, "settings/page.html", status_code=status_code,
+        request, "settings/page.html", status_code=status_code, **extra,
         themes=sorted(themes.available().values(), key=lambda theme: (theme.name != themes.DEFAULT_THEME, theme.label)),
         current_theme=theme_of(request), current_scheme=scheme_of(request), roles=ALL_ROLES,
         field_kinds=FIELD_KINDS, errors=errors or {}, values=values or {}, notice=notice, mail=mail_status(),
         **await _admin_context(principal, (values or {}).get("plugin_settings")),
     )
+
+
+async def render_settings(request: Request, principal: Principal, **context: Any) -> Response:
+    """The settings page, for a section's handler to answer with (errors, a notice, more context)."""
+    return await _page(request, principal, **context)
 
 
 @get("/settings", include_in_schema=False)
@@ -109,42 +114,6 @@ async def choose_scheme(request: Request, principal: CurrentPrincipal) -> Respon
         raise Invalid({"scheme": f"must be one of {', '.join(SCHEMES)}"})
     await _store_appearance(request, principal, theme_of(request), scheme)
     return Redirect(safe_next(forms.text(values, "next")), status_code=303)
-
-
-@post("/settings/users", include_in_schema=False)
-async def add_user(request: Request, principal: CurrentPrincipal) -> Response:
-    _require_admin(principal)
-    values = await forms.form_data(request)
-    try:
-        await users.create_user(
-            forms.text(values, "email", 254), str(values.get("password", ""))[:1000],
-            role=forms.text(values, "role", 20) or "member", display_name=forms.text(values, "display_name", 200),
-            team=forms.text(values, "team", 100) or None,
-        )
-    except Invalid as exc:
-        return await _page(request, principal, status_code=422, errors={"user": exc.errors}, values={"user": values})
-    except Conflict as exc:
-        return await _page(request, principal, status_code=422, errors={"user": {"email": exc.message}},
-                           values={"user": values})
-    return Redirect("/settings?notice=User+added#users", status_code=303)
-
-
-@post("/settings/users/{user_id:int}", include_in_schema=False)
-async def change_user(request: Request, principal: CurrentPrincipal, user_id: FromPath[int]) -> Response:
-    _require_admin(principal)
-    values = await forms.form_data(request)
-    role = forms.text(values, "role", 20)
-    if role not in ALL_ROLES:
-        raise Invalid({"role": f"must be one of {', '.join(ALL_ROLES)}"})
-    if user_id == principal.id and role != "admin":
-        raise Invalid({"role": "you cannot take the admin role from yourself"})
-    team_id = await users.team_id_for(forms.text(values, "team", 100) or None)
-    active = forms.text(values, "is_active") == "on" or user_id == principal.id
-    updated = await User.update({User.role: role, User.team: team_id, User.is_active: active}).where(
-        User.id == user_id).returning(User.id)
-    if not updated:
-        raise NotFound("user", user_id)
-    return Redirect("/settings?notice=User+saved#users", status_code=303)
 
 
 @post("/settings/teams", include_in_schema=False)
@@ -239,5 +208,6 @@ async def save_permissions(request: Request, principal: CurrentPrincipal) -> Res
     return Redirect(f"/settings?notice=Permissions+saved+({changed}+changed)#permissions", status_code=303)
 
 
-HANDLERS = [settings_page, choose_theme, choose_scheme, add_user, change_user, add_team, toggle_plugin, add_field,
+# The users card's handlers are in settings_users.
+HANDLERS = [settings_page, choose_theme, choose_scheme, add_team, toggle_plugin, add_field,
             delete_field, save_plugin_settings, save_permissions]

@@ -455,7 +455,13 @@ class RecordKind:
     with ``action="restore"`` and the restored row as ``values``, inside the restoring
     transaction, and may return events.
 
-    Added in crm-hookspecs 1.1.
+    When someone leaves, an admin hands over their records: those whose ``owner_column`` or
+    one of the ``handover_columns`` (other columns naming a user, such as a task's assignee)
+    holds them, and which meet ``open_condition``, an SQL condition over the kind's table
+    with bare column names and no placeholders (``"status = 'open'"``); when it is empty,
+    every record is handed over.
+
+    Added in crm-hookspecs 1.1; ``open_condition`` and ``handover_columns`` in 1.2.
     """
 
     key: str
@@ -476,6 +482,8 @@ class RecordKind:
     plural: str = ""
     searched: bool = True
     after_restore: Callable[..., Any] | None = None
+    open_condition: str = ""
+    handover_columns: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not _KIND_KEY.match(self.key):

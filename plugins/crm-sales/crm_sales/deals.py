@@ -153,6 +153,8 @@ async def _after_restore(write: RecordWrite) -> list[Event]:
 KIND = RecordKind(
     key=RECORD_TYPE, label="Deal", plural="Deals", table=Deal, title_column="title", url="/sales/deals/{id}",
     audited=AUDITED, search=_search_text, clean=_clean, after_write=_after_write, after_restore=_after_restore,
+    # A hand-over moves the deals still open; won and lost ones keep who closed them.
+    open_condition="status = 'open'",
 )
 
 
