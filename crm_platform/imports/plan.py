@@ -166,7 +166,7 @@ def _item_key(item: Any) -> str:
     if isinstance(item, dict):
         text = str(item.get("address") or item.get("number") or "")
         if "number" in item:
-            return ("+" if text.strip().startswith("+") else "") + "".join(ch for ch in text if ch.isdigit())
+            return ("+" if text.strip().startswith("+") else "") + "".join(filter(str.isdigit, text))
         return _email_key(text)
     return str(item).strip().lower()
 
