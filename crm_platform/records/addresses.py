@@ -2,11 +2,13 @@
 ``email_validator`` normalises it, a phone number in E.164.
 
 Both validators are pure Python and cost tens of microseconds a call, the dearest part of
-validating a contact; an import validates one per row. So the results are cached, and an
-address of the everyday shape (ASCII, a dot-atom before the ``@``, a host name after it) has
-only its domain validated, once per domain: the local part's rule is the library's own
-regular expression. Anything else goes through the library whole, and so does any address
-the fast path doubts, so every error message is the library's.
+validating a contact; an import validates one of each per row. An address of the everyday
+shape (ASCII, a dot-atom before the ``@``, a host name after it) has only its domain
+validated, once per domain (cached): the local part's rule is the library's own regular
+expression. Anything else goes through the library whole, and so does any address the fast
+path doubts, so every error message is the library's. Phone numbers repeat less often than
+domains but often enough (a company's switchboard), so their results are cached too. The
+caches are bounded: a few MB at most, whatever the size of the file.
 """
 
 from __future__ import annotations
@@ -23,10 +25,11 @@ __all__ = ["EmailNotValidError", "e164", "normal_email"]
 # A domain of letters, digits, hyphens and dots only: its validation does not depend on the
 # local part, so its verdict is shared by every address at it.
 _HOST_NAME = re.compile(r"[A-Za-z0-9.-]+\Z")
-CACHED = 65_536
+CACHED_DOMAINS = 4_096
+CACHED_PHONES = 16_384
 
 
-@lru_cache(maxsize=CACHED)
+@lru_cache(maxsize=CACHED_DOMAINS)
 def _domain(domain: str) -> tuple[str, str] | None:
     """The normal and the ASCII form of ``domain``, or ``None`` if the library refuses it."""
     try:
@@ -49,7 +52,6 @@ def _fast(address: str) -> str | None:
     return normalized.lower() if longest <= EMAIL_MAX_LENGTH else None
 
 
-@lru_cache(maxsize=CACHED)
 def normal_email(address: str) -> str:
     """``address`` (stripped) as stored: validated and lower-cased; raises
     :class:`EmailNotValidError` saying what is wrong."""
@@ -57,7 +59,7 @@ def normal_email(address: str) -> str:
     return _fast(address) or validate_email(address, check_deliverability=False).normalized.lower()
 
 
-@lru_cache(maxsize=CACHED)
+@lru_cache(maxsize=CACHED_PHONES)
 def _phone(number: str, region: str) -> tuple[str, str]:
     # (the E.164 form, "") or ("", why not): an error cached as a value, not re-raised from the cache.
     try:
