@@ -6,8 +6,8 @@ from collections.abc import Mapping
 
 import phonenumbers
 from crm_hookspecs import FieldDefinition
-from email_validator import EmailNotValidError, validate_email
 
+from crm_platform.records.addresses import EmailNotValidError, e164, normal_email
 from crm_platform.records.customfields import searchable_terms
 
 
@@ -15,7 +15,7 @@ def clean_emails(emails: list[dict[str, str]], errors: dict[str, str]) -> list[d
     seen: list[dict[str, str]] = []
     for index, email in enumerate(emails):
         try:
-            address = validate_email(email["address"].strip(), check_deliverability=False).normalized.lower()
+            address = normal_email(email["address"])
         except EmailNotValidError as exc:
             errors[f"emails[{index}].address"] = str(exc)
             continue
@@ -28,17 +28,10 @@ def clean_phones(phones: list[dict[str, str]], region: str, errors: dict[str, st
     seen: list[dict[str, str]] = []
     for index, phone in enumerate(phones):
         try:
-            parsed = phonenumbers.parse(phone["number"], region)
-        except phonenumbers.NumberParseException as exc:
-            errors[f"phones[{index}].number"] = f"{phone['number']!r} is not a phone number: {exc}"
+            number = e164(phone["number"], region)
+        except ValueError as exc:
+            errors[f"phones[{index}].number"] = str(exc)
             continue
-        if not phonenumbers.is_valid_number(parsed):
-            errors[f"phones[{index}].number"] = (
-                f"{phone['number']!r} is not a valid number for region {region}; "
-                "write it with its country code, e.g. +44 20 7946 0958"
-            )
-            continue
-        number = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
         if all(existing["number"] != number for existing in seen):
             seen.append({"number": number, "label": phone.get("label", "work")})
     return seen

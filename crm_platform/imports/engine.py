@@ -73,8 +73,13 @@ async def batches(run: dict[str, Any], skip: int) -> AsyncIterator[list[tuple[in
 def _ledger_row(planned: Planned) -> tuple[Any, ...]:
     return (
         planned.row_number, planned.external_id, planned.record_id, planned.outcome, planned.reason,
-        json.dumps(planned.previous, default=str), json.dumps(planned.written, default=str),
+        _json(planned.previous), _json(planned.written),
     )
+
+
+def _json(values: dict[str, Any]) -> str:
+    # Most rows (every create, skip and error) have nothing here.
+    return json.dumps(values, default=str) if values else "{}"
 
 
 async def _write_ledger(run_id: int, phase: str, planned: list[Planned], rows_done: int) -> None:

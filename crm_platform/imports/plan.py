@@ -40,6 +40,9 @@ class Context:
     seen: dict[str, int] = field(default_factory=dict)
     lookups: pipeline.Lookups = field(default_factory=pipeline.Lookups)
     defaults: dict[str, Any] | None = None
+    mutable_defaults: list[str] = field(default_factory=list)
+    # The mapping's (column, field name, field) but the external id's.
+    mapped_fields: list[tuple[str, str, ImportField]] | None = None
 
 
 @dataclass
@@ -72,11 +75,15 @@ def _mapped(context: Context, row: dict[str, str]) -> tuple[dict[str, Any], dict
     values: dict[str, Any] = {}
     custom: dict[str, Any] = {}
     errors: dict[str, str] = {}
-    for column, name in context.mapping.items():
+    if context.mapped_fields is None:  # found once per run, not per row
+        context.mapped_fields = [
+            (column, name, context.fields[name]) for column, name in context.mapping.items() if name != EXTERNAL_ID
+        ]
+    owner_column = context.kind.owner_column
+    for column, name, spec in context.mapped_fields:
         text = (row.get(column) or "").strip()
-        if not text or name == EXTERNAL_ID:
+        if not text:
             continue
-        spec = context.fields[name]
         try:
             value = spec.convert(text)
         except ValueError as exc:
@@ -88,7 +95,7 @@ def _mapped(context: Context, row: dict[str, str]) -> tuple[dict[str, Any], dict
             values.setdefault(spec.column, []).append(
                 {spec.item_key: value, "label": "mobile" if name == "mobile" else "work"} if spec.item_key else value
             )
-        elif spec.column == context.kind.owner_column:
+        elif spec.column == owner_column:
             owner = context.users.get(value.lower()) if not value.isdigit() else int(value)
             if owner is None:
                 errors[name] = f"no user has the email {value!r} (column {column!r})"
@@ -99,8 +106,12 @@ def _mapped(context: Context, row: dict[str, str]) -> tuple[dict[str, Any], dict
     return values, custom, errors
 
 
-def _match_value(context: Context, row: dict[str, str], values: dict[str, Any]) -> str:
-    column = next((column for column, name in context.mapping.items() if name == context.match_key), None)
+def _column_of(context: Context, name: str) -> str | None:
+    """The file's column mapped to field ``name``, if one is."""
+    return next((column for column, field_name in context.mapping.items() if field_name == name), None)
+
+
+def _match_value(context: Context, row: dict[str, str], values: dict[str, Any], column: str | None) -> str:
     text = (row.get(column) or "").strip() if column else ""
     if not text:
         return ""
@@ -147,7 +158,13 @@ def _defaults(context: Context) -> dict[str, Any]:
         context.defaults = {
             name: value for name, value in kinds.decode(kind, values).items() if not isinstance(value, dt.datetime)
         }
-    return {name: value.copy() if isinstance(value, (list, dict)) else value for name, value in context.defaults.items()}
+        context.mutable_defaults = [
+            name for name, value in context.defaults.items() if isinstance(value, (list, dict))
+        ]
+    start = dict(context.defaults)
+    for name in context.mutable_defaults:  # each record gets lists and objects of its own
+        start[name] = start[name].copy()
+    return start
 
 
 def _email_key(text: str) -> str:
@@ -166,7 +183,7 @@ def _item_key(item: Any) -> str:
     if isinstance(item, dict):
         text = str(item.get("address") or item.get("number") or "")
         if "number" in item:
-            return ("+" if text.strip().startswith("+") else "") + "".join(ch for ch in text if ch.isdigit())
+            return ("+" if text.strip().startswith("+") else "") + "".join(filter(str.isdigit, text))
         return _email_key(text)
     return str(item).strip().lower()
 
@@ -205,11 +222,12 @@ def _differences(existing: dict[str, Any], values: dict[str, Any], touched: set[
 async def plan_batch(context: Context, batch: list[Row]) -> list[Planned]:
     """The outcome of each row of ``batch``, in order."""
     kind = context.kind
-    external_column = next((c for c, name in context.mapping.items() if name == EXTERNAL_ID), None)
+    external_column = _column_of(context, EXTERNAL_ID)
+    match_column = _column_of(context, context.match_key)
     prepared = []
     for row_number, row in batch:
         values, custom, errors = _mapped(context, row)
-        key = _match_value(context, row, values) if context.match_key else ""
+        key = _match_value(context, row, values, match_column) if context.match_key else ""
         external = (row.get(external_column) or "").strip() if external_column else ""
         prepared.append((row_number, values, custom, errors, key, key or external, external))
     keys = sorted({key for *_, key, _, _ in prepared if key})

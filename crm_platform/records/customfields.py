@@ -112,7 +112,8 @@ async def validate(
             checked[key] = None if value is None else fieldkinds.check(definition, value, region)
         except ValueError as exc:
             errors[f"custom.{key}"] = str(exc)
-    errors |= await _missing_references(known, checked)
+    if checked:
+        errors |= await _missing_references(known, checked)
     for key, value in checked.items():
         if value is None:
             merged.pop(key, None)

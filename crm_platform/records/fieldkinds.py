@@ -15,9 +15,9 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlparse
 
-import phonenumbers
 from crm_hookspecs import FieldDefinition
-from email_validator import EmailNotValidError, validate_email
+
+from crm_platform.records.addresses import EmailNotValidError, e164, normal_email
 
 MAX_TEXT = 2000
 MAX_LONG_TEXT = 20_000
@@ -107,23 +107,13 @@ def _multi_choice(definition: FieldDefinition, value: Any, region: str) -> list[
 
 def _email(definition: FieldDefinition, value: Any, region: str) -> str:
     try:
-        return validate_email(_string(value), check_deliverability=False).normalized.lower()
+        return normal_email(_string(value))
     except EmailNotValidError as exc:
         raise ValueError(str(exc)) from None
 
 
 def _phone(definition: FieldDefinition, value: Any, region: str) -> str:
-    number = _string(value, 40)
-    try:
-        parsed = phonenumbers.parse(number, region)
-    except phonenumbers.NumberParseException as exc:
-        raise ValueError(f"{number!r} is not a phone number: {exc}") from None
-    if not phonenumbers.is_valid_number(parsed):
-        raise ValueError(
-            f"{number!r} is not a valid number for region {region}; "
-            "write it with its country code, e.g. +44 20 7946 0958"
-        )
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return e164(_string(value, 40), region)
 
 
 def _url(definition: FieldDefinition, value: Any, region: str) -> str:

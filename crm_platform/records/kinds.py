@@ -4,6 +4,7 @@ plugin's (``sales.deal``, ``vet.pet`` ...), each with its table and what is gene
 from __future__ import annotations
 
 import weakref
+from functools import cache
 from typing import Any
 
 from crm_hookspecs import RecordKind
@@ -52,7 +53,13 @@ def columns(kind: RecordKind) -> set[str]:
 
 
 def json_columns(kind: RecordKind) -> tuple[str, ...]:
-    return tuple(column._meta.name for column in kind.table._meta.columns if isinstance(column, (JSON, JSONB)))
+    return _json_columns(kind.table)
+
+
+@cache
+def _json_columns(table: type) -> tuple[str, ...]:
+    # Asked for every row read (to decode it), so found once per table.
+    return tuple(column._meta.name for column in table._meta.columns if isinstance(column, (JSON, JSONB)))
 
 
 def decode(kind: RecordKind, row: dict[str, Any]) -> dict[str, Any]:
