@@ -31,6 +31,19 @@ async def test_an_invite_gives_a_one_time_link_and_the_message_to_send(crm_clien
     assert await service.authenticate("new@example.com", "") is None
 
 
+async def test_without_email_the_invite_says_the_admin_passes_the_link_on(crm_client):
+    assert (await _invite(crm_client))["emailed"] is False
+
+
+async def test_with_email_on_the_invite_link_goes_to_the_invited_person(crm_client, crm_run_jobs, crm_smtp):
+    invite = await _invite(crm_client, display_name="Nora New")
+    assert invite["emailed"] is True
+    await crm_run_jobs()
+    [email] = crm_smtp.to("new@example.com")
+    assert email.subject == invite["message"]["subject"]
+    assert invite["url"] in email.body() and "Hello Nora New" in email.body()
+
+
 async def test_the_invited_user_sets_a_password_once_and_is_signed_in(crm_client, crm_running_app):
     invite = await _invite(crm_client)
     path = invite["url"].removeprefix("http://testserver")

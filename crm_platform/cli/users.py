@@ -86,8 +86,14 @@ def invite_user(email: str, role: str, team: str | None, display_name: str) -> N
     """Invite EMAIL: prints the one-time link through which they choose their password."""
     settings = get_runtime().settings
     base_url = settings.base_url or f"http://127.0.0.1:{settings.port}"
-    invite = run(lambda: invites.invite(None, email, base_url=base_url, role=role, team=team,
-                                        display_name=display_name))
+
+    async def invite_and_send() -> tuple[invites.Invite, bool]:
+        invite = await invites.invite(None, email, base_url=base_url, role=role, team=team, display_name=display_name)
+        return invite, await invites.send_invite(invite, "An administrator")
+
+    invite, emailed = run(invite_and_send)
+    if emailed:
+        click.echo(f"emailed the link to {invite.email}")
     click.echo(f"invited {invite.email} as {role}; send them this link (it works once, until "
                f"{invite.expires_at:%Y-%m-%d %H:%M} UTC):")
     click.echo(invite.url)

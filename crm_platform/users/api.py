@@ -62,6 +62,8 @@ class InviteOut(msgspec.Struct):
     url: str
     expires_at: dt.datetime
     message: InviteMessageOut
+    # Whether the message went out by email (SMTP is on); otherwise pass the link on yourself.
+    emailed: bool
 
 
 class HandOverIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -128,8 +130,10 @@ async def invite_user(request: Request, principal: CurrentPrincipal, data: JSONB
     invite = await invites.invite(principal, data.email, base_url=public_base_url(request), role=data.role,
                                   team=data.team, display_name=data.display_name)
     message = invites.invite_message(invite, principal.display_name)
+    emailed = await invites.send_invite(invite, principal.display_name)
     return InviteOut(user_id=invite.user_id, email=invite.email, url=invite.url, expires_at=invite.expires_at,
-                     message=InviteMessageOut(to=message.to, subject=message.subject, text=message.text))
+                     message=InviteMessageOut(to=message.to, subject=message.subject, text=message.text),
+                     emailed=emailed)
 
 
 @post("/api/v1/users/{user_id:int}/hand-over", tags=["users"], status_code=200)

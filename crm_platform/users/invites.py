@@ -19,6 +19,8 @@ from crm_platform import clock
 from crm_platform.db.raw import execute, fetch
 from crm_platform.db.unit import unit_of_work
 from crm_platform.errors import Conflict, CrmError, Invalid
+from crm_platform.mail.config import email_enabled
+from crm_platform.mail.outbox import send_email
 from crm_platform.users import passwords, security_events
 from crm_platform.users.service import hash_token, normalise_email, principal_from_row, team_id_for
 from crm_platform.users.tables import User, UserInvite
@@ -61,6 +63,16 @@ def invite_message(invite: Invite, inviter: str, site: str = "the CRM") -> Invit
             f"({invite.expires_at:%Y-%m-%d %H:%M} UTC). If you did not expect it, ignore this message.\n"
         ),
     )
+
+
+async def send_invite(invite: Invite, inviter: str) -> bool:
+    """Email the invite's link when this instance sends email; ``False`` when it does not,
+    and the admin passes the link on themselves."""
+    if not email_enabled():
+        return False
+    message = invite_message(invite, inviter)
+    await send_email(message.to, message.subject, message.text)
+    return True
 
 
 async def invite(actor: Principal | None, email: str, *, base_url: str, role: str = "member",

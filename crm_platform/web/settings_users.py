@@ -67,7 +67,11 @@ async def invite_user(request: Request, principal: CurrentPrincipal) -> Response
     except Conflict as exc:
         return await _page(request, principal, status_code=422, errors={"invite": {"email": exc.message}},
                            values={"invite": values})
-    return await _page(request, principal, invite=invite, notice=f"{invite.email} invited: copy the link below")
+    if await invites.send_invite(invite, principal.display_name):
+        notice = f"{invite.email} invited: the link is on its way by email, and below"
+    else:
+        notice = f"{invite.email} invited: copy the link below"
+    return await _page(request, principal, invite=invite, notice=notice)
 
 
 @post("/settings/users/{user_id:int}", include_in_schema=False)
