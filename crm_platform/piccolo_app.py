@@ -11,6 +11,7 @@ from crm_platform.contacts.tables import Contact, LifecycleChange
 from crm_platform.imports.tables import ImportKey, ImportRow, ImportRun
 from crm_platform.instance.tables import PluginState, SettingValue
 from crm_platform.jobs.tables import JobRun
+from crm_platform.merges.tables import Merge
 from crm_platform.notifications.tables import Notification
 from crm_platform.records.tables import CustomField, SavedView, Tagging
 from crm_platform.relationships.tables import Relationship
@@ -40,5 +41,6 @@ APP_CONFIG = AppConfig(
         ImportRun,
         ImportRow,
         ImportKey,
+        Merge,
     ],
 )

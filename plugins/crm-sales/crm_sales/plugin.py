@@ -14,6 +14,7 @@ from crm_hookspecs import (
     PluginInfo,
     Principal,
     RecordKind,
+    RecordMerge,
     Routes,
     Setting,
     StaticDir,
@@ -21,7 +22,7 @@ from crm_hookspecs import (
     hookimpl,
 )
 
-from crm_sales import deals, slots, web
+from crm_sales import deals, merges, slots, web
 from crm_sales.api import EXPORT, HANDLERS
 from crm_sales.moves import ACTIVITY_TYPE
 
@@ -101,3 +102,8 @@ async def crm_record_panels(record_type: str, record_id: int, principal: Princip
 @hookimpl
 async def crm_dashboard_widgets(principal: Principal) -> list[DashboardWidget]:
     return [await slots.pipeline_widget(principal)]
+
+
+@hookimpl
+async def crm_merge_links(merge: RecordMerge) -> dict | list[str] | None:
+    return await merges.move_links(merge)
