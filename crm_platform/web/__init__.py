@@ -56,13 +56,15 @@ def page_handlers(config: Settings) -> list[Any]:
         contacts,
         home,
         imports,
+        merges,
         notifications,
         search,
         settings,
     )
 
     return [*home.HANDLERS, *contacts.HANDLERS, *contact_page.HANDLERS, *companies.HANDLERS, *search.HANDLERS,
-            *settings.HANDLERS, *notifications.HANDLERS, *imports.handlers(config.import_max_bytes)]
+            *settings.HANDLERS, *notifications.HANDLERS, *imports.handlers(config.import_max_bytes),
+            *merges.HANDLERS]
 
 
 def setup(settings: Settings, host: Any) -> WebSetup:
