@@ -203,3 +203,18 @@ async def test_duplicates_are_listed_with_their_reasons_among_visible_contacts(c
     ada = two_adas["ada"]["id"]
     assert any("same name at the same company" in found for (first, _), found in reasons.items() if first == ada)
     assert any("similar name" in found for found in reasons.values())
+
+
+async def test_the_command_line_merges_two_contacts_and_dry_runs_first(crm_client, crm_cli):
+    ada = await post(crm_client, "/api/v1/contacts", given_name="Ada", emails=[{"address": "ada@example.com"}])
+    other = await post(crm_client, "/api/v1/contacts", given_name="Ada", job_title="Countess")
+    dry = crm_cli("contacts", "merge", str(ada["id"]), str(other["id"]), "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert f"would change on contact {ada['id']}: job_title" in dry.output
+    assert (await crm_client.get(f"/api/v1/contacts/{other['id']}")).status_code == 200
+    done = crm_cli("contacts", "merge", str(ada["id"]), str(other["id"]))
+    assert f"contact {other['id']} merged into {ada['id']}" in done.output, done.output
+    assert (await crm_client.get(f"/api/v1/contacts/{other['id']}")).status_code == 404
+    assert (await crm_client.get(f"/api/v1/contacts/{ada['id']}")).json()["job_title"] == "Countess"
+    missing = crm_cli("contacts", "merge", str(ada["id"]), str(other["id"]))
+    assert missing.exit_code != 0 and f"contact {other['id']} does not exist" in missing.output
