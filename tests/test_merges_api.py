@@ -218,3 +218,26 @@ async def test_the_command_line_merges_two_contacts_and_dry_runs_first(crm_clien
     assert (await crm_client.get(f"/api/v1/contacts/{ada['id']}")).json()["job_title"] == "Countess"
     missing = crm_cli("contacts", "merge", str(ada["id"]), str(other["id"]))
     assert missing.exit_code != 0 and f"contact {other['id']} does not exist" in missing.output
+
+
+async def test_undo_is_refused_when_the_survivor_was_deleted_since(crm_client):
+    ada = await post(crm_client, "/api/v1/contacts", given_name="Ada")
+    other = await post(crm_client, "/api/v1/contacts", given_name="Ada L")
+    merged = (await merge(crm_client, ada, other)).json()
+    assert (await crm_client.delete(f"/api/v1/contacts/{ada['id']}")).status_code == 204
+    response = await crm_client.post(f"/api/v1/merges/{merged['merge_id']}/undo")
+    assert response.status_code == 409
+    assert f"contact {ada['id']}, which the other was merged into, no longer exists" in response.json()["detail"]
+
+
+async def test_a_members_merge_history_hides_merges_of_records_they_cannot_see(crm_running_app, crm_make_user):
+    _, north_token = await crm_make_user("north@example.com", team="north")
+    _, south_token = await crm_make_user("south@example.com", team="south")
+    async with client_for(crm_running_app, north_token) as north, client_for(crm_running_app, south_token) as south:
+        mine = await post(north, "/api/v1/contacts", given_name="Ada")
+        twin = await post(north, "/api/v1/contacts", given_name="Ada")
+        merged = (await merge(north, mine, twin)).json()
+        assert (await south.get(f"/api/v1/merges/{merged['merge_id']}")).status_code == 403
+        assert (await south.post(f"/api/v1/merges/{merged['merge_id']}/undo")).status_code == 403
+        history = (await north.get("/api/v1/merges", params={"kind": "contact", "record_id": mine["id"]})).json()
+        assert [(entry["merged_id"], entry["undo_blocked_by"]) for entry in history] == [(twin["id"], [])]

@@ -1,9 +1,10 @@
 """Likely duplicates among the records a user may see, as pairs with their reasons.
 
-Each reason is one set-based query (a join on a normalised key, never a comparison of every
-pair in Python): the same email (one contact's address is another's primary email, through
-its unique index), the same E.164 phone, the same name at the same company, and, for similar
-names, a block of the same family name and initial whose names rapidfuzz then scores.
+Each reason is one set-based query, a join of the visible records on a normalised key (never
+a comparison of every pair in Python): the same email address, the same E.164 phone, the same
+name at the same company, and, for similar names, a block of the same family name and
+initial whose names rapidfuzz then scores. Each query reads the whole table once, which is
+what a page of the duplicates list costs today.
 """
 
 from __future__ import annotations

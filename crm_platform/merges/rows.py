@@ -27,7 +27,7 @@ def typed_values(table: type[Table], row: dict[str, Any]) -> dict[str, Any]:
         if value is not None and isinstance(column, (Timestamptz, Timestamp)) and isinstance(value, str):
             value = dt.datetime.fromisoformat(value)
             if isinstance(column, Timestamptz) and value.tzinfo is None:
-                value = value.replace(tzinfo=dt.timezone.utc)
+                value = value.replace(tzinfo=dt.UTC)
         elif value is not None and isinstance(column, Date) and isinstance(value, str):
             value = dt.date.fromisoformat(value[:10])
         elif isinstance(column, (JSON, JSONB)) and not isinstance(value, str):

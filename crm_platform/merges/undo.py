@@ -73,8 +73,7 @@ async def blockers(principal: Principal, entry: dict[str, Any]) -> list[str]:
         taken = await fetch(
             "SELECT id FROM crm_contact WHERE primary_email = {} AND id <> {}", email, survivor_id
         )
-        survivor_keeps = entry["survivor_before"].get("emails", survivor["emails"])
-        if taken or any(item.get("address") == email for item in survivor_keeps[:1]):
+        if taken:
             found.append(f"the primary email {email} now belongs to another contact")
     return found
 
