@@ -110,8 +110,12 @@ async def undo_submit(request: Request, principal: CurrentPrincipal, merge_id: F
         return render_page(request, "merges/blocked.html", status_code=409, entry=entry,
                            reasons=exc.extra.get("reasons") or [exc.message],
                            survivor_url=kinds.page_url(kinds.get(entry["kind"]), entry["survivor_id"]))
-    url = kinds.page_url(kinds.get(result.kind), result.merged_id)
-    return Redirect(url + ("?undo_notes=1" if result.not_restored else ""), status_code=303)
+    record_kind = kinds.get(result.kind)
+    url = kinds.page_url(record_kind, result.merged_id)
+    if not result.not_restored:
+        return Redirect(url, status_code=303)
+    return render_page(request, "merges/undone.html", url=url, notes=result.not_restored,
+                       kind_label=record_kind.label)
 
 
 @get("/merges/for/{kind:str}/{record_id:int}", include_in_schema=False)
