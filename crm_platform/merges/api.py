@@ -9,7 +9,7 @@ from litestar import get, post
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from crm_platform.merges import finder, service, undo
-from crm_platform.merges.schemas import DuplicatePairOut, MergeEntryOut, MergeIn, MergeOut, UndoOut
+from crm_platform.merges.schemas import DuplicatePairOut, MergeEntryOut, MergeIn, MergeOut, UndoIn, UndoOut
 from crm_platform.records import kinds
 from crm_platform.users.auth import CurrentPrincipal
 
@@ -26,7 +26,9 @@ async def merge_records(principal: CurrentPrincipal, data: JSONBody[MergeIn]) ->
 
 
 @post("/api/v1/merges/{merge_id:int}/undo", status_code=200, tags=["merges"])
-async def undo_merge(principal: CurrentPrincipal, merge_id: FromPath[int]) -> UndoOut:
+async def undo_merge(
+    principal: CurrentPrincipal, merge_id: FromPath[int], data: JSONBody[UndoIn | None] = None
+) -> UndoOut:
     """Bring the merged-away record back with its own fields and links; 409 naming each reason
     when it cannot be (the survivor was edited or removed since)."""
     result = await undo.undo(principal, merge_id)

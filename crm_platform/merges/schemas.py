@@ -22,6 +22,10 @@ class MergeIn(msgspec.Struct, forbid_unknown_fields=True):
     dry_run: bool = False
 
 
+class UndoIn(msgspec.Struct, forbid_unknown_fields=True):
+    """Nothing to say yet: an undo is asked for by the merge's id alone (the body may be left out)."""
+
+
 class MergeOut(msgspec.Struct):
     merge_id: int | None
     kind: str
