@@ -241,3 +241,18 @@ async def test_a_members_merge_history_hides_merges_of_records_they_cannot_see(c
         assert (await south.post(f"/api/v1/merges/{merged['merge_id']}/undo")).status_code == 403
         history = (await north.get("/api/v1/merges", params={"kind": "contact", "record_id": mine["id"]})).json()
         assert [(entry["merged_id"], entry["undo_blocked_by"]) for entry in history] == [(twin["id"], [])]
+
+
+async def test_the_duplicates_list_pairs_only_records_the_member_may_see(crm_running_app, crm_make_user):
+    _, north_token = await crm_make_user("north@example.com", team="north")
+    _, south_token = await crm_make_user("south@example.com", team="south")
+    phone = [{"number": "+44 20 7946 0958"}]
+    async with client_for(crm_running_app, north_token) as north, client_for(crm_running_app, south_token) as south:
+        first = await post(north, "/api/v1/contacts", given_name="Ada", phones=phone)
+        second = await post(north, "/api/v1/contacts", given_name="Countess", phones=phone)
+        await post(south, "/api/v1/contacts", given_name="Someone", phones=phone)
+        pairs = (await north.get("/api/v1/duplicates", params={"kind": "contact"})).json()
+        assert [(pair["first_id"], pair["second_id"], pair["reasons"]) for pair in pairs] == [
+            (first["id"], second["id"], ["same phone"])]
+        assert (await south.get("/api/v1/duplicates", params={"kind": "contact"})).json() == []
+        assert (await north.get("/api/v1/duplicates", params={"kind": "activity"})).status_code == 422
