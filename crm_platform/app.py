@@ -30,6 +30,7 @@ from crm_platform.db.engine import Engine, PostgresEngine
 from crm_platform.instance import plugins as plugin_state
 from crm_platform.instance.api import health, list_plugins
 from crm_platform.instance.settings_api import HANDLERS as SETTINGS_HANDLERS
+from crm_platform.merges.api import HANDLERS as MERGE_HANDLERS
 from crm_platform.notifications.api import HANDLERS as NOTIFICATION_HANDLERS
 from crm_platform.relationships.api import RelationshipController, contact_graph
 from crm_platform.search.api import search
@@ -46,7 +47,7 @@ CORE_API_HANDLERS: list = [
     ContactController, CompanyController, RelationshipController, ActivityController, list_tasks, tasks_done,
     tasks_reschedule, search,
     contact_timeline, company_timeline, contact_graph, contact_history, company_history, list_plugins,
-    *SETTINGS_HANDLERS, *NOTIFICATION_HANDLERS, TrashController, *USER_HANDLERS,
+    *SETTINGS_HANDLERS, *NOTIFICATION_HANDLERS, TrashController, *USER_HANDLERS, *MERGE_HANDLERS,
 ]
 
 

@@ -12,6 +12,7 @@ from crm_platform.imports.tables import ImportKey, ImportRow, ImportRun
 from crm_platform.instance.tables import PluginState, SettingValue
 from crm_platform.jobs.tables import JobRun
 from crm_platform.mail.tables import OutboundEmail
+from crm_platform.merges.tables import Merge
 from crm_platform.notifications.tables import Notification, NotificationPreference
 from crm_platform.records.tables import CustomField, SavedView, Tagging
 from crm_platform.relationships.tables import Relationship
@@ -46,5 +47,6 @@ APP_CONFIG = AppConfig(
         ImportRow,
         ImportKey,
         TrashEntry,
+        Merge,
     ],
 )

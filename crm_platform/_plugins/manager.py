@@ -250,14 +250,16 @@ class PluginHost:
         return [owned.item for owned in found]
 
     async def call_owned(
-        self, hook: str, *, expect: type | None = None, fail_closed: bool = False, **kwargs: Any
+        self, hook: str, *, expect: type | None = None, fail_closed: bool = False, only: str | None = None,
+        **kwargs: Any,
     ) -> list[Owned]:
         """Like :meth:`call`, each result with the plugin that returned it. With ``expect``, a
-        result of another type is logged, naming the plugin, and left out."""
+        result of another type is logged, naming the plugin, and left out. With ``only``, just
+        that plugin's implementation is called."""
         results: list[Owned] = []
         caller = getattr(self.pm.hook, hook)
         for impl in reversed(caller.get_hookimpls()):
-            if not self.is_active(impl.plugin_name):
+            if not self.is_active(impl.plugin_name) or (only is not None and impl.plugin_name != only):
                 continue
             try:
                 result = impl.function(**{name: kwargs[name] for name in impl.argnames})

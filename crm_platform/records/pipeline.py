@@ -341,10 +341,7 @@ async def update(
         principal, kind, {**existing, **changes}, existing, custom_changes=custom_changes or {}, lookups=lookups
     )
     changed = audit.diff(_audited(kind, existing), _audited(kind, values))
-    stored = {
-        name: value for name, value in _stored(kind, values).items()
-        if name not in ("created_at", "updated_at") and _differs(value, existing.get(name))
-    }
+    stored = changed_columns(kind, values, existing)
     if not stored and not changed:
         return False
     if "updated_at" in kinds.columns(kind):
@@ -363,6 +360,30 @@ async def update(
         for event in events:
             work.emit(event)
     return True
+
+
+def changed_columns(kind: RecordKind, values: dict[str, Any], existing: dict[str, Any]) -> dict[str, Any]:
+    """The columns of ``values`` (validated) that differ from ``existing``, as stored (JSON
+    columns serialised), leaving the time stamps to the caller."""
+    return {
+        name: value for name, value in _stored(kind, values).items()
+        if name not in ("created_at", "updated_at") and _differs(value, existing.get(name))
+    }
+
+
+def audited(kind: RecordKind, values: dict[str, Any]) -> dict[str, Any]:
+    """The kind's audited fields among ``values``."""
+    return _audited(kind, values)
+
+
+async def after_write(kind: RecordKind, write: RecordWrite) -> list[Event]:
+    """Run the kind's ``after_write`` for a write made outside :func:`update` (a merge)."""
+    return await _after_write(kind, write)
+
+
+async def reindex(kind: RecordKind, record_id: int) -> None:
+    """Refresh the record's search entry from its stored row; call inside the transaction."""
+    await _reindex(kind, record_id, Lookups())
 
 
 def _differs(stored: Any, existing: Any) -> bool:

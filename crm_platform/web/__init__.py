@@ -58,6 +58,7 @@ def page_handlers(config: Settings) -> list[Any]:
         contacts,
         home,
         imports,
+        merges,
         notifications,
         search,
         settings,
@@ -69,7 +70,8 @@ def page_handlers(config: Settings) -> list[Any]:
 
     return [*home.HANDLERS, *contacts.HANDLERS, *contact_page.HANDLERS, *companies.HANDLERS, *search.HANDLERS,
             *settings.HANDLERS, *settings_users.HANDLERS, *notifications.HANDLERS, *webapp.HANDLERS,
-            *imports.handlers(config.import_max_bytes), *trash.HANDLERS, *activity_edit.HANDLERS, *tasks_page.HANDLERS, *calendar_page.HANDLERS]
+            *imports.handlers(config.import_max_bytes), *trash.HANDLERS, *activity_edit.HANDLERS, *tasks_page.HANDLERS,
+            *calendar_page.HANDLERS, *merges.HANDLERS]
 
 
 def setup(settings: Settings, host: Any) -> WebSetup:

@@ -30,6 +30,7 @@ from crm_hookspecs.types import (
     Principal,
     RecordAction,
     RecordKind,
+    RecordMerge,
     RecordTab,
     RelationshipType,
     Routes,
@@ -701,4 +702,37 @@ def crm_demo_data(demo: DemoData) -> str | None:
                     for n, c in enumerate(demo.contacts[:50])]
             await create_records(admin, "vet.pet", pets)
             return f"Loaded {len(pets)} pets."
+    """
+
+
+@hookspec
+def crm_merge_links(merge: RecordMerge) -> dict[str, Any] | Iterable[str] | None:
+    """Re-point this plugin's rows that link to a record being merged away (or put them back).
+
+    Runtime hook; may be ``async``. Called inside the merge's transaction, before the merged
+    record is deleted, for contacts, companies and every kind merged. Move the rows of your own
+    tables that name ``merge.merged_id`` to ``merge.survivor_id`` in set-based SQL and return
+    what undoing needs (JSON-serialisable), which the core keeps in its merge journal. When
+    the merge is undone the hook is called again with ``merge.undo`` set to that value: put
+    the rows back, and return a sentence for each thing that could not be restored. A listener
+    that raises stops the merge or its undo, and nothing is written. Added in crm-hookspecs 1.2.
+
+    Args:
+        merge: A :class:`~crm_hookspecs.types.RecordMerge` naming the kind, the survivor, the
+            merged-away record and, when undoing, this plugin's undo data.
+
+    Returns:
+        While merging, a dict of undo data or ``None``; while undoing, strings naming what
+        could not be restored, or ``None``.
+
+    Example::
+
+        @hookimpl
+        async def crm_merge_links(merge):
+            if merge.kind != "contact":
+                return None
+            if merge.undo is None:
+                ids = await move_watchers(merge.merged_id, merge.survivor_id)
+                return {"watchers": ids}
+            await move_watchers_back(merge.undo["watchers"], merge.merged_id)
     """

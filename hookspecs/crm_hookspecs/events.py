@@ -115,3 +115,25 @@ class RecordRestored(Event):
 
     kind: str
     record_id: int
+
+
+@dataclass(frozen=True)
+class RecordsMerged(Event):
+    """``merged_id`` was merged into ``survivor_id`` (both of ``kind``) and is gone; ``merge_id``
+    names the merge, which can be undone. Added in crm-hookspecs 1.2."""
+
+    kind: str
+    survivor_id: int
+    merged_id: int
+    merge_id: int
+
+
+@dataclass(frozen=True)
+class MergeUndone(Event):
+    """The merge ``merge_id`` was undone: ``merged_id`` is back with its own fields and links.
+    Added in crm-hookspecs 1.2."""
+
+    kind: str
+    survivor_id: int
+    merged_id: int
+    merge_id: int

@@ -426,6 +426,22 @@ class RecordWrite:
 
 
 @dataclass(frozen=True)
+class RecordMerge:
+    """Two records of one kind being merged (or a merge being undone), inside its transaction.
+
+    ``merged_id`` is the record that goes away into ``survivor_id``. ``undo`` is ``None`` while
+    merging; when the merge is undone it holds what this plugin returned at merge time, so it
+    can put its rows back. Added in crm-hookspecs 1.2.
+    """
+
+    principal: Principal
+    kind: str
+    survivor_id: int
+    merged_id: int
+    undo: dict[str, Any] | None = field(default=None, hash=False)
+
+
+@dataclass(frozen=True)
 class RecordKind:
     """A kind of record the core writes, checks, audits, indexes and links generically.
 

@@ -17,6 +17,7 @@ from crm_hookspecs import (
     Principal,
     RecordAction,
     RecordKind,
+    RecordMerge,
     Routes,
     Setting,
     StaticDir,
@@ -24,7 +25,7 @@ from crm_hookspecs import (
     hookimpl,
 )
 
-from crm_sales import deals, slots, web
+from crm_sales import deals, merges, slots, web
 from crm_sales import demo as sales_demo
 from crm_sales.api import EXPORT, HANDLERS
 from crm_sales.moves import ACTIVITY_TYPE, DEAL_MOVED
@@ -121,3 +122,8 @@ async def crm_demo_data(demo: DemoData) -> str | None:
 @hookimpl
 async def crm_dashboard_widgets(principal: Principal) -> list[DashboardWidget]:
     return [await slots.pipeline_widget(principal)]
+
+
+@hookimpl
+async def crm_merge_links(merge: RecordMerge) -> dict | list[str] | None:
+    return await merges.move_links(merge)

@@ -1,0 +1,37 @@
+"""``crm contacts merge SURVIVOR OTHER``: the merge of the web UI and the API, from a terminal."""
+
+from __future__ import annotations
+
+import click
+
+from crm_platform.cli._context import run
+from crm_platform.cli.imports import _acting_user
+
+
+@click.group("contacts")
+def contacts_group() -> None:
+    """Work with contacts."""
+
+
+@contacts_group.command("merge")
+@click.argument("survivor", type=int)
+@click.argument("other", type=int)
+@click.option("--dry-run", is_flag=True, help="Say what would change and move; write nothing.")
+@click.option("--user", "user_email", default=None, help="Merge as this user (default: the first admin).")
+def merge_command(survivor: int, other: int, dry_run: bool, user_email: str | None) -> None:
+    """Merge contact OTHER into contact SURVIVOR: lists (emails, phones, tags) keep both, other
+    fields the survivor's value unless it is empty. Undo it from the contact's page or the API."""
+    from crm_platform.merges import service
+
+    async def work() -> None:
+        principal = await _acting_user(user_email)
+        result = await service.merge(principal, "contact", survivor, other, dry_run=dry_run)
+        verb = "would change" if dry_run else "changed"
+        changed = ", ".join(sorted(result.changes)) or "nothing"
+        moved = ", ".join(f"{count} {what.replace('_', ' ')}" for what, count in result.moved.items())
+        click.echo(f"{verb} on contact {survivor}: {changed}; moved: {moved}")
+        if not dry_run:
+            click.echo(f"contact {other} merged into {survivor} (merge {result.merge_id}; "
+                       f"undo: POST /api/v1/merges/{result.merge_id}/undo)")
+
+    run(work)
