@@ -34,6 +34,20 @@ def drop_indexes(statements: Iterable[str]) -> Callable[[], Awaitable[None]]:
     return execute_each(f"DROP INDEX IF EXISTS {name}" for name in reversed(names))
 
 
+def add_tables(manager: Any, tables: Iterable[Any]) -> None:
+    """Add ``tables`` (a migration's frozen copies of Piccolo tables) to ``manager`` column by
+    column, the way Piccolo records them, so later migrations see them as created."""
+    for table in tables:
+        class_name, tablename = table.__name__, table._meta.tablename
+        manager.add_table(class_name=class_name, tablename=tablename, schema=None, columns=None)
+        for column in table._meta.non_default_columns:
+            manager.add_column(
+                table_class_name=class_name, tablename=tablename, column_name=column._meta.name,
+                db_column_name=column._meta.db_column_name, column_class_name=type(column).__name__,
+                column_class=type(column), params=column._meta.params, schema=None,
+            )
+
+
 def placeholders(values: list[Any] | tuple[Any, ...]) -> str:
     """``{}, {}, {}`` for an ``IN (...)`` list of ``values``."""
     return ", ".join("{}" for _ in values)

@@ -10,6 +10,8 @@ from piccolo.columns import JSON, ForeignKey, Integer, OnDelete, Serial, Text, T
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
+from crm_platform.db.raw import add_tables
+
 ID = "2026-12-01T12:04:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "Import runs, their row ledger and external ids"
@@ -71,18 +73,5 @@ TABLES = (ImportRun, ImportRow, ImportKey)
 
 async def forwards() -> MigrationManager:
     manager = MigrationManager(migration_id=ID, app_name="crm", description=DESCRIPTION)
-    for table in TABLES:
-        class_name, tablename = table.__name__, table._meta.tablename
-        manager.add_table(class_name=class_name, tablename=tablename, schema=None, columns=None)
-        for column in table._meta.non_default_columns:
-            manager.add_column(
-                table_class_name=class_name,
-                tablename=tablename,
-                column_name=column._meta.name,
-                db_column_name=column._meta.db_column_name,
-                column_class_name=type(column).__name__,
-                column_class=type(column),
-                params=column._meta.params,
-                schema=None,
-            )
+    add_tables(manager, TABLES)
     return manager

@@ -206,10 +206,6 @@ def search_entry(
     return search_index.Entry(kind.key, row["id"], text.title, text.subtitle, terms, row.get(kind.owner_column))
 
 
-async def _reindex(kind: RecordKind, record_id: int, lookups: Lookups) -> None:
-    await reindex(kind, record_id, lookups)
-
-
 async def reindex(kind: RecordKind, record_id: int, lookups: Lookups | None = None) -> None:
     """Write the record's search entry from its stored row; inside the writing transaction."""
     lookups = lookups or Lookups()
@@ -262,7 +258,7 @@ async def create(
         if kind.tags:
             await tags.sync(key, record_id, values["tags"])
         await audit.record(principal.id, key, record_id, "create", changes)
-        await _reindex(kind, record_id, lookups)
+        await reindex(kind, record_id, lookups)
         for event in (*events, RecordCreated(actor_id=principal.id, kind=key, record_id=record_id)):
             work.emit(event)
     return record_id
@@ -356,7 +352,7 @@ async def update(
         if changed:
             await audit.record(principal.id, key, record_id, "update", changed)
             events.append(RecordUpdated(actor_id=principal.id, kind=key, record_id=record_id, changes=changed))
-        await _reindex(kind, record_id, lookups)
+        await reindex(kind, record_id, lookups)
         for event in events:
             work.emit(event)
     return True
@@ -379,11 +375,6 @@ def audited(kind: RecordKind, values: dict[str, Any]) -> dict[str, Any]:
 async def after_write(kind: RecordKind, write: RecordWrite) -> list[Event]:
     """Run the kind's ``after_write`` for a write made outside :func:`update` (a merge)."""
     return await _after_write(kind, write)
-
-
-async def reindex(kind: RecordKind, record_id: int) -> None:
-    """Refresh the record's search entry from its stored row; call inside the transaction."""
-    await _reindex(kind, record_id, Lookups())
 
 
 def _differs(stored: Any, existing: Any) -> bool:

@@ -1,8 +1,9 @@
-"""The indexes of the import tables of migration 0012.
+"""The indexes of the import tables of migration 0012 and the merge journal of 0016.
 
 A run's rows in order (resume, the dry-run table, the CSV) and one row by number; "what
 happened to this email / external id?"; the record each source's external id became, and
-the way back from a record to its keys.
+the way back from a record to its keys; a record's merge history, newest first, whichever
+side of the merge it was on.
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
@@ -11,13 +12,15 @@ from crm_platform.db.raw import drop_indexes, execute_each
 
 ID = "2026-12-01T12:10:00:000000"
 VERSION = "1.38.0"
-DESCRIPTION = "Index import rows and external ids"
+DESCRIPTION = "Index import rows, external ids and merges"
 
 STATEMENTS = [
     "CREATE UNIQUE INDEX crm_import_row_number ON crm_import_row (run, phase, row_number)",
     "CREATE INDEX crm_import_row_external ON crm_import_row (run, external_id)",
     "CREATE UNIQUE INDEX crm_import_key_external ON crm_import_key (record_type, source, external_id)",
     "CREATE INDEX crm_import_key_record ON crm_import_key (record_type, record_id)",
+    "CREATE INDEX crm_merge_survivor ON crm_merge (kind, survivor_id, id)",
+    "CREATE INDEX crm_merge_merged ON crm_merge (kind, merged_id, id)",
 ]
 
 
