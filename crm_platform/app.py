@@ -27,6 +27,7 @@ from crm_platform.notifications.api import HANDLERS as NOTIFICATION_HANDLERS
 from crm_platform.relationships.api import RelationshipController, contact_graph
 from crm_platform.search.api import search
 from crm_platform.users.auth import OPEN_PATHS, AuthMiddleware, provide_principal
+from crm_platform.web.requests import CrmRequest
 
 log = logging.getLogger("crm")
 
@@ -90,6 +91,7 @@ def create_app(
             *ui.signed_in_middleware,
         ],
         stores=ui.stores,
+        request_class=CrmRequest,  # refuses JSON bodies nested too deeply to decode safely
         # Pages answer errors with HTML (and a sign-in redirect); the API keeps its JSON.
         exception_handlers=web.errors.wrap(http_errors.handlers()),
         on_startup=[on_startup],

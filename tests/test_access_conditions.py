@@ -9,7 +9,7 @@ import types
 import pytest
 from crm_hookspecs import AccessFilter, hookimpl
 
-from crm_platform.testing import client_for
+from crm_platform.testing import assert_names_hidden, client_for
 from tests.web.helpers import sign_in
 
 SECRET = "Secret agent"
@@ -74,7 +74,33 @@ async def test_a_hidden_contact_cannot_be_linked_from_an_activity(crm_client, me
     principal, as_member = member
     spy = await _contact(crm_client, "Bond", job_title=SECRET, owner_id=principal.id)
     response = await as_member.post("/api/v1/activities", json={"type": "call", "participant_ids": [spy["id"]]})
-    assert response.status_code == 403
+    assert response.status_code == 422
+    assert response.json()["errors"] == {
+        "participant_ids[0]": f"contact {spy['id']} does not exist or you may not change it"
+    }
+
+
+async def test_a_hidden_companys_name_is_left_out_of_the_contacts_it_employs_and_my_day(
+    crm_client, member, crm_running_app
+):
+    principal, as_member = member
+    ada = await _contact(as_member, "Ada")
+    arms = (await crm_client.post(
+        "/api/v1/companies", json={"name": "Arms Ltd", "industry": "Defence", "owner_id": principal.id}
+    )).json()
+    await crm_client.post("/api/v1/relationships", json={
+        "type": "works_at", "source": {"type": "contact", "id": ada["id"]}, "target": {"type": "company", "id": arms["id"]},
+    })
+    await crm_client.post("/api/v1/activities", json={
+        "type": "call", "subject": "Intro", "owner_id": principal.id, "participant_ids": [ada["id"]],
+        "links": [{"record_type": "company", "record_id": arms["id"]}],
+    })
+    assert (await as_member.get(f"/api/v1/contacts/{ada['id']}")).json()["companies"] == []
+    async with client_for(crm_running_app) as browser:
+        await sign_in(browser, "member@example.com")
+        await assert_names_hidden(browser, f"/contacts/{ada['id']}", "Arms Ltd")
+        home = await assert_names_hidden(browser, "/", "Arms Ltd")
+        assert "Intro" in home.text
 
 
 async def test_a_hidden_company_is_left_out_of_the_company_list(crm_client, member):

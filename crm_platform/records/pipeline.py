@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -133,6 +134,24 @@ async def read_many(
             continue
         found[row["id"]] = row
     return found
+
+
+async def visible_names(principal: Principal, refs: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    """The names (title column) of the ``(kind, id)`` records ``principal`` may see, by the
+    same rule as the records themselves, in one query per kind: what a page shows of a
+    linked record. Missing and hidden records, and kinds no enabled plugin keeps, are left
+    out alike."""
+    by_kind: dict[str, set[int]] = {}
+    for key, record_id in refs:
+        by_kind.setdefault(key, set()).add(record_id)
+    names: dict[tuple[str, int], str] = {}
+    for key, ids in by_kind.items():
+        kind = kinds.find(key)
+        if kind is None:
+            continue
+        for record_id, row in (await read_many(principal, key, sorted(ids))).items():
+            names[(key, record_id)] = str(row.get(kind.title_column) or "")
+    return names
 
 
 def _loaded(kind: RecordKind, row: dict[str, Any]) -> dict[str, Any]:
@@ -381,10 +400,14 @@ async def delete(
             work.emit(event)
 
 
-async def ensure_visible(principal: Principal, refs: list[tuple[str, str, int]], action: str = "read") -> None:
+async def ensure_visible(
+    principal: Principal, refs: list[tuple[str, str, int]], action: str = "read", *, conceal: bool = False
+) -> None:
     """Check that each ``(field, kind, id)`` names a record ``principal`` may ``action``:
     :class:`Invalid` naming the field of each that does not exist or is of an unknown kind,
-    :class:`Forbidden` for one that exists but is hidden from them."""
+    :class:`Forbidden` for one that exists but is hidden from them. With ``conceal``, a
+    hidden record is refused like a missing one (:class:`Invalid` naming its field, in the
+    same words), so the answer does not tell whether it exists."""
     errors: dict[str, str] = {}
     by_kind: dict[str, list[tuple[str, int]]] = {}
     for field_name, key, record_id in refs:
@@ -400,6 +423,11 @@ async def ensure_visible(principal: Principal, refs: list[tuple[str, str, int]],
         missing = [(name, record_id) for name, record_id in wanted if record_id not in visible]
         if not missing:
             continue
+        if conceal:
+            verb = {"read": "see", "write": "change"}.get(action, action)
+            errors.update({name: f"{key} {record_id} does not exist or you may not {verb} it"
+                           for name, record_id in missing})
+            continue
         table = kinds.table_name(kinds.get(key))
         absent_ids = [record_id for _, record_id in missing]
         present = {row["id"] for row in await fetch(
@@ -408,6 +436,7 @@ async def ensure_visible(principal: Principal, refs: list[tuple[str, str, int]],
         for name, record_id in missing:
             if record_id in present:
                 raise Forbidden(f"you do not have access to {key} {record_id}")
-            errors[name] = f"{key} {record_id} does not exist"
+            else:
+                errors[name] = f"{key} {record_id} does not exist"
     if errors:
         raise Invalid(errors)

@@ -63,7 +63,7 @@ async def _searched(principal: Principal, text: str, filters: listing.ContactFil
     hits = await search_index.search(principal, text, limit=SEARCH_LIMIT, kinds=("contact",))
     ids = list(await _custom_passed([hit.record_id for hit in hits], filters))
     rows = await contacts.rows_by_id(ids)
-    companies = await contacts.companies_of(ids)
+    companies = await contacts.companies_of(principal, ids)
     found = []
     for record_id in ids:
         row = rows.get(record_id)
@@ -139,10 +139,12 @@ async def new_contact(request: Request, principal: CurrentPrincipal) -> Response
     return await _new_form(request, {"lifecycle_stage": "lead"}, {})
 
 
-async def _new_form(request: Request, values: dict[str, Any], errors: dict[str, str]) -> Response:
+async def _new_form(
+    request: Request, values: dict[str, Any], errors: dict[str, str], duplicate: dict[str, Any] | None = None
+) -> Response:
     users = await lookups.active_users()
     return render_page(request, "contacts/new.html", status_code=422 if errors else 200, values=values,
-                       errors=errors, stage_choices=stage_choices(),
+                       errors=errors, duplicate=duplicate, stage_choices=stage_choices(),
                        owner_choices=[(user["id"], user["display_name"]) for user in users],
                        custom_fields=list((await customfields.definitions(contacts.RECORD_TYPE)).values()))
 
@@ -173,6 +175,7 @@ RENAMES = {"emails": "email", "phones": "phone", "owner_id": "owner_id", "primar
 async def create_contact(request: Request, principal: CurrentPrincipal) -> Response:
     values = await forms.form_data(request)
     errors: dict[str, str] = {}
+    duplicate = None
     body = contact_values(values)
     definitions = await customfields.definitions(contacts.RECORD_TYPE)
     body["custom"] = {key: value for key, value in
@@ -186,9 +189,11 @@ async def create_contact(request: Request, principal: CurrentPrincipal) -> Respo
         errors = forms.field_errors(exc, RENAMES)
     except Conflict as exc:
         errors = {"email": exc.message}
+        # Named only when the user may see it (contacts.email_taken decides).
+        duplicate = exc.extra if "existing_id" in exc.extra else None
     else:
         return Redirect(f"/contacts/{created['id']}", status_code=303)
-    return await _new_form(request, values, errors)
+    return await _new_form(request, values, errors, duplicate)
 
 
 async def _selected(principal: Principal, ids: list[str]) -> list[dict[str, Any]]:
