@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 from urllib.parse import urlencode
@@ -24,6 +22,7 @@ from crm_platform.records.tables import SavedView
 from crm_platform.search import index as search_index
 from crm_platform.users.auth import CurrentPrincipal
 from crm_platform.web import customlists, forms, lookups
+from crm_platform.web.csv_export import csv_document
 from crm_platform.web.rendering import is_htmx, render_fragment, render_page, zone_of
 
 PAGE_SIZE = 50
@@ -205,17 +204,12 @@ async def _selected(principal: Principal, ids: list[str]) -> list[dict[str, Any]
 
 def _csv(rows: list[dict[str, Any]], owners: dict[int, str], custom_keys: list[str]) -> str:
     """The contacts as CSV, a column per custom field (headed by its key) after the fixed ones."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["id", "name", "email", "phone", "job_title", "stage", "owner", "tags", *custom_keys])
-    for row in rows:
-        phone = row["phones"][0]["number"] if row["phones"] else ""
-        custom = row["custom"] or {}
-        cells = [row["id"], row["display_name"], row["primary_email"] or "", phone, row["job_title"],
-                 row["lifecycle_stage"], owners.get(row["owner"], ""), ", ".join(row["tags"]),
-                 *[customlists.csv_text(custom.get(key)) for key in custom_keys]]
-        writer.writerow([customlists.spreadsheet_safe(cell) for cell in cells])
-    return out.getvalue()
+    return csv_document(
+        ["id", "name", "email", "phone", "job_title", "stage", "owner", "tags", *custom_keys],
+        ([row["id"], row["display_name"], row["primary_email"], row["phones"][0]["number"] if row["phones"] else "",
+          row["job_title"], row["lifecycle_stage"], owners.get(row["owner"], ""), ", ".join(row["tags"]),
+          *[customlists.csv_text((row["custom"] or {}).get(key)) for key in custom_keys]] for row in rows),
+    )
 
 
 @post("/contacts/bulk", include_in_schema=False)
