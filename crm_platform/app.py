@@ -27,6 +27,7 @@ from crm_platform.notifications.api import HANDLERS as NOTIFICATION_HANDLERS
 from crm_platform.relationships.api import RelationshipController, contact_graph
 from crm_platform.search.api import search
 from crm_platform.users.auth import OPEN_PATHS, AuthMiddleware, provide_principal
+from crm_platform.web import security
 from crm_platform.web.requests import CrmRequest
 
 log = logging.getLogger("crm")
@@ -80,7 +81,7 @@ def create_app(
             await rt.engine.stop()
 
     ui = web.setup(rt.settings, rt.host)
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             health, *CORE_API_HANDLERS, *plugin_routers(rt.host), *ui.route_handlers, *extra_route_handlers
         ],
@@ -107,4 +108,7 @@ def create_app(
             security=[{"bearer": []}],
         ),
         debug=rt.settings.debug,
+        before_send=[security.harden_response],  # headers on every response, error pages too
     )
+    security.trust_proxies(app, rt.settings)
+    return app

@@ -26,6 +26,9 @@ class Settings:
     redis_url: str = ""
     debug: bool = False
     login_attempts_per_minute: int = 10
+    # Proxies (addresses or networks, comma-separated) whose X-Forwarded-For and
+    # X-Forwarded-Proto headers are believed; none unless named.
+    trusted_proxies: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 
     @property

@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.connection import ASGIConnection
 from litestar.datastructures import MutableScopeHeaders
@@ -16,7 +17,8 @@ from litestar.middleware.session.base import SessionMiddleware
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
 from litestar.stores.base import Store
 from litestar.stores.file import FileStore
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import Message, Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from crm_platform.config import Settings
 from crm_platform.web.rendering import CSRF_HEADER
@@ -141,30 +143,53 @@ class CSRFUnlessBearerMiddleware(CSRFMiddleware):
         await super().__call__(scope, receive, send)
 
 
-class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+# Sent with every answer over HTTPS, so the browser comes back over HTTPS only.
+STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableScopeHeaders.from_message(message)
-                for name, value in SECURITY_HEADERS.items():
-                    if name not in headers:
-                        headers[name] = value
-            await send(message)
+def _secure_cookie(value: bytes) -> bytes:
+    attributes = [part.strip().lower() for part in value.split(b";")[1:]]
+    return value if b"secure" in attributes else value + b"; Secure"
 
-        await self.app(scope, receive, send_with_headers)
+
+async def harden_response(message: Message, scope: Scope) -> None:
+    """The app's ``before_send`` hook, run for every response the app sends (its 404s for
+    unknown addresses, redirects and the API's 401 too, which no middleware sees): the
+    security headers; ``Cache-Control: no-store`` unless the answer chose its own caching
+    (static files do), since pages and API answers carry personal data; and over HTTPS
+    (directly, or through a proxy named in ``CRM_TRUSTED_PROXIES``), HSTS and cookies marked
+    ``Secure``."""
+    if message["type"] != "http.response.start" or scope["type"] != "http":
+        return
+    headers = MutableScopeHeaders.from_message(message)
+    for name, value in SECURITY_HEADERS.items():
+        if name not in headers:
+            headers[name] = value
+    if "cache-control" not in headers:
+        headers["cache-control"] = "no-store"
+    if scope.get("scheme") == "https":
+        headers["strict-transport-security"] = STRICT_TRANSPORT_SECURITY
+        message["headers"] = [
+            (name, _secure_cookie(value) if name.lower() == b"set-cookie" else value)
+            for name, value in message["headers"]
+        ]
+
+
+def trust_proxies(app: Litestar, settings: Settings) -> None:
+    """Take the client's address and the scheme (``https``) from the ``X-Forwarded-For`` and
+    ``X-Forwarded-Proto`` headers of requests arriving from the addresses in
+    ``CRM_TRUSTED_PROXIES`` (comma-separated addresses or networks; none by default, so
+    nobody can claim HTTPS or another address by sending the headers). Wraps the app's whole
+    handler, so error answers are covered too."""
+    trusted = [item.strip() for item in settings.trusted_proxies.split(",") if item.strip()]
+    if trusted:
+        app.asgi_handler = ProxyHeadersMiddleware(app.asgi_handler, trusted_hosts=trusted)  # type: ignore[arg-type]
 
 
 def middleware(settings: Settings) -> list[Any]:
-    """Outermost first; the authentication middleware comes after these."""
+    """Outermost first; the authentication middleware comes after these (the headers are
+    :func:`harden_response`'s, which sees every response)."""
     return [
-        DefineMiddleware(SecurityHeadersMiddleware),
         DefineMiddleware(SessionUnlessBearerMiddleware, backend=RotatingSessionBackend(config=session_config())),
         DefineMiddleware(CSRFUnlessBearerMiddleware, config=csrf_config(settings)),
     ]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from crm_hookspecs import Principal
-from crm_platform.toolkit import csv_document
 
+from crm_platform.toolkit import csv_document
 from crm_sales.listing import DealFilters, list_deals
 
 DEAL_COLUMNS = (
