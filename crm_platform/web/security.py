@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from hmac import compare_digest
 from pathlib import Path
 from typing import Any
 
@@ -11,17 +12,20 @@ from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.connection import ASGIConnection
 from litestar.datastructures import MutableScopeHeaders
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import PermissionDeniedException
 from litestar.middleware.base import DefineMiddleware
-from litestar.middleware.csrf import CSRFMiddleware
+from litestar.middleware.csrf import CSRFMiddleware, generate_csrf_token
 from litestar.middleware.session.base import SessionMiddleware
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
 from litestar.stores.base import Store
 from litestar.stores.file import FileStore
 from litestar.types import Message, Receive, Scope, Send
+from litestar.utils.scope.state import ScopeState
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from crm_platform.config import Settings
-from crm_platform.web.rendering import CSRF_HEADER
+from crm_platform.web.rendering import CSRF_FIELD, CSRF_HEADER
 
 log = logging.getLogger("crm.web")
 
@@ -31,6 +35,8 @@ SESSION_STORE = "sessions"
 SESSION_MAX_AGE = 14 * 24 * 3600
 # A handler sets this in the scope to give the session a new id (on login).
 ROTATE_SCOPE_KEY = "crm.rotate_session"
+# Where a session keeps its CSRF token.
+SESSION_CSRF_KEY = "csrf"
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -134,13 +140,41 @@ class SessionUnlessBearerMiddleware(SessionMiddleware):
 
 
 class CSRFUnlessBearerMiddleware(CSRFMiddleware):
-    """CSRF checks on every form and on every request a session could authenticate."""
+    """CSRF checks on every form and on every request a session could authenticate.
+
+    A visitor without a session (the login form) is checked by Litestar's double-submit
+    cookie alone. Once there is a session, its token is the one kept in the session: a
+    token in a cookie planted by someone else (from a sibling subdomain, say) or taken from
+    another session does not pass. Signing in starts a new session, hence a new token."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and _needs_no_csrf(scope):
             await self.app(scope, receive, send)
             return
-        await super().__call__(scope, receive, send)
+        session = scope.get("session")
+        if scope["type"] != "http" or not session:
+            await super().__call__(scope, receive, send)
+            return
+        await self._check_against_session(scope, receive, send, session)
+
+    async def _check_against_session(self, scope: Scope, receive: Receive, send: Send, session: dict) -> None:
+        request = scope["litestar_app"].request_class(scope=scope, receive=receive)
+        state = ScopeState.from_scope(scope)
+        bound = session.get(SESSION_CSRF_KEY)
+        if request.method in self.config.safe_methods:
+            if not isinstance(bound, str):
+                bound = session[SESSION_CSRF_KEY] = generate_csrf_token(secret=self.config.secret)
+            state.csrf_token = bound
+            await self.app(scope, receive, send)
+            return
+        sent = request.headers.get(self.config.header_name)
+        if not sent and request.content_type[0] in (RequestEncodingType.URL_ENCODED, RequestEncodingType.MULTI_PART):
+            sent = (await request.form()).get(CSRF_FIELD)
+        if isinstance(bound, str) and isinstance(sent, str) and compare_digest(sent, bound):
+            state.csrf_token = bound
+            await self.app(scope, receive, send)
+            return
+        raise PermissionDeniedException("CSRF token verification failed")
 
 
 # Sent with every answer over HTTPS, so the browser comes back over HTTPS only.
