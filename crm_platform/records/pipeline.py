@@ -25,6 +25,7 @@ from crm_platform.db.unit import unit_of_work
 from crm_platform.errors import Forbidden, Invalid, NotFound
 from crm_platform.records import access, customfields, kinds, tags
 from crm_platform.records.detach import detach
+from crm_platform.records.text import name_problem, text_problem
 from crm_platform.search import index as search_index
 from crm_platform.users.tables import User
 
@@ -57,6 +58,19 @@ async def owner_error(principal: Principal, owner_id: int | None, lookups: Looku
     return lookups.owners[owner_id]
 
 
+def text_errors(kind: RecordKind, values: dict[str, Any], existing: dict[str, Any] | None) -> dict[str, str]:
+    """What is wrong with the text fields that changed: a NUL anywhere, any control
+    character or line break in a name (the kind's title, a ``*_name`` field)."""
+    errors: dict[str, str] = {}
+    for name, value in values.items():
+        if not isinstance(value, str) or (existing is not None and existing.get(name) == value):
+            continue
+        is_name = name == kind.title_column or name.endswith("_name")
+        if problem := text_problem(value) or (name_problem(value) if is_name else None):
+            errors[name] = problem
+    return errors
+
+
 async def validate(
     principal: Principal,
     kind: RecordKind,
@@ -69,7 +83,7 @@ async def validate(
     """The generic checks (owner, tags, custom fields), then the kind's own ``clean``; raises
     :class:`Invalid` naming every wrong field at once."""
     lookups = lookups or Lookups()
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = text_errors(kind, values, existing)
     owner = values.get(kind.owner_column)
     if kind.owner_column in values and (existing is None or owner != existing.get(kind.owner_column)):
         if problem := await owner_error(principal, owner, lookups):
