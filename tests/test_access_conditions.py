@@ -18,7 +18,8 @@ RULE_FAILS = {"now": False}
 
 
 def _need_to_know() -> types.ModuleType:
-    """Members do not see contacts whose job title is the secret one, nor companies in defence."""
+    """Members do not see contacts whose job title is the secret one, companies in defence,
+    nor activities with the secret subject."""
     module = types.ModuleType("needtoknow")
 
     @hookimpl
@@ -31,6 +32,8 @@ def _need_to_know() -> types.ModuleType:
             return [AccessFilter("job_title <> {}", (SECRET,))]
         if record_type == "company":
             return [AccessFilter("industry <> {}", ("Defence",))]
+        if record_type == "activity":
+            return [AccessFilter("subject <> {}", (SECRET,))]
         return None
 
     module.crm_access_conditions = crm_access_conditions
@@ -154,3 +157,20 @@ async def test_statements_per_list_page_do_not_grow_with_the_page(crm_client, me
         json={"contacts": [{"given_name": f"Agent {n}", "owner_id": principal.id} for n in range(30)]},
     )
     assert await statements(3) == await statements(30)
+
+
+
+async def test_an_activity_a_condition_hides_is_left_off_the_timeline_and_my_day(crm_client, member, crm_running_app):
+    principal, as_member = member
+    ada = await _contact(as_member, "Ada")
+    for subject in (SECRET, "Plain call"):
+        response = await crm_client.post("/api/v1/activities", json={
+            "type": "call", "subject": subject, "owner_id": principal.id, "participant_ids": [ada["id"]],
+        })
+        assert response.status_code == 201, response.text
+    timeline = (await as_member.get(f"/api/v1/contacts/{ada['id']}/timeline")).json()["items"]
+    assert [item["title"] for item in timeline] == ["Plain call"]
+    async with client_for(crm_running_app) as browser:
+        await sign_in(browser, "member@example.com")
+        home = await assert_names_hidden(browser, "/", SECRET)
+        assert "Plain call" in home.text

@@ -15,7 +15,7 @@ from crm_platform import runtime
 from crm_platform.activities import links
 from crm_platform.db.raw import fetch, placeholders
 from crm_platform.errors import invalid
-from crm_platform.records import access
+from crm_platform.records import pipeline
 from crm_platform.records.pagination import Sort, check_limit, encode_cursor, keyset_condition
 
 MAX_TYPES = 20
@@ -45,10 +45,11 @@ async def activities_of(
     if types:
         conditions.append(f"a.type IN ({placeholders(types)})")
         args += types
-    owners = await access.visible_owner_ids(principal)
-    if owners is not None:
-        conditions.append(f"(a.owner IN ({placeholders(owners)}) OR a.assignee = {{}})")
-        args += [*owners, principal.id]
+    # The activity's own visibility rule (plugins' conditions included); its assignee sees it too.
+    visible, visible_args = await pipeline.visibility(principal, "activity", alias="a")
+    if visible:
+        conditions.append(f"(({' AND '.join(visible)}) OR a.assignee = {{}})")
+        args += [*visible_args, principal.id]
     order = Sort("occurred_at", descending=True)
     after, after_args = keyset_condition(order, cursor, "l")
     if after:
