@@ -7,16 +7,23 @@ PLUGIN_DIRS := $(sort $(dir $(wildcard plugins/*/pyproject.toml)))
 TEST_PLUGIN_DIRS := $(sort $(dir $(wildcard tests/plugins/*/pyproject.toml)))
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export CRM_PORT ?= 8000
+# CRM_DEMO=0 starts without demo data.
+CRM_DEMO ?= 1
 
 .PHONY: run test bench bench-deps lint system-deps clean
 
+# `run` needs the runtime dependencies only; `test` adds the test extra on top.
 $(VENV)/.installed: pyproject.toml hookspecs/pyproject.toml $(wildcard plugins/*/pyproject.toml)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ./hookspecs -e '.[test]' $(foreach dir,$(PLUGIN_DIRS),-e ./$(dir))
+	$(BIN)/pip install --quiet -e ./hookspecs -e . $(foreach dir,$(PLUGIN_DIRS),-e ./$(dir))
 	touch $@
 
-$(VENV)/.test-plugins: $(VENV)/.installed $(wildcard tests/plugins/*/pyproject.toml)
+$(VENV)/.test-installed: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+$(VENV)/.test-plugins: $(VENV)/.test-installed $(wildcard tests/plugins/*/pyproject.toml)
 	$(if $(TEST_PLUGIN_DIRS),$(BIN)/pip install --quiet --no-deps $(foreach dir,$(TEST_PLUGIN_DIRS),-e ./$(dir)))
 	touch $@
 
@@ -33,11 +40,21 @@ run: export CRM_PLUGINS ?= all
 run: $(VENV)/.installed
 	@# The test suite's plugins (some broken on purpose) have no place in a running instance.
 	@if [ -f $(VENV)/.test-plugins ]; then 		$(BIN)/pip uninstall --quiet --yes $(TEST_PLUGIN_NAMES) && rm -f $(VENV)/.test-plugins; fi
-	mkdir -p var
+	@mkdir -p var
 	$(CRM) migrate
-	$(CRM) demo --if-empty --contacts 2000 --seed 7
-	$(CRM) worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
-		$(CRM) run --port $(CRM_PORT)
+	@# The demo's summary (how to sign in) is held back and printed once the server answers,
+	@# so it is the last thing on the screen; the worker writes to var/worker.log.
+	@set -e; summary="Started without demo data: create an admin with $(CRM) user create EMAIL --password PW --role admin"; \
+	if [ "$(CRM_DEMO)" != 0 ]; then \
+		echo "Loading demo data if the database is empty ..."; \
+		summary=$$(COLUMNS=200 $(CRM) demo --if-empty --contacts 2000 --seed 7); fi; \
+	$(CRM) worker >>var/worker.log 2>&1 & worker=$$!; \
+	$(CRM) run --port $(CRM_PORT) & server=$$!; \
+	trap 'kill $$worker $$server 2>/dev/null; wait' EXIT INT TERM; \
+	$(BIN)/python -m crm_platform.cli.wait_for_health http://127.0.0.1:$(CRM_PORT)/health --pid $$server; \
+	echo "Background jobs log to var/worker.log."; \
+	printf '%s\n' "$$summary"; \
+	wait $$server
 
 test: system-deps $(VENV)/.test-plugins
 	$(BIN)/python -m pytest
@@ -47,10 +64,10 @@ bench-deps:
 	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 
-bench: bench-deps $(VENV)/.installed
+bench: bench-deps $(VENV)/.test-installed
 	$(BIN)/python -m bench
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.test-installed
 	$(BIN)/python -m ruff check crm_platform hookspecs plugins tests bench
 
 clean:

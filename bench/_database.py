@@ -120,11 +120,11 @@ def drop_postgres(name: str = POSTGRES_DATABASE) -> None:
     asyncio.run(drop())
 
 
-async def _build(kind: str, contacts: int, folder: Path) -> Database:
+async def _build(kind: str, contacts: int, folder: Path, postgres_database: str) -> Database:
     from crm_platform.db.setup import migrate
     from crm_platform.users import service
 
-    url = await fresh_postgres() if kind == "postgres" else f"sqlite:///{folder / 'bench.sqlite3'}"
+    url = await fresh_postgres(postgres_database) if kind == "postgres" else f"sqlite:///{folder / 'bench.sqlite3'}"
     rt = setup_runtime(Settings(database_url=url, jobs_url=f"sqlite:///{folder / 'bench-jobs.sqlite3'}"), plugins=[])
     engine = rt.engine
     if isinstance(engine, PostgresEngine):
@@ -146,9 +146,9 @@ async def _build(kind: str, contacts: int, folder: Path) -> Database:
     return Database(kind, url, token, admin.id, contacts, seconds)
 
 
-def build(kind: str, contacts: int, folder: Path) -> Database:
-    """A new database of ``kind`` with ``contacts`` contacts (PostgreSQL: the ``crm_bench`` database)."""
-    return asyncio.run(_build(kind, contacts, folder))
+def build(kind: str, contacts: int, folder: Path, postgres_database: str = POSTGRES_DATABASE) -> Database:
+    """A new database of ``kind`` with ``contacts`` contacts (PostgreSQL: ``postgres_database``)."""
+    return asyncio.run(_build(kind, contacts, folder, postgres_database))
 
 
 def postgres_reachable() -> str | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crm_hookspecs import ActivityType, Job, NavItem, RecordKind, RelationshipType, hookimpl
+from crm_hookspecs import ActivityType, Importer, Job, NavItem, RecordKind, RelationshipType, hookimpl
 
 
 @hookimpl
@@ -35,9 +35,13 @@ def crm_relationship_types() -> list[RelationshipType]:
 
 @hookimpl
 def crm_jobs() -> list[Job]:
+    from crm_platform.imports.jobs import run_import
     from crm_platform.jobs.reminders import send_task_reminders
 
-    return [Job("core.task_reminders", send_task_reminders, schedule="* * * * *")]
+    return [
+        Job("core.task_reminders", send_task_reminders, schedule="* * * * *"),
+        Job("core.import", run_import),
+    ]
 
 
 @hookimpl
@@ -46,6 +50,7 @@ def crm_nav_items() -> list[NavItem]:
         NavItem("home", "My day", "/", order=0),
         NavItem("contacts", "Contacts", "/contacts", order=10),
         NavItem("companies", "Companies", "/companies", order=20),
+        NavItem("imports", "Imports", "/imports", order=900),
         NavItem("settings", "Settings", "/settings", order=1000),
     ]
 
@@ -57,3 +62,10 @@ def crm_record_kinds() -> list[RecordKind]:
     from crm_platform.contacts.service import KIND as CONTACT
 
     return [CONTACT, COMPANY, ACTIVITY]
+
+
+@hookimpl
+def crm_importers() -> list[Importer]:
+    from crm_platform.imports.csvfile import CSV
+
+    return [CSV]

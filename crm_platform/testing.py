@@ -149,6 +149,7 @@ def crm_postgres() -> Iterator[_Postgres]:
 
 def _settings_in(folder: Path, database_url: str, **values: Any) -> Settings:
     """Settings whose every file (the jobs queue's too) lies in ``folder``, never the working folder."""
+    values.setdefault("imports_dir", str(folder / "imports"))
     return Settings(database_url=database_url, jobs_url=f"sqlite:///{folder / 'jobs.sqlite3'}", **values)
 
 

@@ -48,6 +48,7 @@ from crm_platform.records.pipeline import read_many as get_records
 from crm_platform.records.pipeline import read_one as get_record
 from crm_platform.records.pipeline import update as update_record
 from crm_platform.records.pipeline import visibility as visibility_sql
+from crm_platform.relationships.service import of_record as get_relationships
 from crm_platform.search.index import Entry as SearchEntry
 from crm_platform.search.index import remove as search_remove
 from crm_platform.search.index import search as search_records
@@ -93,6 +94,7 @@ __all__ = [
     "get_activities",
     "get_record",
     "get_records",
+    "get_relationships",
     "get_users",
     "has_permission",
     "insert_rows",

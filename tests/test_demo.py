@@ -188,3 +188,32 @@ async def test_demo_cut_short_goes_on_where_it_stopped(demo_runtime, monkeypatch
     names = await _column("SELECT name FROM crm_company")
     assert len(names) == len(companies) + 5  # the stray run's five, and this demo's once each
     assert await _column("SELECT count(DISTINCT primary_email) AS n FROM crm_contact") == [CONTACTS]
+
+
+async def test_plugins_add_their_demo_data_and_a_summary_line(crm_settings: Settings, crm_engine, tmp_path):
+    import types
+
+    from crm_hookspecs import DemoData, hookimpl
+
+    received: list[DemoData] = []
+    plugin = types.ModuleType("demoprobe")
+
+    @hookimpl
+    async def crm_demo_data(demo):
+        received.append(demo)
+        return f"Loaded {len(demo.contacts)} demo probes."
+
+    plugin.crm_demo_data = crm_demo_data
+    rt = setup_runtime(crm_settings, plugins=[("demoprobe", plugin)], engine=crm_engine)
+    await plugin_state.load(rt.host, {"demoprobe"})
+    console = Console(file=(tmp_path / "out.txt").open("w"), width=200)
+    loaded = await load_demo(contacts=120, seed=3, console=console)
+    console.file.close()
+
+    [demo] = received
+    assert demo.seed == 3 and demo.user_ids[0] == (await _column("SELECT id FROM crm_user WHERE role = 'admin'"))[0]
+    assert len(demo.company_ids) == loaded.companies and len(demo.contacts) == 120
+    works_at = await fetch("SELECT source_id, target_id FROM crm_relationship WHERE type = 'works_at'")
+    employers = {row["source_id"]: row["target_id"] for row in works_at}
+    assert all(contact.company_id == employers.get(contact.contact_id) for contact in demo.contacts)
+    assert "Loaded 120 demo probes." in (tmp_path / "out.txt").read_text()

@@ -178,3 +178,25 @@ async def test_members_get_403_on_another_teams_relationships(crm_running_app, c
         assert (await relate(bea, "partner_of", ref("contact", mine), ref("contact", ada))).status_code == 403
         assert (await relate(bea, "partner_of", ref("contact", ada), ref("contact", mine))).status_code == 403
         assert (await bea.get("/api/v1/relationships")).json()["items"] == []
+
+
+async def test_the_toolkit_reads_a_records_relationships_of_a_type_with_both_ends_visible(
+    crm_running_app, crm_make_user, crm_client
+):
+    from crm_platform.toolkit import get_relationships
+
+    alice, alice_token = await crm_make_user("alice@example.com", team="north")
+    bea, bea_token = await crm_make_user("bea@example.com", team="south")  # sees Hidden, not Ada
+    async with client_for(crm_running_app, alice_token) as alice_client, client_for(crm_running_app, bea_token) as bea_client:
+        acme = await company(alice_client, "Acme")
+        ada = await contact(alice_client, "Ada", company_ids=[acme["id"]])
+        bob = await contact(alice_client, "Bob")
+        hidden = await contact(bea_client, "Hidden")
+        await relate(alice_client, "reports_to", ref("contact", ada), ref("contact", bob))
+    await relate(crm_client, "partner_of", ref("contact", ada), ref("contact", hidden))
+    works_at = await get_relationships(alice, "contact", ada["id"], "works_at")
+    everything = await get_relationships(alice, "contact", ada["id"])
+    assert [(row["type"], row["target_type"], row["target_id"]) for row in works_at] == [("works_at", "company", acme["id"])]
+    assert sorted(row["type"] for row in everything) == ["reports_to", "works_at"]
+    assert set(everything[0]) == {"id", "type", "source_type", "source_id", "target_type", "target_id", "role", "since", "until"}
+    assert [row["type"] for row in await get_relationships(bea, "contact", hidden["id"])] == []

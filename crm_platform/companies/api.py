@@ -49,7 +49,7 @@ class CompanyController(Controller):
             )),
         ] = None,
         sort: Annotated[
-            str, Parameter(description="name, created_at, updated_at or id; - for descending")
+            str, Parameter(description="name, industry, created_at, updated_at or id; - for descending")
         ] = "name",
         limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
         cursor: FromQuery[str | None] = None,

@@ -11,7 +11,8 @@ from crm_hookspecs import Principal
 from crm_platform.companies.service import RECORD_TYPE, loads_row
 from crm_platform.records.listing import keyset_page, record_filters
 
-SORTABLE = ("name", "created_at", "updated_at", "id")
+# Each has a (column, id) index (migrations 0002 and 0014), so every sort pages by keyset.
+SORTABLE = ("name", "industry", "created_at", "updated_at", "id")
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ class ContactController(Controller):
                 "between (low,high), in (a,b), contains, empty, not_empty; repeat for several, all must match"
             ))
         ] = None,
-        sort: Annotated[str, Parameter(description="display_name, created_at, updated_at or id; - for descending")] = "display_name",
+        sort: Annotated[str, Parameter(description="display_name, lifecycle_stage, created_at, updated_at or id; - for descending")] = "display_name",
         limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
         cursor: FromQuery[str | None] = None,
     ) -> ContactPage:

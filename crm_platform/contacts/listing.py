@@ -11,7 +11,8 @@ from crm_hookspecs import Principal
 from crm_platform.contacts.service import RECORD_TYPE, companies_of, loads_row
 from crm_platform.records.listing import keyset_page, record_filters
 
-SORTABLE = ("display_name", "created_at", "updated_at", "id")
+# Each has a (column, id) index (migrations 0002 and 0014), so every sort pages by keyset.
+SORTABLE = ("display_name", "lifecycle_stage", "created_at", "updated_at", "id")
 
 
 @dataclass(frozen=True)

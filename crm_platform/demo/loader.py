@@ -6,9 +6,10 @@ import asyncio
 import datetime as dt
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import click
+from crm_hookspecs import DemoContact, DemoData
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -22,6 +23,8 @@ from crm_platform.users import service as users
 from crm_platform.users.tables import User
 
 CHUNK = LOAD_BATCH
+# How many of the contacts plugins are told about (crm_demo_data), spread over all of them.
+PLUGIN_SAMPLE = 1000
 ADMIN_EMAIL = "admin@example.com"
 DEMO_USERS = (
     (ADMIN_EMAIL, "admin", "Ada Admin", None),
@@ -41,6 +44,8 @@ class Loaded:
     relationships: int = 0
     activities: int = 0
     kept: int = 0  # companies and contacts an earlier run (cut short) wrote already
+    sample: list[DemoContact] = field(default_factory=list)
+    plugin_lines: list[str] = field(default_factory=list)
 
 
 async def _users(password: str) -> tuple[list[int], int]:
@@ -88,6 +93,9 @@ async def load_demo(contacts: int, seed: int, if_empty: bool = False, console: C
             rng, contacts, user_ids, company_plans, company_ids, now, loaded,
             lambda done: progress.update(task, advance=done),
         )
+    demo = DemoData(seed, now, tuple(user_ids), tuple(company_ids), tuple(loaded.sample))
+    found = await runtime.current().host.call("crm_demo_data", demo=demo)
+    loaded.plugin_lines = [line for line in found if isinstance(line, str)]
     _summary(console, loaded, password)
     return loaded
 
@@ -169,10 +177,22 @@ async def _load_contacts(
             async with unit_of_work():
                 contact_ids = await write_contacts(user_ids[0], [plan.values for plan in plans])
                 relationships, activities = await rows.write_links(user_ids[0], plans, contact_ids, company_ids, now)
+            _sample(loaded, contacts, start, plans, contact_ids, company_ids)
             loaded.contacts += len(contact_ids)
             loaded.relationships += relationships
             loaded.activities += activities
         advance(len(plans))
+
+
+def _sample(
+    loaded: Loaded, contacts: int, start: int, plans: list[generate.ContactPlan], contact_ids: list[int],
+    company_ids: list[int],
+) -> None:
+    step = max(1, contacts // PLUGIN_SAMPLE)
+    for position, (contact_id, plan) in enumerate(zip(contact_ids, plans, strict=True)):
+        if (start + position) % step == 0 and len(loaded.sample) < PLUGIN_SAMPLE:
+            company_id = company_ids[plan.company_index] if plan.company_index is not None else None
+            loaded.sample.append(DemoContact(contact_id, plan.values["owner"], company_id))
 
 
 def _summary(console: Console, loaded: Loaded, password: str) -> None:
@@ -181,6 +201,8 @@ def _summary(console: Console, loaded: Loaded, password: str) -> None:
         f"and {loaded.activities} activities."
         + (f" Kept {loaded.kept} companies and contacts loaded before." if loaded.kept else "")
     )
+    for line in loaded.plugin_lines:
+        console.print(line)
     if loaded.users_created:
         _sign_in_hint(console, f"the password {password} (the other demo users, e.g. manager@example.com, share it)")
     else:

@@ -14,7 +14,7 @@ from crm_platform.clock import as_utc
 from crm_platform.db.engine import is_sqlite
 from crm_platform.db.raw import fetch, placeholders
 from crm_platform.records import access, customfields, kinds
-from crm_platform.records.pagination import Sort, check_limit, encode_cursor, keyset_condition, order_by
+from crm_platform.records.pagination import Sort, check_limit, encode_cursor, keyset_branches, order_by
 
 
 @dataclass
@@ -71,12 +71,16 @@ async def keyset_page(
     """One page of ``table`` in ``sort`` order after ``cursor``, and the next page's cursor."""
     order = Sort.parse(sort, sortable)
     limit = check_limit(limit)
-    after, after_args = keyset_condition(order, cursor)
-    if after:
-        where.add(after, *after_args)
-    rows = await fetch(
-        f"SELECT * FROM {table} {where.clause} ORDER BY {order_by(order)} LIMIT {limit + 1}", *where.args
-    )
+    page = f"ORDER BY {order_by(order)} LIMIT {limit + 1}"
+    if not cursor:
+        rows = await fetch(f"SELECT * FROM {table} {where.clause} {page}", *where.args)
+    else:
+        parts, args = [], []
+        for index, (condition, condition_args) in enumerate(keyset_branches(order, cursor)):
+            branch = Where([*where.conditions, condition], [*where.args, *condition_args])
+            parts.append(f"SELECT * FROM (SELECT * FROM {table} {branch.clause} {page}) AS branch_{index}")
+            args += branch.args
+        rows = await fetch(f"SELECT * FROM ({' UNION ALL '.join(parts)}) AS after_cursor {page}", *args)
     if len(rows) <= limit:
         return rows, None
     rows = rows[:limit]

@@ -70,6 +70,17 @@ def keyset_condition(sort: Sort, cursor: str | None, table_alias: str = "") -> t
     )
 
 
+def keyset_branches(sort: Sort, cursor: str) -> list[tuple[str, list[Any]]]:
+    """The rows after ``cursor`` as two index ranges: the rest of the cursor's value (by id),
+    then the values after it. Queried apart and joined (``UNION ALL``), each is one seek of the
+    ``(column, id)`` index, where :func:`keyset_condition`'s single range walks every row of
+    the cursor's value before the cursor: fine for names, slow for a column with four values
+    (a stage) or long runs of one (the time of a bulk load)."""
+    value, last_id = decode_cursor(cursor)
+    op = "<" if sort.descending else ">"
+    return [(f"{sort.column} = {{}} AND id {op} {{}}", [value, last_id]), (f"{sort.column} {op} {{}}", [value])]
+
+
 def order_by(sort: Sort, table_alias: str = "") -> str:
     prefix = f"{table_alias}." if table_alias else ""
     direction = "DESC" if sort.descending else "ASC"

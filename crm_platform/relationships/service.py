@@ -169,3 +169,16 @@ async def list_relationships(
         rows = rows[:limit]
         next_cursor = encode_cursor(rows[-1]["id"], rows[-1]["id"])
     return rows, next_cursor
+
+
+RELATIONSHIP_FIELDS = ("id", "type", "source_type", "source_id", "target_type", "target_id", "role", "since", "until")
+
+
+async def of_record(
+    principal: Principal, record_type: str, record_id: int, type_key: str | None = None, limit: int = 50
+) -> list[dict[str, Any]]:
+    """The first ``limit`` relationships of one record, in both directions, whose two ends
+    ``principal`` sees; ends are named by kind and id only, so a caller names them through
+    the visibility rule (``toolkit.get_records``)."""
+    rows, _ = await list_relationships(principal, (record_type, record_id), type_key, limit)
+    return [{name: row[name] for name in RELATIONSHIP_FIELDS} for row in rows]

@@ -15,7 +15,7 @@ from crm_platform.instance import plugins as plugin_state
 from crm_platform.users.service import principal_for_token, principal_for_user_id, request_cache
 
 # Everything else needs a signed-in user.
-OPEN_PATHS = {"/health", "/login", "/static"}
+OPEN_PATHS = {"/health", "/login", "/static", "/manifest.webmanifest", "/favicon.ico"}
 SESSION_USER_KEY = "user_id"
 
 

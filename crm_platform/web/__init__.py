@@ -49,11 +49,21 @@ def _static_routers(host: Any) -> list[Any]:
     return routers
 
 
-def page_handlers() -> list[Any]:
-    from crm_platform.web import companies, contact_page, contacts, home, notifications, search, settings
+def page_handlers(config: Settings) -> list[Any]:
+    from crm_platform.web import (
+        companies,
+        contact_page,
+        contacts,
+        home,
+        imports,
+        notifications,
+        search,
+        settings,
+        webapp,
+    )
 
     return [*home.HANDLERS, *contacts.HANDLERS, *contact_page.HANDLERS, *companies.HANDLERS, *search.HANDLERS,
-            *settings.HANDLERS, *notifications.HANDLERS]
+            *settings.HANDLERS, *notifications.HANDLERS, *webapp.HANDLERS, *imports.handlers(config.import_max_bytes)]
 
 
 def setup(settings: Settings, host: Any) -> WebSetup:
@@ -62,7 +72,7 @@ def setup(settings: Settings, host: Any) -> WebSetup:
 
     limiter = make_limiter(settings.redis_url, settings.login_attempts_per_minute)
     return WebSetup(
-        route_handlers=[*login_handlers(limiter), *page_handlers(), *_static_routers(host)],
+        route_handlers=[*login_handlers(limiter), *page_handlers(settings), *_static_routers(host)],
         middleware=security.middleware(settings),
         signed_in_middleware=[UnreadCount()],
         stores={security.SESSION_STORE: security.session_store(settings)},

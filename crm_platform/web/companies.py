@@ -17,7 +17,7 @@ from crm_platform.companies import service as companies
 from crm_platform.companies.schemas import CompanyIn, CompanyPatch
 from crm_platform.db.raw import fetch, placeholders
 from crm_platform.errors import Conflict, Invalid
-from crm_platform.records import customfields
+from crm_platform.records import access, customfields
 from crm_platform.records.listing import custom_matches
 from crm_platform.search import index as search_index
 from crm_platform.users.auth import CurrentPrincipal
@@ -29,6 +29,13 @@ PAGE_SIZE = 50
 EXPORT_LIMIT = 5000
 EXPORT_PAGE = 200  # the most one list page holds
 FILTER_KEYS = ("q", "owner", "industry", "tag", *customlists.QUERY_KEYS, "sort")
+# Every sort of listing.SORTABLE but id, as the "Sort by" choices put it (ascending, descending).
+SORT_COLUMNS = {
+    "name": ("Name, A to Z", "Name, Z to A"),
+    "industry": ("Industry, A to Z", "Industry, Z to A"),
+    "created_at": ("Added, oldest first", "Added, newest first"),
+    "updated_at": ("Updated, oldest first", "Updated, newest first"),
+}
 
 
 def _query(request: Request) -> dict[str, str]:
@@ -76,7 +83,7 @@ async def company_list(request: Request, principal: CurrentPrincipal, cursor: Fr
     if is_htmx(request) and request.headers.get("hx-target") == "company-results":
         return render_fragment(request, "companies/_results.html", **context)
     return render_page(request, "companies/list.html", operator_choices=customlists.OPERATOR_CHOICES,
-                       owner_choices=[(user["id"], user["display_name"]) for user in users], **context)
+                       sort_choices=customlists.sort_choices(SORT_COLUMNS), owner_choices=[(user["id"], user["display_name"]) for user in users], **context)
 
 
 @get("/companies/export", include_in_schema=False)
@@ -109,7 +116,7 @@ def _company_values(values: dict[str, Any], definitions: dict[str, FieldDefiniti
         "size": forms.text(values, "size", 20),
         "tags": [t for t in forms.text(values, "tags", 2000).split(",") if t.strip()],
     }
-    parent = forms.text(values, "parent_id")
+    parent = forms.text(values, "parent_id").removeprefix("company:")
     body["parent_id"] = int(parent) if parent.isdigit() else None
     owner = forms.text(values, "owner_id")
     if owner.isdigit():
@@ -118,10 +125,22 @@ def _company_values(values: dict[str, Any], definitions: dict[str, FieldDefiniti
     return body
 
 
+async def _parent(principal: Principal, raw: Any) -> dict[str, Any] | None:
+    """The chosen parent company's id and name, for the form; ``None`` when there is none or
+    ``principal`` may not see it (its name stays hidden)."""
+    text = str(raw or "").removeprefix("company:")
+    if not text.isdigit():
+        return None
+    rows = await fetch("SELECT id, owner, name FROM crm_company WHERE id = {}", int(text))
+    return rows[0] if rows and await access.can(principal, "read", companies.RECORD_TYPE, rows[0]) else None
+
+
 async def _form(request: Request, company: dict[str, Any] | None, values: dict[str, Any],
                 errors: dict[str, str]) -> Response:
     users = await lookups.active_users()
+    principal = request.scope["user"]
     return render_page(request, "companies/form.html", status_code=422 if errors else 200, company=company,
+                       parent=await _parent(principal, values.get("parent_id")),
                        values=values, errors=errors, owner_choices=[(u["id"], u["display_name"]) for u in users],
                        custom_fields=list((await customfields.definitions(companies.RECORD_TYPE)).values()))
 

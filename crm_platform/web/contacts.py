@@ -28,7 +28,13 @@ from crm_platform.web.rendering import is_htmx, render_fragment, render_page, zo
 PAGE_SIZE = 50
 SEARCH_LIMIT = 100
 FILTER_KEYS = ("q", "owner", "stage", "tag", *customlists.QUERY_KEYS, "sort")
-SORT_COLUMNS = {"display_name": "Name", "updated_at": "Updated", "created_at": "Added"}
+# Every sort of listing.SORTABLE but id, as the "Sort by" choices put it (ascending, descending).
+SORT_COLUMNS = {
+    "display_name": ("Name, A to Z", "Name, Z to A"),
+    "lifecycle_stage": ("Stage, A to Z", "Stage, Z to A"),
+    "created_at": ("Added, oldest first", "Added, newest first"),
+    "updated_at": ("Updated, oldest first", "Updated, newest first"),
+}
 
 
 def _query(request: Request) -> dict[str, str]:
@@ -102,12 +108,6 @@ def stage_choices() -> list[tuple[str, str]]:
     return [(stage, stage.capitalize()) for stage in LIFECYCLE_STAGES]
 
 
-def sort_link(query: dict[str, str], column: str) -> str:
-    current = query.get("sort", "display_name")
-    target = f"-{column}" if current == column else column
-    return "/contacts?" + urlencode({**query, "sort": target})
-
-
 async def _saved_views(principal: Principal) -> list[dict[str, Any]]:
     return await SavedView.select(SavedView.id, SavedView.name, SavedView.query).where(
         (SavedView.user == principal.id) & (SavedView.record_type == "contact")
@@ -120,8 +120,7 @@ async def contact_list(request: Request, principal: CurrentPrincipal, cursor: Fr
     query = _query(request)
     results = await _results(principal, query, cursor)
     users = await lookups.active_users()
-    context = {**results, "owners": lookups.names_by_id(users), "sort_link": sort_link,
-               "sort_columns": SORT_COLUMNS}
+    context = {**results, "owners": lookups.names_by_id(users), "sort_choices": customlists.sort_choices(SORT_COLUMNS)}
     if page == "rows":
         return render_fragment(request, "contacts/_rows.html", **context)
     if is_htmx(request) and request.headers.get("hx-target") == "contact-results":

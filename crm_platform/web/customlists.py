@@ -19,6 +19,14 @@ OPERATOR_CHOICES = [
 ]
 
 
+def sort_choices(columns: Mapping[str, str]) -> list[tuple[str, str]]:
+    """The "Sort by" choices of a list: each sortable column one way and the other."""
+    choices = []
+    for column, (ascending, descending) in columns.items():
+        choices += [(column, ascending), (f"-{column}", descending)]
+    return choices
+
+
 def query_value(request: Request, key: str) -> str:
     """A query parameter; the column boxes come once per ticked box and are joined by commas."""
     if key == "cols":

@@ -11,6 +11,7 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.response import Redirect
 
+from crm_platform import runtime
 from crm_platform.errors import CrmError
 from crm_platform.web.rendering import render
 
@@ -24,6 +25,7 @@ TITLES = {
     405: "That does not work here",
     409: "This conflicts with an existing record",
     422: "Some of that was not valid",
+    413: "That file is too large",
     429: "Too many attempts",
 }
 
@@ -51,6 +53,9 @@ def page_error(request: Request, exc: Exception) -> Response:
     status, message = _status_and_message(exc)
     if status >= 500:
         log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    if status == 413:
+        limit = runtime.current().settings.import_max_bytes
+        message = f"Files up to {limit / 1_000_000:g} MB can be uploaded; split the file, or raise CRM_IMPORT_MAX_BYTES."
     if status == 403 and "CSRF" in message:
         message = "This form has expired. Go back, reload the page and try again."
     try:

@@ -31,6 +31,8 @@ SESSION_SCHEME_KEY = "scheme"
 SCHEMES = ("auto", "light", "dark")
 TIME_ZONE_COOKIE = "crm_tz"
 UTC_ZONE = ZoneInfo("UTC")
+# User agents of systems whose keyboards have a Command key.
+APPLE_PLATFORMS = ("Macintosh", "Mac OS X", "iPhone", "iPad")
 # Where the unread notification count waits for the top bar (set by ``web.notifications``).
 UNREAD_SCOPE_KEY = "crm.unread_notifications"
 
@@ -99,6 +101,13 @@ def scheme_of(request: Request) -> str:
     return scheme if scheme in SCHEMES else "auto"
 
 
+def search_shortcut_of(request: Request) -> str:
+    """How the search shortcut is written on the user's keyboard: ⌘K on Apple's systems,
+    Ctrl K everywhere else."""
+    agent = request.headers.get("user-agent", "")
+    return "⌘K" if any(name in agent for name in APPLE_PLATFORMS) else "Ctrl K"
+
+
 def _nav_items(request: Request) -> list[Any]:
     principal = request.scope.get("user")
     if principal is None:
@@ -137,6 +146,7 @@ def page_context(request: Request) -> dict[str, Any]:
         "zone": zone_of(request),
         "csrf_input": csrf_input,
         "hx_headers": json.dumps({CSRF_HEADER: token}),
+        "search_shortcut": search_shortcut_of(request),
     }
 
 

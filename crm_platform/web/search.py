@@ -3,6 +3,7 @@ picker that forms use to choose a contact or a company."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from crm_hookspecs import Principal, SearchResult
@@ -10,6 +11,7 @@ from litestar import Request, Response, get
 from litestar.params import FromQuery
 
 from crm_platform import runtime
+from crm_platform.errors import Invalid
 from crm_platform.records import kinds
 from crm_platform.search import index
 from crm_platform.search.api import record_hits
@@ -47,14 +49,34 @@ async def search_page(request: Request, principal: CurrentPrincipal, q: FromQuer
     return render_page(request, "search/page.html", results=results, q=q)
 
 
+PICK_KINDS = ("contact", "company")
+# A form field name: what the picked value is submitted as.
+PICK_NAME = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
+
+
 @get("/search/pick", include_in_schema=False)
 async def pick(
-    request: Request, principal: CurrentPrincipal, target_q: FromQuery[str] = "", exclude: FromQuery[str] = ""
+    request: Request,
+    principal: CurrentPrincipal,
+    target_q: FromQuery[str] = "",
+    exclude: FromQuery[str] = "",
+    kind: FromQuery[str] = "",
+    name: FromQuery[str] = "target",
+    multiple: FromQuery[bool] = False,
 ) -> Response:
-    """Radio buttons for the contacts and companies matching what was typed."""
-    hits = await index.search(principal, target_q[:200], 8, kinds=("contact", "company")) if target_q.strip() else []
+    """Radio buttons (checkboxes with ``multiple``) named ``name`` for the contacts and
+    companies matching what was typed, or only those of ``kind``; each value is ``kind:id``."""
+    if kind and kind not in PICK_KINDS:
+        raise Invalid({"kind": f"must be one of {', '.join(PICK_KINDS)}"})
+    if not PICK_NAME.match(name):
+        raise Invalid({"name": "must be lower-case letters, digits and _"})
+    wanted = (kind,) if kind else PICK_KINDS
+    hits = await index.search(principal, target_q[:200], 8, kinds=wanted) if target_q.strip() else []
     choices = [hit for hit in hits if f"{hit.kind}:{hit.record_id}" != exclude]
-    return render_fragment(request, "search/_pick.html", choices=choices, labels={key: kind.label for key, kind in kinds.active().items()})
+    return render_fragment(
+        request, "search/_pick.html", choices=choices, name=name, multiple=multiple,
+        labels={key: kind.label for key, kind in kinds.active().items()},
+    )
 
 
 HANDLERS = [search_page, pick]

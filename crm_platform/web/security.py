@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import secrets
+import time
 from hmac import compare_digest
 from pathlib import Path
 from typing import Any
@@ -51,21 +53,48 @@ SECURITY_HEADERS = {
 
 
 def secret_key(settings: Settings) -> str:
+    """``CRM_SECRET_KEY``, else one made on first start and kept in the instance folder, so
+    signed-in browsers (their CSRF cookies) stay valid across restarts."""
     if settings.secret_key:
         return settings.secret_key
-    # Sessions live in the store, so a fresh secret only invalidates CSRF cookies on restart;
-    # several web processes need CRM_SECRET_KEY set to agree.
-    log.warning("CRM_SECRET_KEY is not set; using a random one for this process")
-    return secrets.token_hex(32)
+    path = instance_dir(settings) / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # Exclusive create: of two processes starting together, both end up reading the winner's key.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _written_key(path)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(secrets.token_hex(32) + "\n")
+    log.info("made a secret key in %s (set CRM_SECRET_KEY to choose one)", path)
+    return path.read_text().strip()
+
+
+def _written_key(path: Path) -> str:
+    # Another process made the file a moment ago and may not have written the key yet.
+    for _ in range(100):
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.01)
+    raise RuntimeError(f"{path} is empty: delete it, or set CRM_SECRET_KEY")
+
+
+def instance_dir(settings: Settings) -> Path:
+    """The folder of the SQLite database (``./var`` by default); on PostgreSQL the folder of
+    the SQLite jobs queue, a folder the instance writes to already; else ``./var``."""
+    for url in (settings.database_url, settings.jobs_url):
+        if url.startswith("sqlite:///"):
+            return Path(url.removeprefix("sqlite:///")).parent
+    return Path("var")
 
 
 def sessions_dir(settings: Settings) -> Path:
-    """Beside the SQLite database (``./var/sessions`` by default); on PostgreSQL beside the
-    SQLite jobs queue, a folder the instance writes to already; else ``./var/sessions``."""
-    for url in (settings.database_url, settings.jobs_url):
-        if url.startswith("sqlite:///"):
-            return Path(url.removeprefix("sqlite:///")).parent / "sessions"
-    return Path("var") / "sessions"
+    return instance_dir(settings) / "sessions"
 
 
 def session_store(settings: Settings) -> Store:

@@ -18,7 +18,9 @@ from crm_hookspecs.types import (
     CliCommand,
     DashboardWidget,
     DatabaseApp,
+    DemoData,
     FieldDefinition,
+    Importer,
     Job,
     NavItem,
     Panel,
@@ -376,6 +378,34 @@ def crm_record_kinds() -> Iterable[RecordKind]:
     """
 
 
+@hookspec
+def crm_importers() -> Iterable[Importer]:
+    """Add file formats that import runs read (vCard, another CRM's export, mail archives).
+
+    Registration hook. An importer only reads a file into rows of text by column; the core
+    does the rest for every format alike: it maps the columns to the fields of a record kind
+    (the kind's columns and custom fields, plugin kinds included), shows a dry run per row,
+    commits as a job with progress and a ledger, resumes after a crash, matches rows to
+    what an earlier run wrote (so a re-run updates instead of duplicating) and rolls back.
+    Keys are ``<slug>.<name>``; the core registers ``csv``. Added in crm-hookspecs 1.2.
+
+    Returns:
+        :class:`~crm_hookspecs.types.Importer` items.
+
+    Example::
+
+        def rows(path):
+            for card in read_cards(path):  # one at a time, never the whole file
+                yield {"name": card.fn, "email": card.email}
+
+        @hookimpl
+        def crm_importers():
+            return [Importer("cards.vcard", "vCard", detect=lambda head, name: head.startswith(b"BEGIN:VCARD"),
+                             columns=lambda path: ["name", "email"], rows=rows,
+                             kinds=("contact",), extensions=(".vcf",))]
+    """
+
+
 # --- runtime hooks -----------------------------------------------------------------------
 
 
@@ -616,4 +646,35 @@ def crm_access_conditions(principal: Principal, action: str, record_type: str) -
         def crm_access_conditions(principal, action, record_type):
             if record_type == "contact" and principal.role == "member":
                 return [AccessFilter("coalesce(json_extract(custom, '$.vip'), 0) = 0")]
+    """
+
+
+@hookspec
+def crm_demo_data(demo: DemoData) -> str | None:
+    """Add the plugin's own demo records to what ``crm demo`` loaded.
+
+    Runtime hook; may be ``async``. Called once by ``crm demo`` (and ``make run`` on an empty
+    database) for every enabled plugin, after the core's users, companies, contacts and
+    activities are written. Write in bulk (``toolkit.create_records``, ``insert_rows``), not a
+    statement per record, so a big demo stays quick, and derive every random choice from
+    ``demo.seed`` so the same seed gives the same data. A listener that raises is logged and
+    the demo keeps what the core and the other plugins loaded. Added in crm-hookspecs 1.2.
+
+    Args:
+        demo: A :class:`~crm_hookspecs.types.DemoData`: the seed, the moment the demo is
+            relative to, the demo users, the companies and a sample of the contacts, each
+            with its owner and the company it works at.
+
+    Returns:
+        A line for the summary ``crm demo`` prints (``"Loaded 120 deals."``), or ``None``.
+
+    Example::
+
+        @hookimpl
+        async def crm_demo_data(demo):
+            admin = await principal_for(demo.user_ids[0])
+            pets = [{"name": f"Pet {n}", "keeper": c.contact_id, "owner": c.owner_id}
+                    for n, c in enumerate(demo.contacts[:50])]
+            await create_records(admin, "vet.pet", pets)
+            return f"Loaded {len(pets)} pets."
     """

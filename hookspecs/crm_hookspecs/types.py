@@ -460,6 +460,44 @@ class RecordKind:
             raise ValueError(f"record kind {self.key!r}: url {self.url!r} must be a path starting with /")
 
 
+_IMPORTER_KEY = re.compile(r"^([a-z][a-z0-9_]{0,59}|[a-z][a-z0-9_]{1,39}\.[a-z][a-z0-9_]{0,59})$")
+
+
+@dataclass(frozen=True)
+class Importer:
+    """A file format that import runs read rows from, for any record kind.
+
+    ``key`` names the format: the core's is ``csv``; a plugin's is ``<slug>.<name>``.
+    ``detect(head, filename)`` says whether a file is in this format from its first 64 KiB
+    and its name. ``columns(path)`` returns the file's column names (a CSV file's header);
+    ``rows(path)`` yields each row as a mapping of column name to text, one at a time (never
+    the whole file), in file order. Both raise ``ValueError`` with a message a user can act
+    on when the file cannot be read. ``kinds`` lists the record kinds the format fits
+    (empty: any); ``extensions`` the file name endings it reads (``.vcf``).
+
+    Whatever the format, a run maps columns to the kind's fields, shows a dry run, commits
+    as a job with progress, keeps a ledger per row, resumes after a crash and can be rolled
+    back. Added in crm-hookspecs 1.2.
+    """
+
+    key: str
+    label: str
+    detect: Callable[[bytes, str], bool]
+    columns: Callable[[str], Any]
+    rows: Callable[[str], Any]
+    kinds: tuple[str, ...] = ()
+    extensions: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.key, str) or not _IMPORTER_KEY.match(self.key):
+            raise ValueError(f"Importer {self.key!r}: a key is 'csv' or '<slug>.<name>', lower-case letters, digits and _")
+        for name in ("detect", "columns", "rows"):
+            if not callable(getattr(self, name)):
+                raise ValueError(f"Importer {self.key!r}: {name} must be a function")
+        object.__setattr__(self, "kinds", tuple(self.kinds))
+        object.__setattr__(self, "extensions", tuple(ext.lower() for ext in self.extensions))
+
+
 @dataclass(frozen=True)
 class AccessFilter:
     """A SQL condition a record must meet to be seen, over the kind's table, with ``{}``
@@ -468,3 +506,25 @@ class AccessFilter:
 
     sql: str
     args: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
+class DemoContact:
+    """A contact ``crm demo`` loaded: its id, its owner and the company it works at."""
+
+    contact_id: int
+    owner_id: int | None
+    company_id: int | None = None
+
+
+@dataclass(frozen=True)
+class DemoData:
+    """What ``crm demo`` loaded, for a plugin to add its own demo records to: the seed (the
+    same seed gives the same data), the moment the demo is relative to, the demo users (the
+    admin first), every company and a sample of the contacts. Added in crm-hookspecs 1.2."""
+
+    seed: int
+    now: dt.datetime
+    user_ids: tuple[int, ...]
+    company_ids: tuple[int, ...]
+    contacts: tuple[DemoContact, ...]

@@ -71,7 +71,7 @@ async def seed(facts_path: Path) -> None:
 def main() -> None:
     database, port, facts = Path(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
     settings = Settings(database_url=f"sqlite:///{database}", jobs_url=f"sqlite:///{database.parent / 'jobs.sqlite3'}",
-                        secret_key="browser-tests-secret", plugins="")
+                        secret_key="browser-tests-secret", plugins="", imports_dir=str(database.parent / "imports"))
     from crm_platform.app import create_app, setup_runtime
 
     setup_runtime(settings, plugins=[])

@@ -151,3 +151,21 @@ async def test_a_follow_up_due_time_is_read_in_the_browsers_time_zone(admin_brow
     timeline = (await crm_client.get(f"/api/v1/contacts/{contact['id']}/timeline")).json()
     due = timeline["items"][0]["activity"]["due_at"]
     assert due.startswith("2030-01-14T20:00")  # 09:00 in Auckland (UTC+13 in January)
+
+
+async def test_the_record_picker_narrows_to_one_kind_names_its_inputs_and_takes_several(admin_browser, crm_client) -> None:
+    await crm_client.post("/api/v1/companies", json={"name": "Acme"})
+    await crm_client.post("/api/v1/contacts", json={"given_name": "Acmeson"})
+    both = await admin_browser.get("/search/pick", params={"target_q": "acme"})
+    companies = await admin_browser.get("/search/pick", params={"target_q": "acme", "kind": "company", "name": "company_pick"})
+    people = await admin_browser.get("/search/pick", params={"target_q": "acme", "kind": "contact", "name": "add", "multiple": "true"})
+    assert both.text.count('type="radio" name="target"') == 2
+    assert companies.text.count('type="radio" name="company_pick" value="company:') == 1 and "Acmeson" not in companies.text
+    assert people.text.count('type="checkbox" name="add" value="contact:') == 1 and "checked" not in people.text
+
+
+async def test_the_record_picker_names_a_wrong_kind_or_input_name(admin_browser) -> None:
+    wrong_kind = await admin_browser.get("/search/pick", params={"target_q": "a", "kind": "user"})
+    wrong_name = await admin_browser.get("/search/pick", params={"target_q": "a", "name": '"><script>'})
+    assert wrong_kind.status_code == wrong_name.status_code == 422
+    assert "kind" in wrong_kind.text and "<script>" not in wrong_name.text

@@ -37,6 +37,26 @@
     links[next].scrollIntoView({ block: "nearest" });
   }
 
+  // The main menu on phones: the button folds the navigation list (CSS only applies that
+  // below the phone breakpoint); without this script the list simply wraps.
+  var navToggle = document.querySelector(".nav-toggle");
+  if (navToggle) {
+    navToggle.hidden = false;
+    navToggle.closest(".mainnav").classList.add("has-toggle");
+    navToggle.addEventListener("click", function () {
+      navToggle.setAttribute("aria-expanded", navToggle.getAttribute("aria-expanded") === "true" ? "false" : "true");
+    });
+    document.addEventListener("click", function (event) {
+      if (!event.target.closest(".mainnav")) navToggle.setAttribute("aria-expanded", "false");
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && navToggle.getAttribute("aria-expanded") === "true") {
+        navToggle.setAttribute("aria-expanded", "false");
+        navToggle.focus();
+      }
+    });
+  }
+
   var pendingG = false;
 
   document.addEventListener("keydown", function (event) {

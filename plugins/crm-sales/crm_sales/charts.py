@@ -1,4 +1,8 @@
-"""Bar charts as plain numbers for inline SVG: the page draws them, no script involved."""
+"""Bar charts as plain numbers for the page to draw: each bar is a share of the largest one.
+
+The page lays the labels out as text (so they keep the page's font size at any width) and
+draws each bar as a small SVG stretched to its slot; no script and no inline style involved.
+"""
 
 from __future__ import annotations
 
@@ -6,48 +10,40 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-WIDTH = 640
-BAR_GAP = 6
-
 
 @dataclass(frozen=True)
 class Bar:
     label: str
     value: Decimal | float
     inner: Decimal | float
-    x: float
-    width: float
-    height: float
-    inner_height: float
+    share: float  # of the largest bar, 0 to 100
+    inner_share: float
     text: str
 
 
-def columns(items: list[dict[str, Any]], label: str, outer: str, inner: str, height: int = 180) -> list[Bar]:
+def _share(value: Any, peak: float) -> float:
+    return round(float(value or 0) / peak * 100, 2)
+
+
+def columns(items: list[dict[str, Any]], label: str, outer: str, inner: str) -> list[Bar]:
     """Vertical bars: ``outer`` drawn light, ``inner`` (part of it) drawn strong."""
     if not items:
         return []
     peak = max(float(item[outer]) for item in items) or 1.0
-    slot = WIDTH / len(items)
     return [
-        Bar(
-            label=str(item[label]), value=item[outer], inner=item[inner], x=index * slot + BAR_GAP / 2,
-            width=max(slot - BAR_GAP, 1), height=float(item[outer]) / peak * height,
-            inner_height=float(item[inner]) / peak * height, text=f"{item[inner]} of {item[outer]}",
-        )
-        for index, item in enumerate(items)
+        Bar(label=str(item[label]), value=item[outer], inner=item[inner], share=_share(item[outer], peak),
+            inner_share=_share(item[inner], peak), text=f"{item[inner]} of {item[outer]}")
+        for item in items
     ]
 
 
-def rows(items: list[dict[str, Any]], label: str, value: str, row_height: int = 22) -> list[Bar]:
+def rows(items: list[dict[str, Any]], label: str, value: str) -> list[Bar]:
     """Horizontal bars, one per row, scaled to the largest value."""
     if not items:
         return []
     peak = max(float(item[value] or 0) for item in items) or 1.0
     return [
-        Bar(
-            label=str(item[label]), value=item[value] or 0, inner=item[value] or 0, x=index * row_height,
-            width=float(item[value] or 0) / peak * (WIDTH - 220), height=row_height - 4, inner_height=0,
-            text=str(item[value]),
-        )
-        for index, item in enumerate(items)
+        Bar(label=str(item[label]), value=item[value] or 0, inner=item[value] or 0,
+            share=_share(item[value], peak), inner_share=0.0, text=str(item[value]))
+        for item in items
     ]

@@ -52,9 +52,12 @@ async def _company_error(principal: Principal, company_id: int | None) -> str | 
     return None
 
 
-async def _contact_errors(principal: Principal, contacts: list[dict[str, Any]]) -> dict[str, str]:
+async def _contact_errors(principal: Principal, contacts: list[dict[str, Any]], linked: set[int]) -> dict[str, str]:
+    """Each contact newly linked must be one ``principal`` may see; those ``linked`` already
+    stay, so a colleague who cannot see one of them can still edit the others."""
     errors: dict[str, str] = {}
-    found = await get_records(principal, "contact", [contact["contact_id"] for contact in contacts])
+    wanted = [contact["contact_id"] for contact in contacts if contact["contact_id"] not in linked]
+    found = set(await get_records(principal, "contact", wanted)) | linked
     seen: set[int] = set()
     for index, contact in enumerate(contacts):
         if contact["contact_id"] not in found:
@@ -83,7 +86,8 @@ async def clean_deal(principal: Principal, values: dict[str, Any], existing: dic
     if company_changed and (error := await _company_error(principal, values["company"])):
         errors["company_id"] = error
     if values.get("contacts") is not None:
-        errors.update(await _contact_errors(principal, values["contacts"]))
+        linked = {contact["contact_id"] for contact in (existing or {}).get("contacts") or ()}
+        errors.update(await _contact_errors(principal, values["contacts"], linked))
     if errors:
         raise Invalid(errors)
     return values

@@ -53,6 +53,7 @@ async def contacts_of(principal: Principal, deal_ids: list[int]) -> dict[int, li
         for row in rows:
             contact = visible.get(row["contact_id"])
             row["display_name"] = contact["display_name"] if contact else HIDDEN_NAME
+            row["visible"] = contact is not None
             found[row.pop("deal")].append(row)
     return found
 

@@ -32,8 +32,10 @@ ACTIVITY_TYPE = "deal_stage"
 
 async def _target_stage(deal: dict[str, Any], move: MoveIn) -> dict[str, Any]:
     stage = await get_stage(move.stage_id)
-    if stage is None or stage["pipeline"] != deal["pipeline"]:
-        raise Invalid({"stage_id": f"stage {move.stage_id} is not a stage of this deal's pipeline"})
+    pipeline_id = move.pipeline_id or deal["pipeline"]
+    if stage is None or stage["pipeline"] != pipeline_id:
+        which = "this deal's pipeline" if move.pipeline_id is None else f"pipeline {pipeline_id}"
+        raise Invalid({"stage_id": f"stage {move.stage_id} is not a stage of {which}"})
     if stage["kind"] == "lost":
         allowed = await lost_reasons()
         if error := await lost_reason_error(move.lost_reason, allowed):
@@ -67,20 +69,21 @@ async def move(principal: Principal, deal_id: int, move: MoveIn) -> dict[str, An
         return deal
     moment = now()
     terminal = stage["kind"] != "open"
+    # In another pipeline the furthest stage reached starts again from this one.
+    furthest = deal["furthest_position"] if stage["pipeline"] == deal["pipeline"] else 0
     reason = move.lost_reason.strip() if stage["kind"] == "lost" and move.lost_reason else None
     stored = {
-        "stage": stage["id"], "status": stage["kind"], "stage_entered_at": moment, "updated_at": moment,
+        "pipeline": stage["pipeline"], "stage": stage["id"], "status": stage["kind"], "stage_entered_at": moment, "updated_at": moment,
         "lost_reason": reason, "closed_at": moment if terminal else None,
         "cycle_days": (moment - deal["created_at"]).days if terminal else None,
-        "furthest_position": deal["furthest_position"] if stage["kind"] == "lost"
-        else max(deal["furthest_position"], stage["position"]),
+        "furthest_position": furthest if stage["kind"] == "lost" else max(furthest, stage["position"]),
     }
     if not deal["probability_set"]:
         stored["probability"] = stage["probability"]
     subject = f"{deal['title']}: {deal['stage_name']} → {stage['name']}"
     events: list[Event] = [
         DealStageChanged(
-            actor_id=principal.id, deal_id=deal_id, pipeline_id=deal["pipeline"],
+            actor_id=principal.id, deal_id=deal_id, pipeline_id=stage["pipeline"],
             stage_from_id=deal["stage"], stage_to_id=stage["id"],
         )
     ]
@@ -96,6 +99,8 @@ async def move(principal: Principal, deal_id: int, move: MoveIn) -> dict[str, An
         )
         await _log_stage_activity(principal, deal, subject, f"Lost: {reason}" if reason else "", moment)
         changes = {"stage": {"from": deal["stage_name"], "to": stage["name"]}}
+        if stage["pipeline"] != deal["pipeline"]:
+            changes["pipeline"] = {"from": deal["pipeline"], "to": stage["pipeline"]}
         if reason:
             changes["lost_reason"] = {"from": deal["lost_reason"], "to": reason}
         await audit_record(principal.id, RECORD_TYPE, deal_id, "move", changes)

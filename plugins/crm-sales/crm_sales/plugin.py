@@ -8,11 +8,13 @@ from crm_hookspecs import (
     ActivityType,
     DashboardWidget,
     DatabaseApp,
+    DemoData,
     NavItem,
     Panel,
     Permission,
     PluginInfo,
     Principal,
+    RecordAction,
     RecordKind,
     Routes,
     Setting,
@@ -22,6 +24,7 @@ from crm_hookspecs import (
 )
 
 from crm_sales import deals, slots, web
+from crm_sales import demo as sales_demo
 from crm_sales.api import EXPORT, HANDLERS
 from crm_sales.moves import ACTIVITY_TYPE
 
@@ -96,6 +99,17 @@ def crm_settings() -> list[Setting]:
 async def crm_record_panels(record_type: str, record_id: int, principal: Principal) -> list[Panel]:
     panel = await slots.deals_panel(record_type, record_id, principal)
     return [panel] if panel else []
+
+
+@hookimpl
+def crm_record_actions(record_type: str, record_id: int) -> list[RecordAction]:
+    action = slots.new_deal_action(record_type, record_id)
+    return [action] if action else []
+
+
+@hookimpl
+async def crm_demo_data(demo: DemoData) -> str | None:
+    return await sales_demo.load(demo)
 
 
 @hookimpl

@@ -92,10 +92,12 @@ class DealPatch(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class MoveIn(msgspec.Struct, forbid_unknown_fields=True):
-    """The stage to move to; a ``lost`` stage needs one of the configured ``lost_reason``s."""
+    """The stage to move to; a ``lost`` stage needs one of the configured ``lost_reason``s.
+    A stage of another pipeline moves the deal to that pipeline when ``pipeline_id`` names it."""
 
     stage_id: int
     lost_reason: str | None = None
+    pipeline_id: int | None = None
 
 
 class DealContactOut(msgspec.Struct):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from crm_hookspecs import DashboardWidget, Panel, Principal
+from crm_hookspecs import DashboardWidget, Panel, Principal, RecordAction
 
 from crm_platform.toolkit import fetch, setting
 from crm_sales.clean import money
@@ -19,6 +19,7 @@ PANEL_LIMIT = 20
 
 
 async def deals_panel(record_type: str, record_id: int, principal: Principal) -> Panel | None:
+    """The deals of a contact or a company that the user may see, newest change first."""
     if record_type == "contact":
         filters = DealFilters(contact_id=record_id)
     elif record_type == "company":
@@ -26,9 +27,19 @@ async def deals_panel(record_type: str, record_id: int, principal: Principal) ->
     else:
         return None
     rows, _ = await list_deals(principal, filters, "-updated_at", PANEL_LIMIT)
-    return Panel(
-        key="sales-deals", title="Deals", template="sales/panel_deals.html", context={"deals": rows}, order=30
-    )
+    context = {"deals": rows, "new_deal_href": new_deal_href(record_type, record_id)}
+    return Panel(key="sales-deals", title="Deals", template="sales/panel_deals.html", context=context, order=30)
+
+
+def new_deal_href(record_type: str, record_id: int) -> str:
+    """The new deal form, started with the contact or company of the page it is opened from."""
+    return f"/sales/deals/new?{record_type}={record_id}"
+
+
+def new_deal_action(record_type: str, record_id: int) -> RecordAction | None:
+    if record_type not in ("contact", "company"):
+        return None
+    return RecordAction(key="sales-new-deal", label="New deal", href=new_deal_href(record_type, record_id), order=30)
 
 
 async def pipeline_widget(principal: Principal) -> DashboardWidget:

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
-from crm_platform.toolkit import CurrentPrincipal, Invalid, list_users, render_page, setting
+from crm_platform.toolkit import (
+    CurrentPrincipal,
+    Invalid,
+    ensure,
+    get_records,
+    list_users,
+    render_page,
+    setting,
+    unit_of_work,
+)
 from crm_sales import board as board_service
-from crm_sales import charts, deals, forecast, listing, moves, pipelines
+from crm_sales import charts, dealform, deals, forecast, listing, moves, pipelines
 from crm_sales.clean import lost_reasons
-from crm_sales.schemas import DealIn, MoveIn
+from crm_sales.schemas import DealIn, DealPatch, MoveIn
 from crm_sales.timeline import deal_timeline
 
 
@@ -85,39 +93,78 @@ async def list_page(request: Request, principal: CurrentPrincipal) -> Response:
 
 
 @get("/deals/new", name="sales-new", include_in_schema=False)
-async def new_page(request: Request, principal: CurrentPrincipal) -> Response:
+async def new_page(
+    request: Request, principal: CurrentPrincipal, contact: FromQuery[str | None] = None, company: FromQuery[str | None] = None
+) -> Response:
+    """A new deal; from a contact's or a company's page it starts with them linked."""
+    values = {"currency": await setting("sales", "default_currency"), "owner_id": principal.id}
+    values |= await dealform.prefill(principal, _int(contact), _int(company))
+    return await _form_response(request, principal, values, {})
+
+
+async def _form_response(
+    request: Request, principal: Any, values: dict[str, Any], errors: dict[str, str],
+    deal: dict[str, Any] | None = None, status_code: int = 200,
+) -> Response:
+    extra = await dealform.context(principal, values, closing=deal is not None)
     return render_page(
-        request, "sales/new.html", values={"currency": await setting("sales", "default_currency")}, errors={},
-        pipeline_choices=_pipeline_choices(await pipelines.list_pipelines()),
+        request, "sales/new.html" if deal is None else "sales/edit.html", values=values, errors=errors, deal=deal,
+        lost_reasons=await lost_reasons(), status_code=status_code, **extra,
     )
 
 
 @post("/deals/new", name="sales-create", include_in_schema=False)
 async def create_from_page(request: Request, principal: CurrentPrincipal) -> Response:
-    form = await request.form()
-    values = {name: (form.get(name) or "").strip() for name in ("title", "amount", "currency", "pipeline_id", "expected_close_date")}
+    values = dealform.read(await request.form())
     try:
-        data = DealIn(
-            title=values["title"], amount=values["amount"] or "0", currency=values["currency"],  # type: ignore[arg-type]
-            pipeline_id=_int(values["pipeline_id"]),
-            expected_close_date=_date(values["expected_close_date"]),
-        )
+        stage = await dealform.chosen_stage(values["stage_id"])
+        data = dealform.body(DealIn, {
+            "title": values["title"], "amount": values["amount"] or "0", "currency": values["currency"],
+            "pipeline_id": stage["pipeline"] if stage else None, "stage_id": stage["id"] if stage else None,
+            "expected_close_date": dealform.date(values["expected_close_date"]),
+            "owner_id": dealform.owner(values["owner_id"]) or principal.id,
+            "company_id": values["company_id"], "contacts": values["contacts"],
+        })
         deal = await deals.create(principal, data)
     except Invalid as error:
-        return render_page(
-            request, "sales/new.html", values=values, errors=error.errors,
-            pipeline_choices=_pipeline_choices(await pipelines.list_pipelines()), status_code=422,
-        )
+        return await _form_response(request, principal, values, error.errors, status_code=422)
     return Redirect(f"/sales/deals/{deal['id']}")
 
 
-def _date(raw: str) -> dt.date | None:
-    if not raw:
-        return None
+@get("/deals/{deal_id:int}/edit", name="sales-edit", include_in_schema=False)
+async def edit_page(request: Request, principal: CurrentPrincipal, deal_id: FromPath[int]) -> Response:
+    deal = await deals.get(principal, deal_id)
+    await ensure(principal, "write", deals.RECORD_TYPE, deal)
+    values = {
+        "title": deal["title"], "amount": str(deal["amount"]), "currency": deal["currency"],
+        "expected_close_date": deal["expected_close_date"] or "", "owner_id": deal["owner"], "stage_id": deal["stage"],
+        "lost_reason": deal["lost_reason"] or "", "company_id": deal["company"],
+        "contacts": [{"contact_id": item["contact_id"], "role": item["role"]} for item in deal["contacts"]],
+    }
+    return await _form_response(request, principal, values, {}, deal=deal)
+
+
+@post("/deals/{deal_id:int}/edit", name="sales-update", include_in_schema=False)
+async def update_from_page(request: Request, principal: CurrentPrincipal, deal_id: FromPath[int]) -> Response:
+    """Every field of the deal at once; a new stage moves it (in one transaction with the rest)."""
+    deal = await deals.get(principal, deal_id)
+    values = dealform.read(await request.form())
     try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise Invalid({"expected_close_date": "must be a date written YYYY-MM-DD"}) from None
+        patch = dealform.body(DealPatch, {
+            "title": values["title"], "amount": values["amount"] or "0", "currency": values["currency"],
+            "expected_close_date": dealform.date(values["expected_close_date"]),
+            "owner_id": dealform.owner(values["owner_id"]), "company_id": values["company_id"],
+            "contacts": values["contacts"],
+        })
+        stage = await dealform.chosen_stage(values["stage_id"])
+        async with unit_of_work():
+            await deals.update(principal, deal_id, patch)
+            if stage is not None and stage["id"] != deal["stage"]:
+                move = MoveIn(stage_id=stage["id"], lost_reason=values["lost_reason"] or None, pipeline_id=stage["pipeline"])
+                await moves.move(principal, deal_id, move)
+    except Invalid as error:
+        return await _form_response(request, principal, values, error.errors, deal=deal, status_code=422)
+    return Redirect(f"/sales/deals/{deal_id}")
 
 
 @get("/deals/{deal_id:int}", name="sales-deal", include_in_schema=False)
@@ -130,8 +177,10 @@ async def _deal_response(
     request: Request, principal: Any, deal: dict[str, Any], errors: dict[str, str] | None = None, status_code: int = 200
 ) -> Response:
     pipeline = await pipelines.get_pipeline(deal["pipeline"])
+    company = await get_records(principal, "company", [deal["company"]]) if deal["company"] else {}
     return render_page(
         request, "sales/deal.html", deal=deal, pipeline=pipeline, timeline=await deal_timeline(principal, deal["id"]),
+        company=company.get(deal["company"]),
         lost_reasons=await lost_reasons(), errors=errors or {}, status_code=status_code,
     )
 
@@ -148,8 +197,10 @@ async def forecast_page(
         owner_bars=charts.rows(figures["by_owner"], "owner_name", "weighted"),
         funnel_bars=charts.rows(figures["conversion"], "stage_name", "reached"),
         reason_bars=charts.rows(figures["lost_by_reason"], "reason", "count"),
-        chart_width=charts.WIDTH,
     )
 
 
-HANDLERS = (board_page, move_from_page, list_page, new_page, create_from_page, deal_page, forecast_page)
+HANDLERS = (
+    board_page, move_from_page, list_page, new_page, create_from_page, edit_page, update_from_page, deal_page,
+    forecast_page,
+)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
@@ -43,18 +46,28 @@ async def member_client(crm_running_app, crm_make_user):
         yield client
 
 
-@pytest_asyncio.fixture
-async def web_client(crm_running_app, crm_admin):
-    """A browser-like client: signed in through the login form, with the session cookie."""
-    import re
-
+@asynccontextmanager
+async def signed_in(app, email: str) -> AsyncIterator[httpx.AsyncClient]:
+    """A browser-like client of ``email``: signed in through the login form, with the session
+    cookie; ``client.csrf(html)`` reads a page's CSRF token."""
     from crm_platform.testing import DEFAULT_PASSWORD
 
-    async with client_for(crm_running_app) as client:
+    async with client_for(app) as client:
         form = await client.get("/login")
         token = re.search(r'name="_csrf_token" value="([^"]+)"', form.text).group(1)
-        await client.post(
-            "/login", data={"email": crm_admin[0].email, "password": DEFAULT_PASSWORD, "_csrf_token": token, "next": "/"}
-        )
+        await client.post("/login", data={"email": email, "password": DEFAULT_PASSWORD, "_csrf_token": token, "next": "/"})
         client.csrf = lambda html: re.search(r'name="_csrf_token" value="([^"]+)"', html).group(1)
         yield client
+
+
+@pytest_asyncio.fixture
+async def web_client(crm_running_app, crm_admin):
+    """The admin's browser-like client."""
+    async with signed_in(crm_running_app, crm_admin[0].email) as client:
+        yield client
+
+
+@pytest.fixture
+def sign_in(crm_running_app):
+    """``async with sign_in(email) as client:`` a browser-like client of that user."""
+    return lambda email: signed_in(crm_running_app, email)

@@ -1,5 +1,5 @@
 """Serve the app with the sales plugin for the browser test: a fresh SQLite database, an
-admin and one deal, then uvicorn. Run as ``python serve_sales.py <database> <port> <facts.json>``."""
+admin, one deal, a company and two contacts (one working there), then uvicorn. Run as ``python serve_sales.py <database> <port> <facts.json>``."""
 
 from __future__ import annotations
 
@@ -20,6 +20,10 @@ async def seed(facts_path: Path) -> None:
     from crm_sales.schemas import DealIn
 
     from crm_platform import runtime
+    from crm_platform.companies import service as companies
+    from crm_platform.companies.schemas import CompanyIn
+    from crm_platform.contacts import service as contacts
+    from crm_platform.contacts.schemas import ContactIn
     from crm_platform.db.setup import migrate
     from crm_platform.instance import plugins as plugin_state
     from crm_platform.users import service as users
@@ -28,7 +32,10 @@ async def seed(facts_path: Path) -> None:
     await plugin_state.load(runtime.current().host, {"sales"})  # deals are written only while sales is on
     admin = await users.create_user("admin@example.com", PASSWORD, role="admin", display_name="Morgan Admin")
     deal = await deals.create(admin, DealIn(title="Rooftop solar", amount="18000"))  # type: ignore[arg-type]
-    facts_path.write_text(json.dumps({"deal_id": deal["id"]}))
+    univac = await companies.create(admin, CompanyIn(name="Univac Ltd"))
+    grace = await contacts.create(admin, ContactIn(given_name="Grace", family_name="Hopper", company_ids=[univac["id"]]))
+    await contacts.create(admin, ContactIn(given_name="Alan", family_name="Turing"))
+    facts_path.write_text(json.dumps({"deal_id": deal["id"], "contact_id": grace["id"]}))
 
 
 def main() -> None:

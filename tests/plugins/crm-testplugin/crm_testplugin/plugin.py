@@ -16,6 +16,7 @@ from crm_hookspecs import (
     DatabaseApp,
     Event,
     FieldDefinition,
+    Importer,
     Job,
     NavItem,
     Panel,
@@ -36,7 +37,7 @@ from crm_hookspecs import (
 )
 
 from crm_platform import toolkit
-from crm_testplugin import api, events, notes
+from crm_testplugin import api, events, lines, notes
 from crm_testplugin.tables import ProbeNote
 
 HERE = Path(__file__).parent
@@ -153,6 +154,11 @@ async def count_notes(contact_id: int) -> int:
 @hookimpl
 def crm_jobs() -> list[Job]:
     return [Job("probe.count_notes", count_notes)]
+
+
+@hookimpl
+def crm_importers() -> list[Importer]:
+    return [lines.LINES]
 
 
 # --- runtime hooks -----------------------------------------------------------------------
