@@ -13,7 +13,14 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from crm_platform import __version__, http_errors, runtime, web
 from crm_platform._plugins import PluginHost
-from crm_platform.activities.api import ActivityController, company_timeline, contact_timeline, list_tasks
+from crm_platform.activities.api import (
+    ActivityController,
+    company_timeline,
+    contact_timeline,
+    list_tasks,
+    tasks_done,
+    tasks_reschedule,
+)
 from crm_platform.audit.api import company_history, contact_history
 from crm_platform.companies.api import CompanyController
 from crm_platform.composition import PluginSpec, build_host, setup_runtime
@@ -26,6 +33,7 @@ from crm_platform.instance.settings_api import HANDLERS as SETTINGS_HANDLERS
 from crm_platform.notifications.api import HANDLERS as NOTIFICATION_HANDLERS
 from crm_platform.relationships.api import RelationshipController, contact_graph
 from crm_platform.search.api import search
+from crm_platform.trash.api import TrashController
 from crm_platform.users.auth import OPEN_PATHS, AuthMiddleware, provide_principal
 from crm_platform.web import security
 from crm_platform.web.requests import CrmRequest
@@ -36,9 +44,10 @@ log = logging.getLogger("crm")
 __all__ = ["CORE_API_HANDLERS", "PluginSpec", "build_host", "create_app", "plugin_routers", "setup_runtime"]
 
 CORE_API_HANDLERS: list = [
-    ContactController, CompanyController, RelationshipController, ActivityController, list_tasks, search,
+    ContactController, CompanyController, RelationshipController, ActivityController, list_tasks, tasks_done,
+    tasks_reschedule, search,
     contact_timeline, company_timeline, contact_graph, contact_history, company_history, list_plugins,
-    *SETTINGS_HANDLERS, *NOTIFICATION_HANDLERS,
+    *SETTINGS_HANDLERS, *NOTIFICATION_HANDLERS, TrashController,
 ]
 
 

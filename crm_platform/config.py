@@ -26,6 +26,13 @@ class Settings:
     redis_url: str = ""
     debug: bool = False
     login_attempts_per_minute: int = 10
+    # Outbound email (crm_platform.mail): off while smtp_url is empty. The password comes
+    # from CRM_SMTP_PASSWORD alone and is never shown, logged nor stored in the database.
+    smtp_url: str = ""
+    smtp_password: str = field(default="", repr=False)
+    smtp_from: str = ""
+    # The address people reach this CRM at, for the links in emails (http://127.0.0.1:8000 if unset).
+    base_url: str = ""
     # Uploaded import files wait here for their run (the web process and the worker share it).
     imports_dir: str = "var/imports"
     import_max_bytes: int = 50_000_000
@@ -60,6 +67,8 @@ def load_settings(environ: dict[str, str] | None = None, config_file: Path | Non
     values: dict[str, object] = {}
     if path.is_file():
         values.update(tomllib.loads(path.read_text()).get("crm", {}))
+        if "smtp_password" in values:
+            raise ValueError(f"{path}: the SMTP password belongs in the environment (CRM_SMTP_PASSWORD), not in a file")
     for spec in fields(Settings):
         raw = environ.get(f"CRM_{spec.name.upper()}")
         if raw is not None and spec.name != "extra":

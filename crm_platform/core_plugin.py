@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from crm_hookspecs import ActivityType, Importer, Job, NavItem, RecordKind, RelationshipType, hookimpl
+from crm_hookspecs import (
+    ActivityType,
+    Event,
+    Importer,
+    Job,
+    NavItem,
+    NotificationKind,
+    RecordKind,
+    RelationshipType,
+    Setting,
+    hookimpl,
+)
 
 
 @hookimpl
@@ -36,11 +47,25 @@ def crm_relationship_types() -> list[RelationshipType]:
 @hookimpl
 def crm_jobs() -> list[Job]:
     from crm_platform.imports.jobs import run_import
-    from crm_platform.jobs.reminders import send_task_reminders
+    from crm_platform.jobs.reminders import remind_tasks
+    from crm_platform.mail.outbox import SEND_JOB, send_batch
+    from crm_platform.trash.service import purge_expired
 
     return [
-        Job("core.task_reminders", send_task_reminders, schedule="* * * * *"),
+        Job("core.task_reminders", remind_tasks, schedule="* * * * *"),
+        Job("core.trash_purge", purge_expired, schedule="7 * * * *"),
         Job("core.import", run_import),
+        Job(SEND_JOB, send_batch),
+    ]
+
+
+@hookimpl
+def crm_settings() -> list[Setting]:
+    from crm_platform.trash.store import KEEP_DAYS_DEFAULT, KEEP_DAYS_KEY
+
+    return [
+        Setting(KEEP_DAYS_KEY, "Days deleted records stay in the trash", default=KEEP_DAYS_DEFAULT, kind="number",
+                help="After this many days a deleted record is purged for good and can no longer be restored."),
     ]
 
 
@@ -50,7 +75,10 @@ def crm_nav_items() -> list[NavItem]:
         NavItem("home", "My day", "/", order=0),
         NavItem("contacts", "Contacts", "/contacts", order=10),
         NavItem("companies", "Companies", "/companies", order=20),
+        NavItem("tasks", "Tasks", "/tasks", order=30),
+        NavItem("calendar", "Calendar", "/calendar", order=40),
         NavItem("imports", "Imports", "/imports", order=900),
+        NavItem("trash", "Trash", "/trash", order=910),
         NavItem("settings", "Settings", "/settings", order=1000),
     ]
 
@@ -62,6 +90,21 @@ def crm_record_kinds() -> list[RecordKind]:
     from crm_platform.contacts.service import KIND as CONTACT
 
     return [CONTACT, COMPANY, ACTIVITY]
+
+
+@hookimpl
+def crm_notification_kinds() -> list[NotificationKind]:
+    from crm_platform.notifications.kinds import CORE_KINDS
+
+    return CORE_KINDS
+
+
+@hookimpl
+async def crm_event(event: Event) -> None:
+    """The core's own notifications of what people wrote: assigned to you, mentioned."""
+    from crm_platform.notifications.sources import on_event
+
+    await on_event(event)
 
 
 @hookimpl

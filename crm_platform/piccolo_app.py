@@ -11,9 +11,11 @@ from crm_platform.contacts.tables import Contact, LifecycleChange
 from crm_platform.imports.tables import ImportKey, ImportRow, ImportRun
 from crm_platform.instance.tables import PluginState, SettingValue
 from crm_platform.jobs.tables import JobRun
-from crm_platform.notifications.tables import Notification
+from crm_platform.mail.tables import OutboundEmail
+from crm_platform.notifications.tables import Notification, NotificationPreference
 from crm_platform.records.tables import CustomField, SavedView, Tagging
 from crm_platform.relationships.tables import Relationship
+from crm_platform.trash.tables import TrashEntry
 from crm_platform.users.tables import ApiToken, Team, User
 
 APP_CONFIG = AppConfig(
@@ -37,8 +39,11 @@ APP_CONFIG = AppConfig(
         SettingValue,
         JobRun,
         Notification,
+        NotificationPreference,
+        OutboundEmail,
         ImportRun,
         ImportRow,
         ImportKey,
+        TrashEntry,
     ],
 )

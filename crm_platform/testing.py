@@ -39,8 +39,10 @@ Fixtures:
 - ``crm_disable_plugin``: ``await crm_disable_plugin(slug)`` switches a plugin off and rereads the host's state.
 - ``crm_postgres`` (session): this session's own PostgreSQL database, or why there is none.
 - ``crm_sqlite_template`` (session): a migrated SQLite file that each test copies.
+- ``crm_smtp``: a real SMTP server on 127.0.0.1 the instance sends email through (email is off without it).
 
-Helpers: ``client_for(app, token)`` (a client signed in with a token), ``assert_hidden_from(client,
+Helpers: ``client_for(app, token)`` (a client signed in with a token), ``smtp_server(folder,
+security=..., username=..., password=...)`` (an SMTP server with STARTTLS or TLS and a login), ``assert_hidden_from(client,
 url, *secrets)`` and ``assert_names_hidden(client, url, *names)`` (cross-team access checks, below),
 ``serve(script, folder)``
 (an app in its own process, for browser tests) and ``chromium()`` (Debian's Chromium under Playwright).
@@ -82,6 +84,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
@@ -226,9 +229,13 @@ async def crm_engine(crm_database_url: str, crm_plugins: list[Any], tmp_path: Pa
 
 
 @pytest.fixture
-def crm_settings(crm_database_url: str, tmp_path: Path) -> Settings:
-    """The instance's settings: the test database, and a jobs queue in the test's own folder."""
-    return _settings_in(tmp_path, crm_database_url)
+def crm_settings(crm_database_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
+    """The instance's settings: the test database, and a jobs queue in the test's own folder;
+    email goes to ``crm_smtp`` when the test uses it, and is off otherwise."""
+    if "crm_smtp" not in request.fixturenames:
+        return _settings_in(tmp_path, crm_database_url)
+    smtp: SmtpServer = request.getfixturevalue("crm_smtp")
+    return _settings_in(tmp_path, crm_database_url, smtp_url=smtp.url, smtp_from=SMTP_SENDER, base_url=SMTP_BASE_URL)
 
 
 @pytest_asyncio.fixture
@@ -493,6 +500,156 @@ def crm_cli(crm_engine: Engine, crm_settings: Settings, crm_plugins: list[Any], 
             return thread.submit(work).result()
 
     return invoke
+
+
+# --- email ------------------------------------------------------------------------------------
+
+SMTP_SENDER = "CRM <crm@example.com>"
+SMTP_BASE_URL = "http://crm.example.com"
+
+
+@dataclass(frozen=True)
+class ReceivedEmail:
+    """One message the test's SMTP server accepted: the envelope, and the message parsed."""
+
+    sender: str
+    recipients: list[str]
+    message: Any  # email.message.EmailMessage
+
+    @property
+    def subject(self) -> str:
+        return str(self.message["Subject"])
+
+    def body(self, subtype: str = "plain") -> str:
+        """The ``text/plain`` (or ``"html"``) part's text."""
+        part = self.message.get_body(preferencelist=(subtype,))
+        return part.get_content() if part is not None else ""
+
+
+@dataclass
+class SmtpServer:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 for one test. ``url`` is what
+    ``CRM_SMTP_URL`` would be; ``messages`` fills as the relay accepts mail."""
+
+    url: str
+    port: int
+    messages: list[ReceivedEmail] = dataclasses.field(default_factory=list)
+    logins: list[str] = dataclasses.field(default_factory=list)
+    make_controller: Callable[[], Any] | None = None
+    controller: Any = None
+
+    def stop(self) -> None:
+        """Stop answering, as a relay that is down (``start()`` brings it back on the same port)."""
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def start(self) -> None:
+        if self.controller is None and self.make_controller is not None:
+            self.controller = self.make_controller()
+            self.controller.start()
+
+    def to(self, address: str) -> list[ReceivedEmail]:
+        """The messages whose envelope names ``address``."""
+        return [email for email in self.messages if address.lower() in (r.lower() for r in email.recipients)]
+
+
+class _Inbox:
+    def __init__(self, server: SmtpServer) -> None:
+        self.server = server
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        import email
+        from email import policy
+
+        message = email.message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+        self.server.messages.append(ReceivedEmail(envelope.mail_from, list(envelope.rcpt_tos), message))
+        return "250 Message accepted"
+
+
+def _self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and localhost, signed by itself, and its key."""
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    start = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(start)
+        .not_valid_after(start + dt.timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(x509.SubjectAlternativeName(
+            [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "smtp-cert.pem", folder / "smtp-key.pem"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+@contextlib.contextmanager
+def smtp_server(
+    folder: Path, *, security: str = "none", username: str = "", password: str = ""
+) -> Iterator[SmtpServer]:
+    """Serve SMTP on 127.0.0.1 while the block runs. ``security`` is ``"none"``,
+    ``"starttls"`` (STARTTLS required) or ``"tls"`` (implicit), with a self-signed certificate
+    written into ``folder`` and named in the URL's ``cafile``. With ``username`` and
+    ``password`` the server accepts mail only after that login (set ``CRM_SMTP_PASSWORD``)."""
+    import ssl
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    port = _free_port()
+    query: list[str] = []
+    options: dict[str, Any] = {}
+    if security != "none":
+        cert, key = _self_signed(folder)
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(cert, key)
+        query.append(f"cafile={cert}")
+        if security == "starttls":
+            options.update(tls_context=context, require_starttls=True)
+            query.append("starttls=1")
+        else:
+            options.update(ssl_context=context)
+    scheme = "smtps" if security == "tls" else "smtp"
+    user = f"{urllib.parse.quote(username, safe='')}@" if username else ""
+    server = SmtpServer(f"{scheme}://{user}127.0.0.1:{port}" + ("?" + "&".join(query) if query else ""), port)
+    if username:
+        def check(smtp: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+            given = (data.login.decode(), data.password.decode())
+            if given == (username, password):
+                server.logins.append(given[0])
+                return AuthResult(success=True)
+            return AuthResult(success=False, handled=False)
+
+        # aiosmtpd sees STARTTLS but not implicit TLS as TLS; the test server takes a login over
+        # either, and over plain SMTP too (it warns): what is tested is that the client sends it.
+        options.update(authenticator=check, auth_required=True, auth_require_tls=security == "starttls")
+    server.make_controller = lambda: Controller(_Inbox(server), hostname="127.0.0.1", port=port, **options)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def crm_smtp(tmp_path: Path) -> Iterator[SmtpServer]:
+    """A real SMTP server on 127.0.0.1 that the test's instance sends through: with it,
+    ``crm_settings`` sets ``smtp_url``, ``smtp_from`` (``SMTP_SENDER``) and ``base_url``
+    (``SMTP_BASE_URL``), so email is on. ``crm_smtp.messages`` holds what it received."""
+    with smtp_server(tmp_path) as server:
+        yield server
 
 
 # --- browser tests ----------------------------------------------------------------------------

@@ -4,7 +4,7 @@ The hooks and the types they exchange are in :mod:`crm_hookspecs`; this module o
 services a plugin's own code needs: records of every kind through the one write pipeline,
 reads of the core's records, activities and users, the signed-in user in a handler,
 transactions whose events are delivered after commit, access checks, settings and
-permissions, jobs and the clock, the audit log, raw SQL on the plugin's own tables, keyset
+permissions, jobs and the clock, notifications and email, the audit log, raw SQL on the plugin's own tables, keyset
 pagination and the search index. Versioned with ``crm-platform`` (CHANGELOG.md).
 """
 
@@ -29,6 +29,8 @@ from crm_platform.instance.permissions import has_permission, require_permission
 from crm_platform.instance.settings import get_setting as setting
 from crm_platform.instance.settings import set_setting
 from crm_platform.jobs.runner import enqueue
+from crm_platform.mail.config import email_enabled
+from crm_platform.mail.outbox import send_email
 from crm_platform.notifications.service import notify
 from crm_platform.records.access import can, ensure, visible_owner_ids
 from crm_platform.records.detach import detach as detach_links
@@ -58,6 +60,7 @@ from crm_platform.users.reads import get_users, list_teams, list_users
 from crm_platform.users.service import principal_for_user_id as principal_for
 from crm_platform.web.csv_export import csv_document, spreadsheet_safe
 from crm_platform.web.rendering import csrf_token, render_fragment, render_page
+from crm_platform.web.undo import offer_undo
 
 __all__ = [
     "ActivityIn",
@@ -84,6 +87,7 @@ __all__ = [
     "delete_record",
     "detach_links",
     "drop_indexes",
+    "email_enabled",
     "encode_cursor",
     "enqueue",
     "ensure",
@@ -107,6 +111,7 @@ __all__ = [
     "log_activity",
     "notify",
     "now",
+    "offer_undo",
     "order_by",
     "placeholders",
     "principal_for",
@@ -118,6 +123,7 @@ __all__ = [
     "search_records",
     "search_remove",
     "search_upsert",
+    "send_email",
     "set_setting",
     "setting",
     "spreadsheet_safe",

@@ -99,9 +99,11 @@ def test_no_operation_answers_with_a_server_error(case, fuzz_target: FuzzTarget)
 
 def _post_paths(app: Litestar) -> list[str]:
     document = app.openapi_schema.to_schema()
-    # Path parameters are ids; the body is read before any record is looked up.
+    # Path parameters are ids; the body is read before any record is looked up. An action
+    # without a body (restoring from the trash) has nothing to fuzz.
     return sorted(
-        re.sub(r"\{[^}]+\}", "1", path) for path, operations in document["paths"].items() if "post" in operations
+        re.sub(r"\{[^}]+\}", "1", path) for path, operations in document["paths"].items()
+        if "post" in operations and "requestBody" in operations["post"]
     )
 
 

@@ -51,6 +51,7 @@ async def _call(hook: str, **kwargs) -> list:
         ("crm_jobs", "probe.count_notes"),
         ("crm_activity_types", "probe_visit"),
         ("crm_nav_items", "probe"),
+        ("crm_notification_kinds", "probe.note_added"),
     ],
 )
 async def test_registered_item_is_there_while_enabled_and_gone_while_disabled(crm_client, hook, key):

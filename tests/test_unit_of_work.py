@@ -47,3 +47,17 @@ async def test_a_nested_unit_of_work_delivers_after_the_outer_commit(crm_running
             inner.emit(ContactCreated(actor_id=None, contact_id=2))
         assert received == []
     assert [event.contact_id for event in received] == [2]
+
+
+async def test_after_commit_steps_run_once_the_outermost_commits_and_never_on_a_rollback(crm_running_app):
+    ran: list[str] = []
+    async with unit_of_work():
+        async with unit_of_work() as inner:
+            inner.after_commit(lambda: ran.append("committed"))
+        assert ran == []
+    assert ran == ["committed"]
+    with pytest.raises(RuntimeError):
+        async with unit_of_work() as work:
+            work.after_commit(lambda: ran.append("rolled back"))
+            raise RuntimeError("rolls back")
+    assert ran == ["committed"]

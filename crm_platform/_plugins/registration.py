@@ -45,6 +45,11 @@ def _check_record_kind(slug: str, kind: t.RecordKind) -> None:
         )
 
 
+def _check_notification_kind(slug: str, kind: t.NotificationKind) -> None:
+    if slug != "core":
+        _named_after_the_plugin("notification kind", kind.key, slug)
+
+
 def _check_importer(slug: str, importer: t.Importer) -> None:
     if slug != "core":
         _named_after_the_plugin("importer", importer.key, slug)
@@ -87,6 +92,9 @@ REGISTRATION_HOOKS: dict[str, RegistrationHook] = {
     "crm_settings": RegistrationHook(t.Setting, own_key=lambda item: item.key),
     "crm_jobs": RegistrationHook(t.Job, lambda job: job.name, check=_check_job),
     "crm_record_kinds": RegistrationHook(t.RecordKind, lambda kind: kind.key, check=_check_record_kind),
+    "crm_notification_kinds": RegistrationHook(
+        t.NotificationKind, lambda kind: kind.key, check=_check_notification_kind
+    ),
     "crm_importers": RegistrationHook(t.Importer, lambda importer: importer.key, check=_check_importer),
 }
 KNOWN_HOOKS = frozenset(name for name in dir(crm_hookspecs.hookspecs) if name.startswith("crm_"))

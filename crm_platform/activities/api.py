@@ -15,8 +15,12 @@ from crm_platform.activities import service, tasks, timeline
 from crm_platform.activities.schemas import (
     ActivityIn,
     ActivityOut,
-    ActivityPage,
     ActivityPatch,
+    TaskCounts,
+    TaskPage,
+    TasksChanged,
+    TasksDone,
+    TasksReschedule,
     TimelineEntry,
     TimelinePage,
 )
@@ -88,16 +92,38 @@ class ActivityController(Controller):
 async def list_tasks(
     principal: CurrentPrincipal,
     due: Annotated[
-        str | None, Parameter(description="overdue, today or upcoming; all open tasks if left out")
+        str | None, Parameter(description="overdue, today, week or upcoming; all open tasks if left out")
     ] = None,
-    tz: Annotated[str, Parameter(description="IANA time zone that decides what today is")] = "UTC",
+    assignee: Annotated[
+        str | None,
+        Parameter(description="me, team, all or a user id; by default yours (members), your team's "
+                  "(managers) or everyone's (admins)"),
+    ] = None,
+    record: Annotated[str | None, Parameter(description="only tasks linked to this record: contact:12")] = None,
+    tz: Annotated[str, Parameter(description="IANA time zone that decides what today and this week are")] = "UTC",
     limit: Limit = 50,
     cursor: FromQuery[str | None] = None,
-) -> ActivityPage:
-    """Your open tasks and follow-ups (assigned to you, not done), soonest due first."""
-    rows, next_cursor = await tasks.open_tasks(principal, due, tz, limit, cursor)
+) -> TaskPage:
+    """Open tasks and follow-ups you may see, soonest due first, with the number the filter
+    finds in all and in each due window (whatever page this is)."""
+    chosen = tasks.TaskFilter.parse(assignee, record, principal)
+    rows, next_cursor = await tasks.open_tasks(principal, due, tz, limit, cursor, chosen)
     types = service.registered_types()
-    return ActivityPage(items=[to_out(row, types) for row in rows], next_cursor=next_cursor)
+    counts = msgspec.convert(await tasks.counts(principal, tz, chosen), TaskCounts)
+    return TaskPage(items=[to_out(row, types) for row in rows], next_cursor=next_cursor, counts=counts)
+
+
+@post("/api/v1/tasks/done", tags=["activities"], status_code=HTTP_200_OK)
+async def tasks_done(principal: CurrentPrincipal, data: JSONBody[TasksDone]) -> TasksChanged:
+    """Mark tasks done: all of them, or none if one is missing, hidden or not a task."""
+    return TasksChanged(ids=await tasks.mark_done(principal, data.ids))
+
+
+@post("/api/v1/tasks/reschedule", tags=["activities"], status_code=HTTP_200_OK)
+async def tasks_reschedule(principal: CurrentPrincipal, data: JSONBody[TasksReschedule]) -> TasksChanged:
+    """Move tasks to a ``date`` or by ``days``, each keeping its time of day in ``tz``; all
+    of them or none."""
+    return TasksChanged(ids=await tasks.reschedule(principal, data.ids, day=data.date, days=data.days, tz=data.tz))
 
 
 async def _timeline(

@@ -22,10 +22,7 @@ async def get_activities(principal: Principal, activity_ids: list[int]) -> dict[
     ids = sorted(set(activity_ids))
     if not ids:
         return {}
-    where, args = await access.visibility_sql(principal, "read", service.RECORD_TYPE, "crm_activity")
-    if where:
-        where = [f"(({' AND '.join(where)}) OR assignee = {{}})"]
-        args.append(principal.id)
+    where, args = await access.assigned_or_visible_sql(principal, "read", service.RECORD_TYPE, "crm_activity")
     condition = "".join(f" AND {part}" for part in where)
     rows = await fetch(f"SELECT * FROM crm_activity WHERE id IN ({placeholders(ids)}){condition}", *ids, *args)
     linked = await links.of([row["id"] for row in rows])

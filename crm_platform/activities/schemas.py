@@ -45,6 +45,10 @@ class ActivityIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class ActivityPatch(msgspec.Struct, forbid_unknown_fields=True):
+    """The fields to change. ``type`` may change to another kind of the same sort: an
+    activity stays an activity, a task a task."""
+
+    type: Annotated[str, Meta(min_length=1, max_length=60)] | UnsetType = UNSET
     subject: Subject | UnsetType = UNSET
     body: Body | UnsetType = UNSET
     occurred_at: dt.datetime | UnsetType = UNSET
@@ -86,11 +90,6 @@ class ActivityOut(msgspec.Struct):
     updated_at: dt.datetime
 
 
-class ActivityPage(msgspec.Struct):
-    items: list[ActivityOut]
-    next_cursor: str | None
-
-
 class TimelineEntry(msgspec.Struct):
     """An activity (``activity`` is set) or an item a plugin keeps (``activity`` is null)."""
 
@@ -106,3 +105,40 @@ class TimelineEntry(msgspec.Struct):
 class TimelinePage(msgspec.Struct):
     items: list[TimelineEntry]
     next_cursor: str | None
+
+
+class TaskCounts(msgspec.Struct):
+    """Open tasks the filter finds, in all and per due window (today and week are local)."""
+
+    all: int
+    overdue: int
+    today: int
+    week: int
+    upcoming: int
+
+
+class TaskPage(msgspec.Struct):
+    items: list[ActivityOut]
+    next_cursor: str | None
+    counts: TaskCounts
+
+
+TaskId = Annotated[int, Meta(ge=1, le=2**31 - 1)]
+TaskIds = Annotated[list[TaskId], Meta(min_length=1, max_length=200)]
+
+
+class TasksDone(msgspec.Struct, forbid_unknown_fields=True):
+    ids: TaskIds
+
+
+class TasksReschedule(msgspec.Struct, forbid_unknown_fields=True):
+    """Either ``date`` (each task keeps its time of day in ``tz``) or ``days`` (+N or -N)."""
+
+    ids: TaskIds
+    date: dt.date | None = None
+    days: Annotated[int, Meta(ge=-3650, le=3650)] | None = None
+    tz: Annotated[str, Meta(max_length=60)] = "UTC"
+
+
+class TasksChanged(msgspec.Struct):
+    ids: list[int]

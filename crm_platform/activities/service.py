@@ -80,8 +80,17 @@ async def _clean(
     if existing is None or values["done"] != existing["done"]:
         values["done_at"] = clock.now() if values["done"] else None
     if existing is not None and values["due_at"] != existing["due_at"]:
-        values["reminded_at"] = None  # a rescheduled task is reminded again when it falls due
+        # A rescheduled task is reminded again when it falls due, and when it is overdue.
+        values["reminded_at"] = values["overdue_reminded_at"] = None
     return values
+
+
+def _check_retype(current: str, wanted: str) -> None:
+    kind = _check_type(wanted)
+    was = registered_types().get(current)
+    if was is not None and was.is_task != kind.is_task:
+        sort = "a task" if was.is_task else "an activity"
+        raise invalid("type", f"{sort} stays {sort}: choose another type of {sort.split()[1]}")
 
 
 def _check_type(type_key: str) -> ActivityType:
@@ -205,6 +214,8 @@ async def update(principal: Principal, activity_id: int, patch: ActivityPatch) -
     await _ensure_patch_allowed(principal, existing, changes)
     renamed = {"owner_id": "owner", "assignee_id": "assignee"}
     changes = {renamed.get(name, name): value for name, value in changes.items()}
+    if "type" in changes:
+        _check_retype(existing["type"], changes["type"])
     participant_ids, about = changes.pop("participant_ids", None), changes.pop("links", None)
     linked = await _relinked(principal, existing, participant_ids, about)
     if linked is not None:
@@ -215,6 +226,7 @@ async def update(principal: Principal, activity_id: int, patch: ActivityPatch) -
     return await get(principal, activity_id)
 
 
-async def delete(principal: Principal, activity_id: int) -> None:
+async def delete(principal: Principal, activity_id: int) -> int:
+    """Move the activity to the trash; returns the trash entry's id."""
     existing = await get(principal, activity_id, "delete")
-    await pipeline.delete(principal, RECORD_TYPE, activity_id, existing=existing)
+    return await pipeline.delete(principal, RECORD_TYPE, activity_id, existing=existing)

@@ -28,6 +28,8 @@ class Activity(Table, tablename="crm_activity"):
     done = Boolean(default=False)
     done_at = Timestamptz(null=True, default=None)
     reminded_at = Timestamptz(null=True, default=None)
+    # When the assignee was told the task is overdue (a day past due and still open).
+    overdue_reminded_at = Timestamptz(null=True, default=None)
     source = Varchar(length=60, default="")
     external_id = Varchar(length=255, null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())

@@ -15,7 +15,7 @@ from crm_platform import runtime
 from crm_platform.activities import links
 from crm_platform.db.raw import fetch, placeholders
 from crm_platform.errors import invalid
-from crm_platform.records import pipeline
+from crm_platform.records import access
 from crm_platform.records.pagination import Sort, check_limit, encode_cursor, keyset_condition
 
 MAX_TYPES = 20
@@ -45,11 +45,11 @@ async def activities_of(
     if types:
         conditions.append(f"a.type IN ({placeholders(types)})")
         args += types
-    # The activity's own visibility rule (plugins' conditions included); its assignee sees it too.
-    visible, visible_args = await pipeline.visibility(principal, "activity", alias="a")
-    if visible:
-        conditions.append(f"(({' AND '.join(visible)}) OR a.assignee = {{}})")
-        args += [*visible_args, principal.id]
+    visible, visible_args = await access.assigned_or_visible_sql(
+        principal, "read", "activity", "crm_activity", alias="a"
+    )
+    conditions += visible
+    args += visible_args
     order = Sort("occurred_at", descending=True)
     after, after_args = keyset_condition(order, cursor, "l")
     if after:

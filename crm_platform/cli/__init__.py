@@ -7,7 +7,7 @@ import logging
 import click
 
 from crm_platform import __version__
-from crm_platform.cli import db, demo, imports, plugins, serve, settings, users
+from crm_platform.cli import db, demo, imports, plugins, serve, settings, trash, users
 from crm_platform.cli._context import get_runtime, run
 
 log = logging.getLogger("crm.cli")
@@ -24,6 +24,7 @@ CORE_COMMANDS: list[click.Command] = [
     demo.demo_command,
     db.db_group,
     imports.import_command,
+    trash.trash_group,
 ]
 # Other spellings of a core command, left out of ``crm --help``.
 ALIASES = {"plugin": "plugins"}

@@ -31,7 +31,7 @@ async def people(
         conditions.append(after)
         args += after_args
     rows = await fetch(
-        "SELECT c.id, c.display_name, c.primary_email, c.job_title, r.role FROM crm_relationship r "
+        "SELECT c.id, c.display_name, c.primary_email, c.job_title, r.role, r.id AS relationship_id FROM crm_relationship r "
         "JOIN crm_contact c ON r.source_type = 'contact' AND c.id = r.source_id "
         f"WHERE {' AND '.join(conditions)} ORDER BY {order_by(order, 'c')} LIMIT {limit + 1}",
         *args,

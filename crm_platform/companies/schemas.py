@@ -60,13 +60,15 @@ class CompanyPage(msgspec.Struct):
 
 
 class Person(msgspec.Struct):
-    """A contact who works at a company, with their role there."""
+    """A contact who works at a company, with their role there; ``relationship_id`` is the
+    works-at relationship (``DELETE /api/v1/relationships/{id}`` removes it)."""
 
     id: int
     display_name: str
     primary_email: str | None
     job_title: str
     role: str
+    relationship_id: int
 
 
 class PeoplePage(msgspec.Struct):

@@ -124,6 +124,7 @@ async def update(principal: Principal, company_id: int, patch: CompanyPatch) -> 
     return await get(principal, company_id)
 
 
-async def delete(principal: Principal, company_id: int) -> None:
-    """Delete the company; its subsidiaries stay, without a parent."""
-    await pipeline.delete(principal, RECORD_TYPE, company_id, existing=await get(principal, company_id, "delete"))
+async def delete(principal: Principal, company_id: int) -> int:
+    """Move the company to the trash (its subsidiaries stay, without a parent, until it is
+    restored); returns the trash entry's id."""
+    return await pipeline.delete(principal, RECORD_TYPE, company_id, existing=await get(principal, company_id, "delete"))

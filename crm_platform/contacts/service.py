@@ -202,10 +202,11 @@ async def update(principal: Principal, contact_id: int, patch: ContactPatch) -> 
     return await get(principal, contact_id)
 
 
-async def delete(principal: Principal, contact_id: int) -> None:
+async def delete(principal: Principal, contact_id: int) -> int:
+    """Move the contact to the trash; returns the trash entry's id."""
     existing = await get(principal, contact_id)
     await access.ensure(principal, "delete", RECORD_TYPE, existing)
-    await pipeline.delete(principal, RECORD_TYPE, contact_id, existing=existing)
+    return await pipeline.delete(principal, RECORD_TYPE, contact_id, existing=existing)
 
 
 # --- companies a contact works at -----------------------------------------------------------

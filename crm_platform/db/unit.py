@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -11,14 +12,22 @@ from crm_hookspecs import Event
 
 from crm_platform import runtime
 
+log = logging.getLogger("crm.db")
+
 
 @dataclass
 class UnitOfWork:
     events: list[Event] = field(default_factory=list)
+    committed: list[Callable[[], None]] = field(default_factory=list)
 
     def emit(self, event: Event) -> None:
         """Queue ``event``; listeners see it only if the outermost transaction commits."""
         self.events.append(event)
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once the outermost transaction has committed (never on a rollback),
+        before the events are delivered: handing a job recorded in the transaction to the worker."""
+        self.committed.append(callback)
 
 
 _current: ContextVar[UnitOfWork | None] = ContextVar("crm_unit_of_work", default=None)
@@ -40,5 +49,10 @@ async def unit_of_work() -> AsyncIterator[UnitOfWork]:
             yield work
     finally:
         _current.reset(token)
+    for callback in work.committed:
+        try:
+            callback()
+        except Exception:  # what was committed stays so; a job not handed over is requeued by the worker
+            log.exception("after-commit step %r failed", callback)
     for event in work.events:
         await rt.host.call("crm_event", event=event)

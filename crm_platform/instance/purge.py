@@ -32,6 +32,7 @@ KIND_COLUMNS = {
     "crm_tagging": "record_type",
     "crm_search_entry": "kind",
     "crm_saved_view": "record_type",
+    "crm_trash": "kind",
 }
 # Custom field values live in the ``custom`` JSON of these records' tables.
 CUSTOM_FIELD_TABLES = {"contact": "crm_contact", "company": "crm_company"}

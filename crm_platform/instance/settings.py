@@ -1,5 +1,6 @@
-"""Plugin settings: what each plugin declared with ``crm_settings``, the values admins chose
-for this instance, and the checks a new value must pass before it is stored.
+"""Plugin settings: what each plugin (and the core, under ``core``) declared with
+``crm_settings``, the values admins chose for this instance, and the checks a new value must
+pass before it is stored.
 
 Values live in ``crm_setting`` under the plugin's slug, as JSON text. Every read goes to the
 database, so a change made by one process (the CLI, another web worker) is seen by all.
@@ -59,7 +60,7 @@ def _declarations(slug: str, *, include_disabled: bool) -> list[Setting]:
 def declared(slug: str, key: str, *, include_disabled: bool = False) -> Setting:
     """The setting ``key`` that plugin ``slug`` declares; :class:`UnknownSetting` otherwise."""
     host = runtime.current().host
-    if slug not in host.records or slug == "core":
+    if slug not in host.records:
         raise UnknownSetting(f"no plugin named {slug!r} is installed (installed: {', '.join(host.loaded) or 'none'})")
     if not include_disabled and not host.is_active(slug):
         raise UnknownSetting(f"plugin {slug!r} is not enabled; enable it with `crm plugins enable {slug}`")
@@ -102,7 +103,7 @@ async def get_setting(slug: str, key: str) -> Any:
 async def plugin_settings(slug: str) -> list[SettingState]:
     """Every setting of the enabled plugin ``slug``, in declaration order."""
     host = runtime.current().host
-    if slug not in host.records or slug == "core" or not host.is_active(slug):
+    if slug not in host.records or not host.is_active(slug):
         raise UnknownSetting(f"no enabled plugin is named {slug!r}")
     stored = await _stored(slug)
     return [

@@ -10,6 +10,7 @@ from typing import Any
 from crm_hookspecs import Job
 
 from crm_platform import runtime
+from crm_platform.db.unit import unit_of_work
 from crm_platform.errors import Invalid
 from crm_platform.instance import plugins as plugin_state
 from crm_platform.jobs import ledger
@@ -46,6 +47,18 @@ async def enqueue(job_name: str, *, key: str | None = None, **ids: IdValue) -> s
     key = key or ledger.run_key(job_name, ids)
     if await ledger.record(key, job_name, ids):
         current_queue().run_job(key)
+    return key
+
+
+async def enqueue_on_commit(job_name: str, **ids: IdValue) -> str:
+    """Enqueue inside the current unit of work: the run is recorded in its transaction, so it
+    exists exactly when the writes it reads do, and reaches the worker once they commit."""
+    if _job(job_name, include_disabled=True) is None:
+        raise Invalid({"job": f"no job named {job_name!r} is registered"})
+    key = ledger.run_key(job_name, ids)
+    async with unit_of_work() as work:
+        if await ledger.record(key, job_name, ids):
+            work.after_commit(lambda: current_queue().run_job(key))
     return key
 
 

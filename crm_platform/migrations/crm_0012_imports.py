@@ -1,15 +1,13 @@
 """Import runs: ``crm_import_run``, its ledger ``crm_import_row`` and ``crm_import_key``
 (the record each source's external id became).
 
-Piccolo runs a migration's raw steps before the tables it adds, so this migration creates its
-tables in its raw step (with the tables as they stand here, frozen) and their indexes after
-them, in one migration.
+The tables as they stand here, frozen; their indexes are migration 0017's, because Piccolo
+runs a migration's raw steps before the tables it adds.
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns import JSON, ForeignKey, Integer, OnDelete, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
-from piccolo.engine import engine_finder
 from piccolo.table import Table
 
 ID = "2026-12-01T12:04:00:000000"
@@ -69,38 +67,22 @@ class ImportKey(Table, tablename="crm_import_key", schema=None):
 
 
 TABLES = (ImportRun, ImportRow, ImportKey)
-INDEXES = [
-    # A run's rows in order (resume, the dry-run table, the CSV) and one row by number.
-    "CREATE UNIQUE INDEX IF NOT EXISTS crm_import_row_number ON crm_import_row (run, phase, row_number)",
-    # "What happened to this email / external id?"
-    "CREATE INDEX IF NOT EXISTS crm_import_row_external ON crm_import_row (run, external_id)",
-    "CREATE UNIQUE INDEX IF NOT EXISTS crm_import_key_external ON crm_import_key (record_type, source, external_id)",
-    "CREATE INDEX IF NOT EXISTS crm_import_key_record ON crm_import_key (record_type, record_id)",
-]
-
-
-async def _create() -> None:
-    # The engine being migrated now (a class caches the first it is given), and through the
-    # tables' queries, so the indexes are made in the migration's transaction like the tables.
-    engine = engine_finder()
-    for table in (User, *TABLES):
-        table._meta.db = engine
-    for table in TABLES:
-        await table.create_table(if_not_exists=True).run()
-    for statement in INDEXES:
-        await ImportRow.raw(statement).run()
-
-
-async def _drop() -> None:
-    engine = engine_finder()
-    for table in TABLES:
-        table._meta.db = engine
-    for table in reversed(TABLES):
-        await table.alter().drop_table(if_exists=True).run()
 
 
 async def forwards() -> MigrationManager:
     manager = MigrationManager(migration_id=ID, app_name="crm", description=DESCRIPTION)
-    manager.add_raw(_create)
-    manager.add_raw_backwards(_drop)
+    for table in TABLES:
+        class_name, tablename = table.__name__, table._meta.tablename
+        manager.add_table(class_name=class_name, tablename=tablename, schema=None, columns=None)
+        for column in table._meta.non_default_columns:
+            manager.add_column(
+                table_class_name=class_name,
+                tablename=tablename,
+                column_name=column._meta.name,
+                db_column_name=column._meta.db_column_name,
+                column_class_name=type(column).__name__,
+                column_class=type(column),
+                params=column._meta.params,
+                schema=None,
+            )
     return manager

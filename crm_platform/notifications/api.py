@@ -6,12 +6,13 @@ import datetime as dt
 from typing import Annotated, Any
 
 import msgspec
-from litestar import get, post
+from litestar import get, post, put
 from litestar.params import FromQuery, JSONBody
 from msgspec import Meta
 
 from crm_platform.errors import invalid
-from crm_platform.notifications import service
+from crm_platform.mail.config import email_enabled
+from crm_platform.notifications import preferences, service
 from crm_platform.records.pagination import DEFAULT_LIMIT
 from crm_platform.users.auth import CurrentPrincipal
 
@@ -79,4 +80,42 @@ async def mark_notifications_read(principal: CurrentPrincipal, data: JSONBody[Ma
     return MarkReadOut(marked=marked, unread=await service.unread_count(principal))
 
 
-HANDLERS = [list_notifications, mark_notifications_read]
+class KindPreference(msgspec.Struct):
+    kind: str
+    label: str
+    help: str
+    in_app: bool
+    email: bool
+
+
+class PreferencesOut(msgspec.Struct):
+    email_enabled: bool
+    kinds: list[KindPreference]
+
+
+async def _preferences(user_id: int) -> PreferencesOut:
+    return PreferencesOut(
+        email_enabled=email_enabled(),
+        kinds=[msgspec.convert(row, KindPreference) for row in await preferences.preferences_of(user_id)],
+    )
+
+
+@get("/api/v1/notifications/preferences", tags=["notifications"])
+async def get_notification_preferences(principal: CurrentPrincipal) -> PreferencesOut:
+    """Your channels for each kind of notification: ``in_app`` and ``email``. ``email`` is
+    false for every kind while the instance sends no email (``email_enabled`` false)."""
+    return await _preferences(principal.id)
+
+
+@put("/api/v1/notifications/preferences", tags=["notifications"])
+async def set_notification_preferences(principal: CurrentPrincipal, data: JSONBody[dict[str, Any]]) -> PreferencesOut:
+    """Change your channels: ``{"task_due": {"email": false}, "mentioned": {"in_app": true}}``.
+    Kinds and channels left out keep their choice; an unknown kind or channel, or a value that
+    is not true or false, is a 422 naming it, and nothing is changed."""
+    await preferences.set_preferences(principal.id, data)
+    return await _preferences(principal.id)
+
+
+HANDLERS = [
+    list_notifications, mark_notifications_read, get_notification_preferences, set_notification_preferences,
+]

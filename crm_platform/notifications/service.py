@@ -1,8 +1,9 @@
 """Sending notifications to users, and each user's own: their list, unread count, marking read.
 
-Every notification is written here, by :func:`deliver`: the in-app channel is the row
-itself; channels added later (email) start from the same rows. A user only ever reads and
-marks their own notifications: every query below is limited to the principal's id.
+Every notification is sent here, by :func:`deliver`, to the channels each user chose for its
+kind (``preferences``): the in-app channel is a ``crm_notification`` row, the email channel
+an email queued in the same transaction (where the instance sends email). A user only ever
+reads and marks their own notifications: every query below is limited to the principal's id.
 """
 
 from __future__ import annotations
@@ -15,9 +16,13 @@ from typing import Any, Literal
 from crm_hookspecs import Principal
 
 from crm_platform import clock
-from crm_platform.db.raw import execute, fetch, placeholders
+from crm_platform.db.raw import decode_json_columns, execute, fetch, placeholders
 from crm_platform.db.unit import unit_of_work
 from crm_platform.errors import Invalid, invalid
+from crm_platform.mail.config import email_enabled
+from crm_platform.mail.outbox import queue_emails
+from crm_platform.notifications.email import notification_email
+from crm_platform.notifications.preferences import wants
 from crm_platform.notifications.tables import Notification
 from crm_platform.records.pagination import check_limit, decode_cursor, encode_cursor
 
@@ -121,20 +126,23 @@ async def notify(
     record_type: str | None = None,
     record_id: int | None = None,
 ) -> list[int]:
-    """Notify each of ``user_ids`` (the same message to each); returns the new notifications'
-    ids. Users that do not exist or are inactive are skipped. Inside a ``unit_of_work()`` the
-    notifications are written in its transaction, and vanish with its rollback."""
+    """Notify each of ``user_ids`` (the same message to each) through the channels each chose
+    for ``kind``; returns the new in-app notifications' ids. Users that do not exist or are
+    inactive are skipped. Inside a ``unit_of_work()`` the notifications and emails are written
+    in its transaction, and vanish with its rollback."""
     message = Message(subject, body, href, kind, record_type, record_id)
     return await deliver([(user_id, message) for user_id in _user_ids(user_ids)])
 
 
 async def deliver(messages: Sequence[tuple[int, Message]]) -> list[int]:
-    """Write one notification per ``(user id, message)`` whose user is active, in as few
-    statements as the engine allows; returns their ids in the order given."""
+    """Send each ``(user id, message)`` whose user is active to the channels the user chose for
+    the message's kind, in as few statements as the engine allows whatever the number: the
+    in-app notifications in one insert (per thousand), the emails as one batch for one run of
+    the send job. Returns the in-app notifications' ids in the order given."""
     if not messages:
         return []
     async with unit_of_work():
-        active = await _active_users(sorted({user_id for user_id, _ in messages}))
+        recipients = await _recipients(sorted({user_id for user_id, _ in messages}))
         now = clock.now()
         rows = [
             Notification(
@@ -142,22 +150,32 @@ async def deliver(messages: Sequence[tuple[int, Message]]) -> list[int]:
                 record_type=message.record_type, record_id=message.record_id, created_at=now, read_at=None,
             )
             for user_id, message in messages
-            if user_id in active
+            if user_id in recipients and wants(recipients[user_id]["choices"], message.kind, "in_app")
         ]
         ids: list[int] = []
         for start in range(0, len(rows), ROWS_PER_STATEMENT):
             inserted = await Notification.insert(*rows[start : start + ROWS_PER_STATEMENT])
             ids += [row["id"] for row in inserted]
+        if email_enabled():
+            await queue_emails([
+                notification_email(recipients[user_id]["email"], message.subject, message.body, message.href)
+                for user_id, message in messages
+                if user_id in recipients and wants(recipients[user_id]["choices"], message.kind, "email")
+            ])
     return ids
 
 
-async def _active_users(user_ids: list[int]) -> set[int]:
+async def _recipients(user_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The active ones of ``user_ids``, each with their address and channel choices."""
     if not user_ids:
-        return set()
+        return {}
     rows = await fetch(
-        f"SELECT id FROM crm_user WHERE id IN ({placeholders(user_ids)}) AND is_active = {{}}", *user_ids, True
+        'SELECT u.id, u.email, p.choices FROM crm_user u LEFT JOIN crm_notification_preference p ON p."user" = u.id '
+        f"WHERE u.id IN ({placeholders(user_ids)}) AND u.is_active = {{}}",
+        *user_ids, True,
     )
-    return {row["id"] for row in rows}
+    return {row["id"]: {"email": row["email"], "choices": decode_json_columns(row, ["choices"])["choices"] or {}}
+            for row in rows}
 
 
 async def unread_count(principal: Principal, *, at_most: int | None = None) -> int:

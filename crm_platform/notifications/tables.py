@@ -1,6 +1,6 @@
 """``crm_notification``: one message to one user, read or not."""
 
-from piccolo.columns import ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -22,3 +22,12 @@ class Notification(Table, tablename="crm_notification"):
     record_id = Integer(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     read_at = Timestamptz(null=True, default=None)
+
+
+class NotificationPreference(Table, tablename="crm_notification_preference"):
+    """A user's choice of channels per kind of notification: ``{"task_due": {"in_app": true,
+    "email": false}}``. A kind not in ``choices`` goes to every channel; a user who never
+    chose has no row."""
+
+    user = ForeignKey(references=User, null=False, unique=True, on_delete=OnDelete.cascade)
+    choices = JSON(default={})

@@ -63,6 +63,18 @@ async def visibility_sql(
     return where, args
 
 
+async def assigned_or_visible_sql(
+    principal: Principal, action: str, record_type: str, table: str, *, alias: str = ""
+) -> tuple[list[str], list[Any]]:
+    """:func:`visibility_sql` for records with an assignee (activities): what the ownership
+    rule and the plugins allow, or what is assigned to ``principal`` whoever owns it."""
+    where, args = await visibility_sql(principal, action, record_type, table, alias=alias)
+    if not where:
+        return [], []
+    prefix = f"{alias}." if alias else ""
+    return [f"(({' AND '.join(where)}) OR {prefix}assignee = {{}})"], [*args, principal.id]
+
+
 async def can(principal: Principal, action: str, record_type: str, record: dict[str, Any]) -> bool:
     if not principal.sees_everything:
         owner = record.get("owner")

@@ -27,6 +27,8 @@ from crm_platform.records import access, customfields, kinds, tags
 from crm_platform.records.detach import detach
 from crm_platform.records.text import name_problem, text_problem
 from crm_platform.search import index as search_index
+from crm_platform.trash import capture
+from crm_platform.trash import store as trash
 from crm_platform.users.tables import User
 
 
@@ -238,6 +240,12 @@ def search_entry(
 
 
 async def _reindex(kind: RecordKind, record_id: int, lookups: Lookups) -> None:
+    await reindex(kind, record_id, lookups)
+
+
+async def reindex(kind: RecordKind, record_id: int, lookups: Lookups | None = None) -> None:
+    """Write the record's search entry from its stored row; inside the writing transaction."""
+    lookups = lookups or Lookups()
     if not kind.searched:
         return
     # Inside the transaction this read sees the transaction's own writes.
@@ -252,7 +260,12 @@ async def _reindex(kind: RecordKind, record_id: int, lookups: Lookups) -> None:
 async def _after_write(kind: RecordKind, write: RecordWrite) -> list[Event]:
     if kind.after_write is None:
         return []
-    events = await _maybe_await(kind.after_write(write))
+    return await maybe_events(kind.after_write(write))
+
+
+async def maybe_events(returned: Any) -> list[Event]:
+    """The events a kind's callback returned (awaited if it is a coroutine's)."""
+    events = await _maybe_await(returned)
     return [event for event in events or () if isinstance(event, Event)]
 
 
@@ -397,21 +410,30 @@ def _differs(stored: Any, existing: Any) -> bool:
 
 async def delete(
     principal: Principal, key: str, record_id: int, *, existing: dict[str, Any] | None = None
-) -> None:
-    """Delete the record with what points at it (relationships, timeline links, tags, search
-    entry); the audit log keeps its last values."""
+) -> int:
+    """Move the record to the trash with what points at it (relationships, timeline links,
+    rows of other tables that reference it), then delete it, its tags and search entry; the
+    audit log keeps its last values. Returns the trash entry's id, for a restore."""
     kind = kinds.get(key)
     if existing is None:
         existing = await read_one(principal, key, record_id, "delete")
     gone = _audited(kind, existing)
     changes = audit.diff(gone, dict.fromkeys(gone))
+    table = kinds.table_name(kind)
     async with unit_of_work() as work:
+        # Read before the kind's own deletes (an activity's links) and the cascades.
+        [row] = await fetch(f"SELECT * FROM {table} WHERE id = {{}}", record_id)
+        links = await capture.capture(key, table, record_id)
         events = await _after_write(kind, RecordWrite(principal, key, record_id, "delete", None, existing, changes))
         await detach(key, record_id)
         await kind.table.delete().where(kind.table.id == record_id)
         await audit.record(principal.id, key, record_id, "delete", changes)
+        title = str(row.get(kind.title_column) or "") or f"{kind.label} {record_id}"
+        trash_id = await trash.keep(principal.id, key, record_id, title=title, owner=row.get(kind.owner_column),
+                                    row=row, links=links)
         for event in (*events, RecordDeleted(actor_id=principal.id, kind=key, record_id=record_id, values=gone)):
             work.emit(event)
+    return trash_id
 
 
 async def ensure_visible(

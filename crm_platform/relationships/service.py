@@ -18,6 +18,7 @@ from crm_platform.records.pagination import Sort, check_limit, encode_cursor, ke
 from crm_platform.relationships import ends
 from crm_platform.relationships.schemas import RelationshipIn, RelationshipPatch
 from crm_platform.relationships.tables import Relationship
+from crm_platform.trash import store as trash
 
 RECORD_TYPE = "relationship"
 AUDITED = ("type", "source_type", "source_id", "target_type", "target_id", "role", "since", "until")
@@ -120,12 +121,19 @@ async def update(principal: Principal, relationship_id: int, patch: Relationship
     return await get(principal, relationship_id)
 
 
-async def delete(principal: Principal, relationship_id: int) -> None:
+async def delete(principal: Principal, relationship_id: int) -> int:
+    """Move the relationship to the trash; returns the trash entry's id."""
     existing = await get(principal, relationship_id, "delete")
+    types = registered_types()
+    title = f"{existing['source_name']} {label_from(existing, types, None, None)} {existing['target_name']}"
+    row = {name: value for name, value in existing.items() if not name.startswith(("source_name", "target_name",
+                                                                                   "source_owner", "target_owner"))}
     async with unit_of_work():
         await execute("DELETE FROM crm_relationship WHERE id = {}", relationship_id)
         before = {name: existing[name] for name in AUDITED}
         await audit.record(principal.id, RECORD_TYPE, relationship_id, "delete", audit.diff(before, {}))
+        return await trash.keep(principal.id, RECORD_TYPE, relationship_id, title=title,
+                                owner=existing["source_owner"], row=row, links={})
 
 
 async def list_relationships(

@@ -14,8 +14,8 @@ from crm_platform import runtime
 from crm_platform.instance import plugins as plugin_state
 from crm_platform.users.service import principal_for_token, principal_for_user_id, request_cache
 
-# Everything else needs a signed-in user.
-OPEN_PATHS = {"/health", "/login", "/static", "/manifest.webmanifest", "/favicon.ico"}
+# Everything else needs a signed-in user. A calendar feed's URL holds its own secret token.
+OPEN_PATHS = {"/health", "/login", "/static", "/manifest.webmanifest", "/favicon.ico", "/calendar/feed/"}
 SESSION_USER_KEY = "user_id"
 
 

@@ -51,6 +51,8 @@ def _static_routers(host: Any) -> list[Any]:
 
 def page_handlers(config: Settings) -> list[Any]:
     from crm_platform.web import (
+        activity_edit,
+        calendar_page,
         companies,
         contact_page,
         contacts,
@@ -59,11 +61,14 @@ def page_handlers(config: Settings) -> list[Any]:
         notifications,
         search,
         settings,
+        tasks_page,
+        trash,
         webapp,
     )
 
     return [*home.HANDLERS, *contacts.HANDLERS, *contact_page.HANDLERS, *companies.HANDLERS, *search.HANDLERS,
-            *settings.HANDLERS, *notifications.HANDLERS, *webapp.HANDLERS, *imports.handlers(config.import_max_bytes)]
+            *settings.HANDLERS, *notifications.HANDLERS, *webapp.HANDLERS, *imports.handlers(config.import_max_bytes),
+            *trash.HANDLERS, *activity_edit.HANDLERS, *tasks_page.HANDLERS, *calendar_page.HANDLERS]
 
 
 def setup(settings: Settings, host: Any) -> WebSetup:

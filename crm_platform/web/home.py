@@ -67,6 +67,7 @@ async def my_day(request: Request, principal: CurrentPrincipal, days: FromQuery[
     overdue_ids = {row["id"] for row in overdue}
     today = [row for row in today if row["id"] not in overdue_ids][:LIST_LIMIT]
     upcoming, _ = await tasks.open_tasks(principal, "upcoming", zone, LIST_LIMIT, None)
+    totals = await tasks.counts(principal, zone)
     recent = await _recent_activity(principal)
     recent_links = await links.of([row["id"] for row in recent])
     for row in recent:
@@ -75,7 +76,7 @@ async def my_day(request: Request, principal: CurrentPrincipal, days: FromQuery[
     return render_page(
         request, "home.html", overdue=overdue, today=today, upcoming=upcoming, recent=recent, names=names,
         quiet=await _quiet_contacts(principal, days), days=days, widgets=await plugin_slots.dashboard_widgets(request, principal),
-        types=record_parts.activity_types(),
+        types=record_parts.activity_types(), totals=totals,
     )
 
 

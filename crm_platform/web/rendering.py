@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from crm_platform import runtime
 from crm_platform.web import filters, themes
+from crm_platform.web.undo import take_undo
 
 CORE_TEMPLATES = Path(__file__).parent / "templates"
 CSRF_FIELD = "_csrf_token"
@@ -125,8 +126,9 @@ def _stylesheets(theme_name: str) -> list[str]:
 
 
 def page_context(request: Request) -> dict[str, Any]:
-    """What every page's layout needs: the user, the navigation, the theme, CSRF and the
-    unread notification count (``None`` where it was not read: fragments, error pages)."""
+    """What every page's layout needs: the user, the navigation, the theme, CSRF, the
+    unread notification count (``None`` where it was not read: fragments, error pages) and
+    the undo toast a delete left."""
     token = csrf_token(request)
     theme_name = theme_of(request)
 
@@ -147,6 +149,7 @@ def page_context(request: Request) -> dict[str, Any]:
         "csrf_input": csrf_input,
         "hx_headers": json.dumps({CSRF_HEADER: token}),
         "search_shortcut": search_shortcut_of(request),
+        "undo": take_undo(request) if request.scope.get("user") else None,
     }
 
 

@@ -16,6 +16,7 @@ from crm_platform.db.raw import fetch
 from crm_platform.errors import Conflict, Forbidden, Invalid, NotFound
 from crm_platform.instance import permissions
 from crm_platform.instance import plugins as plugin_state
+from crm_platform.mail.config import mail_status
 from crm_platform.records.tables import CustomField
 from crm_platform.users import service as users
 from crm_platform.users.auth import CurrentPrincipal
@@ -68,7 +69,7 @@ async def _page(request: Request, principal: Principal, *, status_code: int = 20
         request, "settings/page.html", status_code=status_code,
         themes=sorted(themes.available().values(), key=lambda theme: (theme.name != themes.DEFAULT_THEME, theme.label)),
         current_theme=theme_of(request), current_scheme=scheme_of(request), roles=ALL_ROLES,
-        field_kinds=FIELD_KINDS, errors=errors or {}, values=values or {}, notice=notice,
+        field_kinds=FIELD_KINDS, errors=errors or {}, values=values or {}, notice=notice, mail=mail_status(),
         **await _admin_context(principal, (values or {}).get("plugin_settings")),
     )
 

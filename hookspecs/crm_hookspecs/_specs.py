@@ -23,6 +23,7 @@ from crm_hookspecs.types import (
     Importer,
     Job,
     NavItem,
+    NotificationKind,
     Panel,
     Permission,
     PluginInfo,
@@ -375,6 +376,29 @@ def crm_record_kinds() -> Iterable[RecordKind]:
         def crm_record_kinds():
             return [RecordKind("vet.pet", "Pet", table=Pet, title_column="name", url="/vet/pets/{id}",
                                audited=("name", "species", "owner"), clean=clean_pet)]
+    """
+
+
+@hookspec
+def crm_notification_kinds() -> Iterable[NotificationKind]:
+    """Declare the kinds of notification the plugin sends, so users can choose their channels.
+
+    Registration hook. Send a notification of a kind with
+    ``await toolkit.notify(user_ids, subject, kind="sales.deal_moved", ...)``. Each user picks,
+    per declared kind, in-app and/or email on the notifications page or at
+    ``PUT /api/v1/notifications/preferences``; until they do, both channels are on (email only
+    where the instance has ``CRM_SMTP_URL``). Keys are ``<slug>.<what>`` and unique across
+    plugins. A kind that is not declared is still delivered, to both channels. Added in
+    crm-hookspecs 1.2.
+
+    Returns:
+        :class:`~crm_hookspecs.types.NotificationKind` items.
+
+    Example::
+
+        @hookimpl
+        def crm_notification_kinds():
+            return [NotificationKind("sales.deal_moved", "Deal moved", help="A deal you own changed stage")]
     """
 
 

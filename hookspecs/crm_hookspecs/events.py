@@ -106,3 +106,12 @@ class RecordDeleted(Event):
     kind: str
     record_id: int
     values: dict[str, Any] = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True)
+class RecordRestored(Event):
+    """A record of any kind came back from the trash, with what pointed at it, under
+    ``record_id`` (its old id, unless another record took it since). Added in crm-hookspecs 1.2."""
+
+    kind: str
+    record_id: int

@@ -300,6 +300,24 @@ class Permission:
 
 
 @dataclass(frozen=True)
+class NotificationKind:
+    """A kind of notification a plugin sends (``toolkit.notify(..., kind=key)``). Each user
+    chooses per kind whether it reaches them in the app, by email, both or neither. ``key`` is
+    ``<slug>.<what>`` (``QUALIFIED_NAME_PATTERN``); the core's own kinds (``task_due``,
+    ``mentioned`` ...) have no slug. Added in crm-hookspecs 1.2."""
+
+    key: str
+    label: str
+    help: str = ""
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.key, str) and KEY_PATTERN.fullmatch(self.key)):
+            _check_pattern(self, "key", QUALIFIED_NAME_PATTERN, "sales.deal_moved")
+        if not isinstance(self.label, str) or not self.label.strip():
+            raise ValueError(f"notification kind {self.key!r} needs a label, like 'Deal moved'")
+
+
+@dataclass(frozen=True)
 class Setting:
     """An instance setting in the plugin's namespace, stored by the core. ``key`` matches
     ``KEY_PATTERN``. A value an admin sets is checked against ``kind`` (and ``choices`` for a
@@ -391,8 +409,9 @@ class SearchText:
 class RecordWrite:
     """One write of a record, as a kind's ``after_write`` receives it, inside the transaction.
 
-    ``action`` is ``create``, ``update`` or ``delete``; ``values`` are the record's fields
-    after the write (``None`` on delete) and ``existing`` before it (``None`` on create);
+    ``action`` is ``create``, ``update``, ``delete`` or (for ``after_restore``, 1.2)
+    ``restore``; ``values`` are the record's fields after the write (``None`` on delete) and
+    ``existing`` before it (``None`` on create and restore);
     ``changes`` is ``{field: {"from": old, "to": new}}`` over the kind's audited fields.
     Added in crm-hookspecs 1.1.
     """
@@ -400,7 +419,7 @@ class RecordWrite:
     principal: Principal
     kind: str
     record_id: int
-    action: Literal["create", "update", "delete"]
+    action: Literal["create", "update", "delete", "restore"]
     values: dict[str, Any] | None
     existing: dict[str, Any] | None
     changes: dict[str, Any] = field(default_factory=dict, hash=False)
@@ -429,6 +448,13 @@ class RecordKind:
     ``custom_fields`` lets admins and plugins define custom fields on the kind; ``tags``
     keeps a ``tags`` list column in the tag index.
 
+    A deleted record goes to the trash with the rows that point at it (found through the
+    foreign keys of every installed table), and a restore writes them all back.
+    ``after_restore(write)`` (added in 1.2) rebuilds what the kind derives from its records
+    and is no row pointing at one (a total, a counter): it receives a :class:`RecordWrite`
+    with ``action="restore"`` and the restored row as ``values``, inside the restoring
+    transaction, and may return events.
+
     Added in crm-hookspecs 1.1.
     """
 
@@ -449,6 +475,7 @@ class RecordKind:
     personal_data: tuple[str, ...] = ()
     plural: str = ""
     searched: bool = True
+    after_restore: Callable[..., Any] | None = None
 
     def __post_init__(self) -> None:
         if not _KIND_KEY.match(self.key):

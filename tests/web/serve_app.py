@@ -64,8 +64,17 @@ async def seed(facts_path: Path) -> None:
         type="follow_up", subject="Call back about the pilot", due_at=now - dt.timedelta(days=1),
         links=[{"record_type": "contact", "record_id": made[1]["id"]}]))
     secret = await contacts.create(bob, ContactIn(given_name="Bobs", family_name="Client"))
+    casey = await users.create_user("casey@example.com", PASSWORD, role="member", display_name="Casey Planner",
+                                    team="East")
+    # Casey's week: a meeting on Wednesday of this week (UTC), and three tasks due tomorrow.
+    monday = dt.datetime.combine(now.date() - dt.timedelta(days=now.weekday()), dt.time(10), tzinfo=dt.UTC)
+    planning = await activities.create(casey, ActivityIn(type="meeting", subject="Planning meeting",
+                                                         occurred_at=monday + dt.timedelta(days=2)))
+    for subject in ("Send the proposal", "Book the venue", "Renew the licence"):
+        await activities.create(casey, ActivityIn(type="task", subject=subject, due_at=now + dt.timedelta(days=1)))
     facts_path.write_text(json.dumps({"bob_contact_id": secret["id"], "grace_id": made[0]["id"],
-                                      "northwind_id": northwind["id"]}))
+                                      "northwind_id": northwind["id"], "planning_id": planning[0]["id"],
+                                      "casey_id": casey.id}))
 
 
 def main() -> None:

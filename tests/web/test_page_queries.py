@@ -69,3 +69,33 @@ async def test_a_contact_page_runs_as_many_statements_for_10_activities_as_for_1
     await _follow_ups(crm_client, ids * 9)
     many = await statements_for(crm_engine, admin_browser, f"/contacts/{ids[0]}")
     assert many == few
+
+
+async def _calendar_items(api: httpx.AsyncClient, contact_ids: list[int], day: dt.datetime) -> None:
+    for index, contact_id in enumerate(contact_ids):
+        link = [{"record_type": "contact", "record_id": contact_id}]
+        for body in ({"type": "meeting", "occurred_at": (day + dt.timedelta(hours=index % 8)).isoformat()},
+                     {"type": "task", "due_at": (day + dt.timedelta(days=index % 5)).isoformat()}):
+            response = await api.post("/api/v1/activities", json={"subject": f"Item {index}", "links": link, **body})
+            assert response.status_code == 201, response.text
+
+
+async def test_the_tasks_page_runs_as_many_statements_for_30_tasks_as_for_2(admin_browser, crm_client, crm_engine):
+    ids = await _contacts(crm_client, 15)
+    await _follow_ups(crm_client, ids[:2])
+    few = await statements_for(crm_engine, admin_browser, "/tasks")
+    await _follow_ups(crm_client, ids[2:] * 2)
+    many = await statements_for(crm_engine, admin_browser, "/tasks")
+    assert many == few
+
+
+async def test_the_calendar_week_runs_as_many_statements_for_20_items_as_for_2(admin_browser, crm_client, crm_engine):
+    monday = dt.datetime.combine(dt.date.today() - dt.timedelta(days=dt.date.today().weekday()), dt.time(8),
+                                 tzinfo=dt.UTC)
+    ids = await _contacts(crm_client, 10)
+    await _calendar_items(crm_client, ids[:1], monday)
+    few = await statements_for(crm_engine, admin_browser, "/calendar?view=week")
+    await _calendar_items(crm_client, ids[1:], monday)
+    many = await statements_for(crm_engine, admin_browser, "/calendar?view=week")
+    assert "Item 8" in (await admin_browser.get("/calendar?view=week")).text
+    assert many == few

@@ -140,6 +140,17 @@
     if (first) first.setAttribute("aria-selected", "true");
   });
 
+  // Deleting asks first: forms marked data-confirm submit only when the user agrees.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) event.preventDefault();
+  }, true);
+
+  // The "Deleted … Undo" toast stays long enough to be used, then goes.
+  var undo = document.querySelector(".toast-undo.show");
+  if (undo) setTimeout(function () { undo.classList.remove("show"); }, 15000);
+
   document.addEventListener("htmx:afterRequest", function (event) {
     var message = event.detail.xhr && event.detail.xhr.getResponseHeader("X-Toast");
     var toast = document.getElementById("toast");

@@ -143,9 +143,16 @@ async def _after_write(write: RecordWrite) -> list[Event]:
                         stage_id=values["stage"])]
 
 
+async def _after_restore(write: RecordWrite) -> list[Event]:
+    """A deal back from the trash counts in its forecast cell again (its contacts and stage
+    history come back with it)."""
+    await cells.apply(None, write.values)
+    return []
+
+
 KIND = RecordKind(
     key=RECORD_TYPE, label="Deal", plural="Deals", table=Deal, title_column="title", url="/sales/deals/{id}",
-    audited=AUDITED, search=_search_text, clean=_clean, after_write=_after_write,
+    audited=AUDITED, search=_search_text, clean=_clean, after_write=_after_write, after_restore=_after_restore,
 )
 
 
@@ -195,7 +202,8 @@ async def update(principal: Principal, deal_id: int, patch: DealPatch) -> dict[s
     return await get(principal, deal_id)
 
 
-async def delete(principal: Principal, deal_id: int) -> None:
+async def delete(principal: Principal, deal_id: int) -> int:
+    """Move the deal to the trash; returns the trash entry's id."""
     existing = await get(principal, deal_id)
     await ensure(principal, "delete", RECORD_TYPE, existing)
-    await delete_record(principal, RECORD_TYPE, deal_id, existing=existing | {"contacts": _contact_list(existing["contacts"])})
+    return await delete_record(principal, RECORD_TYPE, deal_id, existing=existing | {"contacts": _contact_list(existing["contacts"])})

@@ -16,6 +16,7 @@ from crm_platform.toolkit import (
     get_records,
     last_activity_at,
     log_activity,
+    notify,
     now,
     unit_of_work,
 )
@@ -28,6 +29,7 @@ from crm_sales.schemas import MoveIn
 from crm_sales.tables import Deal, StageChange
 
 ACTIVITY_TYPE = "deal_stage"
+DEAL_MOVED = "sales.deal_moved"
 
 
 async def _target_stage(deal: dict[str, Any], move: MoveIn) -> dict[str, Any]:
@@ -103,6 +105,9 @@ async def move(principal: Principal, deal_id: int, move: MoveIn) -> dict[str, An
             changes["pipeline"] = {"from": deal["pipeline"], "to": stage["pipeline"]}
         if reason:
             changes["lost_reason"] = {"from": deal["lost_reason"], "to": reason}
+        if deal["owner"] is not None and deal["owner"] != principal.id:  # the owner hears of what others do
+            await notify([deal["owner"]], f"Deal moved: {subject}"[:200], body=f"Moved by {principal.display_name}.",
+                         href=f"/sales/deals/{deal_id}", kind=DEAL_MOVED, record_type=RECORD_TYPE, record_id=deal_id)
         await audit_record(principal.id, RECORD_TYPE, deal_id, "move", changes)
         events.append(RecordUpdated(actor_id=principal.id, kind=RECORD_TYPE, record_id=deal_id, changes=changes))
         for event in events:

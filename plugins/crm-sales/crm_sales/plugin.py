@@ -10,6 +10,7 @@ from crm_hookspecs import (
     DatabaseApp,
     DemoData,
     NavItem,
+    NotificationKind,
     Panel,
     Permission,
     PluginInfo,
@@ -26,7 +27,7 @@ from crm_hookspecs import (
 from crm_sales import deals, slots, web
 from crm_sales import demo as sales_demo
 from crm_sales.api import EXPORT, HANDLERS
-from crm_sales.moves import ACTIVITY_TYPE
+from crm_sales.moves import ACTIVITY_TYPE, DEAL_MOVED
 
 HERE = Path(__file__).parent
 LOST_REASONS = ("Price", "Competitor", "No budget", "No decision", "Timing", "Other")
@@ -75,6 +76,11 @@ def crm_record_kinds() -> list[RecordKind]:
 @hookimpl
 def crm_activity_types() -> list[ActivityType]:
     return [ActivityType(key=ACTIVITY_TYPE, label="Deal stage change", icon="briefcase")]
+
+
+@hookimpl
+def crm_notification_kinds() -> list[NotificationKind]:
+    return [NotificationKind(DEAL_MOVED, "Deal moved", help="Someone else moves a deal you own to another stage")]
 
 
 @hookimpl

@@ -14,6 +14,7 @@ from crm_platform.toolkit import (
     ensure,
     get_records,
     list_users,
+    offer_undo,
     render_page,
     setting,
     unit_of_work,
@@ -200,7 +201,15 @@ async def forecast_page(
     )
 
 
+@post("/deals/{deal_id:int}/delete", name="sales-delete", include_in_schema=False)
+async def delete_from_page(request: Request, principal: CurrentPrincipal, deal_id: FromPath[int]) -> Response:
+    """Move the deal to the trash and go back to its board, offering Undo."""
+    deal = await deals.get(principal, deal_id)
+    offer_undo(request, await deals.delete(principal, deal_id), f"Deleted {deal['title']}.")
+    return Redirect(f"/sales/?pipeline={deal['pipeline']}", status_code=303)
+
+
 HANDLERS = (
     board_page, move_from_page, list_page, new_page, create_from_page, edit_page, update_from_page, deal_page,
-    forecast_page,
+    forecast_page, delete_from_page,
 )

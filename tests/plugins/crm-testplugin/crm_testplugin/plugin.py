@@ -19,6 +19,7 @@ from crm_hookspecs import (
     Importer,
     Job,
     NavItem,
+    NotificationKind,
     Panel,
     Permission,
     PluginInfo,
@@ -154,6 +155,11 @@ async def count_notes(contact_id: int) -> int:
 @hookimpl
 def crm_jobs() -> list[Job]:
     return [Job("probe.count_notes", count_notes)]
+
+
+@hookimpl
+def crm_notification_kinds() -> list[NotificationKind]:
+    return [NotificationKind("probe.note_added", "Probe note added", help="A probe note was written")]
 
 
 @hookimpl
