@@ -63,3 +63,11 @@ async def test_a_nul_in_a_custom_text_field_is_a_422_naming_it(crm_client):
     response = await crm_client.post("/api/v1/contacts", json={"given_name": "Ada", "custom": {"motto": "a\x00b"}})
     assert response.status_code == 422
     assert response.json()["errors"] == {"custom.motto": "contains a NUL character (U+0000); remove it"}
+
+
+async def test_an_activity_subject_may_run_over_lines_but_holds_no_other_control_character(crm_client):
+    assert (await crm_client.post("/api/v1/activities", json={"type": "note", "subject": "Re: budget\nround two"})
+            ).status_code == 201
+    refused = await crm_client.post("/api/v1/activities", json={"type": "note", "subject": "Ring\x07"})
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == {"subject": "contains the control character U+0007; remove it"}

@@ -61,14 +61,16 @@ async def owner_error(principal: Principal, owner_id: int | None, lookups: Looku
 
 
 def text_errors(kind: RecordKind, values: dict[str, Any], existing: dict[str, Any] | None) -> dict[str, str]:
-    """What is wrong with the text fields that changed: a NUL anywhere, any control
-    character or line break in a name (the kind's title, a ``*_name`` field)."""
+    """What is wrong with the text fields that changed: a NUL anywhere; any control
+    character or line break in a name (``name``, ``title``, a ``*_name`` field); any control
+    character but tabs and line breaks in the kind's other title column."""
     errors: dict[str, str] = {}
     for name, value in values.items():
         if not isinstance(value, str) or (existing is not None and existing.get(name) == value):
             continue
-        is_name = name == kind.title_column or name.endswith("_name")
-        if problem := text_problem(value) or (name_problem(value) if is_name else None):
+        one_line = name in ("name", "title") or name.endswith("_name")
+        is_title = one_line or name == kind.title_column  # an activity's subject may run over lines
+        if problem := text_problem(value) or (name_problem(value, one_line) if is_title else None):
             errors[name] = problem
     return errors
 
