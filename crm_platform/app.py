@@ -37,6 +37,8 @@ from crm_platform.search.api import search
 from crm_platform.trash.api import TrashController
 from crm_platform.users.api import HANDLERS as USER_HANDLERS
 from crm_platform.users.auth import OPEN_PATHS, AuthMiddleware, provide_principal
+from crm_platform.web import security
+from crm_platform.web.requests import CrmRequest
 
 log = logging.getLogger("crm")
 
@@ -90,7 +92,7 @@ def create_app(
             await rt.engine.stop()
 
     ui = web.setup(rt.settings, rt.host)
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             health, *CORE_API_HANDLERS, *plugin_routers(rt.host), *ui.route_handlers, *extra_route_handlers
         ],
@@ -101,6 +103,7 @@ def create_app(
             *ui.signed_in_middleware,
         ],
         stores=ui.stores,
+        request_class=CrmRequest,  # refuses JSON bodies nested too deeply to decode safely
         # Pages answer errors with HTML (and a sign-in redirect); the API keeps its JSON.
         exception_handlers=web.errors.wrap(http_errors.handlers()),
         on_startup=[on_startup],
@@ -116,4 +119,7 @@ def create_app(
             security=[{"bearer": []}],
         ),
         debug=rt.settings.debug,
+        before_send=[security.harden_response],  # headers on every response, error pages too
     )
+    security.trust_proxies(app, rt.settings)
+    return app

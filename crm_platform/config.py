@@ -42,6 +42,9 @@ class Settings:
     # Uploaded import files wait here for their run (the web process and the worker share it).
     imports_dir: str = "var/imports"
     import_max_bytes: int = 50_000_000
+    # Proxies (addresses or networks, comma-separated) whose X-Forwarded-For and
+    # X-Forwarded-Proto headers are believed; none unless named.
+    trusted_proxies: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 
     @property

@@ -42,7 +42,9 @@ Fixtures:
 - ``crm_smtp``: a real SMTP server on 127.0.0.1 the instance sends email through (email is off without it).
 
 Helpers: ``client_for(app, token)`` (a client signed in with a token), ``smtp_server(folder,
-security=..., username=..., password=...)`` (an SMTP server with STARTTLS or TLS and a login), ``serve(script, folder)``
+security=..., username=..., password=...)`` (an SMTP server with STARTTLS or TLS and a login), ``assert_hidden_from(client,
+url, *secrets)`` and ``assert_names_hidden(client, url, *names)`` (cross-team access checks, below),
+``serve(script, folder)``
 (an app in its own process, for browser tests) and ``chromium()`` (Debian's Chromium under Playwright).
 - ``crm_clock``: the platform's clock standing still for the test (below).
 - ``crm_run_jobs``: ``await crm_run_jobs()`` runs the jobs due now and waiting (below).
@@ -303,6 +305,34 @@ async def crm_anonymous_client(crm_running_app: Litestar) -> AsyncIterator[httpx
     """A client that is not signed in."""
     async with client_for(crm_running_app) as client:
         yield client
+
+
+# --- cross-team access ------------------------------------------------------------------------
+
+
+async def assert_hidden_from(client: httpx.AsyncClient, url: str, *secrets: str) -> httpx.Response:
+    """Assert that ``client`` cannot read ``url`` (an API path or a page): the answer is a
+    403 or a 404, and none of ``secrets`` (a name, an email ...) appears in it. Returns the
+    response::
+
+        await assert_hidden_from(member_client, f"/api/v1/sales/deals/{deal['id']}", "Big deal")
+    """
+    response = await client.get(url)
+    assert response.status_code in (403, 404), f"{url} answered {response.status_code}, not 403 or 404"
+    for secret in secrets:
+        assert secret not in response.text, f"{url} refused, but its answer shows {secret!r}"
+    return response
+
+
+async def assert_names_hidden(client: httpx.AsyncClient, url: str, *names: str) -> httpx.Response:
+    """Assert that ``client`` reads ``url`` (200) without seeing any of ``names``: the records
+    it embeds (linked companies, contacts, a timeline's records) that are hidden from the
+    client keep their names to themselves. Returns the response."""
+    response = await client.get(url)
+    assert response.status_code == 200, f"{url} answered {response.status_code}: {response.text[:300]}"
+    for name in names:
+        assert name not in response.text, f"{url} shows {name!r}, a record hidden from this client"
+    return response
 
 
 # --- jobs and the clock ------------------------------------------------------------------------

@@ -58,6 +58,7 @@ from crm_platform.search.index import upsert as search_upsert
 from crm_platform.users.auth import CurrentPrincipal
 from crm_platform.users.reads import get_users, list_teams, list_users
 from crm_platform.users.service import principal_for_user_id as principal_for
+from crm_platform.web.csv_export import csv_document, spreadsheet_safe
 from crm_platform.web.rendering import csrf_token, render_fragment, render_page
 from crm_platform.web.undo import offer_undo
 
@@ -81,6 +82,7 @@ __all__ = [
     "create_records",
     "create_task",
     "csrf_token",
+    "csv_document",
     "decode_cursor",
     "delete_record",
     "detach_links",
@@ -124,6 +126,7 @@ __all__ = [
     "send_email",
     "set_setting",
     "setting",
+    "spreadsheet_safe",
     "unit_of_work",
     "update_record",
     "visibility_sql",

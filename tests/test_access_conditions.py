@@ -9,7 +9,7 @@ import types
 import pytest
 from crm_hookspecs import AccessFilter, hookimpl
 
-from crm_platform.testing import client_for
+from crm_platform.testing import assert_names_hidden, client_for
 from tests.web.helpers import sign_in
 
 SECRET = "Secret agent"
@@ -18,7 +18,8 @@ RULE_FAILS = {"now": False}
 
 
 def _need_to_know() -> types.ModuleType:
-    """Members do not see contacts whose job title is the secret one, nor companies in defence."""
+    """Members do not see contacts whose job title is the secret one, companies in defence,
+    nor activities with the secret subject."""
     module = types.ModuleType("needtoknow")
 
     @hookimpl
@@ -31,6 +32,8 @@ def _need_to_know() -> types.ModuleType:
             return [AccessFilter("job_title <> {}", (SECRET,))]
         if record_type == "company":
             return [AccessFilter("industry <> {}", ("Defence",))]
+        if record_type == "activity":
+            return [AccessFilter("subject <> {}", (SECRET,))]
         return None
 
     module.crm_access_conditions = crm_access_conditions
@@ -74,7 +77,33 @@ async def test_a_hidden_contact_cannot_be_linked_from_an_activity(crm_client, me
     principal, as_member = member
     spy = await _contact(crm_client, "Bond", job_title=SECRET, owner_id=principal.id)
     response = await as_member.post("/api/v1/activities", json={"type": "call", "participant_ids": [spy["id"]]})
-    assert response.status_code == 403
+    assert response.status_code == 422
+    assert response.json()["errors"] == {
+        "participant_ids[0]": f"contact {spy['id']} does not exist or you may not change it"
+    }
+
+
+async def test_a_hidden_companys_name_is_left_out_of_the_contacts_it_employs_and_my_day(
+    crm_client, member, crm_running_app
+):
+    principal, as_member = member
+    ada = await _contact(as_member, "Ada")
+    arms = (await crm_client.post(
+        "/api/v1/companies", json={"name": "Arms Ltd", "industry": "Defence", "owner_id": principal.id}
+    )).json()
+    await crm_client.post("/api/v1/relationships", json={
+        "type": "works_at", "source": {"type": "contact", "id": ada["id"]}, "target": {"type": "company", "id": arms["id"]},
+    })
+    await crm_client.post("/api/v1/activities", json={
+        "type": "call", "subject": "Intro", "owner_id": principal.id, "participant_ids": [ada["id"]],
+        "links": [{"record_type": "company", "record_id": arms["id"]}],
+    })
+    assert (await as_member.get(f"/api/v1/contacts/{ada['id']}")).json()["companies"] == []
+    async with client_for(crm_running_app) as browser:
+        await sign_in(browser, "member@example.com")
+        await assert_names_hidden(browser, f"/contacts/{ada['id']}", "Arms Ltd")
+        home = await assert_names_hidden(browser, "/", "Arms Ltd")
+        assert "Intro" in home.text
 
 
 async def test_a_hidden_company_is_left_out_of_the_company_list(crm_client, member):
@@ -128,3 +157,20 @@ async def test_statements_per_list_page_do_not_grow_with_the_page(crm_client, me
         json={"contacts": [{"given_name": f"Agent {n}", "owner_id": principal.id} for n in range(30)]},
     )
     assert await statements(3) == await statements(30)
+
+
+
+async def test_an_activity_a_condition_hides_is_left_off_the_timeline_and_my_day(crm_client, member, crm_running_app):
+    principal, as_member = member
+    ada = await _contact(as_member, "Ada")
+    for subject in (SECRET, "Plain call"):
+        response = await crm_client.post("/api/v1/activities", json={
+            "type": "call", "subject": subject, "owner_id": principal.id, "participant_ids": [ada["id"]],
+        })
+        assert response.status_code == 201, response.text
+    timeline = (await as_member.get(f"/api/v1/contacts/{ada['id']}/timeline")).json()["items"]
+    assert [item["title"] for item in timeline] == ["Plain call"]
+    async with client_for(crm_running_app) as browser:
+        await sign_in(browser, "member@example.com")
+        home = await assert_names_hidden(browser, "/", SECRET)
+        assert "Plain call" in home.text

@@ -32,3 +32,9 @@ def test_a_wrong_value_or_unknown_setting_names_it(tmp_path):
     config.write_text("[crm]\ncolour = 'blue'\n")
     with pytest.raises(ValueError, match="unknown settings in .*: colour"):
         load_settings(environ={}, config_file=config)
+
+
+def test_no_proxy_is_trusted_unless_named(tmp_path):
+    assert load_settings({}, tmp_path / "none.toml").trusted_proxies == ""
+    named = load_settings({"CRM_TRUSTED_PROXIES": "127.0.0.1, 10.0.0.0/8"}, tmp_path / "none.toml")
+    assert named.trusted_proxies == "127.0.0.1, 10.0.0.0/8"

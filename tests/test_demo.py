@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import sqlite3
 
+import asyncpg
+import pytest
 import pytest_asyncio
 from crm_hookspecs import Principal
 from rich.console import Console
@@ -14,7 +17,7 @@ from crm_platform import runtime
 from crm_platform.app import setup_runtime
 from crm_platform.config import Settings
 from crm_platform.contacts.clean import clean_emails, clean_phones
-from crm_platform.db.raw import fetch
+from crm_platform.db.raw import execute, fetch
 from crm_platform.demo import generate
 from crm_platform.demo.loader import Loaded, load_demo
 from crm_platform.instance import plugins as plugin_state
@@ -146,6 +149,45 @@ async def test_demo_if_empty_adds_nothing_to_a_database_with_contacts(demo_runti
     await _load(contacts=20)
     assert (await load_demo(contacts=20, seed=7, if_empty=True, console=Console(quiet=True))).contacts == 0
     assert await _column("SELECT count(*) AS n FROM crm_contact") == [20]
+
+
+async def _counts() -> list[int]:
+    return [(await _column(f"SELECT count(*) AS n FROM {table}"))[0]
+            for table in ("crm_company", "crm_contact", "crm_activity", "crm_relationship", "crm_audit_entry")]
+
+
+async def test_demo_loaded_again_keeps_what_is_there_and_adds_nothing(demo_runtime):
+    await _load()
+    before = await _counts()
+    again = await _load()
+    assert await _counts() == before
+    assert (again.companies, again.contacts, again.kept) == (0, 0, before[0] + CONTACTS)
+
+
+async def test_demo_cut_short_goes_on_where_it_stopped(demo_runtime, monkeypatch):
+    from crm_platform.demo import loader
+
+    monkeypatch.setattr(loader, "CHUNK", 100)  # three batches of contacts, each its own transaction
+    # The run stops in its third batch, as a killed one would: another contact has the email
+    # the 250th demo contact is given.
+    rng = random.Random(7)
+    companies = generate.companies(rng, CONTACTS // 20, [1, 2, 3, 4, 5, 6])
+    now = dt.datetime.now(dt.UTC)
+    third = [generate.contacts(rng, start, 100, companies, [1, 2, 3, 4, 5, 6], now) for start in (0, 100, 200)][2]
+    blocker = third[50].values["primary_email"]
+    await load_demo(contacts=1, seed=99, console=Console(quiet=True))  # the users, and a stray contact
+    await execute("UPDATE crm_contact SET primary_email = {}", blocker)
+    with pytest.raises((sqlite3.IntegrityError, asyncpg.UniqueViolationError)):  # the unique email index
+        await _load()
+    assert await _column("SELECT count(*) AS n FROM crm_contact") == [201]
+    await execute("DELETE FROM crm_contact WHERE primary_email = {}", blocker)
+
+    resumed = await _load()
+    assert (resumed.contacts, resumed.kept) == (100, len(companies) + 200)
+    assert await _column("SELECT count(*) AS n FROM crm_contact") == [CONTACTS]
+    names = await _column("SELECT name FROM crm_company")
+    assert len(names) == len(companies) + 5  # the stray run's five, and this demo's once each
+    assert await _column("SELECT count(DISTINCT primary_email) AS n FROM crm_contact") == [CONTACTS]
 
 
 async def test_plugins_add_their_demo_data_and_a_summary_line(crm_settings: Settings, crm_engine, tmp_path):

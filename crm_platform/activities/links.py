@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from crm_hookspecs import Principal
@@ -14,14 +15,19 @@ PARTICIPANT, ABOUT = "participant", "about"
 
 
 async def check(
-    principal: Principal, participant_ids: list[int], links: list[dict[str, Any]]
+    principal: Principal, participant_ids: list[int], links: list[dict[str, Any]],
+    kept: Sequence[dict[str, Any]] = (),
 ) -> list[tuple[str, int, str]]:
     """``(record_type, record_id, role)`` for each distinct record, a participant's role
-    winning over ``about``. Every linked record must exist and be visible to ``principal``,
-    whatever its kind: missing records (or kinds no enabled plugin keeps) are 422 naming the
-    field; records hidden from the caller 403."""
+    winning over ``about``. Every newly linked record must exist and be one ``principal``
+    may change, whatever its kind, since the link puts the activity on its timeline: a
+    missing record, one of another team, or a kind no enabled plugin keeps is a 422 naming
+    the field (in the same words for missing and hidden, which tells nothing of the hidden
+    one). Links in ``kept`` (the activity's current ones) stay without a second check."""
+    already = {(link["record_type"], link["record_id"]) for link in kept}
     wanted: list[tuple[str, str, int]] = [
-        (f"participant_ids[{index}]", "contact", contact_id) for index, contact_id in enumerate(participant_ids)
+        (f"participant_ids[{index}]", "contact", contact_id)
+        for index, contact_id in enumerate(participant_ids) if ("contact", contact_id) not in already
     ]
     errors: dict[str, str] = {}
     for index, link in enumerate(links):
@@ -32,9 +38,10 @@ async def check(
         except Invalid as exc:
             errors.update(exc.errors)
             continue
-        wanted.append((f"links[{index}].record_id", link["record_type"], link["record_id"]))
+        if (link["record_type"], link["record_id"]) not in already:
+            wanted.append((f"links[{index}].record_id", link["record_type"], link["record_id"]))
     try:
-        await pipeline.ensure_visible(principal, wanted)
+        await pipeline.ensure_visible(principal, wanted, "write", conceal=True)
     except Invalid as exc:
         errors.update(exc.errors)
     if errors:

@@ -199,7 +199,7 @@ async def _relinked(
         participant_ids = [link["record_id"] for link in current if link["role"] == links.PARTICIPANT]
     if about is None:
         about = [link for link in current if link["role"] == links.ABOUT]
-    return await links.check(principal, participant_ids, about)
+    return await links.check(principal, participant_ids, about, kept=current)
 
 
 async def _ensure_patch_allowed(

@@ -26,7 +26,8 @@ def run_command(host: str | None, port: int | None, reload: bool) -> None:
         host=host or settings.host,
         port=port or settings.port,
         reload=reload,
-        proxy_headers=True,
+        # The app reads the forwarded headers itself, from CRM_TRUSTED_PROXIES only.
+        proxy_headers=False,
     )
 
 

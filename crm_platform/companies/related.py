@@ -8,7 +8,7 @@ from crm_hookspecs import Principal
 
 from crm_platform.companies import service
 from crm_platform.db.raw import fetch, placeholders
-from crm_platform.records import access
+from crm_platform.records import pipeline
 from crm_platform.records.pagination import Sort, check_limit, encode_cursor, keyset_condition, order_by
 
 MAX_DEPTH = 10
@@ -23,10 +23,9 @@ async def people(
     order = Sort("display_name", descending=False)
     conditions = ["r.type = 'works_at'", "r.target_type = 'company'", "r.target_id = {}"]
     args: list[Any] = [company_id]
-    owners = await access.visible_owner_ids(principal)
-    if owners is not None:
-        conditions.append(f"c.owner IN ({placeholders(owners)})")
-        args += owners
+    visible, visible_args = await pipeline.visibility(principal, "contact", alias="c")
+    conditions += visible
+    args += visible_args
     after, after_args = keyset_condition(order, cursor, "c")
     if after:
         conditions.append(after)
@@ -50,10 +49,8 @@ async def hierarchy(principal: Principal, company_id: int, depth: int = 3) -> di
     A company the caller may not see ends its branch: nothing above or below it is shown.
     """
     company = await service.get(principal, company_id)
-    owners = await access.visible_owner_ids(principal)
-    visible_sql, visible_args = "", []
-    if owners is not None:
-        visible_sql, visible_args = f" AND owner IN ({placeholders(owners)})", owners
+    visible, visible_args = await pipeline.visibility(principal, "company")
+    visible_sql = "".join(f" AND {part}" for part in visible)
 
     def node(row: dict[str, Any], level: int) -> dict[str, Any]:
         return {"id": row["id"], "name": row["name"], "parent_id": row["parent"], "depth": level}

@@ -11,11 +11,11 @@ from crm_hookspecs.events import ContactCreated, RecordCreated
 
 from crm_platform import clock
 from crm_platform.contacts.schemas import ContactIn
-from crm_platform.contacts.service import AUDITED, JSON_FIELDS, KIND, RECORD_TYPE, search_entry
+from crm_platform.contacts.service import AUDITED, JSON_FIELDS, KIND, RECORD_TYPE, email_taken, search_entry
 from crm_platform.db.bulk import Inserts, reserve_ids, stored
 from crm_platform.db.raw import fetch, placeholders
 from crm_platform.db.unit import unit_of_work
-from crm_platform.errors import Conflict, Invalid
+from crm_platform.errors import Invalid
 from crm_platform.records import customfields, pipeline
 from crm_platform.search import index as search_index
 
@@ -49,25 +49,20 @@ async def _validate_all(principal: Principal, items: list[ContactIn]) -> list[di
         cleaned.append(values)
     if errors:
         raise Invalid(errors)
-    await _ensure_emails_unused(list(first_with_email))
+    await _ensure_emails_unused(principal, list(first_with_email))
     return cleaned
 
 
-async def _ensure_emails_unused(emails: list[str]) -> None:
+async def _ensure_emails_unused(principal: Principal, emails: list[str]) -> None:
     for start in range(0, len(emails), 500):
         chunk = emails[start : start + 500]
         rows = await fetch(
-            f"SELECT id, display_name, primary_email FROM crm_contact WHERE primary_email IN ({placeholders(chunk)}) "
+            f"SELECT id, primary_email FROM crm_contact WHERE primary_email IN ({placeholders(chunk)}) "
             "ORDER BY id LIMIT 1",
             *chunk,
         )
         if rows:
-            row = rows[0]
-            raise Conflict(
-                f"contact {row['id']} ({row['display_name']}) already has the primary email {row['primary_email']}",
-                existing_id=row["id"],
-                existing_name=row["display_name"],
-            )
+            raise await email_taken(principal, rows[0]["id"], rows[0]["primary_email"])
 
 
 # Contacts per transaction for big loads (demo data, benchmarks): at a million contacts every
@@ -147,7 +142,7 @@ _encode = msgspec.json.Encoder().encode
 async def create_many(principal: Principal, items: list[ContactIn]) -> list[int]:
     cleaned = await _validate_all(principal, items)
     async with unit_of_work() as work:
-        await _ensure_emails_unused([values["primary_email"] for values in cleaned if values["primary_email"]])
+        await _ensure_emails_unused(principal, [values["primary_email"] for values in cleaned if values["primary_email"]])
         ids = await write_contacts(principal.id, cleaned)
         for contact_id in ids:
             work.emit(ContactCreated(actor_id=principal.id, contact_id=contact_id))

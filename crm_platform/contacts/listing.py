@@ -39,7 +39,7 @@ async def list_contacts(
     if filters.lifecycle_stage:
         where.add("lifecycle_stage = {}", filters.lifecycle_stage)
     rows, next_cursor = await keyset_page("crm_contact", where, sort, SORTABLE, limit, cursor)
-    companies = await companies_of([row["id"] for row in rows])
+    companies = await companies_of(principal, [row["id"] for row in rows])
     for row in rows:
         loads_row(row)["companies"] = companies[row["id"]]
     return rows, next_cursor

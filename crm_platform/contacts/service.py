@@ -37,17 +37,19 @@ async def rows_by_id(ids: list[int]) -> dict[int, dict[str, Any]]:
     return {row["id"]: loads_row(row) for row in rows}
 
 
-async def companies_of(contact_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    """The companies each contact works at, in one query for any number of contacts."""
+async def companies_of(principal: Principal, contact_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The companies each contact works at that ``principal`` may see (by the companies' own
+    visibility rule), in one query for any number of contacts."""
     found: dict[int, list[dict[str, Any]]] = {contact_id: [] for contact_id in contact_ids}
     if not contact_ids:
         return found
+    visible, visible_args = await pipeline.visibility(principal, "company", alias="c")
     rows = await fetch(
         "SELECT r.source_id AS contact_id, c.id, c.name, r.role FROM crm_relationship r "
         "JOIN crm_company c ON c.id = r.target_id "
         f"WHERE r.type = 'works_at' AND r.source_type = 'contact' AND r.source_id IN ({placeholders(contact_ids)}) "
-        "AND r.target_type = 'company' ORDER BY c.name",
-        *contact_ids,
+        f"AND r.target_type = 'company'{''.join(f' AND {part}' for part in visible)} ORDER BY c.name",
+        *contact_ids, *visible_args,
     )
     for row in rows:
         found[row.pop("contact_id")].append(row)
@@ -57,7 +59,7 @@ async def companies_of(contact_ids: list[int]) -> dict[int, list[dict[str, Any]]
 async def get(principal: Principal, contact_id: int) -> dict[str, Any]:
     """The contact, if ``principal`` may see it, with the companies it works at."""
     row = await pipeline.read_one(principal, RECORD_TYPE, contact_id)
-    row["companies"] = (await companies_of([contact_id]))[contact_id]
+    row["companies"] = (await companies_of(principal, [contact_id]))[contact_id]
     return row
 
 
@@ -97,19 +99,27 @@ def _clean(principal: Principal, values: dict[str, Any], existing: dict[str, Any
     return values
 
 
-async def _ensure_unique_email(primary_email: str | None, contact_id: int | None) -> None:
+async def email_taken(principal: Principal, contact_id: int, email: str) -> Conflict:
+    """The refusal of ``email``, already the primary email of contact ``contact_id``: it names
+    and links that contact only for a caller who may see it; anyone else learns no more than
+    that the address is taken."""
+    visible = await pipeline.read_many(principal, RECORD_TYPE, [contact_id])
+    if contact_id not in visible:
+        return Conflict(f"the email {email} is already taken by another contact")
+    name = visible[contact_id]["display_name"]
+    return Conflict(
+        f"contact {contact_id} ({name}) already has the primary email {email}",
+        existing_id=contact_id, existing_name=name,
+    )
+
+
+async def _ensure_unique_email(principal: Principal, primary_email: str | None, contact_id: int | None) -> None:
     if primary_email is None:
         return
-    rows = await fetch(
-        "SELECT id, display_name FROM crm_contact WHERE primary_email = {}", primary_email
-    )
+    rows = await fetch("SELECT id FROM crm_contact WHERE primary_email = {}", primary_email)
     for row in rows:
         if row["id"] != contact_id:
-            raise Conflict(
-                f"contact {row['id']} ({row['display_name']}) already has the primary email {primary_email}",
-                existing_id=row["id"],
-                existing_name=row["display_name"],
-            )
+            raise await email_taken(principal, row["id"], primary_email)
 
 
 def search_entry(
@@ -170,7 +180,7 @@ async def create(principal: Principal, data: ContactIn) -> dict[str, Any]:
     lookups = pipeline.Lookups()
     values = await pipeline.validate(principal, KIND, values, None, lookups=lookups)
     await _check_companies(principal, values["company_ids"])
-    await _ensure_unique_email(values["primary_email"], None)
+    await _ensure_unique_email(principal, values["primary_email"], None)
     contact_id = await pipeline.create(principal, RECORD_TYPE, values, validated=lookups)
     return await get(principal, contact_id)
 
@@ -186,7 +196,7 @@ async def update(principal: Principal, contact_id: int, patch: ContactPatch) -> 
         changes["display_name"] = ""  # it was derived from the name, so derive it again
     if changes.get("emails"):
         emails = clean_emails(changes["emails"], {})
-        await _ensure_unique_email(emails[0]["address"] if emails else None, contact_id)
+        await _ensure_unique_email(principal, emails[0]["address"] if emails else None, contact_id)
     if not await pipeline.update(principal, RECORD_TYPE, contact_id, changes, existing=existing):
         return existing
     return await get(principal, contact_id)

@@ -8,6 +8,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import click
 from crm_hookspecs import DemoContact, DemoData
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -15,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from crm_platform import runtime
 from crm_platform.contacts.bulk import LOAD_BATCH, write_contacts
 from crm_platform.db.bulk import insert_rows
-from crm_platform.db.raw import fetch
+from crm_platform.db.raw import decode_json_columns, fetch, placeholders
 from crm_platform.db.unit import unit_of_work
 from crm_platform.demo import generate, rows, words
 from crm_platform.users import passwords
@@ -43,6 +44,7 @@ class Loaded:
     contacts: int = 0
     relationships: int = 0
     activities: int = 0
+    kept: int = 0  # companies and contacts an earlier run (cut short) wrote already
     sample: list[DemoContact] = field(default_factory=list)
     plugin_lines: list[str] = field(default_factory=list)
 
@@ -101,19 +103,55 @@ async def load_demo(contacts: int, seed: int, if_empty: bool = False, console: C
     return loaded
 
 
+async def _companies_by_domain() -> dict[str, int]:
+    """The companies a demo wrote before (every demo domain ends in ``.example.com``), by domain."""
+    rows_found = await fetch("SELECT id, domains FROM crm_company WHERE CAST(domains AS TEXT) LIKE '%.example.com%'")
+    return {domain: row["id"] for row in rows_found for domain in decode_json_columns(row, ("domains",))["domains"]}
+
+
 async def _load_companies(
     rng: random.Random, actor_id: int, plans: list[generate.CompanyPlan], now: dt.datetime, loaded: Loaded
 ) -> list[int]:
+    """Write the planned companies and their partnerships in one transaction, so that a run
+    cut short leaves all or none of them; the companies an earlier run wrote are kept."""
+    found = await _companies_by_domain()
     company_ids: list[int] = []
-    for start in range(0, len(plans), CHUNK):
-        async with unit_of_work():
-            company_ids += await rows.write_companies(actor_id, plans[start : start + CHUNK], company_ids, now)
-    pairs = [tuple(rng.sample(range(len(company_ids)), 2)) for _ in range(max(1, len(company_ids) // 15))]
     async with unit_of_work():
-        partners = rows.partner_rows(actor_id, company_ids, pairs, now)
-        await insert_rows("crm_relationship", rows.RELATIONSHIP_COLUMNS, partners)
-    loaded.companies, loaded.relationships = len(company_ids), len(pairs)
+        start = 0
+        while start < len(plans):
+            if plans[start].domain in found:
+                company_ids.append(found[plans[start].domain])
+                start += 1
+                continue
+            end = start
+            while end < len(plans) and end - start < CHUNK and plans[end].domain not in found:
+                end += 1
+            company_ids += await rows.write_companies(actor_id, plans[start:end], company_ids, now)
+            start = end
+        written = len(plans) - sum(plan.domain in found for plan in plans)
+        # Drawn whether or not they are written, so the contacts that follow are the seed's.
+        pairs = [tuple(rng.sample(range(len(company_ids)), 2)) for _ in range(max(1, len(company_ids) // 15))]
+        if written:
+            await insert_rows("crm_relationship", rows.RELATIONSHIP_COLUMNS,
+                              rows.partner_rows(actor_id, company_ids, pairs, now))
+    loaded.companies, loaded.relationships = written, len(pairs) if written else 0
+    loaded.kept += len(plans) - written
     return company_ids
+
+
+async def _written_before(plans: list[generate.ContactPlan]) -> bool:
+    """Whether an earlier run wrote this chunk of contacts (each chunk is one transaction, so
+    its first and last contact tell); a chunk only partly there is another run's data."""
+    ends = [plans[0].values["primary_email"], plans[-1].values["primary_email"]]
+    taken = await fetch(f"SELECT primary_email FROM crm_contact WHERE primary_email IN ({placeholders(ends)})", *ends)
+    if len(taken) == len(set(ends)):
+        return True
+    if taken:
+        raise click.ClickException(
+            f"contacts with the demo's emails (such as {taken[0]['primary_email']}) exist already but not the rest "
+            "of their batch; load the demo with another --seed"
+        )
+    return False
 
 
 async def _load_contacts(
@@ -136,13 +174,16 @@ async def _load_contacts(
         plans = await upcoming
         if start + CHUNK < contacts:
             upcoming = asyncio.create_task(asyncio.to_thread(plan_chunk, start + CHUNK))
-        async with unit_of_work():
-            contact_ids = await write_contacts(user_ids[0], [plan.values for plan in plans])
-            relationships, activities = await rows.write_links(user_ids[0], plans, contact_ids, company_ids, now)
-        _sample(loaded, contacts, start, plans, contact_ids, company_ids)
-        loaded.contacts += len(contact_ids)
-        loaded.relationships += relationships
-        loaded.activities += activities
+        if await _written_before(plans):
+            loaded.kept += len(plans)  # by a run cut short: this one goes on after it
+        else:
+            async with unit_of_work():
+                contact_ids = await write_contacts(user_ids[0], [plan.values for plan in plans])
+                relationships, activities = await rows.write_links(user_ids[0], plans, contact_ids, company_ids, now)
+            _sample(loaded, contacts, start, plans, contact_ids, company_ids)
+            loaded.contacts += len(contact_ids)
+            loaded.relationships += relationships
+            loaded.activities += activities
         advance(len(plans))
 
 
@@ -161,6 +202,7 @@ def _summary(console: Console, loaded: Loaded, password: str) -> None:
     console.print(
         f"Loaded {loaded.companies} companies, {loaded.contacts} contacts, {loaded.relationships} relationships "
         f"and {loaded.activities} activities."
+        + (f" Kept {loaded.kept} companies and contacts loaded before." if loaded.kept else "")
     )
     for line in loaded.plugin_lines:
         console.print(line)

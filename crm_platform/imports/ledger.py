@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from crm_platform.db.raw import decode_json_columns, fetch
+from crm_platform.web.csv_export import spreadsheet_safe
 
 PAGE_SIZE = 100
 CSV_COLUMNS = ("row", "external_id", "record_id", "outcome", "reason", "previous", "rollback")
@@ -54,15 +55,10 @@ async def as_csv(run_id: int, phase: str) -> AsyncIterator[str]:
     while after is not None:
         rows, after = await page(run_id, phase, after=after, limit=1000)
         for row in rows:
-            writer.writerow((
-                row["row_number"], _guarded(row["external_id"]), row["record_id"] or "", row["outcome"],
-                _guarded(row["reason"]), json.dumps(row["previous"]) if row["previous"] else "", row["undo"],
-            ))
+            writer.writerow([spreadsheet_safe(cell) for cell in (
+                row["row_number"], row["external_id"], row["record_id"], row["outcome"],
+                row["reason"], json.dumps(row["previous"]) if row["previous"] else "", row["undo"],
+            )])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
-
-
-def _guarded(text: str) -> str:
-    # A spreadsheet would run a cell starting with one of these as a formula.
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -18,6 +18,7 @@ from crm_platform.db.raw import fetch, placeholders
 from crm_platform.errors import Invalid
 from crm_platform.records import access, fieldfilters, fieldkinds, kinds
 from crm_platform.records.tables import CustomField
+from crm_platform.records.text import text_problem
 
 MAX_TEXT = fieldkinds.MAX_TEXT
 
@@ -107,6 +108,9 @@ async def validate(
         definition = known.get(key)
         if definition is None:
             errors[f"custom.{key}"] = f"unknown custom field for {record_type}"
+            continue
+        if isinstance(value, str) and (problem := text_problem(value)):
+            errors[f"custom.{key}"] = problem
             continue
         try:
             checked[key] = None if value is None else fieldkinds.check(definition, value, region)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,7 @@ from crm_platform.db.unit import unit_of_work
 from crm_platform.errors import Forbidden, Invalid, NotFound
 from crm_platform.records import access, customfields, kinds, tags
 from crm_platform.records.detach import detach
+from crm_platform.records.text import name_problem, text_problem
 from crm_platform.search import index as search_index
 from crm_platform.trash import capture
 from crm_platform.trash import store as trash
@@ -58,6 +60,21 @@ async def owner_error(principal: Principal, owner_id: int | None, lookups: Looku
     return lookups.owners[owner_id]
 
 
+def text_errors(kind: RecordKind, values: dict[str, Any], existing: dict[str, Any] | None) -> dict[str, str]:
+    """What is wrong with the text fields that changed: a NUL anywhere; any control
+    character or line break in a name (``name``, ``title``, a ``*_name`` field); any control
+    character but tabs and line breaks in the kind's other title column."""
+    errors: dict[str, str] = {}
+    for name, value in values.items():
+        if not isinstance(value, str) or (existing is not None and existing.get(name) == value):
+            continue
+        one_line = name in ("name", "title") or name.endswith("_name")
+        is_title = one_line or name == kind.title_column  # an activity's subject may run over lines
+        if problem := text_problem(value) or (name_problem(value, one_line) if is_title else None):
+            errors[name] = problem
+    return errors
+
+
 async def validate(
     principal: Principal,
     kind: RecordKind,
@@ -70,7 +87,7 @@ async def validate(
     """The generic checks (owner, tags, custom fields), then the kind's own ``clean``; raises
     :class:`Invalid` naming every wrong field at once."""
     lookups = lookups or Lookups()
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = text_errors(kind, values, existing)
     owner = values.get(kind.owner_column)
     if kind.owner_column in values and (existing is None or owner != existing.get(kind.owner_column)):
         if problem := await owner_error(principal, owner, lookups):
@@ -135,6 +152,24 @@ async def read_many(
             continue
         found[row["id"]] = row
     return found
+
+
+async def visible_names(principal: Principal, refs: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    """The names (title column) of the ``(kind, id)`` records ``principal`` may see, by the
+    same rule as the records themselves, in one query per kind: what a page shows of a
+    linked record. Missing and hidden records, and kinds no enabled plugin keeps, are left
+    out alike."""
+    by_kind: dict[str, set[int]] = {}
+    for key, record_id in refs:
+        by_kind.setdefault(key, set()).add(record_id)
+    names: dict[tuple[str, int], str] = {}
+    for key, ids in by_kind.items():
+        kind = kinds.find(key)
+        if kind is None:
+            continue
+        for record_id, row in (await read_many(principal, key, sorted(ids))).items():
+            names[(key, record_id)] = str(row.get(kind.title_column) or "")
+    return names
 
 
 def _loaded(kind: RecordKind, row: dict[str, Any]) -> dict[str, Any]:
@@ -415,10 +450,14 @@ async def delete(
     return trash_id
 
 
-async def ensure_visible(principal: Principal, refs: list[tuple[str, str, int]], action: str = "read") -> None:
+async def ensure_visible(
+    principal: Principal, refs: list[tuple[str, str, int]], action: str = "read", *, conceal: bool = False
+) -> None:
     """Check that each ``(field, kind, id)`` names a record ``principal`` may ``action``:
     :class:`Invalid` naming the field of each that does not exist or is of an unknown kind,
-    :class:`Forbidden` for one that exists but is hidden from them."""
+    :class:`Forbidden` for one that exists but is hidden from them. With ``conceal``, a
+    hidden record is refused like a missing one (:class:`Invalid` naming its field, in the
+    same words), so the answer does not tell whether it exists."""
     errors: dict[str, str] = {}
     by_kind: dict[str, list[tuple[str, int]]] = {}
     for field_name, key, record_id in refs:
@@ -434,6 +473,11 @@ async def ensure_visible(principal: Principal, refs: list[tuple[str, str, int]],
         missing = [(name, record_id) for name, record_id in wanted if record_id not in visible]
         if not missing:
             continue
+        if conceal:
+            verb = {"read": "see", "write": "change"}.get(action, action)
+            errors.update({name: f"{key} {record_id} does not exist or you may not {verb} it"
+                           for name, record_id in missing})
+            continue
         table = kinds.table_name(kinds.get(key))
         absent_ids = [record_id for _, record_id in missing]
         present = {row["id"] for row in await fetch(
@@ -442,6 +486,7 @@ async def ensure_visible(principal: Principal, refs: list[tuple[str, str, int]],
         for name, record_id in missing:
             if record_id in present:
                 raise Forbidden(f"you do not have access to {key} {record_id}")
-            errors[name] = f"{key} {record_id} does not exist"
+            else:
+                errors[name] = f"{key} {record_id} does not exist"
     if errors:
         raise Invalid(errors)

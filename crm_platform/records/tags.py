@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from crm_platform.errors import invalid
 from crm_platform.records.tables import Tagging
+from crm_platform.records.text import name_problem
 
 MAX_TAGS = 50
 MAX_TAG_LENGTH = 100
@@ -16,6 +17,8 @@ def normalise(tags: Iterable[str], field: str = "tags") -> list[str]:
     for index, tag in enumerate(tags):
         if not isinstance(tag, str):
             raise invalid(f"{field}[{index}]", "must be a string")
+        if problem := name_problem(tag):
+            raise invalid(f"{field}[{index}]", problem)
         tag = " ".join(tag.split()).lower()
         if not tag:
             continue

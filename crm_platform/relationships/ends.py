@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from crm_hookspecs import Principal
+
 from crm_platform.db.raw import fetch, placeholders
+from crm_platform.records import pipeline
 
 # Which table holds each core record type, and the column that names a record.
 KIND_TABLES = {"contact": ("crm_contact", "display_name"), "company": ("crm_company", "name")}
@@ -45,23 +48,21 @@ async def load(refs: Iterable[tuple[str, int]]) -> dict[tuple[str, int], dict[st
     return found
 
 
-def visible(owner: int | None, owners: list[int] | None) -> bool:
-    """Whether a record owned by ``owner`` is seen by someone who sees ``owners`` (None: all)."""
-    return owners is None or owner in owners
-
-
-def visible_ends_sql(owners: list[int] | None, alias: str = "r") -> tuple[str, list[Any]]:
-    """A WHERE fragment keeping relationships whose two ends are both visible."""
-    if owners is None:
+async def visible_ends_sql(principal: Principal, alias: str = "r") -> tuple[str, list[Any]]:
+    """A WHERE fragment keeping relationships whose two ends ``principal`` may see, by each
+    kind's own visibility rule (the plugins' conditions included)."""
+    rules = {kind: await pipeline.visibility(principal, kind) for kind in CORE_KINDS}
+    if not any(where for where, _ in rules.values()):
         return "", []
-    marks = placeholders(owners)
     parts, args = [], []
     for end in ("source", "target"):
-        parts.append(
-            f"(({alias}.{end}_type = 'contact' AND {alias}.{end}_id IN "
-            f"(SELECT id FROM crm_contact WHERE owner IN ({marks}))) OR "
-            f"({alias}.{end}_type = 'company' AND {alias}.{end}_id IN "
-            f"(SELECT id FROM crm_company WHERE owner IN ({marks}))))"
-        )
-        args += owners * 2
+        either = []
+        for kind, (where, where_args) in rules.items():
+            table = KIND_TABLES[kind][0]
+            either.append(
+                f"({alias}.{end}_type = '{kind}' AND {alias}.{end}_id IN "
+                f"(SELECT id FROM {table} WHERE {' AND '.join(where) or '1 = 1'}))"
+            )
+            args += where_args
+        parts.append(f"({' OR '.join(either)})")
     return " AND ".join(parts), args

@@ -8,7 +8,7 @@ from crm_hookspecs import Principal
 
 from crm_platform.contacts import service as contacts
 from crm_platform.db.raw import fetch
-from crm_platform.records import access
+from crm_platform.records import pipeline
 from crm_platform.relationships import ends
 from crm_platform.relationships.service import label_from, registered_types
 
@@ -40,7 +40,6 @@ async def contact_graph(principal: Principal, contact_id: int, depth: int = 2) -
     ``MAX_NODES`` nodes; ``truncated`` says when the cap cut the walk short.
     """
     start = await contacts.get(principal, contact_id)
-    owners = await access.visible_owner_ids(principal)
     types = registered_types()
     nodes: dict[str, dict[str, Any]] = {
         _key("contact", contact_id): {"type": "contact", "id": contact_id, "name": start["display_name"]}
@@ -52,21 +51,28 @@ async def contact_graph(principal: Principal, contact_id: int, depth: int = 2) -
         if not frontier or truncated:
             break
         next_frontier: list[tuple[str, int]] = []
-        for row in await _touching(frontier):
+        touching = await _touching(frontier)
+        # The ends met for the first time, named only where the caller may see them.
+        names = await pipeline.visible_names(principal, (
+            (row[f"{end}_type"], row[f"{end}_id"]) for row in touching for end in ("source", "target")
+            if _key(row[f"{end}_type"], row[f"{end}_id"]) not in nodes
+        ))
+        for row in touching:
             source = _key(row["source_type"], row["source_id"])
             target = _key(row["target_type"], row["target_id"])
             ends_seen = True
             for end, key in (("source", source), ("target", target)):
                 if key in nodes:
                     continue
-                if row[f"{end}_name"] is None or not ends.visible(row[f"{end}_owner"], owners):
+                name = names.get((row[f"{end}_type"], row[f"{end}_id"]))
+                if name is None:
                     ends_seen = False
                     break
                 if len(nodes) >= MAX_NODES:
                     truncated = True
                     ends_seen = False
                     break
-                nodes[key] = {"type": row[f"{end}_type"], "id": row[f"{end}_id"], "name": row[f"{end}_name"]}
+                nodes[key] = {"type": row[f"{end}_type"], "id": row[f"{end}_id"], "name": name}
                 next_frontier.append((row[f"{end}_type"], row[f"{end}_id"]))
             if ends_seen:
                 edges[row["id"]] = {

@@ -161,7 +161,7 @@ async def list_relationships(
     if type_key:
         conditions.append("r.type = {}")
         args.append(type_key)
-    visible, visible_args = ends.visible_ends_sql(await access.visible_owner_ids(principal))
+    visible, visible_args = await ends.visible_ends_sql(principal)
     if visible:
         conditions.append(visible)
         args += visible_args

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 from urllib.parse import urlencode
 
@@ -24,6 +22,7 @@ from crm_platform.records.listing import custom_matches
 from crm_platform.search import index as search_index
 from crm_platform.users.auth import CurrentPrincipal
 from crm_platform.web import customlists, forms, lookups, plugin_slots, record_parts
+from crm_platform.web.csv_export import csv_document
 from crm_platform.web.rendering import is_htmx, render_fragment, render_page, zone_of
 
 PAGE_SIZE = 50
@@ -98,16 +97,13 @@ async def export_companies(request: Request, principal: CurrentPrincipal) -> Res
     rows = rows[:EXPORT_LIMIT]
     owners = lookups.names_by_id(await lookups.active_users())
     custom_keys = list(await customfields.definitions(companies.RECORD_TYPE))
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["id", "name", "domains", "industry", "size", "owner", "tags", *custom_keys])
-    for row in rows:
-        custom = row["custom"] or {}
-        cells = [row["id"], row["name"], ", ".join(row["domains"]), row["industry"], row["size"],
-                 owners.get(row["owner"], ""), ", ".join(row["tags"]),
-                 *[customlists.csv_text(custom.get(key)) for key in custom_keys]]
-        writer.writerow([customlists.spreadsheet_safe(cell) for cell in cells])
-    return Response(out.getvalue(), media_type="text/csv",
+    body = csv_document(
+        ["id", "name", "domains", "industry", "size", "owner", "tags", *custom_keys],
+        ([row["id"], row["name"], ", ".join(row["domains"]), row["industry"], row["size"],
+          owners.get(row["owner"], ""), ", ".join(row["tags"]),
+          *[customlists.csv_text((row["custom"] or {}).get(key)) for key in custom_keys]] for row in rows),
+    )
+    return Response(body, media_type="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="companies.csv"'})
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 from urllib.parse import urlencode
@@ -24,6 +22,7 @@ from crm_platform.records.tables import SavedView
 from crm_platform.search import index as search_index
 from crm_platform.users.auth import CurrentPrincipal
 from crm_platform.web import customlists, forms, lookups
+from crm_platform.web.csv_export import csv_document
 from crm_platform.web.rendering import is_htmx, render_fragment, render_page, zone_of
 
 PAGE_SIZE = 50
@@ -69,7 +68,7 @@ async def _searched(principal: Principal, text: str, filters: listing.ContactFil
     hits = await search_index.search(principal, text, limit=SEARCH_LIMIT, kinds=("contact",))
     ids = list(await _custom_passed([hit.record_id for hit in hits], filters))
     rows = await contacts.rows_by_id(ids)
-    companies = await contacts.companies_of(ids)
+    companies = await contacts.companies_of(principal, ids)
     found = []
     for record_id in ids:
         row = rows.get(record_id)
@@ -138,10 +137,12 @@ async def new_contact(request: Request, principal: CurrentPrincipal) -> Response
     return await _new_form(request, {"lifecycle_stage": "lead"}, {})
 
 
-async def _new_form(request: Request, values: dict[str, Any], errors: dict[str, str]) -> Response:
+async def _new_form(
+    request: Request, values: dict[str, Any], errors: dict[str, str], duplicate: dict[str, Any] | None = None
+) -> Response:
     users = await lookups.active_users()
     return render_page(request, "contacts/new.html", status_code=422 if errors else 200, values=values,
-                       errors=errors, stage_choices=stage_choices(),
+                       errors=errors, duplicate=duplicate, stage_choices=stage_choices(),
                        owner_choices=[(user["id"], user["display_name"]) for user in users],
                        custom_fields=list((await customfields.definitions(contacts.RECORD_TYPE)).values()))
 
@@ -172,6 +173,7 @@ RENAMES = {"emails": "email", "phones": "phone", "owner_id": "owner_id", "primar
 async def create_contact(request: Request, principal: CurrentPrincipal) -> Response:
     values = await forms.form_data(request)
     errors: dict[str, str] = {}
+    duplicate = None
     body = contact_values(values)
     definitions = await customfields.definitions(contacts.RECORD_TYPE)
     body["custom"] = {key: value for key, value in
@@ -185,9 +187,11 @@ async def create_contact(request: Request, principal: CurrentPrincipal) -> Respo
         errors = forms.field_errors(exc, RENAMES)
     except Conflict as exc:
         errors = {"email": exc.message}
+        # Named only when the user may see it (contacts.email_taken decides).
+        duplicate = exc.extra if "existing_id" in exc.extra else None
     else:
         return Redirect(f"/contacts/{created['id']}", status_code=303)
-    return await _new_form(request, values, errors)
+    return await _new_form(request, values, errors, duplicate)
 
 
 async def _selected(principal: Principal, ids: list[str]) -> list[dict[str, Any]]:
@@ -199,17 +203,12 @@ async def _selected(principal: Principal, ids: list[str]) -> list[dict[str, Any]
 
 def _csv(rows: list[dict[str, Any]], owners: dict[int, str], custom_keys: list[str]) -> str:
     """The contacts as CSV, a column per custom field (headed by its key) after the fixed ones."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["id", "name", "email", "phone", "job_title", "stage", "owner", "tags", *custom_keys])
-    for row in rows:
-        phone = row["phones"][0]["number"] if row["phones"] else ""
-        custom = row["custom"] or {}
-        cells = [row["id"], row["display_name"], row["primary_email"] or "", phone, row["job_title"],
-                 row["lifecycle_stage"], owners.get(row["owner"], ""), ", ".join(row["tags"]),
-                 *[customlists.csv_text(custom.get(key)) for key in custom_keys]]
-        writer.writerow([customlists.spreadsheet_safe(cell) for cell in cells])
-    return out.getvalue()
+    return csv_document(
+        ["id", "name", "email", "phone", "job_title", "stage", "owner", "tags", *custom_keys],
+        ([row["id"], row["display_name"], row["primary_email"], row["phones"][0]["number"] if row["phones"] else "",
+          row["job_title"], row["lifecycle_stage"], owners.get(row["owner"], ""), ", ".join(row["tags"]),
+          *[customlists.csv_text((row["custom"] or {}).get(key)) for key in custom_keys]] for row in rows),
+    )
 
 
 @post("/contacts/bulk", include_in_schema=False)

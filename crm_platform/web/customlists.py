@@ -58,9 +58,3 @@ def csv_text(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     return str(value)
-
-
-def spreadsheet_safe(cell: Any) -> Any:
-    # A spreadsheet runs a cell starting with = + - @ as a formula; quote it as text.
-    text = str(cell)
-    return f"'{text}" if text and text[0] in "=+-@" else cell

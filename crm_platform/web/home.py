@@ -15,7 +15,7 @@ from crm_platform.activities import links, tasks
 from crm_platform.activities import service as activities
 from crm_platform.activities.schemas import ActivityPatch
 from crm_platform.db.raw import fetch, placeholders
-from crm_platform.records import access
+from crm_platform.records import pipeline
 from crm_platform.users.auth import CurrentPrincipal
 from crm_platform.web import plugin_slots, record_parts
 from crm_platform.web.auth import safe_next
@@ -28,12 +28,10 @@ LIST_LIMIT = 10
 async def _recent_activity(principal: Principal) -> list[dict[str, Any]]:
     """The newest things that happened (not tasks) among records the user may see."""
     task_types = [key for key, kind in record_parts.activity_types().items() if kind.is_task]
-    conditions = [f"type NOT IN ({placeholders(task_types)})"] if task_types else []
-    args: list[Any] = [*task_types]
-    owners = await access.visible_owner_ids(principal)
-    if owners is not None:
-        conditions.append(f"owner IN ({placeholders(owners)})")
-        args += owners
+    conditions, args = await pipeline.visibility(principal, activities.RECORD_TYPE)
+    if task_types:
+        conditions.append(f"type NOT IN ({placeholders(task_types)})")
+        args += task_types
     where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     return await fetch(f"SELECT * FROM crm_activity {where} ORDER BY occurred_at DESC, id DESC LIMIT {LIST_LIMIT}",
                        *args)
@@ -50,20 +48,13 @@ async def _quiet_contacts(principal: Principal, days: int) -> list[dict[str, Any
     )
 
 
-async def _record_names(activity_rows: list[dict[str, Any]]) -> dict[tuple[str, int], str]:
-    """Names of the contacts and companies these activities link to: two queries at most."""
-    wanted: dict[str, set[int]] = {"contact": set(), "company": set()}
-    for row in activity_rows:
-        for link in row["links"]:
-            if link["record_type"] in wanted:
-                wanted[link["record_type"]].add(link["record_id"])
-    names: dict[tuple[str, int], str] = {}
-    for kind, table, column in (("contact", "crm_contact", "display_name"), ("company", "crm_company", "name")):
-        ids = sorted(wanted[kind])
-        if ids:
-            for row in await fetch(f"SELECT id, {column} AS name FROM {table} WHERE id IN ({placeholders(ids)})", *ids):
-                names[(kind, row["id"])] = row["name"]
-    return names
+async def _record_names(principal: Principal, activity_rows: list[dict[str, Any]]) -> dict[tuple[str, int], str]:
+    """Names of the contacts and companies these activities link to that the user may see
+    (a record handed to another team keeps its name to itself): two queries at most."""
+    return await pipeline.visible_names(principal, (
+        (link["record_type"], link["record_id"])
+        for row in activity_rows for link in row["links"] if link["record_type"] in ("contact", "company")
+    ))
 
 
 @get("/", include_in_schema=False)
@@ -81,7 +72,7 @@ async def my_day(request: Request, principal: CurrentPrincipal, days: FromQuery[
     recent_links = await links.of([row["id"] for row in recent])
     for row in recent:
         row["links"] = recent_links[row["id"]]
-    names = await _record_names([*overdue, *today, *upcoming, *recent])
+    names = await _record_names(principal, [*overdue, *today, *upcoming, *recent])
     return render_page(
         request, "home.html", overdue=overdue, today=today, upcoming=upcoming, recent=recent, names=names,
         quiet=await _quiet_contacts(principal, days), days=days, widgets=await plugin_slots.dashboard_widgets(request, principal),

@@ -6,22 +6,28 @@ import logging
 import os
 import secrets
 import time
+from hmac import compare_digest
 from pathlib import Path
 from typing import Any
 
+from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.connection import ASGIConnection
 from litestar.datastructures import MutableScopeHeaders
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import PermissionDeniedException
 from litestar.middleware.base import DefineMiddleware
-from litestar.middleware.csrf import CSRFMiddleware
+from litestar.middleware.csrf import CSRFMiddleware, generate_csrf_token
 from litestar.middleware.session.base import SessionMiddleware
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
 from litestar.stores.base import Store
 from litestar.stores.file import FileStore
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import Message, Receive, Scope, Send
+from litestar.utils.scope.state import ScopeState
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from crm_platform.config import Settings
-from crm_platform.web.rendering import CSRF_HEADER
+from crm_platform.web.rendering import CSRF_FIELD, CSRF_HEADER
 
 log = logging.getLogger("crm.web")
 
@@ -31,6 +37,8 @@ SESSION_STORE = "sessions"
 SESSION_MAX_AGE = 14 * 24 * 3600
 # A handler sets this in the scope to give the session a new id (on login).
 ROTATE_SCOPE_KEY = "crm.rotate_session"
+# Where a session keeps its CSRF token.
+SESSION_CSRF_KEY = "csrf"
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -161,39 +169,90 @@ class SessionUnlessBearerMiddleware(SessionMiddleware):
 
 
 class CSRFUnlessBearerMiddleware(CSRFMiddleware):
-    """CSRF checks on every form and on every request a session could authenticate."""
+    """CSRF checks on every form and on every request a session could authenticate.
+
+    A visitor without a session (the login form) is checked by Litestar's double-submit
+    cookie alone. Once there is a session, its token is the one kept in the session: a
+    token in a cookie planted by someone else (from a sibling subdomain, say) or taken from
+    another session does not pass. Signing in starts a new session, hence a new token."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and _needs_no_csrf(scope):
             await self.app(scope, receive, send)
             return
-        await super().__call__(scope, receive, send)
+        session = scope.get("session")
+        if scope["type"] != "http" or not session:
+            await super().__call__(scope, receive, send)
+            return
+        await self._check_against_session(scope, receive, send, session)
 
-
-class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+    async def _check_against_session(self, scope: Scope, receive: Receive, send: Send, session: dict) -> None:
+        request = scope["litestar_app"].request_class(scope=scope, receive=receive)
+        state = ScopeState.from_scope(scope)
+        bound = session.get(SESSION_CSRF_KEY)
+        if request.method in self.config.safe_methods:
+            if not isinstance(bound, str):
+                bound = session[SESSION_CSRF_KEY] = generate_csrf_token(secret=self.config.secret)
+            state.csrf_token = bound
             await self.app(scope, receive, send)
             return
+        sent = request.headers.get(self.config.header_name)
+        if not sent and request.content_type[0] in (RequestEncodingType.URL_ENCODED, RequestEncodingType.MULTI_PART):
+            sent = (await request.form()).get(CSRF_FIELD)
+        if isinstance(bound, str) and isinstance(sent, str) and compare_digest(sent, bound):
+            state.csrf_token = bound
+            await self.app(scope, receive, send)
+            return
+        raise PermissionDeniedException("CSRF token verification failed")
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableScopeHeaders.from_message(message)
-                for name, value in SECURITY_HEADERS.items():
-                    if name not in headers:
-                        headers[name] = value
-            await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+# Sent with every answer over HTTPS, so the browser comes back over HTTPS only.
+STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
+
+
+def _secure_cookie(value: bytes) -> bytes:
+    attributes = [part.strip().lower() for part in value.split(b";")[1:]]
+    return value if b"secure" in attributes else value + b"; Secure"
+
+
+async def harden_response(message: Message, scope: Scope) -> None:
+    """The app's ``before_send`` hook, run for every response the app sends (its 404s for
+    unknown addresses, redirects and the API's 401 too, which no middleware sees): the
+    security headers; ``Cache-Control: no-store`` unless the answer chose its own caching
+    (static files do), since pages and API answers carry personal data; and over HTTPS
+    (directly, or through a proxy named in ``CRM_TRUSTED_PROXIES``), HSTS and cookies marked
+    ``Secure``."""
+    if message["type"] != "http.response.start" or scope["type"] != "http":
+        return
+    headers = MutableScopeHeaders.from_message(message)
+    for name, value in SECURITY_HEADERS.items():
+        if name not in headers:
+            headers[name] = value
+    if "cache-control" not in headers:
+        headers["cache-control"] = "no-store"
+    if scope.get("scheme") == "https":
+        headers["strict-transport-security"] = STRICT_TRANSPORT_SECURITY
+        message["headers"] = [
+            (name, _secure_cookie(value) if name.lower() == b"set-cookie" else value)
+            for name, value in message["headers"]
+        ]
+
+
+def trust_proxies(app: Litestar, settings: Settings) -> None:
+    """Take the client's address and the scheme (``https``) from the ``X-Forwarded-For`` and
+    ``X-Forwarded-Proto`` headers of requests arriving from the addresses in
+    ``CRM_TRUSTED_PROXIES`` (comma-separated addresses or networks; none by default, so
+    nobody can claim HTTPS or another address by sending the headers). Wraps the app's whole
+    handler, so error answers are covered too."""
+    trusted = [item.strip() for item in settings.trusted_proxies.split(",") if item.strip()]
+    if trusted:
+        app.asgi_handler = ProxyHeadersMiddleware(app.asgi_handler, trusted_hosts=trusted)  # type: ignore[arg-type]
 
 
 def middleware(settings: Settings) -> list[Any]:
-    """Outermost first; the authentication middleware comes after these."""
+    """Outermost first; the authentication middleware comes after these (the headers are
+    :func:`harden_response`'s, which sees every response)."""
     return [
-        DefineMiddleware(SecurityHeadersMiddleware),
         DefineMiddleware(SessionUnlessBearerMiddleware, backend=RotatingSessionBackend(config=session_config())),
         DefineMiddleware(CSRFUnlessBearerMiddleware, config=csrf_config(settings)),
     ]

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import quote_plus
 
 from crm_hookspecs import ALL_ROLES, FIELD_KEY_PATTERN, FIELD_KINDS, Principal
 from litestar import Request, Response, get, post
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath
 from litestar.response import Redirect
 
 from crm_platform import runtime
@@ -80,9 +79,21 @@ async def render_settings(request: Request, principal: Principal, **context: Any
     return await _page(request, principal, **context)
 
 
+# The session key of the notice the settings page shows once, after a change.
+NOTICE_KEY = "settings_notice"
+
+
+def back_with_notice(request: Request, notice: str, anchor: str = "") -> Response:
+    """Back to the settings page, which says ``notice`` once. The notice travels in the
+    session, never in the address, so no link can make the page announce text of its own."""
+    request.set_session({**(request.scope.get("session") or {}), NOTICE_KEY: notice})
+    return Redirect(f"/settings{anchor}", status_code=303)
+
+
 @get("/settings", include_in_schema=False)
-async def settings_page(request: Request, principal: CurrentPrincipal, notice: FromQuery[str] = "") -> Response:
-    return await _page(request, principal, notice=notice[:200])
+async def settings_page(request: Request, principal: CurrentPrincipal) -> Response:
+    notice = (request.scope.get("session") or {}).pop(NOTICE_KEY, "")
+    return await _page(request, principal, notice=notice if isinstance(notice, str) else "")
 
 
 async def _store_appearance(request: Request, principal: Principal, theme: str, scheme: str) -> None:
@@ -102,7 +113,7 @@ async def choose_theme(request: Request, principal: CurrentPrincipal) -> Respons
         return await _page(request, principal, status_code=422,
                            errors={"appearance": {"theme": "choose one of the installed themes"}})
     await _store_appearance(request, principal, theme, scheme)
-    return Redirect("/settings?notice=Appearance+saved", status_code=303)
+    return back_with_notice(request, "Appearance saved")
 
 
 @post("/settings/scheme", include_in_schema=False)
@@ -127,7 +138,7 @@ async def add_team(request: Request, principal: CurrentPrincipal) -> Response:
         return await _page(request, principal, status_code=422,
                            errors={"team": {"name": f"a team named {name} already exists"}}, values={"team": values})
     await Team.insert(Team(name=name))
-    return Redirect("/settings?notice=Team+added#teams", status_code=303)
+    return back_with_notice(request, "Team added", "#teams")
 
 
 @post("/settings/plugins/{slug:str}", include_in_schema=False)
@@ -136,8 +147,7 @@ async def toggle_plugin(request: Request, principal: CurrentPrincipal, slug: Fro
     values = await forms.form_data(request)
     enable = forms.text(values, "enabled") == "true"
     await plugin_state.set_enabled(runtime.current().host, slug, enable)
-    notice = f"Plugin+{slug}+{'enabled' if enable else 'disabled'}"
-    return Redirect(f"/settings?notice={notice}#plugins", status_code=303)
+    return back_with_notice(request, f"Plugin {slug} {'enabled' if enable else 'disabled'}", "#plugins")
 
 
 def _field_errors(values: dict[str, Any]) -> tuple[dict[str, str], dict[str, Any]]:
@@ -177,16 +187,16 @@ async def add_field(request: Request, principal: CurrentPrincipal) -> Response:
     if errors:
         return await _page(request, principal, status_code=422, errors={"field": errors}, values={"field": values})
     await CustomField.insert(CustomField(**row))
-    return Redirect("/settings?notice=Field+added#fields", status_code=303)
+    return back_with_notice(request, "Field added", "#fields")
 
 
 @post("/settings/fields/{field_id:int}/delete", include_in_schema=False)
-async def delete_field(principal: CurrentPrincipal, field_id: FromPath[int]) -> Response:
+async def delete_field(request: Request, principal: CurrentPrincipal, field_id: FromPath[int]) -> Response:
     _require_admin(principal)
     deleted = await CustomField.delete().where(CustomField.id == field_id).returning(CustomField.id)
     if not deleted:
         raise NotFound("custom field", field_id)
-    return Redirect("/settings?notice=Field+removed#fields", status_code=303)
+    return back_with_notice(request, "Field removed", "#fields")
 
 
 @post("/settings/plugin-settings/{slug:str}", include_in_schema=False)
@@ -197,15 +207,15 @@ async def save_plugin_settings(request: Request, principal: CurrentPrincipal, sl
     if errors:
         return await _page(request, principal, status_code=422, errors={f"settings-{slug}": errors},
                            values={"plugin_settings": {slug: values}})
-    notice = quote_plus(f"Settings of {runtime.current().host.records[slug].label or slug} saved")
-    return Redirect(f"/settings?notice={notice}#settings-{slug}", status_code=303)
+    label = runtime.current().host.records[slug].label or slug
+    return back_with_notice(request, f"Settings of {label} saved", f"#settings-{slug}")
 
 
 @post("/settings/permissions", include_in_schema=False)
 async def save_permissions(request: Request, principal: CurrentPrincipal) -> Response:
     _require_admin(principal)
     changed = await plugin_settings.save_permissions(await forms.form_data(request), principal.id)
-    return Redirect(f"/settings?notice=Permissions+saved+({changed}+changed)#permissions", status_code=303)
+    return back_with_notice(request, f"Permissions saved ({changed} changed)", "#permissions")
 
 
 # The users card's handlers are in settings_users.

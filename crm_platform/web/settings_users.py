@@ -4,12 +4,10 @@ active state, setting a password, and handing over what a leaving user owns. Adm
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote_plus
 
 from crm_hookspecs import Principal
 from litestar import Request, Response, post
 from litestar.params import FromPath
-from litestar.response import Redirect
 
 from crm_platform.errors import Conflict, Invalid
 from crm_platform.records import kinds
@@ -19,7 +17,7 @@ from crm_platform.users.api import public_base_url
 from crm_platform.users.auth import CurrentPrincipal
 from crm_platform.web import forms
 from crm_platform.web.account import password_value
-from crm_platform.web.settings import render_settings
+from crm_platform.web.settings import back_with_notice, render_settings
 
 
 async def _page(request: Request, principal: Principal, **context: Any) -> Response:
@@ -47,7 +45,7 @@ async def add_user(request: Request, principal: CurrentPrincipal) -> Response:
     except Conflict as exc:
         return await _page(request, principal, status_code=422, errors={"user": {"email": exc.message}},
                            values={"user": _values(values)})
-    return Redirect("/settings?notice=User+added#users", status_code=303)
+    return back_with_notice(request, "User added", "#users")
 
 
 @post("/settings/users/invite", include_in_schema=False)
@@ -80,7 +78,7 @@ async def change_user(request: Request, principal: CurrentPrincipal, user_id: Fr
     await accounts.change_user(principal, user_id, role=forms.text(values, "role", 20),
                                team=forms.text(values, "team", 100),
                                active=forms.text(values, "is_active") == "on" or user_id == principal.id)
-    return Redirect("/settings?notice=User+saved#users", status_code=303)
+    return back_with_notice(request, "User saved", "#users")
 
 
 @post("/settings/users/{user_id:int}/active", include_in_schema=False)
@@ -88,8 +86,8 @@ async def set_active(request: Request, principal: CurrentPrincipal, user_id: Fro
     values = await forms.form_data(request)
     active = forms.text(values, "active") == "true"
     user = await accounts.change_user(principal, user_id, active=active)
-    notice = quote_plus(f"{user['email']} {'enabled' if active else 'disabled: their sessions and API tokens are revoked'}")
-    return Redirect(f"/settings?notice={notice}#users", status_code=303)
+    notice = f"{user['email']} {'enabled' if active else 'disabled: their sessions and API tokens are revoked'}"
+    return back_with_notice(request, notice, "#users")
 
 
 @post("/settings/users/{user_id:int}/password", include_in_schema=False)
@@ -101,7 +99,7 @@ async def set_password(request: Request, principal: CurrentPrincipal, user_id: F
     except Invalid as exc:
         return await _page(request, principal, status_code=422, errors={f"password-{user_id}": exc.errors})
     email = (await accounts.get_user(user_id))["email"]
-    return Redirect(f"/settings?notice={quote_plus(f'Password of {email} set')}#users", status_code=303)
+    return back_with_notice(request, f"Password of {email} set", "#users")
 
 
 def summary(done: handover.HandOver) -> str:
@@ -136,7 +134,7 @@ async def hand_over(request: Request, principal: CurrentPrincipal) -> Response:
         return await _page(request, principal, status_code=422, errors={"handover": errors})
     email = (await accounts.get_user(int(from_id)))["email"]
     notice = f"Handed over from {email}: {summary(done)}"
-    return Redirect(f"/settings?notice={quote_plus(notice[:200])}#users", status_code=303)
+    return back_with_notice(request, notice[:200], "#users")
 
 
 HANDLERS = [add_user, invite_user, hand_over, change_user, set_active, set_password]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import httpx
 import pytest
 
 from crm_platform.testing import client_for
+from crm_platform.web.csv_export import csv_document, spreadsheet_safe
 from tests.web.helpers import form_token, sign_in
 
 
@@ -79,3 +83,23 @@ async def test_a_company_without_a_name_is_refused_beside_the_name(admin_browser
     assert response.status_code == 422
     assert 'id="company-name-error"' in response.text
     assert 'value="Shipping"' in response.text
+
+
+async def test_the_csv_export_defuses_cells_starting_with_a_tab_or_return_and_keeps_empty_cells_empty(
+    admin_browser, crm_client
+) -> None:
+    ids = await _ids(crm_client, "Ada")
+    await crm_client.patch(f"/api/v1/contacts/{ids[0]}", json={"job_title": "\t=cmd|' /C calc'!A0"})
+    response = await admin_browser.post("/contacts/bulk", data={
+        "action": "export", "ids": [str(ids[0])], "_csrf_token": await form_token(admin_browser)})
+    assert response.status_code == 200
+    [row] = list(csv.DictReader(io.StringIO(response.text)))
+    assert row["job_title"] == "'\t=cmd|' /C calc'!A0"
+    assert row["email"] == "" and row["phone"] == "" and row["tags"] == ""
+
+
+def test_spreadsheet_safe_defuses_every_formula_start_and_nothing_else() -> None:
+    for start in ("=", "+", "-", "@", "\t", "\r"):
+        assert spreadsheet_safe(f"{start}1+1") == f"'{start}1+1"
+    assert [spreadsheet_safe(value) for value in ("", None, "Ada", "a=b", -5, 2.5)] == ["", "", "Ada", "a=b", -5, 2.5]
+    assert csv_document(["name", "note"], [["Ada", ""], ["\r=1", None]]) == 'name,note\r\nAda,\r\n"\'\r=1",\r\n'

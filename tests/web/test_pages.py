@@ -33,6 +33,22 @@ async def test_a_form_with_a_forged_csrf_token_is_refused(admin_browser) -> None
     assert response.status_code == 403
 
 
+async def test_a_csrf_token_of_another_session_is_refused_even_with_its_cookie_planted(
+    admin_browser, crm_running_app, crm_make_user
+) -> None:
+    await crm_make_user("eve@example.com")
+    async with client_for(crm_running_app) as eve:
+        await sign_in(eve, "eve@example.com")
+        eves_token = await form_token(eve, "/contacts/new")
+        eves_cookie = eve.cookies.get("crm_csrf")
+    # A cookie planted from a sibling subdomain, matching the token posted with it.
+    admin_browser.cookies.set("crm_csrf", eves_cookie or eves_token, domain="testserver.local")
+    response = await admin_browser.post("/contacts", data={"given_name": "Planted", "_csrf_token": eves_token})
+    assert response.status_code == 403
+    assert "This form has expired" in response.text
+    assert "Planted" not in (await admin_browser.get("/contacts")).text
+
+
 async def test_a_form_with_its_csrf_token_is_accepted(admin_browser) -> None:
     response = await _create_contact(admin_browser, given_name="Ada", family_name="Lovelace")
     assert response.status_code == 303

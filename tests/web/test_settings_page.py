@@ -57,13 +57,15 @@ async def test_saving_stores_the_values_and_the_plugin_reads_them(admin_browser)
     response = await _save(admin_browser, greeting="ahoy", page_size="35", shout="on", tone="warm",
                            launch_on="2026-03-01")
     assert response.status_code == 303
-    assert response.headers["location"] == "/settings?notice=Settings+of+Probe+saved#settings-probe"
+    assert response.headers["location"] == "/settings#settings-probe"
     assert await toolkit.setting("probe", "greeting") == "ahoy"
     assert await toolkit.setting("probe", "page_size") == 35
     assert await toolkit.setting("probe", "shout") is True
     assert await toolkit.setting("probe", "tone") == "warm"
     assert await toolkit.setting("probe", "launch_on") == "2026-03-01"
     page = (await admin_browser.get("/settings")).text
+    assert '<div class="alert alert-ok" role="status">Settings of Probe saved</div>' in page
+    assert "Settings of Probe saved" not in (await admin_browser.get("/settings")).text  # said once
     assert 'value="35"' in _tag(page, "setting-probe-page_size")
     assert "checked" in _tag(page, "setting-probe-shout")
 
@@ -132,3 +134,9 @@ async def test_a_disabled_plugin_has_no_settings_section(admin_browser) -> None:
     page = (await admin_browser.get("/settings")).text
     assert 'id="settings-probe"' not in page
     assert "No enabled plugin declares permissions." in page
+
+
+async def test_the_settings_page_announces_no_text_taken_from_its_address(admin_browser) -> None:
+    page = await admin_browser.get("/settings", params={"notice": "Your session expired: sign in at evil.example"})
+    assert page.status_code == 200
+    assert "evil.example" not in page.text and "alert-ok" not in page.text

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from crm_hookspecs import Principal
 
+from crm_platform.toolkit import csv_document
 from crm_sales.listing import DealFilters, list_deals
 
 DEAL_COLUMNS = (
@@ -17,33 +16,20 @@ DEAL_COLUMNS = (
 PAGE = 200
 
 
-def _cell(value: Any) -> Any:
-    # A leading = + - @ makes spreadsheets run the cell as a formula.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return "" if value is None else value
-
-
 async def deals_csv(principal: Principal, filters: DealFilters) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(DEAL_COLUMNS)
+    rows: list[list[Any]] = []
     cursor: str | None = None
     while True:
-        rows, cursor = await list_deals(principal, filters, "id", PAGE, cursor)
-        writer.writerows([_cell(row[column]) for column in DEAL_COLUMNS] for row in rows)
+        page, cursor = await list_deals(principal, filters, "id", PAGE, cursor)
+        rows += ([row[column] for column in DEAL_COLUMNS] for row in page)
         if cursor is None:
-            return out.getvalue()
+            return csv_document(DEAL_COLUMNS, rows)
 
 
 def forecast_csv(figures: dict[str, Any]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(("group", "key", "weighted", "total", "count", "currency"))
-    for month in figures["by_month"]:
-        writer.writerow(("month", month["month"], month["weighted"], month["total"], month["count"], figures["currency"]))
-    for owner in figures["by_owner"]:
-        writer.writerow(
-            ("owner", _cell(owner["owner_name"]), owner["weighted"], owner["total"], owner["count"], figures["currency"])
-        )
-    return out.getvalue()
+    currency = figures["currency"]
+    rows = [("month", month["month"], month["weighted"], month["total"], month["count"], currency)
+            for month in figures["by_month"]]
+    rows += [("owner", owner["owner_name"], owner["weighted"], owner["total"], owner["count"], currency)
+             for owner in figures["by_owner"]]
+    return csv_document(("group", "key", "weighted", "total", "count", "currency"), rows)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crm_platform.testing import client_for
+from crm_platform.testing import assert_names_hidden, client_for
 
 
 async def test_a_member_sees_their_teams_deals_but_not_another_teams(crm_running_app, crm_make_user, make_deal):
@@ -44,3 +44,29 @@ async def test_only_managers_create_pipelines(crm_running_app, crm_make_user):
             json={"name": "Mine", "stages": [{"name": "A"}, {"name": "W", "kind": "won"}, {"name": "L", "kind": "lost"}]},
         )
     assert response.status_code == 403
+
+
+async def test_an_activity_cannot_be_put_on_another_teams_deal(crm_running_app, crm_make_user, make_deal):
+    _, own_token = await crm_make_user("ann@example.com", team="East")
+    _, other_token = await crm_make_user("cid@example.com", team="West")
+    async with client_for(crm_running_app, own_token) as ann, client_for(crm_running_app, other_token) as cid:
+        deal = await make_deal(ann, title="Ann's deal")
+        response = await cid.post("/api/v1/activities", json={
+            "type": "note", "subject": "planted", "links": [{"record_type": "sales.deal", "record_id": deal["id"]}],
+        })
+        assert response.status_code == 422
+        assert response.json()["errors"] == {
+            "links[0].record_id": f"sales.deal {deal['id']} does not exist or you may not change it"
+        }
+        page = await assert_names_hidden(ann, f"/api/v1/sales/deals/{deal['id']}", "planted")
+        assert page.json()["title"] == "Ann's deal"
+
+
+async def test_a_contact_handed_to_another_team_is_unnamed_on_the_deal(crm_running_app, crm_client, crm_make_user, make_deal):
+    ann, own_token = await crm_make_user("ann@example.com", team="East")
+    cid, _ = await crm_make_user("cid@example.com", team="West")
+    async with client_for(crm_running_app, own_token) as as_ann:
+        contact = (await as_ann.post("/api/v1/contacts", json={"given_name": "Ada", "family_name": "Handed"})).json()
+        deal = await make_deal(as_ann, contacts=[{"contact_id": contact["id"], "role": "champion"}])
+        await crm_client.patch(f"/api/v1/contacts/{contact['id']}", json={"owner_id": cid.id})
+        await assert_names_hidden(as_ann, f"/api/v1/sales/deals/{deal['id']}", "Ada Handed")

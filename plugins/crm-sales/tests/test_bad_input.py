@@ -62,3 +62,9 @@ async def test_a_pipeline_without_a_won_stage_is_refused(crm_client):
     )
     assert response.status_code == 422
     assert "stages" in response.json()["errors"]
+
+
+async def test_a_deal_title_with_a_control_character_is_a_422_naming_it(crm_client):
+    response = await crm_client.post("/api/v1/sales/deals", json={"title": "Big\x00deal"})
+    assert response.status_code == 422
+    assert "title" in response.json()["errors"]

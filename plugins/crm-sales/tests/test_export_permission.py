@@ -23,3 +23,16 @@ async def test_sales_settings_are_listed_and_a_change_is_used_for_new_deals(crm_
     changed = await crm_client.put("/api/v1/settings/sales/default_currency", json={"value": "USD"})
     assert changed.status_code == 200, changed.text
     assert (await make_deal())["currency"] == "USD"
+
+
+async def test_the_deals_csv_defuses_formulas_and_keeps_empty_cells_empty(crm_client, make_deal):
+    import csv
+    import io
+
+    await make_deal(title="@SUM(A1)", next_step="-2+3")
+    response = await crm_client.get("/api/v1/sales/deals/export.csv")
+    assert response.status_code == 200
+    [row] = list(csv.DictReader(io.StringIO(response.text)))
+    assert row["title"] == "'@SUM(A1)"
+    assert row["next_step"] == "'-2+3"
+    assert row["lost_reason"] == "" and row["closed_at"] == ""
