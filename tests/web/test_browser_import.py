@@ -26,6 +26,9 @@ def import_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Serve
             "CRM_JOBS_URL": f"sqlite:///{folder / 'jobs.sqlite3'}", "CRM_IMPORTS_DIR": str(folder / "imports"),
             "CRM_PLUGINS": "", "CRM_CONFIG": str(folder / "none.toml"),
         }
+        # The worker loads every installed plugin, as `make run` does; their tables come first.
+        subprocess.run([sys.executable, "-c", "from crm_platform.cli import main; main()", "migrate"],
+                       env=environment, check=True, capture_output=True)
         with (folder / "worker.log").open("w") as log:
             worker = subprocess.Popen([sys.executable, "-c", "from crm_platform.cli import main; main()", "worker"],
                                       env=environment, stdout=log, stderr=subprocess.STDOUT)
