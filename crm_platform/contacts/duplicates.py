@@ -12,7 +12,9 @@ from typing import Any
 from crm_hookspecs import Principal
 from rapidfuzz import fuzz
 
+from crm_platform import runtime
 from crm_platform.contacts import service
+from crm_platform.contacts.clean import clean_emails, clean_phones
 from crm_platform.search.index import search
 
 NAME_THRESHOLD = 85
@@ -33,8 +35,28 @@ def _contact_points(row: dict[str, Any]) -> tuple[set[str], set[str]]:
 
 async def candidates(principal: Principal, contact_id: int) -> list[Candidate]:
     """Visible contacts that may be the same person, best first."""
-    contact = await service.get(principal, contact_id)
-    queries = [contact["display_name"]]
+    return await candidates_like(principal, await service.get(principal, contact_id), exclude_id=contact_id)
+
+
+async def candidates_for_new(principal: Principal, body: dict[str, Any]) -> list[Candidate]:
+    """Visible contacts that may be the same person as a contact about to be created from
+    ``body`` (the API's contact fields); emails and phones that do not parse are left out,
+    since saving names them as errors."""
+    ignored: dict[str, str] = {}
+    given, family = body["given_name"].strip(), body["family_name"].strip()
+    draft = {
+        "display_name": f"{given} {family}".strip(), "given_name": given, "family_name": family,
+        "emails": clean_emails(body["emails"], ignored),
+        "phones": clean_phones(body["phones"], runtime.current().settings.default_region, ignored),
+    }
+    return await candidates_like(principal, draft)
+
+
+async def candidates_like(principal: Principal, contact: dict[str, Any], exclude_id: int | None = None) -> list[Candidate]:
+    """Visible contacts that may be the same person as ``contact`` (a stored contact, or one
+    about to be: ``display_name``, ``given_name``, ``family_name``, normalised ``emails`` and
+    E.164 ``phones``), best first."""
+    queries = [contact["display_name"]] if contact["display_name"] else []
     given, family = contact["given_name"], contact["family_name"]
     if given and family:
         # Prefixes of each half catch a typo in the other half.
@@ -44,7 +66,7 @@ async def candidates(principal: Principal, contact_id: int) -> list[Candidate]:
     found: set[int] = set()
     for query in queries[:8]:
         found.update(hit.record_id for hit in await search(principal, query, limit=25, kinds=("contact",)))
-    found.discard(contact_id)
+    found.discard(exclude_id)
     rows = await service.rows_by_id(sorted(found))
     emails, phones = _contact_points(contact)
     results = []

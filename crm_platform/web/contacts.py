@@ -11,7 +11,7 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
-from crm_platform.contacts import listing
+from crm_platform.contacts import duplicates, listing
 from crm_platform.contacts import service as contacts
 from crm_platform.contacts.schemas import ContactIn, ContactPatch
 from crm_platform.contacts.tables import LIFECYCLE_STAGES
@@ -138,11 +138,12 @@ async def new_contact(request: Request, principal: CurrentPrincipal) -> Response
 
 
 async def _new_form(
-    request: Request, values: dict[str, Any], errors: dict[str, str], duplicate: dict[str, Any] | None = None
+    request: Request, values: dict[str, Any], errors: dict[str, str], duplicate: dict[str, Any] | None = None,
+    likely: list[duplicates.Candidate] | None = None,
 ) -> Response:
     users = await lookups.active_users()
     return render_page(request, "contacts/new.html", status_code=422 if errors else 200, values=values,
-                       errors=errors, duplicate=duplicate, stage_choices=stage_choices(),
+                       errors=errors, duplicate=duplicate, likely=likely or [], stage_choices=stage_choices(),
                        owner_choices=[(user["id"], user["display_name"]) for user in users],
                        custom_fields=list((await customfields.definitions(contacts.RECORD_TYPE)).values()))
 
@@ -179,6 +180,11 @@ async def create_contact(request: Request, principal: CurrentPrincipal) -> Respo
     body["custom"] = {key: value for key, value in
                       forms.custom_values(values, definitions.values(), errors, zone_of(request)).items()
                       if value is not None}
+    if not errors and forms.text(values, "save_anyway") != "yes":
+        likely = await duplicates.candidates_for_new(principal, body)
+        # A taken primary email is refused on save, with its own message; the rest is a warning.
+        if likely and not any("same email" in candidate.reasons for candidate in likely):
+            return await _new_form(request, values, {}, likely=likely)
     try:
         if errors:
             raise Invalid(errors)
