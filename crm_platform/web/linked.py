@@ -15,16 +15,10 @@ async def linked_records(
 ) -> dict[tuple[str, int], tuple[str, str]]:
     """``(record_type, id) -> (title, href)`` for every linked record ``principal`` may
     see (the others are left out, so their names never show), one query per kind."""
-    wanted: dict[str, set[int]] = {}
-    for row in activity_rows:
-        for link in row.get("links", ()):
-            wanted.setdefault(link["record_type"], set()).add(link["record_id"])
+    refs = {(link["record_type"], link["record_id"]) for row in activity_rows for link in row.get("links", ())}
     found: dict[tuple[str, int], tuple[str, str]] = {}
-    for key, ids in sorted(wanted.items()):
-        kind = kinds.find(key)
-        if kind is None:
-            continue
-        for record_id, record in (await pipeline.read_many(principal, key, sorted(ids))).items():
-            href = kind.url.replace("{id}", str(record_id)) if kind.url else ""
-            found[(key, record_id)] = (str(record.get(kind.title_column) or f"{kind.label} {record_id}"), href)
+    for (key, record_id), name in (await pipeline.visible_names(principal, refs)).items():
+        kind = kinds.get(key, "record_type")  # visible_names keeps only kinds that are there
+        href = kind.url.replace("{id}", str(record_id)) if kind.url else ""
+        found[(key, record_id)] = (name or f"{kind.label} {record_id}", href)
     return found
