@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from crm_hookspecs import Principal
 from litestar import Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery
@@ -125,14 +126,19 @@ async def save_mapping(request: Request, principal: CurrentPrincipal, run_id: Fr
     return Redirect(f"/imports/{run_id}", status_code=303)
 
 
-@post("/imports/{run_id:int}/commit", include_in_schema=False)
-async def commit_import(request: Request, principal: CurrentPrincipal, run_id: FromPath[int]) -> Response:
+async def _launch(request: Request, principal: Principal, run_id: int, phase: str) -> Response:
+    """Start ``phase`` of the run and go back to its page, or show the page with why not."""
     await forms.form_data(request)
     try:
-        await service.launch(principal, run_id, "commit")
+        await service.launch(principal, run_id, phase)
     except Invalid as exc:
         return await _run_page(request, principal, run_id, errors=dict(exc.errors), status_code=422)
     return Redirect(f"/imports/{run_id}", status_code=303)
+
+
+@post("/imports/{run_id:int}/commit", include_in_schema=False)
+async def commit_import(request: Request, principal: CurrentPrincipal, run_id: FromPath[int]) -> Response:
+    return await _launch(request, principal, run_id, "commit")
 
 
 @get("/imports/{run_id:int}/rollback", include_in_schema=False)
@@ -143,12 +149,7 @@ async def confirm_rollback(request: Request, principal: CurrentPrincipal, run_id
 
 @post("/imports/{run_id:int}/rollback", include_in_schema=False)
 async def rollback_import(request: Request, principal: CurrentPrincipal, run_id: FromPath[int]) -> Response:
-    await forms.form_data(request)
-    try:
-        await service.launch(principal, run_id, "rollback")
-    except Invalid as exc:
-        return await _run_page(request, principal, run_id, errors=dict(exc.errors), status_code=422)
-    return Redirect(f"/imports/{run_id}", status_code=303)
+    return await _launch(request, principal, run_id, "rollback")
 
 
 @get("/imports/{run_id:int}/ledger.csv", include_in_schema=False)
