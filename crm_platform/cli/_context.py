@@ -1,5 +1,5 @@
-"""What every command shares: the runtime of this invocation, and async calls whose errors
-become one-line messages instead of tracebacks."""
+"""What every command shares: the runtime of this invocation, async calls whose errors
+become one-line messages instead of tracebacks, and the user a command acts as."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import click
+from crm_hookspecs import Principal
 
 from crm_platform import runtime
 from crm_platform.db.engine import PostgresEngine, SQLiteEngine
@@ -82,3 +83,19 @@ def _database_problem(rt: runtime.Runtime, exc: Exception) -> str:
     if _not_migrated(exc):
         return f"the database {url} is not set up ({exc}); run `crm migrate` first"
     return f"the database {url} cannot be used: {type(exc).__name__}: {exc}"
+
+
+async def acting_user(email: str | None) -> Principal | None:
+    """The user a command acts as: the one with ``email`` (``--user``), else the first admin."""
+    from crm_platform.db.raw import fetch
+    from crm_platform.users.service import principal_for_user_id
+
+    if email:
+        rows = await fetch("SELECT id FROM crm_user WHERE lower(email) = {}", email.lower())
+        if not rows:
+            raise click.ClickException(f"no user has the email {email}")
+    else:
+        rows = await fetch("SELECT id FROM crm_user WHERE role = 'admin' ORDER BY id LIMIT 1")
+        if not rows:
+            raise click.ClickException("there is no admin yet; create one, or name a user with --user")
+    return await principal_for_user_id(rows[0]["id"])

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 
-from crm_platform.cli._context import run
-from crm_platform.cli.imports import _acting_user
+from crm_platform.cli._context import acting_user, run
 
 
 @click.group("contacts")
@@ -24,7 +23,7 @@ def merge_command(survivor: int, other: int, dry_run: bool, user_email: str | No
     from crm_platform.merges import service
 
     async def work() -> None:
-        principal = await _acting_user(user_email)
+        principal = await acting_user(user_email)
         result = await service.merge(principal, "contact", survivor, other, dry_run=dry_run)
         verb = "would change" if dry_run else "changed"
         changed = ", ".join(sorted(result.changes)) or "nothing"

@@ -6,22 +6,7 @@ from pathlib import Path
 
 import click
 
-from crm_platform.cli._context import run
-
-
-async def _acting_user(email: str | None):
-    from crm_platform.db.raw import fetch
-    from crm_platform.users.service import principal_for_user_id
-
-    if email:
-        rows = await fetch("SELECT id FROM crm_user WHERE lower(email) = {}", email.lower())
-        if not rows:
-            raise click.ClickException(f"no user has the email {email}")
-    else:
-        rows = await fetch("SELECT id FROM crm_user WHERE role = 'admin' ORDER BY id LIMIT 1")
-        if not rows:
-            raise click.ClickException("there is no admin yet; create one, or name a user with --user")
-    return await principal_for_user_id(rows[0]["id"])
+from crm_platform.cli._context import acting_user, run
 
 
 def _bar(label: str):
@@ -60,7 +45,7 @@ def import_command(file: Path | None, kind: str, mapping_text: str, match_key: s
         raise click.UsageError("give a FILE to import, or --resume RUN_ID")
 
     async def work() -> None:
-        principal = await _acting_user(user_email)
+        principal = await acting_user(user_email)
         if resume_id is not None:
             run_id = resume_id
             await runs.get(principal, run_id)
