@@ -56,8 +56,9 @@ run: $(VENV)/.installed
 	printf '%s\n' "$$summary"; \
 	wait $$server
 
+# Spread over every core; tests marked xdist_group run one after another in one worker.
 test: system-deps $(VENV)/.test-plugins
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 # wrk (Debian's package) loads the servers under test from its own process.
 bench-deps:

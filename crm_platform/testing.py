@@ -14,7 +14,13 @@ more than naming its plugins::
         assert response.status_code == 200
 
 Every test using these fixtures runs on SQLite and again on PostgreSQL, which is skipped
-with the reason when ``CRM_TEST_POSTGRES_URL`` (default: the local server) is unreachable.
+with the reason when ``CRM_TEST_POSTGRES_URL`` (default: the local server) is unreachable;
+with ``CRM_REQUIRE_POSTGRES=1`` (as in CI) such a test fails instead. ``crm_redis`` does the
+same for Redis (``CRM_TEST_REDIS_URL``, ``CRM_REQUIRE_REDIS=1``).
+
+The kit is safe under pytest-xdist: each worker has its own PostgreSQL database, SQLite
+template, temporary folders and Redis database, and ports are asked of the system. Passwords
+are hashed with Argon2's cheapest costs while the kit is loaded (never in production).
 Async tests need pytest-asyncio in auto mode (``asyncio_mode = "auto"``). Every file the
 fixtures make lies in pytest's temporary folders, never in the working folder.
 
@@ -39,6 +45,8 @@ Fixtures:
 - ``crm_disable_plugin``: ``await crm_disable_plugin(slug)`` switches a plugin off and rereads the host's state.
 - ``crm_postgres`` (session): this session's own PostgreSQL database, or why there is none.
 - ``crm_sqlite_template`` (session): a migrated SQLite file that each test copies.
+- ``crm_redis`` (session): this worker's own Redis database (``.url``), or why there is none;
+  ``crm_redis.require()`` skips (fails under ``CRM_REQUIRE_REDIS=1``) without one.
 - ``crm_smtp``: a real SMTP server on 127.0.0.1 the instance sends email through (email is off without it).
 
 Helpers: ``client_for(app, token)`` (a client signed in with a token), ``smtp_server(folder,
@@ -106,14 +114,43 @@ if TYPE_CHECKING:
     from crm_platform.jobs.due import JobOutcome
 
 POSTGRES_URL = os.environ.get("CRM_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("CRM_TEST_REDIS_URL", "redis://127.0.0.1:6379")
 DEFAULT_PASSWORD = "correct horse battery"
 TEST_TEAM = "Field team"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    from crm_platform.users import passwords
+
+    passwords.use_cheap_hashing_for_tests()
+
+
+def worker_name() -> str:
+    """This pytest-xdist worker's name (``gw0``, ``gw1`` ...), or ``main`` without xdist."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def _required(variable: str) -> bool:
+    return os.environ.get(variable, "").strip().lower() in ("1", "true", "yes", "on")
+
+
 @dataclass
-class _Postgres:
+class _Server:
     url: str | None
     reason: str
+    # The variable that turns a missing server from a skip into a failure.
+    required_by: str = ""
+
+    def require(self) -> str:
+        """The server's URL; without one, skip the test saying why (fail it when required)."""
+        if self.url is None:
+            if self.required_by and _required(self.required_by):
+                pytest.fail(f"{self.reason} ({self.required_by}=1 requires it)")
+            pytest.skip(self.reason)
+        return self.url
+
+
+_Postgres = _Server
 
 
 async def _create_database(admin_url: str, name: str) -> None:
@@ -140,14 +177,38 @@ async def _drop_database(admin_url: str, name: str) -> None:
 @pytest.fixture(scope="session")
 def crm_postgres() -> Iterator[_Postgres]:
     """A database of this test session's own on the PostgreSQL server, if one is reachable."""
-    name = f"crm_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    name = f"crm_test_{worker_name()}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     try:
         asyncio.run(_create_database(POSTGRES_URL, name))
     except Exception as exc:
-        yield _Postgres(None, f"PostgreSQL not reachable at {POSTGRES_URL}: {type(exc).__name__}: {exc}")
+        reason = f"PostgreSQL not reachable at {POSTGRES_URL}: {type(exc).__name__}: {exc}"
+        yield _Server(None, reason, "CRM_REQUIRE_POSTGRES")
         return
-    yield _Postgres(POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}", "")
+    yield _Server(POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}", "", "CRM_REQUIRE_POSTGRES")
     asyncio.run(_drop_database(POSTGRES_URL, name))
+
+
+def _redis_database() -> int:
+    """Database 1 for a run without xdist, 2 for gw0, 3 for gw1 ... (Redis has 16; 0 is left alone)."""
+    name = worker_name()
+    index = int(name[2:]) + 1 if name.startswith("gw") and name[2:].isdigit() else 0
+    return 1 + index % 15
+
+
+@pytest.fixture(scope="session")
+def crm_redis() -> _Server:
+    """This worker's own database on the Redis server, if one is reachable."""
+    import redis
+
+    url = f"{REDIS_URL.rstrip('/')}/{_redis_database()}"
+    client = redis.Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except (OSError, redis.RedisError) as exc:
+        return _Server(None, f"Redis not reachable at {REDIS_URL}: {type(exc).__name__}: {exc}", "CRM_REQUIRE_REDIS")
+    finally:
+        client.close()
+    return _Server(url, "", "CRM_REQUIRE_REDIS")
 
 
 def _settings_in(folder: Path, database_url: str, **values: Any) -> Settings:
@@ -202,9 +263,7 @@ def crm_database_url(
 ) -> str:
     """The database of one test: a fresh SQLite file, or the session's emptied PostgreSQL."""
     if request.param == "postgres":
-        if crm_postgres.url is None:
-            pytest.skip(crm_postgres.reason)
-        return crm_postgres.url
+        return crm_postgres.require()
     path = tmp_path / "crm.sqlite3"
     shutil.copy(crm_sqlite_template, path)
     return f"sqlite:///{path}"

@@ -8,7 +8,6 @@ import asyncio
 import datetime as dt
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -37,7 +36,6 @@ from crm_platform.jobs.tables import JobRun
 from crm_platform.users import service as users
 
 CRM = str(Path(sys.executable).with_name("crm"))
-REDIS = ("127.0.0.1", 6379)
 RECEIVED: list[Event] = []
 
 
@@ -295,9 +293,7 @@ def test_the_queue_imports_nothing_of_the_runner_not_even_inside_a_function():
 def worker_database_url(request: pytest.FixtureRequest, tmp_path: Path, crm_postgres) -> str:
     """The database a worker subprocess uses: a new SQLite file, or the session's PostgreSQL."""
     if request.param == "postgres":
-        if crm_postgres.url is None:
-            pytest.skip(crm_postgres.reason)
-        return crm_postgres.url
+        return crm_postgres.require()
     return f"sqlite:///{tmp_path / 'crm.sqlite3'}"
 
 
@@ -400,17 +396,8 @@ async def _done(key: str) -> bool:
     return await _run_state(key) == "done"
 
 
-def _redis_reachable() -> bool:
-    try:
-        socket.create_connection(REDIS, timeout=1).close()
-        return True
-    except OSError:
-        return False
-
-
-@pytest.mark.skipif(not _redis_reachable(), reason="Redis is not reachable at 127.0.0.1:6379")
-async def test_a_worker_runs_jobs_from_a_redis_queue(tmp_path, enqueuing_runtime):
-    environment = _environment(f"sqlite:///{tmp_path / 'crm.sqlite3'}", "redis://127.0.0.1:6379/14")
+async def test_a_worker_runs_jobs_from_a_redis_queue(tmp_path, enqueuing_runtime, crm_redis):
+    environment = _environment(f"sqlite:///{tmp_path / 'crm.sqlite3'}", crm_redis.require())
     key = await _enqueue_in(tmp_path, environment, item_id=9)
     assert current_queue().huey.pending_count() >= 1
     worker = _worker(tmp_path, environment)

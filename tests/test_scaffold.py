@@ -197,8 +197,7 @@ async def test_generated_plugin_is_purged_with_its_table(crm_client):
 
 
 def test_generated_tests_pass_on_sqlite_and_postgres(generated: Path, crm_postgres):
-    if crm_postgres.url is None:
-        pytest.skip(crm_postgres.reason)
+    crm_postgres.require()
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
         capture_output=True, text=True, cwd=generated, timeout=900,

@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
 
 from crm_platform.errors import Invalid
 
@@ -23,7 +24,9 @@ MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 128
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt.gz")
 
-_hasher = PasswordHash.recommended()  # Argon2id
+# Argon2id with pwdlib's recommended costs (64 MiB, 3 passes): what every instance uses.
+PRODUCTION_HASHER = PasswordHash.recommended()
+_hasher = PRODUCTION_HASHER
 # Argon2 costs tens of milliseconds of CPU and releases the GIL: a few threads keep the event
 # loop (and /health) answering while many logins are checked, without letting a flood of
 # failed logins take every core.
@@ -56,6 +59,16 @@ def check(password: str, email: str = "", field: str = "password") -> None:
     problem = problem_with(password, email)
     if problem:
         raise Invalid({field: problem})
+
+
+def use_cheap_hashing_for_tests() -> None:
+    """Hash with Argon2's smallest costs from now on, in this process only.
+
+    A test suite signs in thousands of users; at production costs the hashing alone takes
+    minutes. ``crm_platform.testing`` calls this when pytest starts; nothing else may.
+    """
+    global _hasher
+    _hasher = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=8, parallelism=1),))
 
 
 def hash_now(password: str) -> str:

@@ -13,32 +13,17 @@ from crm_platform.testing import client_for
 from crm_platform.web.ratelimit import RedisLimiter
 from tests.web.helpers import sign_in
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
-
-
-async def _redis_or_skip() -> None:
-    from redis.asyncio import Redis
-    from redis.exceptions import RedisError
-
-    client = Redis.from_url(REDIS_URL)
-    try:
-        await client.ping()
-    except (OSError, RedisError) as exc:
-        pytest.skip(f"Redis not reachable at {REDIS_URL}: {exc}")
-    finally:
-        await client.aclose()
-
 
 @pytest.fixture
-def crm_settings(crm_database_url: str, tmp_path: Path) -> Settings:
+def crm_settings(crm_database_url: str, tmp_path: Path, crm_redis) -> Settings:
     return Settings(database_url=crm_database_url, jobs_url=f"sqlite:///{tmp_path / 'jobs.sqlite3'}",
-                    redis_url=REDIS_URL, login_attempts_per_minute=3)
+                    redis_url=crm_redis.require(), login_attempts_per_minute=3)
 
 
-async def test_two_limiters_on_one_redis_share_the_count() -> None:
-    await _redis_or_skip()
+async def test_two_limiters_on_one_redis_share_the_count(crm_redis) -> None:
+    url = crm_redis.require()
     key = f"test-{uuid.uuid4().hex}"
-    first, second = RedisLimiter(REDIS_URL, 2), RedisLimiter(REDIS_URL, 2)
+    first, second = RedisLimiter(url, 2), RedisLimiter(url, 2)
     await first.failed(key)
     assert not await second.blocked(key)
     await second.failed(key)
@@ -46,7 +31,6 @@ async def test_two_limiters_on_one_redis_share_the_count() -> None:
 
 
 async def test_a_session_kept_in_redis_signs_the_user_in(crm_running_app, crm_make_user) -> None:
-    await _redis_or_skip()
     email = f"ada-{uuid.uuid4().hex[:8]}@example.com"  # the limit in Redis outlives this test
     await crm_make_user(email)
     async with client_for(crm_running_app) as client:
