@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import types
 
-from crm_hookspecs import ActivityType, NavItem, PluginInfo, hookimpl
+from crm_hookspecs import ActivityType, NavItem, PluginInfo, SearchResult, hookimpl
 
 from crm_platform.app import build_host
 
@@ -46,10 +46,29 @@ def test_order_does_not_depend_on_the_order_plugins_are_given():
     assert build_host(given).order == build_host(list(reversed(given))).order == ["core", "c", "a", "b"]
 
 
-def test_runtime_hooks_are_called_in_plugin_order():
-    host = build_host([plugin("b"), plugin("a", priority=200), plugin("c", priority=5)])
-    callers = [impl.plugin_name for impl in reversed(host.pm.hook.crm_plugin_info.get_hookimpls())]
-    assert callers == ["c", "b", "a"]
+async def test_runtime_hooks_are_called_in_plugin_order():
+    called: list[str] = []
+
+    def searcher(slug: str, *, is_async: bool = False):
+        def search(query: str, principal, limit: int) -> list[SearchResult]:
+            called.append(slug)
+            return [SearchResult(slug, 1, f"{slug} {query}")]
+
+        async def search_async(query: str, principal, limit: int) -> list[SearchResult]:
+            return search(query, principal, limit)
+
+        return search_async if is_async else search
+
+    # Given out of order, one of them async: the host awaits it in its place.
+    host = build_host([
+        plugin("b", crm_search=searcher("b", is_async=True)),
+        plugin("a", priority=200, crm_search=searcher("a")),
+        plugin("c", priority=5, crm_search=searcher("c")),
+    ])
+    host.enabled = {"a", "b", "c"}
+    results = await host.call("crm_search", query="ada", principal=None, limit=5)
+    assert called == ["c", "b", "a"]
+    assert [result.title for result in results] == ["c ada", "b ada", "a ada"]
 
 
 def test_circular_dependencies_fail_both_plugins_naming_them():

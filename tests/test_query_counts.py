@@ -10,6 +10,13 @@ from crm_platform.db.engine import Engine
 
 Request = Callable[[], Awaitable[httpx.Response]]
 
+# The most statements each request may run, whatever the rows: constant is not enough when the
+# constant creeps up. Raise one only with a reason in the commit that does.
+CEILINGS = {
+    "GET /api/v1/contacts": 3,
+    "GET /api/v1/contacts/{id}": 3,
+}
+
 
 async def statements_for(engine: Engine, request: Request) -> int:
     """Statements run by one request. The fewest of a few tries: the plugin state is re-read
@@ -37,7 +44,7 @@ async def test_a_list_page_of_50_runs_as_many_statements_as_a_page_of_5(crm_clie
     small = await statements_for(crm_engine, lambda: crm_client.get("/api/v1/contacts", params={"limit": 5}))
     large = await statements_for(crm_engine, lambda: crm_client.get("/api/v1/contacts", params={"limit": 50}))
 
-    assert large == small
+    assert large == small <= CEILINGS["GET /api/v1/contacts"], (small, large)
 
 
 async def test_a_next_page_runs_as_many_statements_as_the_first(crm_client, crm_engine):
@@ -50,7 +57,7 @@ async def test_a_next_page_runs_as_many_statements_as_the_first(crm_client, crm_
         crm_engine, lambda: crm_client.get("/api/v1/contacts", params={"limit": 10, "cursor": cursor})
     )
 
-    assert next_page == first_page
+    assert next_page == first_page <= CEILINGS["GET /api/v1/contacts"], (first_page, next_page)
 
 
 async def test_getting_a_contact_with_many_companies_runs_as_many_statements_as_one_with_none(
@@ -69,4 +76,4 @@ async def test_getting_a_contact_with_many_companies_runs_as_many_statements_as_
     without = await statements_for(crm_engine, lambda: crm_client.get(f"/api/v1/contacts/{alone}"))
     with_five = await statements_for(crm_engine, lambda: crm_client.get(f"/api/v1/contacts/{busy.json()['id']}"))
 
-    assert with_five == without
+    assert with_five == without <= CEILINGS["GET /api/v1/contacts/{id}"], (without, with_five)

@@ -74,10 +74,14 @@ async def test_a_renamed_company_is_found_by_its_new_name_only(people):
 
 
 async def test_plugins_hits_follow_the_cores_with_their_links(crm_client):
+    created = await crm_client.post("/api/v1/companies", json={"name": "Big Ben Clocks"})
+    assert created.status_code == 201, created.text
     response = await crm_client.get("/api/v1/search", params={"q": "big"})
-    assert response.json()["items"] == [
-        {"kind": "deal", "id": 7, "title": "Big deal", "subtitle": "Won", "href": "/probe/deals/7"}
-    ]
+    assert response.status_code == 200
+    items = response.json()["items"]
+    assert [(item["kind"], item["title"]) for item in items] == [("company", "Big Ben Clocks"), ("deal", "Big deal")]
+    assert items[0]["href"] == f"/companies/{created.json()['id']}"
+    assert items[1] == {"kind": "deal", "id": 7, "title": "Big deal", "subtitle": "Won", "href": "/probe/deals/7"}
 
 
 async def test_an_empty_query_finds_nothing(people):

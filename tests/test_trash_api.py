@@ -13,7 +13,7 @@ from crm_platform.testing import client_for
 
 async def made(client, path, **body):
     response = await client.post(path, json=body)
-    assert response.status_code in (200, 201), response.text
+    assert response.status_code == 201, response.text
     return response.json()
 
 

@@ -10,6 +10,10 @@ import pytest
 from crm_platform.testing import client_for
 from tests.web.helpers import sign_in
 
+# The most statements each page may run, whatever the rows: constant is not enough when the
+# constant creeps up. Raise one only with a reason in the commit that does.
+CEILINGS = {"/contacts": 7, "/": 10, "/contacts/{id}": 14, "/tasks": 7, "/calendar?view=week": 5}
+
 
 async def statements_for(engine, client: httpx.AsyncClient, path: str) -> int:
     """The fewest of a few tries: the plugin state is re-read every couple of seconds by
@@ -50,7 +54,7 @@ async def test_the_contacts_list_runs_as_many_statements_for_40_rows_as_for_3(ad
     few = await statements_for(crm_engine, admin_browser, "/contacts")
     await _contacts(crm_client, 37, start=3)
     many = await statements_for(crm_engine, admin_browser, "/contacts")
-    assert many == few
+    assert many == few <= CEILINGS["/contacts"], (few, many)
 
 
 async def test_my_day_runs_as_many_statements_for_10_follow_ups_as_for_1(admin_browser, crm_client, crm_engine):
@@ -59,7 +63,7 @@ async def test_my_day_runs_as_many_statements_for_10_follow_ups_as_for_1(admin_b
     few = await statements_for(crm_engine, admin_browser, "/")
     await _follow_ups(crm_client, ids[1:])
     many = await statements_for(crm_engine, admin_browser, "/")
-    assert many == few
+    assert many == few <= CEILINGS["/"], (few, many)
 
 
 async def test_a_contact_page_runs_as_many_statements_for_10_activities_as_for_1(admin_browser, crm_client, crm_engine):
@@ -68,7 +72,7 @@ async def test_a_contact_page_runs_as_many_statements_for_10_activities_as_for_1
     few = await statements_for(crm_engine, admin_browser, f"/contacts/{ids[0]}")
     await _follow_ups(crm_client, ids * 9)
     many = await statements_for(crm_engine, admin_browser, f"/contacts/{ids[0]}")
-    assert many == few
+    assert many == few <= CEILINGS["/contacts/{id}"], (few, many)
 
 
 async def _calendar_items(api: httpx.AsyncClient, contact_ids: list[int], day: dt.datetime) -> None:
@@ -86,7 +90,7 @@ async def test_the_tasks_page_runs_as_many_statements_for_30_tasks_as_for_2(admi
     few = await statements_for(crm_engine, admin_browser, "/tasks")
     await _follow_ups(crm_client, ids[2:] * 2)
     many = await statements_for(crm_engine, admin_browser, "/tasks")
-    assert many == few
+    assert many == few <= CEILINGS["/tasks"], (few, many)
 
 
 async def test_the_calendar_week_runs_as_many_statements_for_20_items_as_for_2(admin_browser, crm_client, crm_engine):
@@ -98,4 +102,4 @@ async def test_the_calendar_week_runs_as_many_statements_for_20_items_as_for_2(a
     await _calendar_items(crm_client, ids[1:], monday)
     many = await statements_for(crm_engine, admin_browser, "/calendar?view=week")
     assert "Item 8" in (await admin_browser.get("/calendar?view=week")).text
-    assert many == few
+    assert many == few <= CEILINGS["/calendar?view=week"], (few, many)
