@@ -32,6 +32,8 @@ from crm_platform.instance.api import health, list_plugins
 from crm_platform.instance.settings_api import HANDLERS as SETTINGS_HANDLERS
 from crm_platform.merges.api import HANDLERS as MERGE_HANDLERS
 from crm_platform.notifications.api import HANDLERS as NOTIFICATION_HANDLERS
+from crm_platform.operations import api as operations
+from crm_platform.operations.metrics import measure
 from crm_platform.relationships.api import RelationshipController, contact_graph
 from crm_platform.search.api import search
 from crm_platform.trash.api import TrashController
@@ -94,11 +96,14 @@ def create_app(
     ui = web.setup(rt.settings, rt.host)
     app = Litestar(
         route_handlers=[
-            health, *CORE_API_HANDLERS, *plugin_routers(rt.host), *ui.route_handlers, *extra_route_handlers
+            health, operations.ready, operations.metrics, *CORE_API_HANDLERS, *plugin_routers(rt.host),
+            *ui.route_handlers, *extra_route_handlers,
         ],
         dependencies={"principal": Provide(provide_principal, sync_to_thread=False)},
         # Sessions, CSRF and security headers wrap authentication, which reads the session.
+        # Metrics and the request id wrap everything, so they see every answer.
         middleware=[
+            measure,
             *ui.middleware, DefineMiddleware(AuthMiddleware, exclude=[f"^{path}" for path in OPEN_PATHS]),
             *ui.signed_in_middleware,
         ],
@@ -122,4 +127,5 @@ def create_app(
         before_send=[security.harden_response],  # headers on every response, error pages too
     )
     security.trust_proxies(app, rt.settings)
+    http_errors.document_api_errors(app)
     return app

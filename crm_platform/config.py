@@ -45,6 +45,8 @@ class Settings:
     # Proxies (addresses or networks, comma-separated) whose X-Forwarded-For and
     # X-Forwarded-Proto headers are believed; none unless named.
     trusted_proxies: str = ""
+    # Log lines as "text" or "json" (one object a line, with the request id), for `crm run` and `crm worker`.
+    log_format: str = "text"
     extra: dict[str, str] = field(default_factory=dict)
 
     @property

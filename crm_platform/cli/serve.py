@@ -16,8 +16,11 @@ def run_command(host: str | None, port: int | None, reload: bool) -> None:
     """Serve the web app and the API."""
     import uvicorn
 
+    from crm_platform.operations import logs
+
     try:
         settings = load_settings()
+        logs.configure(settings.log_format)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     uvicorn.run(
@@ -28,6 +31,7 @@ def run_command(host: str | None, port: int | None, reload: bool) -> None:
         reload=reload,
         # The app reads the forwarded headers itself, from CRM_TRUSTED_PROXIES only.
         proxy_headers=False,
+        log_config=None,  # uvicorn's lines go through the handler configured above
     )
 
 
@@ -35,12 +39,14 @@ def run_command(host: str | None, port: int | None, reload: bool) -> None:
 @click.option("--workers", default=2, show_default=True, help="Jobs run at the same time.")
 def worker_command(workers: int) -> None:
     """Run background jobs (reminders and every plugin's jobs) until interrupted."""
-    import logging
-
     from crm_platform.jobs.worker import run_worker
+    from crm_platform.operations import logs
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     rt = get_runtime()
+    try:
+        logs.configure(rt.settings.log_format)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(f"worker: jobs from {rt.settings.jobs_url}, database {rt.settings.database_url}")
     try:
         run_worker(workers=workers)

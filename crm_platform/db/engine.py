@@ -27,6 +27,7 @@ import sqlite3
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -205,9 +206,11 @@ class SQLiteEngine(_PiccoloSQLiteEngine):
 
     def read(self, sql: str, args: list[Any] | tuple[Any, ...] = ()) -> list[dict]:
         """Run a read-only statement on the reader, outside any transaction."""
+        _count_for_request()
         return self._execute(self.reader(), sql, list(args))
 
     async def _write(self, sql: str, args: list[Any]) -> list[dict]:
+        _count_for_request()
         loop = asyncio.get_running_loop()
         rows = await loop.run_in_executor(self._writer_executor(), self._execute, self._writer_connection(), sql, args)
         if self._checkpointer is not None:
@@ -225,6 +228,7 @@ class SQLiteEngine(_PiccoloSQLiteEngine):
         """Queue ``statements`` on the writer thread and return at once; the future ends when
         they have run. For bulk paths, inside a transaction: the writer runs its queue in order."""
         self.statements_run += len(statements)
+        _count_for_request(len(statements))
         loop = asyncio.get_running_loop()
         return loop.run_in_executor(self._writer_executor(), _run_each, self._writer_connection(), statements)
 
@@ -270,14 +274,26 @@ class PostgresEngine(_PiccoloPostgresEngine):
 
     async def run_querystring(self, querystring: QueryString, in_pool: bool = True) -> Any:
         self.statements_run += 1
+        _count_for_request()
         return await super().run_querystring(querystring, in_pool=in_pool)
 
     async def run_ddl(self, ddl: str, in_pool: bool = True) -> Any:
         self.statements_run += 1
+        _count_for_request()
         return await super().run_ddl(ddl, in_pool=in_pool)
 
 
 Engine = SQLiteEngine | PostgresEngine
+
+# The statements of the request being served, counted into a one-item list the metrics
+# middleware sets; the engines' own ``statements_run`` mixes every request in flight.
+request_statements: ContextVar[list[int] | None] = ContextVar("request_statements", default=None)
+
+
+def _count_for_request(count: int = 1) -> None:
+    holder = request_statements.get()
+    if holder is not None:
+        holder[0] += count
 
 
 def make_engine(url: str) -> Engine:

@@ -36,7 +36,8 @@ RETRY_DELAY_SECONDS = 10
 class TaskBodies:
     """What the queue's tasks do, each run on the jobs loop."""
 
-    run_job: Callable[[str], Awaitable[Any]]
+    # (ledger key, id of the request that enqueued it)
+    run_job: Callable[[str, str | None], Awaitable[Any]]
     requeue_stalled: Callable[[], Awaitable[Any]]
     # (job name, key): enqueue one firing of a scheduled job; the key names its minute.
     enqueue_scheduled: Callable[[str, str], Awaitable[Any]]
@@ -80,8 +81,8 @@ def build_queue(settings: Settings, jobs: list[Job], bodies: TaskBodies) -> Queu
     """
     huey = make_huey(settings.jobs_url)
 
-    def run_job(key: str) -> None:
-        loop.run(bodies.run_job(key))
+    def run_job(key: str, request_id: str | None = None) -> None:
+        loop.run(bodies.run_job(key, request_id))
 
     def requeue_stalled() -> None:
         loop.run(bodies.requeue_stalled())

@@ -15,6 +15,7 @@ from crm_platform.errors import Invalid
 from crm_platform.instance import plugins as plugin_state
 from crm_platform.jobs import ledger
 from crm_platform.jobs.queue import Queue, TaskBodies, build_queue, cached
+from crm_platform.operations import logs, metrics
 
 log = logging.getLogger("crm.jobs")
 
@@ -46,7 +47,7 @@ async def enqueue(job_name: str, *, key: str | None = None, **ids: IdValue) -> s
             raise Invalid({name: f"jobs take ids, not {type(value).__name__} values"})
     key = key or ledger.run_key(job_name, ids)
     if await ledger.record(key, job_name, ids):
-        current_queue().run_job(key)
+        current_queue().run_job(key, logs.request_id.get())
     return key
 
 
@@ -58,7 +59,8 @@ async def enqueue_on_commit(job_name: str, **ids: IdValue) -> str:
     key = ledger.run_key(job_name, ids)
     async with unit_of_work() as work:
         if await ledger.record(key, job_name, ids):
-            work.after_commit(lambda: current_queue().run_job(key))
+            request_id = logs.request_id.get()
+            work.after_commit(lambda: current_queue().run_job(key, request_id))
     return key
 
 
@@ -67,8 +69,17 @@ async def enqueue_scheduled(job_name: str, key: str) -> str:
     return await enqueue(job_name, key=key)
 
 
-async def execute(key: str) -> None:
-    """Run the ledger entry ``key`` if nobody else is running or has run it."""
+async def execute(key: str, request_id: str | None = None) -> None:
+    """Run the ledger entry ``key`` if nobody else is running or has run it; its log lines
+    carry ``request_id``, the id of the request that enqueued it."""
+    token = logs.request_id.set(request_id)
+    try:
+        await _execute(key)
+    finally:
+        logs.request_id.reset(token)
+
+
+async def _execute(key: str) -> None:
     claim = await ledger.claim(key)
     if claim is None:
         return
@@ -88,8 +99,10 @@ async def execute(key: str) -> None:
     except Exception as exc:
         log.exception("job %s failed (attempt %d)", key, claim.attempts)
         await ledger.fail(key, f"{type(exc).__name__}: {exc}")
+        metrics.job_finished(claim.job_name, "failed")
         raise  # huey retries it; the ledger allows a few attempts
     await ledger.finish(key)
+    metrics.job_finished(claim.job_name, "done")
 
 
 async def requeue_stalled() -> list[str]:

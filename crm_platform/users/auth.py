@@ -15,7 +15,7 @@ from crm_platform.instance import plugins as plugin_state
 from crm_platform.users.service import principal_for_session, principal_for_token, request_cache
 
 # Everything else needs a signed-in user. A calendar feed's URL holds its own secret token.
-OPEN_PATHS = {"/health", "/login", "/static", "/manifest.webmanifest", "/favicon.ico", "/calendar/feed/", "/invite"}
+OPEN_PATHS = {"/health", "/ready", "/login", "/static", "/manifest.webmanifest", "/favicon.ico", "/calendar/feed/", "/invite"}
 SESSION_USER_KEY = "user_id"
 # The user's session version at sign-in: a session older than the user's is over.
 SESSION_VERSION_KEY = "session_version"

@@ -17,7 +17,7 @@ from crm_platform.web.rendering import render
 
 log = logging.getLogger("crm.web")
 
-API_PREFIXES = ("/api/", "/schema", "/health")
+API_PREFIXES = ("/api/", "/schema", "/health", "/ready", "/metrics")
 TITLES = {
     400: "That request was not understood",
     403: "You do not have access to this",

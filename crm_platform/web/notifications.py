@@ -21,7 +21,7 @@ from crm_platform.web.rendering import UNREAD_SCOPE_KEY, render_page
 PAGE_SIZE = 50
 # The badge reads "99+" beyond this, so it never counts more than one past it.
 BADGE_MAX = 99
-NOT_PAGES = ("/api/", "/static/", "/schema", "/health")
+NOT_PAGES = ("/api/", "/static/", "/schema", "/health", "/ready", "/metrics")
 
 
 class UnreadCount(ASGIMiddleware):
