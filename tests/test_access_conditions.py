@@ -59,6 +59,7 @@ async def _contact(client, name: str, **fields) -> dict:
     return response.json()
 
 
+@pytest.mark.exercises("crm_access_conditions")
 async def test_a_hidden_contact_is_left_out_of_lists_search_and_reads(crm_client, member):
     principal, as_member = member
     spy = await _contact(crm_client, "Bond", job_title=SECRET, owner_id=principal.id)

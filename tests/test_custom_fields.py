@@ -153,6 +153,7 @@ async def test_choosing_nothing_of_a_multi_choice_removes_it(crm_client):
 # --- admin fields -----------------------------------------------------------------------------
 
 
+@pytest.mark.exercises("crm_field_definitions")
 async def test_admin_values_are_checked_against_their_definitions(crm_client, fields):
     response = await crm_client.post(
         "/api/v1/contacts",

@@ -190,6 +190,7 @@ async def test_demo_cut_short_goes_on_where_it_stopped(demo_runtime, monkeypatch
     assert await _column("SELECT count(DISTINCT primary_email) AS n FROM crm_contact") == [CONTACTS]
 
 
+@pytest.mark.exercises("crm_demo_data")
 async def test_plugins_add_their_demo_data_and_a_summary_line(crm_settings: Settings, crm_engine, tmp_path):
     import types
 

@@ -1,6 +1,6 @@
 """The contract stays documented and exercised: a new hookspec fails here until it has a
-Google-style docstring with an example, a section in docs/plugins.md, and a plugin in tests/
-or plugins/ implementing it."""
+Google-style docstring with an example, a section in docs/plugins.md, a plugin in tests/
+or plugins/ implementing it, and a test that calls it (marked ``exercises``)."""
 
 from __future__ import annotations
 
@@ -89,6 +89,34 @@ def test_hookspec_is_implemented_by_a_test_or_first_party_plugin(name):
         f"no plugin in tests/ or plugins/ implements {name}: add it to tests/plugins/crm-testplugin "
         "and a test that exercises it"
     )
+
+
+def _exercised_hooks() -> dict[str, list[str]]:
+    """Hooks named by ``@pytest.mark.exercises(...)`` on tests in tests/, by name: each such
+    test fails unless it calls the hook on a plugin (tests/conftest.py checks it as it runs)."""
+    found: dict[str, list[str]] = {}
+    for path in _python_files("tests"):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if not (isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith("test_")):
+                continue
+            for decorator in node.decorator_list:
+                if isinstance(decorator, ast.Call) and ast.unparse(decorator.func) == "pytest.mark.exercises":
+                    for argument in decorator.args:
+                        if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+                            found.setdefault(argument.value, []).append(f"{path.relative_to(ROOT)}::{node.name}")
+    return found
+
+
+@pytest.mark.parametrize("name", HOOKSPECS)
+def test_hookspec_is_called_by_a_test(name):
+    assert name in _exercised_hooks(), (
+        f"no test calls {name}: mark one that does with @pytest.mark.exercises({name!r}); "
+        "it then fails whenever the hook is not called"
+    )
+
+
+def test_exercises_marks_name_only_existing_hooks():
+    assert set(_exercised_hooks()) - set(HOOKSPECS) == set()
 
 
 def test_every_toolkit_name_is_in_the_guides_toolkit_reference():

@@ -52,6 +52,7 @@ async def test_a_plugin_that_fails_to_move_its_rows_stops_the_merge(crm_client):
     assert "RecordsMerged" not in HEARD
 
 
+@pytest.mark.exercises("crm_merge_links")
 async def test_a_plugin_moves_its_rows_gets_its_undo_data_back_and_hears_both_events(crm_client):
     ada = (await crm_client.post("/api/v1/contacts", json={"given_name": "Ada"})).json()
     other = (await crm_client.post("/api/v1/contacts", json={"given_name": "Ada"})).json()

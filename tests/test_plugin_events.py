@@ -46,6 +46,7 @@ async def test_listener_receives_contact_created_updated_and_deleted(crm_client)
     assert await _received(crm_client, generic=True) == ["RecordCreated", "RecordUpdated", "RecordDeleted"]
 
 
+@pytest.mark.exercises("crm_event")
 async def test_event_carries_the_actor_and_the_record(crm_client, crm_admin):
     contact = await _contact(crm_client)
     [event, generic] = probe_events.RECEIVED

@@ -54,6 +54,15 @@ async def _call(hook: str, **kwargs) -> list:
         ("crm_notification_kinds", "probe.note_added"),
     ],
 )
+@pytest.mark.exercises(
+    "crm_relationship_types",
+    "crm_permissions",
+    "crm_settings",
+    "crm_jobs",
+    "crm_activity_types",
+    "crm_nav_items",
+    "crm_notification_kinds",
+)
 async def test_registered_item_is_there_while_enabled_and_gone_while_disabled(crm_client, hook, key):
     def keys() -> list:
         return [getattr(item, "key", None) or getattr(item, "name", None) for item in _probe_items(hook)]
@@ -63,6 +72,7 @@ async def test_registered_item_is_there_while_enabled_and_gone_while_disabled(cr
     assert keys() == []
 
 
+@pytest.mark.exercises("crm_record_panels", "crm_api_routes", "crm_database_apps")
 async def test_record_panel_counts_the_contacts_notes(crm_client, crm_admin):
     contact = await _contact(crm_client)
     await _note(crm_client, contact["id"], "one")
@@ -73,6 +83,7 @@ async def test_record_panel_counts_the_contacts_notes(crm_client, crm_admin):
     assert "1 notes" in panel.html
 
 
+@pytest.mark.exercises("crm_record_tabs", "crm_record_actions")
 async def test_record_tab_and_action_point_at_the_plugin_pages(crm_client, crm_admin):
     where = {"record_type": "contact", "record_id": 42, "principal": crm_admin[0]}
     assert [tab.href for tab in await _call("crm_record_tabs", **where)] == ["/probe/contacts/42/notes"]
@@ -85,6 +96,7 @@ async def test_record_slots_are_empty_for_other_record_types(crm_client, crm_adm
         assert await _call(hook, **where) == []
 
 
+@pytest.mark.exercises("crm_dashboard_widgets")
 async def test_dashboard_widget_counts_all_notes(crm_client, crm_admin):
     contact = await _contact(crm_client)
     await _note(crm_client, contact["id"], "one")
@@ -93,6 +105,7 @@ async def test_dashboard_widget_counts_all_notes(crm_client, crm_admin):
     assert "2 notes in all" in widget.html
 
 
+@pytest.mark.exercises("crm_timeline_items")
 async def test_timeline_items_are_merged_into_the_contact_timeline(crm_client):
     contact = await _contact(crm_client)
     first = await _note(crm_client, contact["id"], "first")
@@ -103,6 +116,7 @@ async def test_timeline_items_are_merged_into_the_contact_timeline(crm_client):
     assert notes[0]["body_html"] == "<p>&lt;b&gt;second&lt;/b&gt;</p>"
 
 
+@pytest.mark.exercises("crm_search")
 async def test_search_finds_the_plugin_records_the_caller_may_see(crm_client, crm_running_app, crm_make_user):
     contact = await _contact(crm_client)
     await _note(crm_client, contact["id"], "Prefers green tea")
@@ -127,6 +141,7 @@ async def test_relationship_type_links_two_contacts_while_enabled(crm_client):
     assert "type" in refused.json()["errors"]
 
 
+@pytest.mark.exercises("crm_check_access")
 async def test_check_access_veto_stops_deleting_a_locked_contact(crm_client):
     contact = await _contact(crm_client, tags=["probe-locked"])
     response = await crm_client.delete(f"/api/v1/contacts/{contact['id']}")
@@ -147,6 +162,7 @@ async def test_job_counts_a_contacts_notes(crm_client):
     assert await job.func(contact_id=contact["id"]) == 1
 
 
+@pytest.mark.exercises("crm_cli_commands")
 async def test_cli_command_runs(crm_client):
     [command] = _probe_items("crm_cli_commands")
     result = CliRunner().invoke(command.command, ["hello"])
@@ -154,6 +170,7 @@ async def test_cli_command_runs(crm_client):
     assert result.output == "probe says hello\n"
 
 
+@pytest.mark.exercises("crm_web_routes", "crm_template_dirs")
 async def test_web_route_renders_the_plugin_template_with_escaped_notes(crm_client):
     contact = await _contact(crm_client)
     await _note(crm_client, contact["id"], "<script>x</script>")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import types
 
+import pytest
 from crm_hookspecs import ActivityType, NavItem, PluginInfo, SearchResult, hookimpl
 
 from crm_platform.app import build_host
@@ -28,6 +29,7 @@ def plugin(
     return name, module
 
 
+@pytest.mark.exercises("crm_plugin_info")
 def test_order_is_dependencies_then_priority_then_slug():
     host = build_host(
         [

@@ -54,6 +54,7 @@ async def test_enabling_again_brings_the_slots_back(crm_client):
     assert 'href="/probe/"' in page
 
 
+@pytest.mark.exercises("crm_static_dirs")
 async def test_static_files_are_served_under_the_slug(crm_anonymous_client):
     response = await crm_anonymous_client.get("/static/probe/probe.css")
     assert response.status_code == 200

@@ -11,6 +11,7 @@ def crm_plugins():
     return ["vet"]
 
 
+@pytest.mark.exercises("crm_record_kinds")
 async def test_a_deleted_pet_comes_back_with_its_keeper_tags_custom_values_and_timeline(crm_client):
     keeper = (await crm_client.post("/api/v1/contacts", json={"given_name": "Kim"})).json()
     pet = (await crm_client.post("/api/v1/vet/pets", json={

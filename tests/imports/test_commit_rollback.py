@@ -102,6 +102,7 @@ async def test_a_plugin_kind_imports_by_its_declared_fields(crm_app, crm_admin, 
 
 
 @pytest.mark.parametrize("crm_plugins", [["probe"]])
+@pytest.mark.exercises("crm_importers")
 async def test_a_plugins_importer_reads_its_format_into_the_same_run(crm_app, crm_admin, tmp_path):
     principal, _ = crm_admin
     path = tmp_path / "people.lines"
