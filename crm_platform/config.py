@@ -47,6 +47,8 @@ class Settings:
     trusted_proxies: str = ""
     # Log lines as "text" or "json" (one object a line, with the request id), for `crm run` and `crm worker`.
     log_format: str = "text"
+    # Web processes `crm run` starts; more than one needs redis_url (sessions, login limits).
+    workers: int = 1
     extra: dict[str, str] = field(default_factory=dict)
 
     @property

@@ -12,7 +12,9 @@ from crm_platform.config import load_settings
 @click.option("--host", default=None, help="Interface to listen on (default: CRM_HOST, 127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Port to listen on (default: CRM_PORT, 8000).")
 @click.option("--reload", is_flag=True, help="Restart when the code changes (development).")
-def run_command(host: str | None, port: int | None, reload: bool) -> None:
+@click.option("--workers", default=None, type=click.IntRange(min=1),
+              help="Web processes (default: CRM_WORKERS, 1); more than one needs CRM_REDIS_URL.")
+def run_command(host: str | None, port: int | None, reload: bool, workers: int | None) -> None:
     """Serve the web app and the API."""
     import uvicorn
 
@@ -23,12 +25,20 @@ def run_command(host: str | None, port: int | None, reload: bool) -> None:
         logs.configure(settings.log_format)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
+    workers = workers or settings.workers
+    if workers > 1 and not settings.redis_url:
+        # Each process would keep its own login limits, so a limit or a lock would not hold.
+        raise click.ClickException(
+            f"--workers {workers} needs CRM_REDIS_URL: every process must share the sessions and login limits")
+    if workers > 1 and reload:
+        raise click.ClickException("--reload serves with one process; leave out --workers")
     uvicorn.run(
         "crm_platform.app:create_app",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
         reload=reload,
+        workers=workers,
         # The app reads the forwarded headers itself, from CRM_TRUSTED_PROXIES only.
         proxy_headers=False,
         log_config=None,  # uvicorn's lines go through the handler configured above
