@@ -11,6 +11,7 @@ from crm_hookspecs import (
     NotificationKind,
     RecordKind,
     RelationshipType,
+    ReportDefinition,
     Setting,
     hookimpl,
 )
@@ -112,3 +113,10 @@ def crm_importers() -> list[Importer]:
     from crm_platform.imports.csvfile import CSV
 
     return [CSV]
+
+
+@hookimpl
+def crm_reports() -> list[ReportDefinition]:
+    from crm_platform.reports.builtin import reports
+
+    return reports()

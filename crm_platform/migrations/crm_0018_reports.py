@@ -1,0 +1,61 @@
+"""Dashboards (``crm_dashboard``) and scheduled reports (``crm_report_schedule``), and the
+indexes the built-in reports read ranges of dates through.
+
+The tables as they stand here, frozen. The indexes are on tables that exist already, so
+Piccolo running a migration's raw steps before the tables it adds does them no harm.
+"""
+
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.columns import JSON, ForeignKey, Integer, OnDelete, Serial, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from crm_platform.db.raw import add_tables, drop_indexes, execute_each
+
+ID = "2026-12-01T12:18:00:000000"
+VERSION = "1.38.0"
+DESCRIPTION = "Dashboards, scheduled reports and the reports' date indexes"
+
+STATEMENTS = [
+    # Tasks done in a period (team activity); the other dates have their indexes already.
+    "CREATE INDEX crm_activity_done_at ON crm_activity (done_at) WHERE done_at IS NOT NULL",
+    # Contacts who came in during a period (funnel, sources), with what the reports group by.
+    "CREATE INDEX crm_contact_created_stage ON crm_contact (created_at, lifecycle_stage, source, owner)",
+    "CREATE INDEX crm_lifecycle_change_to ON crm_lifecycle_change (stage_to, changed_at)",
+    "CREATE INDEX crm_relationship_type_created ON crm_relationship (type, created_at)",
+]
+
+
+class User(Table, tablename="crm_user", schema=None):
+    """The table the foreign keys reference, as it stood in 0001 (only its key matters)."""
+
+    id = Serial(primary_key=True, db_column_name="id")
+
+
+class Dashboard(Table, tablename="crm_dashboard", schema=None):
+    owner = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    title = Varchar(length=200)
+    shared = Varchar(length=20, default="private")
+    widgets = JSON(default=[])
+    filters = JSON(default={})
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class ReportSchedule(Table, tablename="crm_report_schedule", schema=None):
+    owner = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    report = Varchar(length=100)
+    filters = JSON(default={})
+    frequency = Varchar(length=10, default="weekly")
+    next_run_at = Timestamptz(default=TimestamptzNow(), index=True)
+    last_sent_at = Timestamptz(null=True, default=None)
+    runs = Integer(default=0)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+async def forwards() -> MigrationManager:
+    manager = MigrationManager(migration_id=ID, app_name="crm", description=DESCRIPTION)
+    manager.add_raw(execute_each(STATEMENTS))
+    manager.add_raw_backwards(drop_indexes(STATEMENTS))
+    add_tables(manager, [Dashboard, ReportSchedule])
+    return manager
