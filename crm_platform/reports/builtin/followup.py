@@ -32,8 +32,10 @@ async def follow_up(query: ReportQuery) -> ReportResult:
     contact_where, contact_args = await report_scope(query, "contact", "crm_contact")
     untouched = await fetch(
         "SELECT owner AS person, count(*) AS n FROM crm_contact "
-        f"WHERE (last_contacted_at IS NULL OR last_contacted_at < {{}}){joined(contact_where)} GROUP BY owner",
-        now - dt.timedelta(days=stale_days), *contact_args,
+        # A contact added since is not one left untouched for that long.
+        f"WHERE (last_contacted_at < {{}} OR (last_contacted_at IS NULL AND created_at < {{}})){joined(contact_where)} "
+        "GROUP BY owner",
+        now - dt.timedelta(days=stale_days), now - dt.timedelta(days=stale_days), *contact_args,
     )
     by_person: dict[Any, dict[str, int]] = {}
     for row in tasks:
