@@ -41,3 +41,20 @@ async def teams(crm_make_user, crm_running_app):
     yield people
     for person in people.values():
         await person.client.aclose()
+
+
+@pytest.fixture
+def browse(crm_running_app):
+    """``async with browse(email) as client:`` a client signed in through the login form."""
+    import contextlib
+
+    from tests.web.helpers import sign_in
+
+    @contextlib.asynccontextmanager
+    async def signed_in(email: str):
+        async with client_for(crm_running_app) as client:
+            response = await sign_in(client, email)
+            assert response.status_code in (302, 303), response.text
+            yield client
+
+    return signed_in
