@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, Response, get
-from litestar.params import FromPath
+import msgspec
+from litestar import Request, Response, delete, get, post
+from litestar.params import FromPath, JSONBody
 
 from crm_platform.errors import Invalid
-from crm_platform.reports import registry, running
+from crm_platform.reports import registry, running, schedules
 from crm_platform.users.auth import CurrentPrincipal
 
 FORMATS = ("json", "csv")
@@ -37,4 +38,31 @@ async def report_result(principal: CurrentPrincipal, key: FromPath[str], request
     return Response(running.as_json(report, query, result, values.get("team") or ""))
 
 
-HANDLERS = [list_reports, report_result]
+class ScheduleIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A report to email you: ``frequency`` is daily, weekly or monthly; ``filters`` the
+    team and the report's own parameters (the period is the last day, week or month)."""
+
+    report: str
+    frequency: str = "weekly"
+    filters: dict[str, str] = {}
+
+
+@get("/api/v1/report-schedules", tags=["reports"])
+async def list_schedules(principal: CurrentPrincipal) -> list[dict[str, Any]]:
+    """The reports emailed to you, with when each is next sent."""
+    return await schedules.list_for(principal)
+
+
+@post("/api/v1/report-schedules", tags=["reports"])
+async def create_schedule(principal: CurrentPrincipal, data: JSONBody[ScheduleIn]) -> dict[str, Any]:
+    """Email a report to yourself daily, weekly or monthly; 409 while the instance sends no email."""
+    return await schedules.create(principal, data.report, data.frequency, data.filters)
+
+
+@delete("/api/v1/report-schedules/{schedule_id:int}", tags=["reports"])
+async def delete_schedule(principal: CurrentPrincipal, schedule_id: FromPath[int]) -> None:
+    """Stop emailing a report."""
+    await schedules.delete(principal, schedule_id)
+
+
+HANDLERS = [list_reports, report_result, list_schedules, create_schedule, delete_schedule]
