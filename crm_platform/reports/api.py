@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from litestar import Request, Response, delete, get, post
+from litestar import Request, Response, delete, get, patch, post
 from litestar.params import FromPath, JSONBody
 
 from crm_platform.errors import Invalid
-from crm_platform.reports import registry, running, schedules
+from crm_platform.reports import dashboards, registry, running, schedules
 from crm_platform.users.auth import CurrentPrincipal
 
 FORMATS = ("json", "csv")
@@ -65,4 +65,71 @@ async def delete_schedule(principal: CurrentPrincipal, schedule_id: FromPath[int
     await schedules.delete(principal, schedule_id)
 
 
-HANDLERS = [list_reports, report_result, list_schedules, create_schedule, delete_schedule]
+class DashboardIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A dashboard: ``shared`` is private, team or everyone; ``widgets`` the ordered
+    ``[{"report", "params"}]`` (the role's default without them); ``filters`` the ``from``,
+    ``to`` and ``team`` applied to every widget."""
+
+    title: str
+    shared: str = "private"
+    widgets: list[dict[str, Any]] | None = None
+    filters: dict[str, str] = {}
+
+
+class DashboardPatch(msgspec.Struct, forbid_unknown_fields=True):
+    title: str | msgspec.UnsetType = msgspec.UNSET
+    shared: str | msgspec.UnsetType = msgspec.UNSET
+    widgets: list[dict[str, Any]] | msgspec.UnsetType = msgspec.UNSET
+    filters: dict[str, str] | msgspec.UnsetType = msgspec.UNSET
+
+
+async def _with_results(principal: Any, dashboard: dict[str, Any], request: Request) -> dict[str, Any]:
+    overrides = {key: request.query_params[key] for key in ("from", "to", "team") if request.query_params.get(key)}
+    filters = {**dashboard["filters"], **overrides}
+    results = []
+    for widget in dashboard["widgets"]:
+        values = {**widget["params"], **filters}
+        report, query, result = await running.run_key(principal, widget["report"], values)
+        results.append(running.as_json(report, query, result, values.get("team", "")))
+    return {**dashboard, "filters": filters, "results": results}
+
+
+@get("/api/v1/dashboards", tags=["reports"])
+async def list_dashboards(principal: CurrentPrincipal) -> list[dict[str, Any]]:
+    """Your role's default dashboard (id ``default``), then yours and those shared with you."""
+    return [dashboards.default_for(principal), *await dashboards.visible(principal)]
+
+
+@post("/api/v1/dashboards", tags=["reports"])
+async def create_dashboard(principal: CurrentPrincipal, data: JSONBody[DashboardIn]) -> dict[str, Any]:
+    return await dashboards.create(principal, data.title, data.shared, data.widgets, data.filters)
+
+
+@get("/api/v1/dashboards/default", tags=["reports"])
+async def default_dashboard(principal: CurrentPrincipal, request: Request) -> dict[str, Any]:
+    """Your role's default dashboard with every widget's result; ``from``, ``to`` and ``team`` apply to all."""
+    return await _with_results(principal, dashboards.default_for(principal), request)
+
+
+@get("/api/v1/dashboards/{dashboard_id:int}", tags=["reports"])
+async def get_dashboard(principal: CurrentPrincipal, dashboard_id: FromPath[int], request: Request) -> dict[str, Any]:
+    """A dashboard with every widget's result; ``from``, ``to`` and ``team`` apply to all."""
+    return await _with_results(principal, await dashboards.get(principal, dashboard_id), request)
+
+
+@patch("/api/v1/dashboards/{dashboard_id:int}", tags=["reports"])
+async def update_dashboard(
+    principal: CurrentPrincipal, dashboard_id: FromPath[int], data: JSONBody[DashboardPatch]
+) -> dict[str, Any]:
+    """Change a dashboard of yours: its title, sharing, filters, or its widgets in their new order."""
+    changes = {key: value for key, value in msgspec.structs.asdict(data).items() if value is not msgspec.UNSET}
+    return await dashboards.update(principal, dashboard_id, changes)
+
+
+@delete("/api/v1/dashboards/{dashboard_id:int}", tags=["reports"])
+async def delete_dashboard(principal: CurrentPrincipal, dashboard_id: FromPath[int]) -> None:
+    await dashboards.delete(principal, dashboard_id)
+
+
+HANDLERS = [list_reports, report_result, list_schedules, create_schedule, delete_schedule, list_dashboards,
+            create_dashboard, default_dashboard, get_dashboard, update_dashboard, delete_dashboard]
