@@ -111,3 +111,21 @@ async def test_referrals_count_what_the_referred_became_and_hide_referrers_one_m
     assert "Ada Referrer" not in cats.text
     assert cats.json()["rows"] == [
         {"referrer": "Someone you cannot see", "referred": 1, "customers": 0, "former": 0, "customer_rate": 0.0}]
+
+
+async def test_retention_groups_customers_by_the_month_they_became_customers(teams, crm_client, crm_clock):
+    crm_clock.set(dt.datetime(2030, 1, 10, 12, 0, tzinfo=dt.UTC))
+    ann = teams["ann"].client
+    kept, lost, recent = [await add_contact(ann, name) for name in ("Kept", "Lost", "Recent")]
+    for contact in (kept, lost):
+        await ann.patch(f"/api/v1/contacts/{contact['id']}", json={"lifecycle_stage": "customer"})
+    crm_clock.set(dt.datetime(2030, 2, 1, 12, 0, tzinfo=dt.UTC))
+    await ann.patch(f"/api/v1/contacts/{lost['id']}", json={"lifecycle_stage": "former"})
+    crm_clock.set(dt.datetime(2030, 5, 20, 12, 0, tzinfo=dt.UTC))
+    await ann.patch(f"/api/v1/contacts/{recent['id']}", json={"lifecycle_stage": "customer"})
+    rows = await _rows(crm_client, "retention", **{"from": "2030-01-01", "to": "2030-05-31", "months": "3"})
+    assert rows == [
+        {"cohort": "2030-01", "customers": 2, "still": 1, "retained": 0.5, "lost": 1},
+        {"cohort": "2030-05", "customers": 1, "still": 1, "retained": None, "lost": 0},
+    ]
+    assert await _rows(teams["cat"].client, "retention", **{"from": "2030-01-01", "to": "2030-05-31"}) == []

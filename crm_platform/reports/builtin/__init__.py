@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from crm_hookspecs import ReportDefinition
 
-from crm_platform.reports.builtin import activity, followup, lifecycle, referrals, sources
+from crm_platform.reports.builtin import activity, followup, lifecycle, referrals, retention, sources
 
 
 def reports() -> list[ReportDefinition]:
-    return [*activity.REPORTS, *followup.REPORTS, *lifecycle.REPORTS, *sources.REPORTS, *referrals.REPORTS]
+    return [*activity.REPORTS, *followup.REPORTS, *lifecycle.REPORTS, *retention.REPORTS, *sources.REPORTS, *referrals.REPORTS]
