@@ -16,7 +16,7 @@ from crm_platform.merges.tables import Merge
 from crm_platform.notifications.tables import Notification, NotificationPreference
 from crm_platform.records.tables import CustomField, SavedView, Tagging
 from crm_platform.relationships.tables import Relationship
-from crm_platform.reports.tables import Dashboard, ReportSchedule
+from crm_platform.reports.tables import Dashboard, ReportSchedule, SavedReport
 from crm_platform.trash.tables import TrashEntry
 from crm_platform.users.tables import ApiToken, Team, User, UserInvite
 
@@ -51,5 +51,6 @@ APP_CONFIG = AppConfig(
         Merge,
         Dashboard,
         ReportSchedule,
+        SavedReport,
     ],
 )

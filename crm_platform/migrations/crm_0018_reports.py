@@ -1,4 +1,5 @@
-"""Dashboards (``crm_dashboard``) and scheduled reports (``crm_report_schedule``), and the
+"""Dashboards (``crm_dashboard``), scheduled reports (``crm_report_schedule``) and the reports
+users build (``crm_saved_report``), and the
 indexes the built-in reports read ranges of dates through.
 
 The tables as they stand here, frozen. The indexes are on tables that exist already, so
@@ -14,7 +15,7 @@ from crm_platform.db.raw import add_tables, drop_indexes, execute_each
 
 ID = "2026-12-01T12:18:00:000000"
 VERSION = "1.38.0"
-DESCRIPTION = "Dashboards, scheduled reports and the reports' date indexes"
+DESCRIPTION = "Dashboards, scheduled and saved reports, and the reports' date indexes"
 
 STATEMENTS = [
     # Covering indexes: each report over activities reads a range of one date and the columns
@@ -57,9 +58,21 @@ class ReportSchedule(Table, tablename="crm_report_schedule", schema=None):
     created_at = Timestamptz(default=TimestamptzNow())
 
 
+class SavedReport(Table, tablename="crm_saved_report", schema=None):
+    owner = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    title = Varchar(length=200)
+    kind = Varchar(length=100)
+    group_by = Varchar(length=100)
+    measure = Varchar(length=10, default="count")
+    value = Varchar(length=100, default="")
+    chart = Varchar(length=10, default="bar")
+    shared = Varchar(length=20, default="private")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
 async def forwards() -> MigrationManager:
     manager = MigrationManager(migration_id=ID, app_name="crm", description=DESCRIPTION)
     manager.add_raw(execute_each(STATEMENTS))
     manager.add_raw_backwards(drop_indexes(STATEMENTS))
-    add_tables(manager, [Dashboard, ReportSchedule])
+    add_tables(manager, [Dashboard, ReportSchedule, SavedReport])
     return manager

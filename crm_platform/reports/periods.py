@@ -8,20 +8,20 @@ from crm_platform import runtime
 from crm_platform.db.engine import PostgresEngine
 
 
-def _postgres() -> bool:
+def on_postgres() -> bool:
     return isinstance(runtime.current().engine, PostgresEngine)
 
 
 def day_sql(column: str) -> str:
     """``YYYY-MM-DD`` of ``column`` (UTC), as text."""
-    if _postgres():
+    if on_postgres():
         return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
     return f"substr({column}, 1, 10)"  # SQLite keeps timestamps as ISO text in UTC
 
 
 def month_sql(column: str) -> str:
     """``YYYY-MM`` of ``column`` (UTC), as text."""
-    if _postgres():
+    if on_postgres():
         return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM')"
     return f"substr({column}, 1, 7)"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crm_hookspecs import ReportDefinition
+from crm_hookspecs import Principal, ReportDefinition
 
 from crm_platform import runtime
 from crm_platform.errors import NotFound
@@ -25,12 +25,22 @@ def get(key: str) -> ReportDefinition:
     return report
 
 
+async def resolve(principal: Principal, key: str) -> ReportDefinition:
+    """Report ``key``: a registered one, or one a user built and ``principal`` may see."""
+    from crm_platform.reports import builder
+
+    saved_id = builder.id_of(key)
+    if saved_id is not None:
+        return builder.definition(await builder.get(principal, saved_id))
+    return get(key)
+
+
 def describe(report: ReportDefinition) -> dict:
     """What the list of reports says of one."""
     host = runtime.current().host
     return {
         "key": report.key, "title": report.title, "description": report.description,
-        "plugin": host.owner("crm_reports", report) or "core", "chart": report.chart, "measure": report.measure,
+        "plugin": host.owner("crm_reports", report) or ("saved" if report.key.startswith("saved.") else "core"), "chart": report.chart, "measure": report.measure,
         "group_by": list(report.group_by), "record_kind": report.record_kind,
         "parameters": [
             {"key": p.key, "label": p.label, "kind": p.kind, "default": p.default, "choices": list(p.choices)}

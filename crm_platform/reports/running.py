@@ -40,7 +40,7 @@ async def run(report: ReportDefinition, query: ReportQuery) -> ReportResult:
 async def run_key(principal: Principal, key: str, values: Mapping[str, str]) -> tuple[ReportDefinition, ReportQuery,
                                                                                      ReportResult]:
     """Find, read the filters of and run report ``key`` for ``principal``."""
-    report = registry.get(key)
+    report = await registry.resolve(principal, key)
     query = await report_query.parse(principal, report, values)
     return report, query, await run(report, query)
 

@@ -66,7 +66,7 @@ async def list_for(principal: Principal, report_key: str | None = None) -> list[
 async def create(principal: Principal, report_key: str, frequency: str, filters: dict[str, str]) -> dict[str, Any]:
     """Email ``report_key`` to ``principal`` every day, week or month, with ``filters`` (the
     team and the report's own parameters; the period is the last day, week or month)."""
-    report = registry.get(report_key)
+    report = await registry.resolve(principal, report_key)
     if frequency not in FREQUENCIES:
         raise Invalid({"frequency": f"{frequency!r} is not one of {', '.join(FREQUENCIES)}"})
     if not email_enabled():
@@ -129,7 +129,7 @@ async def send_due() -> int:
 
 
 async def _email(principal: Principal, schedule: dict[str, Any], now: dt.datetime) -> tuple[str, str, str]:
-    report = registry.get(schedule["report"])
+    report = await registry.resolve(principal, schedule["report"])
     today = now.astimezone(dt.UTC).date()
     values = {**schedule["filters"], "to": today.isoformat(),
               "from": (today - dt.timedelta(days=PERIOD_DAYS[schedule["frequency"]] - 1)).isoformat()}

@@ -36,3 +36,18 @@ class ReportSchedule(Table, tablename="crm_report_schedule"):
     last_sent_at = Timestamptz(null=True, default=None)
     runs = Integer(default=0)
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class SavedReport(Table, tablename="crm_saved_report"):
+    """A report a user built: a record kind, what to group by and what to measure, private or
+    shared with the owner's team or everyone. Run as the report ``saved.<id>``."""
+
+    owner = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    title = Varchar(length=200)
+    kind = Varchar(length=100)
+    group_by = Varchar(length=100)
+    measure = Varchar(length=10, default="count")
+    value = Varchar(length=100, default="")
+    chart = Varchar(length=10, default="bar")
+    shared = Varchar(length=20, default="private")
+    created_at = Timestamptz(default=TimestamptzNow())

@@ -13,7 +13,8 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 
 from crm_platform.errors import CrmError, Invalid
-from crm_platform.reports import charts, registry, running, schedules
+from crm_platform.records import kinds
+from crm_platform.reports import builder, charts, registry, running, schedules
 from crm_platform.reports import query as report_query
 from crm_platform.users.auth import CurrentPrincipal
 from crm_platform.users.reads import list_teams
@@ -56,12 +57,46 @@ async def report_view(principal: Principal, report: ReportDefinition, values: Ma
 @get("/reports", include_in_schema=False)
 async def reports_list(request: Request, principal: CurrentPrincipal) -> Response:
     reports = [registry.describe(report) for report in registry.definitions()]
-    return render_page(request, "reports/list.html", reports=reports)
+    return render_page(request, "reports/list.html", reports=reports, saved=await builder.visible(principal))
+
+
+async def _builder_page(request: Request, principal: Principal, values: Mapping[str, Any],
+                        errors: Mapping[str, str] | None = None) -> Response:
+    kind_choices = [(kind.key, kind.plural or kind.label) for kind in kinds.active().values()]
+    chosen = str(values.get("kind") or "contact")
+    try:
+        found = await builder.choices(chosen)
+    except Invalid as exc:
+        errors, found = {**(errors or {}), **exc.errors}, {"groups": {}, "values": {}}
+    return render_page(request, "reports/builder.html", status_code=422 if errors else 200, kinds=kind_choices,
+                       values=dict(values), kind=chosen, found=found, errors=errors or {}, measures=builder.MEASURES,
+                       charts=builder.CHARTS)
+
+
+@get("/reports/new", include_in_schema=False)
+async def new_report(request: Request, principal: CurrentPrincipal) -> Response:
+    return await _builder_page(request, principal, {key: request.query_params.get(key) for key in ("kind",)})
+
+
+@post("/reports/new", include_in_schema=False)
+async def create_report(request: Request, principal: CurrentPrincipal) -> Response:
+    form = dict(await request.form())
+    try:
+        saved = await builder.create(principal, form)
+    except Invalid as exc:
+        return await _builder_page(request, principal, form, exc.errors)
+    return Redirect(f"/reports/{saved['key']}", status_code=303)
+
+
+@post("/reports/saved/{report_id:int}/delete", include_in_schema=False)
+async def delete_report(principal: CurrentPrincipal, report_id: FromPath[int]) -> Redirect:
+    await builder.delete(principal, report_id)
+    return Redirect("/reports", status_code=303)
 
 
 @get("/reports/{key:str}", include_in_schema=False)
 async def report_page(request: Request, principal: CurrentPrincipal, key: FromPath[str]) -> Response:
-    report = registry.get(key)
+    report = await registry.resolve(principal, key)
     values = filter_values(report, request.query_params)
     view = await report_view(principal, report, values)
     query_string = urlencode(view["values"])
@@ -78,7 +113,7 @@ async def schedule_report(request: Request, principal: CurrentPrincipal, key: Fr
     form = dict(await request.form())
     frequency = str(form.pop("frequency", ""))
     form.pop("_csrf_token", None)
-    report = registry.get(key)
+    report = await registry.resolve(principal, key)
     try:
         await schedules.create(principal, key, frequency, filter_values(report, form))
     except CrmError as exc:
@@ -100,4 +135,4 @@ async def unschedule_report(principal: CurrentPrincipal, schedule_id: FromPath[i
     return Redirect(f"/reports/{schedule['report']}", status_code=303)
 
 
-HANDLERS = [reports_list, report_page, schedule_report, unschedule_report]
+HANDLERS = [reports_list, new_report, create_report, delete_report, report_page, schedule_report, unschedule_report]
