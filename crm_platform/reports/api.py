@@ -8,7 +8,7 @@ import msgspec
 from litestar import Request, Response, delete, get, patch, post
 from litestar.params import FromPath, JSONBody
 
-from crm_platform.errors import Invalid
+from crm_platform.errors import Invalid, NotFound
 from crm_platform.reports import dashboards, registry, running, schedules
 from crm_platform.users.auth import CurrentPrincipal
 
@@ -89,7 +89,10 @@ async def _with_results(principal: Any, dashboard: dict[str, Any], request: Requ
     results = []
     for widget in dashboard["widgets"]:
         values = {**widget["params"], **filters}
-        report, query, result = await running.run_key(principal, widget["report"], values)
+        try:
+            report, query, result = await running.run_key(principal, widget["report"], values)
+        except NotFound:
+            continue  # its plugin is disabled (it comes back with it), or a built report is gone
         results.append(running.as_json(report, query, result, values.get("team", "")))
     return {**dashboard, "filters": filters, "results": results}
 

@@ -70,8 +70,9 @@ async def _editable(principal: Principal, dashboard_id: int) -> dict[str, Any]:
     return dashboard
 
 
-def clean_widgets(widgets: Any) -> list[dict[str, Any]]:
-    """Widgets as stored: each names an enabled report and only that report's parameters."""
+async def clean_widgets(principal: Principal, widgets: Any) -> list[dict[str, Any]]:
+    """Widgets as stored: each names an enabled report (or a built one the user sees) and only
+    that report's parameters."""
     if not isinstance(widgets, list):
         raise Invalid({"widgets": "must be a list of {report, params}"})
     if len(widgets) > MAX_WIDGETS:
@@ -79,7 +80,10 @@ def clean_widgets(widgets: Any) -> list[dict[str, Any]]:
     cleaned = []
     for index, widget in enumerate(widgets):
         key = widget.get("report") if isinstance(widget, dict) else None
-        report = registry.find(key) if isinstance(key, str) else None
+        try:
+            report = await registry.resolve(principal, key) if isinstance(key, str) else None
+        except NotFound:
+            report = None
         if report is None:
             raise Invalid({f"widgets.{index}.report": f"no report {key!r}; GET /api/v1/reports lists them"})
         params = widget.get("params") or {}
@@ -111,7 +115,7 @@ async def create(principal: Principal, title: Any, shared: Any = "private", widg
                  filters: Any = None) -> dict[str, Any]:
     """A new dashboard; without widgets, it starts as a copy of the role's default."""
     title, shared = _clean(title, shared)
-    cleaned = clean_widgets(widgets if widgets is not None else default_for(principal)["widgets"])
+    cleaned = await clean_widgets(principal, widgets if widgets is not None else default_for(principal)["widgets"])
     now = clock.now()
     rows = await execute(
         "INSERT INTO crm_dashboard (owner, title, shared, widgets, filters, created_at, updated_at) "
@@ -125,7 +129,7 @@ async def update(principal: Principal, dashboard_id: int, changes: dict[str, Any
     """Change the title, the sharing, the filters or the widgets (their order is the page's)."""
     dashboard = await _editable(principal, dashboard_id)
     title, shared = _clean(changes.get("title", dashboard["title"]), changes.get("shared", dashboard["shared"]))
-    widgets = clean_widgets(changes["widgets"]) if "widgets" in changes else dashboard["widgets"]
+    widgets = await clean_widgets(principal, changes["widgets"]) if "widgets" in changes else dashboard["widgets"]
     filters = clean_filters(changes["filters"]) if "filters" in changes else dashboard["filters"]
     await execute(
         "UPDATE crm_dashboard SET title = {}, shared = {}, widgets = {}, filters = {}, updated_at = {} WHERE id = {}",

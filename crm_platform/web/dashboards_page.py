@@ -12,7 +12,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 
 from crm_platform.errors import CrmError, Invalid
-from crm_platform.reports import dashboards, registry
+from crm_platform.reports import builder, dashboards, registry
 from crm_platform.reports.tables import SHARING
 from crm_platform.users.auth import CurrentPrincipal
 from crm_platform.web.rendering import render_page
@@ -28,16 +28,18 @@ async def _page(request: Request, principal: Principal, dashboard: dict[str, Any
     widgets = []
     errors: dict[str, str] = {}
     for index, widget in enumerate(dashboard["widgets"]):
-        report = registry.find(widget["report"])
-        if report is None:
-            continue  # its plugin is disabled: the widget comes back with it
+        try:
+            report = await registry.resolve(principal, widget["report"])
+        except CrmError:
+            continue  # its plugin is disabled (it comes back with it), or a built report is gone
         view = await report_view(principal, report, {**widget["params"], **filters})
         errors |= view["errors"]
         widgets.append({"index": index, "chart_id": f"widget-{index}", **view})
     return render_page(
         request, "reports/dashboard.html", status_code=422 if errors and status_code == 200 else status_code,
         dashboard=dashboard, widgets=widgets, filters=filters, errors=errors, teams=await team_choices(principal),
-        reports=registry.definitions(), sharing=SHARING, error=error, query=urlencode(chosen),
+        reports=[*registry.definitions(), *(builder.definition(saved) for saved in await builder.visible(principal))],
+        sharing=SHARING, error=error, query=urlencode(chosen),
         mine=await dashboards.visible(principal),
     )
 
@@ -75,7 +77,7 @@ async def _change(request: Request, principal: Principal, dashboard_id: int, act
     back = f"/dashboards/{dashboard_id}"
     try:
         if action == "add":
-            report = registry.get(str(form.get("report", "")))
+            report = await registry.resolve(principal, str(form.get("report", "")))
             await dashboards.add_widget(principal, dashboard_id, report.key, {})
         elif action in ("up", "down"):
             await dashboards.move_widget(principal, dashboard_id, int(form.get("index", -1)), -1 if action == "up" else 1)

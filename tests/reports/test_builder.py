@@ -64,3 +64,23 @@ async def test_a_built_report_measures_a_number_with_a_median(teams, crm_client,
     assert (await teams["ann"].client.get(f"/api/v1/reports/{key}")).status_code == 404
     listed = await toolkit.fetch("SELECT title FROM crm_saved_report")
     assert listed == [{"title": "Score by source"}]
+
+
+async def test_a_built_report_goes_on_a_dashboard(teams):
+    ann = teams["ann"].client
+    await add_contact(ann, "Ada", source="web")
+    saved = await _saved(teams["ann"].principal, title="By source", kind="contact", group_by="source")
+    created = await ann.post("/api/v1/dashboards", json={"title": "Mine", "widgets": [{"report": saved["key"]}]})
+    assert created.status_code == 201, created.text
+    board = (await ann.get(f"/api/v1/dashboards/{created.json()['id']}")).json()
+    assert board["results"][0]["rows"] == [{"group": "web", "value": 1.0}]
+    # Another user cannot put a private built report on their dashboard.
+    refused = await teams["cat"].client.post("/api/v1/dashboards", json={
+        "title": "Theirs", "widgets": [{"report": saved["key"]}]})
+    assert refused.status_code == 422
+
+
+async def _saved(principal, **values) -> dict:
+    from crm_platform.reports import builder
+
+    return await builder.create(principal, values)
