@@ -4,7 +4,7 @@ of 10 among 20 owners), on SQLite and, when it is reachable, PostgreSQL:
 
     python -m bench --only reports            # 1,000,000 contacts, 5,000,000 activities
     python -m bench --only reports --quick    # 20,000 contacts, 100,000 activities
-    python -c "from bench import bench_reports; bench_reports.main(200_000, 1_000_000)"
+    python -m bench.bench_reports 200000 1000000 sqlite   # a scale and engines of one's choosing
 
 Rows go in with the bulk insert, spread over two years, so a report's 90 days hold about an
 eighth of them.
@@ -20,6 +20,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -155,18 +156,25 @@ async def _run(contacts: int, activities: int, folder: Path, database_url: str, 
     return rows
 
 
-def measure(contacts: int, activities: int) -> list[Row]:
+def measure(contacts: int, activities: int, engines: tuple[str, ...] = ("sqlite", "postgres"),
+            report: Callable[[list[Row]], None] = lambda rows: None) -> list[Row]:
+    """The figures on each of ``engines`` (PostgreSQL when reachable); ``report`` gets each
+    engine's rows as soon as they are measured."""
     from bench._database import drop_postgres, fresh_postgres, postgres_reachable
 
     logging.getLogger("httpx").setLevel(logging.WARNING)
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="crm-bench-reports-") as folder:
-        path = Path(folder) / "reports.sqlite3"
-        rows += asyncio.run(_run(contacts, activities, Path(folder), f"sqlite:///{path}", "sqlite"))
-        if postgres_reachable() is None:
+        if "sqlite" in engines:
+            path = Path(folder) / "reports.sqlite3"
+            rows += asyncio.run(_run(contacts, activities, Path(folder), f"sqlite:///{path}", "sqlite"))
+            report([row for row in rows if " sqlite:" in row[0]])
+        if "postgres" in engines and postgres_reachable() is None:
             try:
                 url = asyncio.run(fresh_postgres(POSTGRES_DATABASE))
-                rows += asyncio.run(_run(contacts, activities, Path(folder), url, "postgres"))
+                found = asyncio.run(_run(contacts, activities, Path(folder), url, "postgres"))
+                rows += found
+                report(found)
             finally:
                 drop_postgres(POSTGRES_DATABASE)
     return rows
@@ -176,11 +184,15 @@ def run(quick: bool) -> list[Row]:
     return measure(20_000, 100_000) if quick else measure(1_000_000, 5_000_000)
 
 
-def main(contacts: int, activities: int) -> None:
-    """Print the figures at a scale of one's choosing."""
-    for name, value, unit in measure(contacts, activities):
+def _print(rows: list[Row]) -> None:
+    for name, value, unit in rows:
         print(f"{name:<70} {value:>12,.2f} {unit}", flush=True)
 
 
+def main(contacts: int, activities: int, engines: tuple[str, ...] = ("sqlite", "postgres")) -> None:
+    """Print the figures at a scale of one's choosing, each engine's as soon as it is done."""
+    measure(contacts, activities, engines, report=_print)
+
+
 if __name__ == "__main__":
-    main(int(sys.argv[1]), int(sys.argv[2]))
+    main(int(sys.argv[1]), int(sys.argv[2]), tuple(sys.argv[3:]) or ("sqlite", "postgres"))
