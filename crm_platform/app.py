@@ -35,6 +35,7 @@ from crm_platform.notifications.api import HANDLERS as NOTIFICATION_HANDLERS
 from crm_platform.operations import api as operations
 from crm_platform.operations.metrics import measure
 from crm_platform.relationships.api import RelationshipController, contact_graph
+from crm_platform.reports.api import HANDLERS as REPORT_HANDLERS
 from crm_platform.search.api import search
 from crm_platform.trash.api import TrashController
 from crm_platform.users.api import HANDLERS as USER_HANDLERS
@@ -52,6 +53,7 @@ CORE_API_HANDLERS: list = [
     tasks_reschedule, search,
     contact_timeline, company_timeline, contact_graph, contact_history, company_history, list_plugins,
     *SETTINGS_HANDLERS, *NOTIFICATION_HANDLERS, TrashController, *USER_HANDLERS, *MERGE_HANDLERS,
+    *REPORT_HANDLERS,
 ]
 
 

@@ -11,6 +11,7 @@ from crm_hookspecs import (
     NotificationKind,
     RecordKind,
     RelationshipType,
+    ReportDefinition,
     Setting,
     hookimpl,
 )
@@ -49,6 +50,7 @@ def crm_jobs() -> list[Job]:
     from crm_platform.imports.jobs import run_import
     from crm_platform.jobs.reminders import remind_tasks
     from crm_platform.mail.outbox import SEND_JOB, send_batch
+    from crm_platform.reports import schedules
     from crm_platform.trash.service import purge_expired
 
     return [
@@ -56,6 +58,7 @@ def crm_jobs() -> list[Job]:
         Job("core.trash_purge", purge_expired, schedule="7 * * * *"),
         Job("core.import", run_import),
         Job(SEND_JOB, send_batch),
+        Job(schedules.JOB, schedules.send_due, schedule="*/15 * * * *"),
     ]
 
 
@@ -77,6 +80,7 @@ def crm_nav_items() -> list[NavItem]:
         NavItem("companies", "Companies", "/companies", order=20),
         NavItem("tasks", "Tasks", "/tasks", order=30),
         NavItem("calendar", "Calendar", "/calendar", order=40),
+        NavItem("reports", "Reports", "/reports", order=50),
         NavItem("imports", "Imports", "/imports", order=900),
         NavItem("trash", "Trash", "/trash", order=910),
         NavItem("settings", "Settings", "/settings", order=1000),
@@ -112,3 +116,10 @@ def crm_importers() -> list[Importer]:
     from crm_platform.imports.csvfile import CSV
 
     return [CSV]
+
+
+@hookimpl
+def crm_reports() -> list[ReportDefinition]:
+    from crm_platform.reports.builtin import reports
+
+    return reports()

@@ -5,7 +5,7 @@ services a plugin's own code needs: records of every kind through the one write 
 reads of the core's records, activities and users, the signed-in user in a handler,
 transactions whose events are delivered after commit, access checks, settings and
 permissions, jobs and the clock, notifications and email, the audit log, raw SQL on the plugin's own tables, keyset
-pagination and the search index. Versioned with ``crm-platform`` (CHANGELOG.md).
+pagination, the search index and what reports count over. Versioned with ``crm-platform`` (CHANGELOG.md).
 """
 
 from crm_platform.activities.reads import (
@@ -51,6 +51,10 @@ from crm_platform.records.pipeline import read_one as get_record
 from crm_platform.records.pipeline import update as update_record
 from crm_platform.records.pipeline import visibility as visibility_sql
 from crm_platform.relationships.service import of_record as get_relationships
+from crm_platform.reports.measures import measure as report_measure
+from crm_platform.reports.measures import rate as report_rate
+from crm_platform.reports.periods import day_sql, month_sql, week_of
+from crm_platform.reports.scope import report_scope
 from crm_platform.search.index import Entry as SearchEntry
 from crm_platform.search.index import remove as search_remove
 from crm_platform.search.index import search as search_records
@@ -83,6 +87,7 @@ __all__ = [
     "create_task",
     "csrf_token",
     "csv_document",
+    "day_sql",
     "decode_cursor",
     "delete_record",
     "detach_links",
@@ -109,6 +114,7 @@ __all__ = [
     "list_users",
     "log_activities",
     "log_activity",
+    "month_sql",
     "notify",
     "now",
     "offer_undo",
@@ -118,6 +124,9 @@ __all__ = [
     "record_timeline",
     "render_fragment",
     "render_page",
+    "report_measure",
+    "report_rate",
+    "report_scope",
     "require_permission",
     "reserve_ids",
     "search_records",
@@ -131,4 +140,5 @@ __all__ = [
     "update_record",
     "visibility_sql",
     "visible_owner_ids",
+    "week_of",
 ]

@@ -61,6 +61,11 @@ def _check_job(slug: str, job: t.Job) -> None:
         parse_schedule(job.name, job.schedule)
 
 
+def _check_report(slug: str, report: t.ReportDefinition) -> None:
+    if slug != "core":
+        _named_after_the_plugin("report", report.key, slug)
+
+
 @dataclass(frozen=True)
 class RegistrationHook:
     returns: type
@@ -96,6 +101,7 @@ REGISTRATION_HOOKS: dict[str, RegistrationHook] = {
         t.NotificationKind, lambda kind: kind.key, check=_check_notification_kind
     ),
     "crm_importers": RegistrationHook(t.Importer, lambda importer: importer.key, check=_check_importer),
+    "crm_reports": RegistrationHook(t.ReportDefinition, lambda report: report.key, check=_check_report),
 }
 KNOWN_HOOKS = frozenset(name for name in dir(crm_hookspecs.hookspecs) if name.startswith("crm_"))
 

@@ -7,7 +7,7 @@ import logging
 import click
 
 from crm_platform import __version__
-from crm_platform.cli import contacts, db, demo, imports, plugins, serve, settings, trash, users
+from crm_platform.cli import contacts, db, demo, imports, plugins, reports, serve, settings, trash, users
 from crm_platform.cli._context import get_runtime, run
 
 log = logging.getLogger("crm.cli")
@@ -26,6 +26,7 @@ CORE_COMMANDS: list[click.Command] = [
     imports.import_command,
     trash.trash_group,
     contacts.contacts_group,
+    reports.report_group,
 ]
 # Other spellings of a core command, left out of ``crm --help``.
 ALIASES = {"plugin": "plugins"}

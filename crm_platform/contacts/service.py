@@ -154,6 +154,8 @@ async def _after_write(write: RecordWrite) -> list[Event]:
                 contact=contact_id,
                 stage_from=write.existing["lifecycle_stage"] if write.existing else None,
                 stage_to=values["lifecycle_stage"],
+                # The platform's clock, as lifecycle_changed_at, so the history and the reports agree.
+                changed_at=clock.now(),
                 changed_by=actor_id,
             )
         )

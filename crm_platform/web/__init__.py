@@ -56,10 +56,12 @@ def page_handlers(config: Settings) -> list[Any]:
         companies,
         contact_page,
         contacts,
+        dashboards_page,
         home,
         imports,
         merges,
         notifications,
+        reports_page,
         search,
         settings,
         settings_users,
@@ -71,7 +73,8 @@ def page_handlers(config: Settings) -> list[Any]:
     return [*home.HANDLERS, *contacts.HANDLERS, *contact_page.HANDLERS, *companies.HANDLERS, *search.HANDLERS,
             *settings.HANDLERS, *settings_users.HANDLERS, *notifications.HANDLERS, *webapp.HANDLERS,
             *imports.handlers(config.import_max_bytes), *trash.HANDLERS, *activity_edit.HANDLERS, *tasks_page.HANDLERS,
-            *calendar_page.HANDLERS, *merges.HANDLERS]
+            *calendar_page.HANDLERS, *merges.HANDLERS, *reports_page.HANDLERS,
+            *dashboards_page.HANDLERS]
 
 
 def setup(settings: Settings, host: Any) -> WebSetup:

@@ -33,6 +33,7 @@ from crm_hookspecs.types import (
     RecordMerge,
     RecordTab,
     RelationshipType,
+    ReportDefinition,
     Routes,
     SearchResult,
     Setting,
@@ -428,6 +429,39 @@ def crm_importers() -> Iterable[Importer]:
             return [Importer("cards.vcard", "vCard", detect=lambda head, name: head.startswith(b"BEGIN:VCARD"),
                              columns=lambda path: ["name", "email"], rows=rows,
                              kinds=("contact",), extensions=(".vcf",))]
+    """
+
+
+@hookspec
+def crm_reports() -> Iterable[ReportDefinition]:
+    """Add reports: questions over records, drawn as charts, on the reports page and dashboards.
+
+    Registration hook. Each report is listed at ``/reports`` and ``GET /api/v1/reports``, run
+    at ``/reports/<key>`` and ``GET /api/v1/reports/<key>`` (JSON, or CSV with
+    ``format=csv``), by ``crm report run <key>``, on dashboards and in scheduled emails. The
+    core reads the date range (``from``, ``to``), the team (``team``: a team id or ``me``)
+    and the report's own parameters from the query string, refuses a bad one with 422
+    naming it, and hands ``run`` a :class:`~crm_hookspecs.types.ReportQuery`. ``run`` counts
+    only what ``query.principal`` may see: build its WHERE from
+    ``await toolkit.report_scope(query, record_type, table)``, which applies the visibility
+    rule, every plugin's access conditions and the chosen people. Keys are ``<slug>.<name>``
+    and unique. Added in crm-hookspecs 1.3.
+
+    Returns:
+        :class:`~crm_hookspecs.types.ReportDefinition` items.
+
+    Example::
+
+        async def deals_won(query):
+            where, args = await report_scope(query, "sales.deal", "sales_deal")
+            rows = await fetch("SELECT owner, count(*) AS won FROM sales_deal WHERE status = 'won' AND "
+                               + " AND ".join(["closed_at >= {}", "closed_at < {}", *where])
+                               + " GROUP BY owner", query.starts, query.ends, *args)
+            return ReportResult((ReportColumn("owner", "Owner", "text"), ReportColumn("won", "Won")), rows)
+
+        @hookimpl
+        def crm_reports():
+            return [ReportDefinition("sales.won", "Deals won", deals_won, group_by=("owner",), chart="bar")]
     """
 
 

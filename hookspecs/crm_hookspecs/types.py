@@ -579,3 +579,142 @@ class DemoData:
     user_ids: tuple[int, ...]
     company_ids: tuple[int, ...]
     contacts: tuple[DemoContact, ...]
+
+
+ReportMeasure = Literal["count", "sum", "avg", "median", "p90", "rate"]
+ReportChart = Literal["bar", "line", "stacked", "funnel", "number", "table"]
+ReportValueKind = Literal["text", "number", "percent", "money", "days"]
+REPORT_MEASURES: tuple[str, ...] = get_args(ReportMeasure)
+REPORT_CHARTS: tuple[str, ...] = get_args(ReportChart)
+REPORT_VALUE_KINDS: tuple[str, ...] = get_args(ReportValueKind)
+
+
+@dataclass(frozen=True)
+class ReportParameter:
+    """A filter a report takes beside the date range and team every report has: read from
+    the query string (``?stage=customer``) and handed to ``run`` in ``ReportQuery.params``.
+    ``kind`` is ``"text"``, ``"number"`` or ``"choice"`` (one of ``choices``). Added in
+    crm-hookspecs 1.3."""
+
+    key: str
+    label: str
+    kind: Literal["text", "number", "choice"] = "text"
+    default: str = ""
+    choices: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        _check_pattern(self, "key", KEY_PATTERN, "stale_days")
+        object.__setattr__(self, "choices", tuple(str(choice) for choice in self.choices))
+        if self.kind not in ("text", "number", "choice"):
+            raise ValueError(f"report parameter {self.key!r}: kind {self.kind!r} is not text, number or choice")
+        if self.kind == "choice" and not self.choices:
+            raise ValueError(f"report parameter {self.key!r} is a choice: list its choices")
+
+
+@dataclass(frozen=True)
+class ReportQuery:
+    """What a report is asked: by whom, over which dates and people, with which parameters.
+
+    ``date_from`` and ``date_to`` bound the period (both included, UTC dates); ``owner_ids``
+    is the people the viewer chose (a team, or themselves), ``None`` for everyone they may
+    see; ``params`` holds the report's own parameters, checked against its definition (a
+    number is a number, a choice one of its choices). Count only what ``principal`` may see:
+    ``await toolkit.report_scope(query, record_type, table)`` gives the SQL conditions for
+    it. Added in crm-hookspecs 1.3."""
+
+    principal: Principal
+    date_from: dt.date
+    date_to: dt.date
+    owner_ids: tuple[int, ...] | None = None
+    params: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def starts(self) -> dt.datetime:
+        """The first moment of the period, in UTC."""
+        return dt.datetime.combine(self.date_from, dt.time(), tzinfo=dt.UTC)
+
+    @property
+    def ends(self) -> dt.datetime:
+        """The first moment after the period, in UTC."""
+        return dt.datetime.combine(self.date_to + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class ReportColumn:
+    """A column of a report's result: ``key`` in each row, a ``label`` for people, and the
+    ``kind`` of its values (``text``, ``number``, ``percent`` as a 0-1 share, ``money``,
+    ``days``), which says how the page and the CSV write them. Added in crm-hookspecs 1.3."""
+
+    key: str
+    label: str
+    kind: ReportValueKind = "number"
+
+    def __post_init__(self) -> None:
+        if self.kind not in REPORT_VALUE_KINDS:
+            raise ValueError(f"report column {self.key!r}: kind {self.kind!r} is not one of "
+                             f"{', '.join(REPORT_VALUE_KINDS)}")
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """What a report's ``run`` returns: its ``columns`` and ``rows`` (dicts by column key),
+    in the order to show. The chart draws the first column as its labels and the ``series``
+    columns (every number column when empty) as its values; ``summary`` holds headline
+    figures (``{"win_rate": 0.42}``) and ``note`` a sentence on how to read it. Added in
+    crm-hookspecs 1.3."""
+
+    columns: tuple[ReportColumn, ...]
+    rows: tuple[Mapping[str, Any], ...] = ()
+    series: tuple[str, ...] = ()
+    summary: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "columns", tuple(self.columns))
+        object.__setattr__(self, "rows", tuple(self.rows))
+        object.__setattr__(self, "series", tuple(self.series))
+        keys = {column.key for column in self.columns}
+        unknown = [key for key in self.series if key not in keys]
+        if unknown:
+            raise ValueError(f"report result: series {unknown[0]!r} is not one of its columns")
+
+
+@dataclass(frozen=True)
+class ReportDefinition:
+    """A report: a question over records with filters, a grouping and a measure, drawn as a
+    chart. ``key`` is ``<slug>.<name>`` for a plugin's (the core's have no slug);
+    ``run`` is an ``async`` function taking a :class:`ReportQuery` and returning a
+    :class:`ReportResult`; ``group_by`` names what the rows are grouped by (``"owner"``,
+    ``"week"``, ``"stage"`` ...), ``measure`` what is counted (``count``, ``sum``, ``avg``,
+    ``median``, ``p90``, ``rate``) and ``chart`` how it is drawn (``bar``, ``line``,
+    ``stacked``, ``funnel``, ``number``, ``table``); ``record_kind`` is the kind of record
+    it counts. Added in crm-hookspecs 1.3."""
+
+    key: str
+    title: str
+    run: Callable[[ReportQuery], Any]
+    description: str = ""
+    parameters: tuple[ReportParameter, ...] = ()
+    group_by: tuple[str, ...] = ()
+    measure: ReportMeasure = "count"
+    chart: ReportChart = "bar"
+    record_kind: str = ""
+    order: int = 100
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.key, str) and KEY_PATTERN.fullmatch(self.key)):
+            _check_pattern(self, "key", QUALIFIED_NAME_PATTERN, "sales.win_rate")
+        if not isinstance(self.title, str) or not self.title.strip():
+            raise ValueError(f"report {self.key!r} needs a title, like 'Win rate'")
+        if not callable(self.run):
+            raise ValueError(f"report {self.key!r}: run {self.run!r} is not callable; pass the async function")
+        if self.measure not in REPORT_MEASURES:
+            raise ValueError(f"report {self.key!r}: measure {self.measure!r} is not one of {', '.join(REPORT_MEASURES)}")
+        if self.chart not in REPORT_CHARTS:
+            raise ValueError(f"report {self.key!r}: chart {self.chart!r} is not one of {', '.join(REPORT_CHARTS)}")
+        object.__setattr__(self, "parameters", tuple(self.parameters))
+        object.__setattr__(self, "group_by", tuple(self.group_by))
+        reserved = {"from", "to", "team"} & {parameter.key for parameter in self.parameters}
+        if reserved:
+            raise ValueError(f"report {self.key!r}: parameter {sorted(reserved)[0]!r} is every report's own; "
+                             "name yours otherwise")

@@ -19,13 +19,20 @@ from crm_sales.pipelines import get_pipeline
 NO_MONTH = "none"
 
 
-async def forecast(principal: Principal, currency: str | None = None, pipeline_id: int | None = None) -> dict[str, Any]:
+async def forecast(
+    principal: Principal, currency: str | None = None, pipeline_id: int | None = None,
+    owner_ids: tuple[int, ...] | None = None,
+) -> dict[str, Any]:
+    """The figures over the deals ``principal`` may see (of ``owner_ids`` only, when given)."""
     errors: dict[str, str] = {}
     currency = clean_currency(currency or await setting("sales", "default_currency"), errors)
     if errors:
         raise Invalid(errors)
     pipeline = await get_pipeline(pipeline_id)
     visible, visible_args = await visibility(principal, "sales_forecast_cell")
+    if owner_ids is not None:
+        visible = [*visible, f"owner IN ({', '.join('{}' for _ in owner_ids)})" if owner_ids else "1 = 0"]
+        visible_args = [*visible_args, *owner_ids]
     scope = ["currency = {}", *visible]
     scope_args: list[Any] = [currency, *visible_args]
     if pipeline_id is not None:

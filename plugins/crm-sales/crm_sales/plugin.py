@@ -18,6 +18,7 @@ from crm_hookspecs import (
     RecordAction,
     RecordKind,
     RecordMerge,
+    ReportDefinition,
     Routes,
     Setting,
     StaticDir,
@@ -37,6 +38,13 @@ LOST_REASONS = ("Price", "Competitor", "No budget", "No decision", "Timing", "Ot
 @hookimpl
 def crm_plugin_info() -> PluginInfo:
     return PluginInfo(label="Sales pipeline", description="Pipelines, deals, a Kanban board and the forecast.")
+
+
+@hookimpl
+def crm_reports() -> list[ReportDefinition]:
+    from crm_sales.reports import REPORTS
+
+    return REPORTS
 
 
 @hookimpl

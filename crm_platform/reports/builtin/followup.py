@@ -1,0 +1,70 @@
+"""Follow-up discipline: tasks done on time, late or overdue, and contacts left untouched."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from crm_hookspecs import ReportColumn, ReportDefinition, ReportParameter, ReportQuery, ReportResult
+
+from crm_platform import clock
+from crm_platform.db.raw import fetch
+from crm_platform.reports.builtin.activity import PERSON
+from crm_platform.reports.builtin.people import names
+from crm_platform.reports.measures import rate
+from crm_platform.reports.scope import joined, report_scope
+
+DEFAULT_STALE_DAYS = "30"
+
+
+async def follow_up(query: ReportQuery) -> ReportResult:
+    now = clock.now()
+    where, args = await report_scope(query, "activity", "crm_activity", person_column=PERSON)
+    tasks = await fetch(
+        f"SELECT {PERSON} AS person, "
+        "sum(CASE WHEN done AND done_at <= due_at THEN 1 ELSE 0 END) AS on_time, "
+        "sum(CASE WHEN done AND done_at > due_at THEN 1 ELSE 0 END) AS late, "
+        "sum(CASE WHEN NOT done AND due_at < {} THEN 1 ELSE 0 END) AS overdue "
+        f"FROM crm_activity WHERE due_at >= {{}} AND due_at < {{}}{joined(where)} GROUP BY {PERSON}",
+        now, query.starts, query.ends, *args,
+    )
+    stale_days = int(float(query.params.get("stale_days") or DEFAULT_STALE_DAYS))
+    contact_where, contact_args = await report_scope(query, "contact", "crm_contact")
+    untouched = await fetch(
+        "SELECT owner AS person, count(*) AS n FROM crm_contact "
+        # A contact added since is not one left untouched for that long.
+        f"WHERE (last_contacted_at < {{}} OR (last_contacted_at IS NULL AND created_at < {{}})){joined(contact_where)} "
+        "GROUP BY owner",
+        now - dt.timedelta(days=stale_days), now - dt.timedelta(days=stale_days), *contact_args,
+    )
+    by_person: dict[Any, dict[str, int]] = {}
+    for row in tasks:
+        by_person[row["person"]] = {key: int(row[key] or 0) for key in ("on_time", "late", "overdue")}
+    for row in untouched:
+        by_person.setdefault(row["person"], {"on_time": 0, "late": 0, "overdue": 0})["untouched"] = int(row["n"])
+    people = await names(by_person)
+    rows = [
+        {"person": people.get(person, "Nobody"), "on_time": counts["on_time"], "late": counts["late"],
+         "overdue": counts["overdue"], "on_time_rate": rate(counts["on_time"], counts["on_time"] + counts["late"]),
+         "untouched": counts.get("untouched", 0)}
+        for person, counts in sorted(by_person.items(), key=lambda item: people.get(item[0], ""))
+    ]
+    return ReportResult(
+        (ReportColumn("person", "Owner", "text"), ReportColumn("on_time", "Done on time"),
+         ReportColumn("late", "Done late"), ReportColumn("overdue", "Overdue"),
+         ReportColumn("on_time_rate", "On time", "percent"),
+         ReportColumn("untouched", f"Contacts untouched {stale_days}+ days")),
+        rows, series=("on_time", "late", "overdue"),
+        summary={"overdue": sum(row["overdue"] for row in rows), "untouched": sum(row["untouched"] for row in rows)},
+        note=f"Tasks due in the period, by assignee; contacts nobody has touched for {stale_days} days, by owner.",
+    )
+
+
+REPORTS = [
+    ReportDefinition(
+        "follow_up", "Follow-up discipline", follow_up,
+        description="Tasks done on time, late and overdue, and contacts not touched for a while, by owner.",
+        parameters=(ReportParameter("stale_days", "Untouched for (days)", kind="number", default=DEFAULT_STALE_DAYS),),
+        group_by=("owner",), measure="rate", chart="stacked", record_kind="activity", order=20,
+    ),
+]

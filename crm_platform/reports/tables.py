@@ -1,0 +1,53 @@
+"""What users keep of reports: dashboards of report widgets, and reports emailed on a schedule."""
+
+from piccolo.columns import JSON, ForeignKey, Integer, OnDelete, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from crm_platform.users.tables import User
+
+SHARING = ("private", "team", "everyone")
+FREQUENCIES = ("daily", "weekly", "monthly")
+
+
+class Dashboard(Table, tablename="crm_dashboard"):
+    """A page of report widgets. ``widgets`` is the ordered list ``[{"report", "params"}]``;
+    ``filters`` the date range and team applied to every widget; ``shared`` says who else
+    sees it (``team`` means the owner's team)."""
+
+    owner = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    title = Varchar(length=200)
+    shared = Varchar(length=20, default="private")
+    widgets = JSON(default=[])
+    filters = JSON(default={})
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class ReportSchedule(Table, tablename="crm_report_schedule"):
+    """A report emailed to its owner daily, weekly or monthly, with the filters it was saved with."""
+
+    owner = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    report = Varchar(length=100)
+    filters = JSON(default={})
+    frequency = Varchar(length=10, default="weekly")
+    # When it is next sent; the job picks up every schedule whose moment has come.
+    next_run_at = Timestamptz(default=TimestamptzNow(), index=True)
+    last_sent_at = Timestamptz(null=True, default=None)
+    runs = Integer(default=0)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class SavedReport(Table, tablename="crm_saved_report"):
+    """A report a user built: a record kind, what to group by and what to measure, private or
+    shared with the owner's team or everyone. Run as the report ``saved.<id>``."""
+
+    owner = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    title = Varchar(length=200)
+    kind = Varchar(length=100)
+    group_by = Varchar(length=100)
+    measure = Varchar(length=10, default="count")
+    value = Varchar(length=100, default="")
+    chart = Varchar(length=10, default="bar")
+    shared = Varchar(length=20, default="private")
+    created_at = Timestamptz(default=TimestamptzNow())
