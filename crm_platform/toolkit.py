@@ -21,6 +21,7 @@ from crm_platform.audit.service import diff as audit_diff
 from crm_platform.audit.service import history as audit_history
 from crm_platform.audit.service import record as audit_record
 from crm_platform.clock import now
+from crm_platform.contacts.service import ids_by_email as contact_ids_by_email
 from crm_platform.db.bulk import insert_rows, reserve_ids
 from crm_platform.db.raw import drop_indexes, execute, execute_each, fetch, placeholders
 from crm_platform.db.unit import UnitOfWork, unit_of_work
@@ -30,7 +31,8 @@ from crm_platform.instance.settings import get_setting as setting
 from crm_platform.instance.settings import set_setting
 from crm_platform.jobs.runner import enqueue
 from crm_platform.mail.config import email_enabled
-from crm_platform.mail.outbox import send_email
+from crm_platform.mail.outbox import deliver_now as deliver_emails
+from crm_platform.mail.outbox import send_email, sender_domain
 from crm_platform.notifications.service import notify
 from crm_platform.records.access import can, ensure, visible_owner_ids
 from crm_platform.records.detach import detach as detach_links
@@ -78,6 +80,7 @@ __all__ = [
     "audit_record",
     "can",
     "check_limit",
+    "contact_ids_by_email",
     "create_record",
     "create_records",
     "create_task",
@@ -85,6 +88,7 @@ __all__ = [
     "csv_document",
     "decode_cursor",
     "delete_record",
+    "deliver_emails",
     "detach_links",
     "drop_indexes",
     "email_enabled",
@@ -124,6 +128,7 @@ __all__ = [
     "search_remove",
     "search_upsert",
     "send_email",
+    "sender_domain",
     "set_setting",
     "setting",
     "spreadsheet_safe",

@@ -1,0 +1,68 @@
+"""The desk plugin's hook implementations: what it registers and how it joins the pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from crm_hookspecs import (
+    ActivityType,
+    DatabaseApp,
+    Job,
+    NavItem,
+    Permission,
+    PluginInfo,
+    RecordKind,
+    Routes,
+    TemplateDir,
+    hookimpl,
+)
+
+from crm_desk import api, conversation, service, tickets
+from crm_desk.sla import watch
+
+HERE = Path(__file__).parent
+
+
+@hookimpl
+def crm_plugin_info() -> PluginInfo:
+    return PluginInfo(label="Ticket desk", description="Customer service tickets with SLAs that explain themselves.")
+
+
+@hookimpl
+def crm_database_apps() -> list[DatabaseApp]:
+    return [DatabaseApp("crm_desk.piccolo_app")]
+
+
+@hookimpl
+def crm_record_kinds() -> list[RecordKind]:
+    return [tickets.KIND]
+
+
+@hookimpl
+def crm_api_routes() -> list[Routes]:
+    return [Routes(tuple(api.HANDLERS))]
+
+
+@hookimpl
+def crm_template_dirs() -> list[TemplateDir]:
+    return [TemplateDir(str(HERE / "templates"))]
+
+
+@hookimpl
+def crm_nav_items() -> list[NavItem]:
+    return [NavItem(key="desk", label="Tickets", href="/desk/", order=30, icon="inbox")]
+
+
+@hookimpl
+def crm_permissions() -> list[Permission]:
+    return [service.CREATE, service.MANAGE]
+
+
+@hookimpl
+def crm_activity_types() -> list[ActivityType]:
+    return [conversation.REPLY_TYPE, conversation.NOTE_TYPE, conversation.CUSTOMER_TYPE]
+
+
+@hookimpl
+def crm_jobs() -> list[Job]:
+    return [Job(watch.JOB, watch.run, schedule="* * * * *")]
