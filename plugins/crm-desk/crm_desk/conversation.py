@@ -23,6 +23,7 @@ from crm_platform.toolkit import (
 
 from crm_desk import tickets
 from crm_desk.events import TicketReplied
+from crm_desk.mail import outbound
 from crm_desk.sla import service as sla
 from crm_desk.tables import BODY_LENGTH
 
@@ -30,8 +31,7 @@ KINDS = ("reply", "note")
 REPLY_TYPE = ActivityType(key="desk_reply", label="Ticket reply", icon="mail")
 NOTE_TYPE = ActivityType(key="desk_note", label="Ticket note", icon="note")
 CUSTOMER_TYPE = ActivityType(key="desk_customer_message", label="Customer message", icon="mail")
-SEND_JOB = "desk.send_reply"
-MESSAGE_COLUMNS = "id, ticket, kind, author_id, from_address, body, message_id, sent_at, created_at"
+MESSAGE_COLUMNS = "id, ticket, kind, author_id, from_address, to_address, body, message_id, sent_at, created_at"
 
 
 def check_body(body: Any, field: str = "body") -> str:
@@ -57,7 +57,7 @@ async def messages_of(ticket_id: int, *, public_only: bool = False) -> list[dict
     )
 
 
-async def _timeline(principal: Principal, ticket: dict[str, Any], activity_type: str, body: str) -> int | None:
+async def timeline_for(principal: Principal, ticket: dict[str, Any], activity_type: str, body: str) -> int | None:
     """Log the message on the requester's and company's timelines, as far as the user may change them."""
     links = [{"record_type": tickets.KIND_KEY, "record_id": ticket["id"]}]
     for kind, record_id in (("contact", ticket["requester_id"]), ("company", ticket["company_id"])):
@@ -80,12 +80,16 @@ async def add(principal: Principal, ticket_id: int, kind: str, body: Any, *, sta
     if ticket["status"] == "closed":
         raise Invalid({"body": "the ticket is closed: open a new ticket instead"})
     moment = now()
+    to_address, message_id = "", ""
+    if kind == "reply":
+        to_address = await _requester_address(principal, ticket)
+        message_id = outbound.new_message_id(ticket_id)
     async with unit_of_work() as work:
-        activity_id = await _timeline(principal, ticket, REPLY_TYPE.key if kind == "reply" else NOTE_TYPE.key, text)
+        activity_id = await timeline_for(principal, ticket, REPLY_TYPE.key if kind == "reply" else NOTE_TYPE.key, text)
         [row] = await execute(
-            "INSERT INTO desk_message (ticket, kind, author_id, from_address, body, message_id, activity_id, "
-            "created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}) RETURNING id",
-            ticket_id, kind, principal.id, principal.email, text, "", activity_id, moment,
+            "INSERT INTO desk_message (ticket, kind, author_id, from_address, to_address, body, message_id, "
+            "activity_id, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}) RETURNING id",
+            ticket_id, kind, principal.id, principal.email, to_address, text, message_id, activity_id, moment,
         )
         if kind == "reply":
             changes: dict[str, Any] = {}
@@ -102,6 +106,14 @@ async def add(principal: Principal, ticket_id: int, kind: str, body: Any, *, sta
         elif status is not None:
             await update_record(principal, tickets.KIND_KEY, ticket_id, {"status": status})
         await execute("UPDATE desk_ticket SET updated_at = {} WHERE id = {}", moment, ticket_id)
-    if kind == "reply" and ticket["requester_id"] is not None and email_enabled():
-        await enqueue(SEND_JOB, message_id=row["id"])
+    if to_address and email_enabled():
+        await enqueue(outbound.JOB, message_id=row["id"])
     return row["id"]
+
+
+async def _requester_address(principal: Principal, ticket: dict[str, Any]) -> str:
+    """The requester's primary email, if the agent may see the contact."""
+    if ticket["requester_id"] is None:
+        return ""
+    contact = (await get_records(principal, "contact", [ticket["requester_id"]])).get(ticket["requester_id"])
+    return (contact or {}).get("primary_email") or ""

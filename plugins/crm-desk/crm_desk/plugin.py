@@ -6,6 +6,7 @@ from pathlib import Path
 
 from crm_hookspecs import (
     ActivityType,
+    CliCommand,
     DatabaseApp,
     Job,
     NavItem,
@@ -13,11 +14,14 @@ from crm_hookspecs import (
     PluginInfo,
     RecordKind,
     Routes,
+    Setting,
     TemplateDir,
     hookimpl,
 )
 
 from crm_desk import api, conversation, service, tickets
+from crm_desk.cli import desk_commands
+from crm_desk.mail import outbound
 from crm_desk.sla import watch
 
 HERE = Path(__file__).parent
@@ -65,4 +69,19 @@ def crm_activity_types() -> list[ActivityType]:
 
 @hookimpl
 def crm_jobs() -> list[Job]:
-    return [Job(watch.JOB, watch.run, schedule="* * * * *")]
+    return [Job(watch.JOB, watch.run, schedule="* * * * *"), Job(outbound.JOB, outbound.send_reply)]
+
+
+@hookimpl
+def crm_cli_commands() -> list[CliCommand]:
+    return [CliCommand(desk_commands)]
+
+
+@hookimpl
+def crm_settings() -> list[Setting]:
+    return [
+        Setting(
+            "reopen_days", "Days a customer's reply reopens a solved ticket", default=7, kind="number",
+            help="Later, or once the ticket is closed, the reply opens a new ticket linked to the old one.",
+        ),
+    ]

@@ -67,6 +67,8 @@ class Message(Table, tablename="desk_message"):
     kind = Varchar(length=10, default="reply")  # reply (agent), note (internal), customer
     author_id = Integer(null=True, default=None)
     from_address = Varchar(length=254, default="")
+    # Where an agent's reply is emailed: the requester's address when it was written.
+    to_address = Varchar(length=254, default="")
     body = Text(default="")
     message_id = Varchar(length=250, default="", index=True)
     activity_id = Integer(null=True, default=None)

@@ -3,7 +3,7 @@
 from crm_platform.toolkit import drop_indexes, execute_each
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
-ID = "2026-12-01T15:30:00:000000"
+ID = "2026-12-01T15:00:01:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "Composite indexes of the desk tables"
 

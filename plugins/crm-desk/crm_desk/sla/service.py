@@ -93,11 +93,11 @@ async def pauses_of(ticket_ids: list[int]) -> dict[int, list[tuple[dt.datetime, 
         *ticket_ids,
     )
     for row in rows:
-        found[row["ticket"]].append((_utc(row["started_at"]), _utc(row["ended_at"])))
+        found[row["ticket"]].append((as_utc(row["started_at"]), as_utc(row["ended_at"])))
     return found
 
 
-def _utc(value: Any) -> dt.datetime | None:
+def as_utc(value: Any) -> dt.datetime | None:
     if value is None:
         return None
     if isinstance(value, str):
@@ -134,7 +134,7 @@ async def refresh(ticket_ids: list[int]) -> None:
     policy, stored, pauses = await targets(), await calendars(), await pauses_of(ticket_ids)
     for row in rows:
         calendar = calendar_for(stored, row["team_id"])
-        start = _utc(row["created_at"])
+        start = as_utc(row["created_at"])
         first_minutes, resolution_minutes = policy.get(row["priority"], DEFAULT_TARGETS["normal"])
         values: dict[str, Any] = {}
         if row["first_responded_at"] is None and row["status"] not in DONE:
