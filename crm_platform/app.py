@@ -99,7 +99,11 @@ def create_app(
         dependencies={"principal": Provide(provide_principal, sync_to_thread=False)},
         # Sessions, CSRF and security headers wrap authentication, which reads the session.
         middleware=[
-            *ui.middleware, DefineMiddleware(AuthMiddleware, exclude=[f"^{path}" for path in OPEN_PATHS]),
+            *ui.middleware, DefineMiddleware(AuthMiddleware, exclude=[
+                *(f"^{path}" for path in OPEN_PATHS),
+                # A plugin's pages for people who do not sign in (a web form, a status page).
+                *(f"^/{slug}/public/" for slug in rt.host.loaded),
+            ]),
             *ui.signed_in_middleware,
         ],
         stores=ui.stores,

@@ -89,7 +89,7 @@ def _where(principal: Principal, filters: Filters, conditions: list[str], args: 
             args.append(value)
     if filters.tag:
         # Tags are a JSON list; the quoted form matches one whole tag on either engine.
-        conditions.append("tags LIKE {}")
+        conditions.append("CAST(tags AS TEXT) LIKE {}")
         args.append(f'%"{filters.tag.strip().lower()}"%')
 
 

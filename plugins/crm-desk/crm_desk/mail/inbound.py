@@ -9,7 +9,6 @@ the ticket is closed, the answer opens a new ticket linked to the old one.
 
 from __future__ import annotations
 
-import datetime as dt
 import email
 import email.policy
 import re
@@ -22,23 +21,16 @@ import nh3
 from crm_hookspecs import Principal
 from crm_platform.toolkit import (
     Invalid,
-    execute,
     fetch,
-    now,
     placeholders,
-    setting,
     unit_of_work,
-    update_record,
 )
 
-from crm_desk import service, tickets
-from crm_desk.conversation import CUSTOMER_TYPE, timeline_for
-from crm_desk.events import TicketReplied
-from crm_desk.sla.service import as_utc
+from crm_desk import customers
 from crm_desk.tables import BODY_LENGTH, SUBJECT_LENGTH
 
 MAX_MESSAGE_BYTES = 10 * 1024 * 1024
-TICKET_IN_SUBJECT = re.compile(r"\[#(\d{1,12})\]")
+TICKET_IN_SUBJECT = customers.TICKET_IN_SUBJECT
 MESSAGE_ID = re.compile(r"<[^<>\s]{1,250}>")
 
 
@@ -116,54 +108,9 @@ async def receive(principal: Principal, raw: bytes) -> Received:
     if found is None:
         found = await _ticket_by_subject(subject)
         reason = "its subject names the ticket"
-    async with unit_of_work() as work:
-        if found is not None:
-            ticket = await fetch("SELECT id, status, solved_at, subject FROM desk_ticket WHERE id = {}", found)
-            ticket = ticket[0]
-            if not await _may_reopen(ticket):
-                new_id = await _open(principal, sender, name, subject, body, message_id, reopened_from=ticket["id"])
-                return Received("followed_up", new_id, f"ticket #{ticket['id']} is {ticket['status']}: a new ticket follows it")
-            action = "reopened" if ticket["status"] == "solved" else "appended"
-            message_row = await _append(principal, ticket["id"], sender, body, message_id)
-            if ticket["status"] in ("solved", "pending_customer"):
-                await update_record(principal, tickets.KIND_KEY, ticket["id"], {"status": "open"})
-            work.emit(TicketReplied(actor_id=None, ticket_id=ticket["id"], message_id=message_row, by_customer=True))
-            return Received(action, ticket["id"], reason)
-        new_id = await _open(principal, sender, name, subject, body, message_id)
-        return Received("opened", new_id, "it answers no ticket")
-
-
-async def _may_reopen(ticket: dict[str, Any]) -> bool:
-    if ticket["status"] == "closed":
-        return False
-    if ticket["status"] != "solved" or ticket["solved_at"] is None:
-        return True
-    days = int(await setting("desk", "reopen_days"))
-    return now() - as_utc(ticket["solved_at"]) <= dt.timedelta(days=days)
-
-
-async def _append(principal: Principal, ticket_id: int, sender: str, body: str, message_id: str) -> int:
-    [ticket] = await fetch("SELECT id, subject, requester_id, company_id FROM desk_ticket WHERE id = {}", ticket_id)
-    activity_id = await timeline_for(principal, ticket, CUSTOMER_TYPE.key, body)
-    [row] = await execute(
-        "INSERT INTO desk_message (ticket, kind, from_address, body, message_id, activity_id, created_at) "
-        "VALUES ({}, 'customer', {}, {}, {}, {}, {}) RETURNING id",
-        ticket_id, sender.lower(), body, message_id, activity_id, now(),
-    )
-    await execute("UPDATE desk_ticket SET updated_at = {} WHERE id = {}", now(), ticket_id)
-    return row["id"]
-
-
-async def _open(
-    principal: Principal, sender: str, name: str, subject: str, body: str, message_id: str,
-    reopened_from: int | None = None,
-) -> int:
-    subject = TICKET_IN_SUBJECT.sub("", re.sub(r"^((re|fwd?|aw|wg):\s*)+", "", subject, flags=re.I)).strip() or subject
-    ticket_id = await service.open_ticket(
-        principal, {"subject": subject, "description": body, "channel": "email", "owner": None,
-                    "reopened_from": reopened_from},
-        requester_email=sender, requester_name=name,
-    )
-    await execute("UPDATE desk_ticket SET thread_id = {} WHERE id = {}", message_id, ticket_id)
-    await _append(principal, ticket_id, sender, body, message_id)
-    return ticket_id
+    if found is not None:
+        action, ticket_id, why = await customers.answer(principal, found, sender, name, subject, body, message_id)
+        return Received(action, ticket_id, why or reason)
+    async with unit_of_work():
+        new_id = await customers.open_from_customer(principal, sender, name, subject, body, message_id, "email")
+    return Received("opened", new_id, "it answers no ticket")
