@@ -15,11 +15,12 @@ from crm_hookspecs import (
     RecordKind,
     Routes,
     Setting,
+    StaticDir,
     TemplateDir,
     hookimpl,
 )
 
-from crm_desk import api, conversation, service, tickets
+from crm_desk import api, conversation, public, service, tickets, web
 from crm_desk.cli import desk_commands
 from crm_desk.mail import outbound
 from crm_desk.sla import watch
@@ -45,6 +46,16 @@ def crm_record_kinds() -> list[RecordKind]:
 @hookimpl
 def crm_api_routes() -> list[Routes]:
     return [Routes(tuple(api.HANDLERS))]
+
+
+@hookimpl
+def crm_web_routes() -> list[Routes]:
+    return [Routes(tuple([*web.HANDLERS, *public.HANDLERS]))]
+
+
+@hookimpl
+def crm_static_dirs() -> list[StaticDir]:
+    return [StaticDir(str(HERE / "static"))]
 
 
 @hookimpl
