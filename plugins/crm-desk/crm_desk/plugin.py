@@ -8,6 +8,7 @@ from crm_hookspecs import (
     ActivityType,
     CliCommand,
     DatabaseApp,
+    DemoData,
     Job,
     NavItem,
     Permission,
@@ -21,6 +22,7 @@ from crm_hookspecs import (
 )
 
 from crm_desk import api, conversation, public, service, tickets, web
+from crm_desk import demo as desk_demo
 from crm_desk.cli import desk_commands
 from crm_desk.mail import outbound
 from crm_desk.sla import watch
@@ -96,3 +98,8 @@ def crm_settings() -> list[Setting]:
             help="Later, or once the ticket is closed, the reply opens a new ticket linked to the old one.",
         ),
     ]
+
+
+@hookimpl
+async def crm_demo_data(demo: DemoData) -> str | None:
+    return await desk_demo.load(demo)
