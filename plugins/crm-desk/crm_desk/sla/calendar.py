@@ -7,7 +7,6 @@ A calendar is pure data; :func:`Calendar.build` checks what an admin typed and r
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -92,12 +91,19 @@ class Calendar:
     def spans_on(self, day: dt.date) -> tuple[tuple[dt.datetime, dt.datetime], ...]:
         """The day's working spans as UTC instants (none on a holiday). Local times are
         placed with ``zoneinfo``, so a DST change moves them with the wall clock."""
-        return _spans_on(self, day)
+        cache = self.__dict__.get("_days")
+        if cache is None:
+            cache = {}
+            object.__setattr__(self, "_days", cache)
+        found = cache.get(day)
+        if found is None:
+            found = cache[day] = _spans_on(self, day)
+        return found
 
 
-@functools.lru_cache(maxsize=65536)
 def _spans_on(calendar: Calendar, day: dt.date) -> tuple[tuple[dt.datetime, dt.datetime], ...]:
-    # Cached: a queue recomputes due times over the same few weeks for thousands of tickets.
+    # Kept per calendar and day (``spans_on``): a queue computes due times over the same few
+    # weeks for thousands of tickets.
     if day in calendar.holidays:
         return ()
     zone = calendar.zone

@@ -65,10 +65,11 @@ def _local(calendar: Calendar, moment: dt.datetime) -> dt.datetime:
 
 def due_at(calendar: Calendar, start: dt.datetime, minutes: int, pauses: Iterable[Pause] = ()) -> Due:
     """When ``minutes`` business minutes after ``start`` have run, and the derivation."""
-    paused = _merged(pauses)
+    paused = _merged(pauses) if pauses else []
+    open_pause = paused[-1][0] if paused and paused[-1][1].year == dt.MAXYEAR else None
     remaining = dt.timedelta(minutes=minutes)
-    local_start = _local(calendar, start)
-    day = local_start.date()
+    day = _local(calendar, start).date()
+    one_day = dt.timedelta(days=1)
     closed: list[int] = []
     holidays: list[dt.date] = []
     paused_total = dt.timedelta()
@@ -76,20 +77,25 @@ def due_at(calendar: Calendar, start: dt.datetime, minutes: int, pauses: Iterabl
         spans = calendar.spans_on(day)
         if not spans:
             (holidays.append(day) if day in calendar.holidays else closed.append(day.weekday()))
-        clipped = [(max(s, start), e) for s, e in spans if e > start]
-        working = _working(clipped, paused)
-        paused_total += sum((e - s for s, e in clipped), dt.timedelta()) - sum(
-            (e - s for s, e in working), dt.timedelta()
-        )
-        for span_start, span_end in working:
-            if span_end - span_start >= remaining:
-                at = span_start + remaining
-                return Due(at, _derivation(calendar, at, start, minutes, closed, holidays, paused_total))
-            remaining -= span_end - span_start
-        if paused and paused[-1][1].year == dt.MAXYEAR and day >= _local(calendar, paused[-1][0]).date():
-            text = _derivation(calendar, None, start, minutes, closed, holidays, paused_total)
-            return Due(None, text)
-        day += dt.timedelta(days=1)
+        for span_start, span_end in spans:
+            if span_end <= start:
+                continue
+            if span_start < start:
+                span_start = start
+            if paused:
+                pieces = _working([(span_start, span_end)], paused)
+                paused_total += (span_end - span_start) - sum((e - s for s, e in pieces), dt.timedelta())
+            else:
+                pieces = ((span_start, span_end),)
+            for piece_start, piece_end in pieces:
+                length = piece_end - piece_start
+                if length >= remaining:
+                    at = piece_start + remaining
+                    return Due(at, _derivation(calendar, at, start, minutes, closed, holidays, paused_total))
+                remaining -= length
+        if open_pause is not None and spans and spans[-1][1] > open_pause:
+            return Due(None, _derivation(calendar, None, start, minutes, closed, holidays, paused_total))
+        day += one_day
     raise ValueError(f"no working time within {MAX_DAYS} days of {start.isoformat()}: check the calendar's holidays")
 
 
@@ -106,11 +112,15 @@ def business_minutes(calendar: Calendar, start: dt.datetime, end: dt.datetime, p
     return total / dt.timedelta(minutes=1)
 
 
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def _when(calendar: Calendar, moment: dt.datetime, start: dt.datetime) -> str:
     local = _local(calendar, moment)
+    clock = f"{local.hour:02d}:{local.minute:02d}"
     if abs(moment - start) >= dt.timedelta(days=6):
-        return f"{WEEKDAY_LABELS[local.weekday()]} {local:%d %b %H:%M}"
-    return f"{WEEKDAY_LABELS[local.weekday()]} {local:%H:%M}"
+        return f"{WEEKDAY_LABELS[local.weekday()]} {local.day:02d} {MONTHS[local.month - 1]} {clock}"
+    return f"{WEEKDAY_LABELS[local.weekday()]} {clock}"
 
 
 def _duration(minutes: int | float) -> str:
@@ -144,7 +154,7 @@ def _derivation(
 ) -> str:
     parts = [f"created {_when(calendar, start, start)}", _duration(minutes)]
     parts += [f"{run} closed" for run in _weekday_runs(closed)]
-    parts += [f"{day.day} {day:%b} holiday" for day in holidays]
+    parts += [f"{day.day} {MONTHS[day.month - 1]} holiday" for day in holidays]
     if paused:
         parts.append(f"paused {_duration(paused / dt.timedelta(minutes=1)).replace('business ', '')}")
     head = f"due {_when(calendar, at, start)}" if at else "paused: no due time while waiting"
