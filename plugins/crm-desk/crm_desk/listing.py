@@ -65,14 +65,13 @@ def _where(principal: Principal, filters: Filters, conditions: list[str], args: 
         conditions.append("team_id = {}")
         args.append(principal.team_id if principal.team_id is not None else -1)
     elif queue == "at_risk":
-        conditions.append(
-            "((first_responded_at IS NULL AND first_response_at_risk <= {} AND first_response_due > {}) OR "
-            "(resolution_at_risk <= {} AND resolution_due > {}))"
-        )
-        args += [moment] * 4
-    elif queue == "breached":
-        conditions.append("((first_responded_at IS NULL AND first_response_due <= {}) OR resolution_due <= {})")
+        # The target due next is at risk and not yet breached.
+        conditions.append("next_due > {} AND next_at_risk <= {}")
         args += [moment, moment]
+    elif queue == "breached":
+        # The soonest running target is past due (solved and closed tickets run none).
+        conditions.append("next_due <= {}")
+        args.append(moment)
     elif queue == "pending_customer":
         conditions.append("status = {}")
         args.append("pending_customer")

@@ -49,8 +49,10 @@ class Ticket(Table, tablename="desk_ticket"):
     resolution_due = Timestamptz(null=True, default=None, index=True)
     resolution_at_risk = Timestamptz(null=True, default=None, index=True)
     resolution_derivation = Text(default="")
-    # The sooner of the two due times, or FAR_FUTURE when none runs: what queues sort on.
+    # The sooner of the two running due times (FAR_FUTURE when none runs), what queues sort
+    # on, and when that target goes at risk: the at-risk and breached queues read only these.
     next_due = Timestamptz(null=True, default=None)
+    next_at_risk = Timestamptz(null=True, default=None)
     solved_at = Timestamptz(null=True, default=None)
     csat_score = Integer(null=True, default=None)
     csat_comment = Text(default="")

@@ -14,6 +14,7 @@ STATEMENTS = [
     "CREATE INDEX desk_ticket_owner_due ON desk_ticket (owner, next_due, id)",
     "CREATE INDEX desk_ticket_team_due ON desk_ticket (team_id, next_due, id)",
     "CREATE INDEX desk_ticket_created_keyset ON desk_ticket (created_at, id)",
+    "CREATE INDEX desk_ticket_requester_keyset ON desk_ticket (requester_id, id)",
     "CREATE INDEX desk_message_by_ticket ON desk_message (ticket, created_at, id)",
 ]
 

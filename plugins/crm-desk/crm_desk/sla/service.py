@@ -149,8 +149,12 @@ async def refresh(ticket_ids: list[int]) -> None:
         else:
             values |= {"resolution_due": None, "resolution_at_risk": None}
         # A met first response no longer makes the ticket due.
-        dues = [values.get("first_response_due") if row["first_responded_at"] is None else None,
-                values.get("resolution_due")]
-        values["next_due"] = min((due for due in dues if due is not None), default=FAR_FUTURE)
+        running = [
+            (values.get("first_response_due"), values.get("first_response_at_risk"))
+            if row["first_responded_at"] is None else (None, None),
+            (values.get("resolution_due"), values.get("resolution_at_risk")),
+        ]
+        running = [pair for pair in running if pair[0] is not None]
+        values["next_due"], values["next_at_risk"] = min(running, key=lambda pair: pair[0], default=(FAR_FUTURE, None))
         assignments = ", ".join(f"{name} = {{}}" for name in values)
         await execute(f"UPDATE desk_ticket SET {assignments} WHERE id = {{}}", *values.values(), row["id"])
