@@ -19,7 +19,7 @@ from litestar import Controller, delete, get, patch, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 from msgspec import UNSET, Meta, UnsetType
 
-from crm_desk import canned, conversation, listing, service, tickets
+from crm_desk import canned, conversation, listing, merges, service, tickets
 from crm_desk.sla import service as sla
 
 Subject = Annotated[str, Meta(max_length=1000)]
@@ -258,6 +258,31 @@ class TicketController(Controller):
         return msgspec.convert(row, MessageOut, strict=False)
 
 
+class MergeIn(msgspec.Struct, forbid_unknown_fields=True):
+    into_id: int
+
+
+class SplitIn(msgspec.Struct, forbid_unknown_fields=True):
+    message_id: int
+    subject: Subject | None = None
+
+
+class MergeController(Controller):
+    path = "/tickets/{ticket_id:int}"
+
+    @post("/merge")
+    async def merge_ticket(self, principal: CurrentPrincipal, ticket_id: FromPath[int], data: JSONBody[MergeIn]) -> TicketOut:
+        """Move this ticket's conversation into ``into_id`` and close this one; both are audited."""
+        await merges.merge(principal, ticket_id, data.into_id)
+        return await ticket_out(principal, data.into_id)
+
+    @post("/split")
+    async def split_ticket(self, principal: CurrentPrincipal, ticket_id: FromPath[int], data: JSONBody[SplitIn]) -> TicketOut:
+        """A new ticket from one of this ticket's messages, for the same requester."""
+        new_id = await merges.split(principal, ticket_id, data.message_id, data.subject)
+        return await ticket_out(principal, new_id)
+
+
 class CannedController(Controller):
     path = "/canned-replies"
 
@@ -309,4 +334,4 @@ class SlaController(Controller):
         return calendar.to_plain()
 
 
-HANDLERS = [TicketController, CannedController, SlaController]
+HANDLERS = [TicketController, MergeController, CannedController, SlaController]

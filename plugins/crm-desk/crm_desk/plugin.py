@@ -97,6 +97,10 @@ def crm_settings() -> list[Setting]:
             "reopen_days", "Days a customer's reply reopens a solved ticket", default=7, kind="number",
             help="Later, or once the ticket is closed, the reply opens a new ticket linked to the old one.",
         ),
+        Setting(
+            "round_robin", "Assign a team's new tickets in turn", default=False, kind="boolean",
+            help="A new ticket for a team, assigned to nobody, goes to the team's next active member.",
+        ),
     ]
 
 

@@ -15,7 +15,7 @@ from crm_platform.toolkit import (
     update_record,
 )
 
-from crm_desk import requesters, tickets
+from crm_desk import assignment, requesters, tickets
 from crm_desk.sla import service as sla
 
 CREATE = Permission("desk.create", "Open tickets", roles=("admin", "manager", "member"))
@@ -46,6 +46,8 @@ async def open_ticket(
     async with _assignee_named(), unit_of_work():
         if requester_email and values.get("requester_id") is None:
             values["requester_id"] = await requesters.contact_for_email(principal, requester_email, requester_name)
+        if values.get("team_id") and values.get("owner", principal.id) is None and await assignment.round_robin_on():
+            values["owner"] = await assignment.next_agent(values["team_id"])
         return await create_record(principal, tickets.KIND_KEY, values)
 
 
