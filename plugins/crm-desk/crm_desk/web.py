@@ -8,6 +8,7 @@ from typing import Any
 from crm_platform.toolkit import (
     CurrentPrincipal,
     Invalid,
+    csv_document,
     get_record,
     get_records,
     get_users,
@@ -19,7 +20,7 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
-from crm_desk import canned, conversation, listing, service, tickets
+from crm_desk import canned, conversation, listing, reports, service, tickets
 
 QUEUE_LABELS = {
     "mine": "Mine", "unassigned": "Unassigned", "team": "My team's", "at_risk": "At risk",
@@ -131,4 +132,20 @@ async def change_ticket(request: Request, principal: CurrentPrincipal, ticket_id
     return Redirect(f"/desk/tickets/{ticket_id}", status_code=303)
 
 
-HANDLERS = [queues_page, ticket_page, post_message, change_ticket]
+@get("/reports", name="desk-reports", include_in_schema=False)
+async def reports_page(request: Request, principal: CurrentPrincipal, group: FromQuery[str] = "priority") -> Response:
+    if group not in reports.GROUPS:
+        group = "priority"
+    return render_page(request, "desk/reports.html", group=group, groups=list(reports.GROUPS),
+                       rows=await reports.summary(principal, group), columns=reports.COLUMNS)
+
+
+@get("/reports.csv", name="desk-reports-csv", include_in_schema=False)
+async def reports_csv(principal: CurrentPrincipal, group: FromQuery[str] = "priority") -> Response:
+    rows = await reports.summary(principal, group)
+    document = csv_document(list(reports.COLUMNS), [[row[column] for column in reports.COLUMNS] for row in rows])
+    return Response(document, media_type="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="desk-report-{group}.csv"'})
+
+
+HANDLERS = [queues_page, ticket_page, post_message, change_ticket, reports_page, reports_csv]
