@@ -11,8 +11,10 @@ from crm_hookspecs import (
     DemoData,
     Job,
     NavItem,
+    Panel,
     Permission,
     PluginInfo,
+    Principal,
     RecordKind,
     Routes,
     Setting,
@@ -107,3 +109,9 @@ def crm_settings() -> list[Setting]:
 @hookimpl
 async def crm_demo_data(demo: DemoData) -> str | None:
     return await desk_demo.load(demo)
+
+
+@hookimpl
+async def crm_record_panels(record_type: str, record_id: int, principal: Principal) -> list[Panel]:
+    panel = await web.tickets_panel(record_type, record_id, principal)
+    return [panel] if panel else []

@@ -3,8 +3,10 @@ the reply and note boxes, canned replies, the SLA panel and the requester's othe
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
+from crm_hookspecs import Panel
 from crm_platform.toolkit import (
     CurrentPrincipal,
     Invalid,
@@ -146,6 +148,20 @@ async def reports_csv(principal: CurrentPrincipal, group: FromQuery[str] = "prio
     document = csv_document(list(reports.COLUMNS), [[row[column] for column in reports.COLUMNS] for row in rows])
     return Response(document, media_type="text/csv", headers={
         "Content-Disposition": f'attachment; filename="desk-report-{group}.csv"'})
+
+
+async def tickets_panel(record_type: str, record_id: int, principal) -> Panel | None:
+    """The tickets of a contact (as requester) or a company, newest first; escaped HTML."""
+    if record_type not in ("contact", "company"):
+        return None
+    filters = listing.Filters(**{"requester_id" if record_type == "contact" else "company_id": record_id})
+    rows, _ = await listing.list_tickets(principal, filters, sort="newest", limit=OTHER_TICKETS)
+    items = "".join(
+        f'<li><a href="/desk/tickets/{row["id"]}">#{row["id"]} {html.escape(row["subject"])}</a> · '
+        f'{html.escape(row["status"].replace("_", " "))}</li>'
+        for row in rows
+    )
+    return Panel(key="desk-tickets", title="Tickets", html=f"<ul>{items}</ul>" if rows else "<p>No tickets.</p>")
 
 
 HANDLERS = [queues_page, ticket_page, post_message, change_ticket, reports_page, reports_csv]

@@ -83,3 +83,10 @@ async def test_the_demo_loads_tickets_with_replies(crm_cli, crm_client):
     statuses = {row["status"] for row in await fetch("SELECT status FROM desk_ticket")}
     assert len(statuses) >= 2
     assert (await fetch("SELECT count(*) AS n FROM desk_message"))[0]["n"] > 0
+
+
+async def test_a_contact_page_lists_the_tickets_the_contact_raised(web_client, open_ticket):
+    ticket = await open_ticket(subject="Raised by Ada", requester_email="ada@example.com")
+    await open_ticket(subject="Raised by Bob", requester_email="bob@example.com")
+    page = await web_client.get(f"/contacts/{ticket['requester_id']}")
+    assert "Raised by Ada" in page.text and "Raised by Bob" not in page.text
