@@ -41,8 +41,8 @@ async def _load(total: int, agent_ids: list[int], team_id: int) -> None:
     columns = (
         "subject", "description", "status", "priority", "category", "channel", "owner", "team_id", "tags", "custom",
         "public_token", "thread_id", "first_response_due", "first_response_at_risk", "first_response_derivation",
-        "resolution_due", "resolution_at_risk", "resolution_derivation", "next_due", "next_at_risk", "created_at",
-        "updated_at",
+        "resolution_due", "resolution_at_risk", "resolution_derivation", "next_due", "next_at_risk", "at_risk",
+        "created_at", "updated_at",
         "csat_comment",
     )
     rows = []
@@ -58,7 +58,8 @@ async def _load(total: int, agent_ids: list[int], team_id: int) -> None:
             team_id if pick.random() < 0.5 else None, "[]", "{}", secrets.token_urlsafe(16) + str(number), "",
             first, first - dt.timedelta(hours=1) if first else None, "", resolution,
             resolution - dt.timedelta(hours=4) if resolution else None, "",
-            first or FAR_FUTURE, first - dt.timedelta(hours=1) if first else None, created, created, "",
+            first or FAR_FUTURE, first - dt.timedelta(hours=1) if first else None,
+            bool(first and first - dt.timedelta(hours=1) <= now < first), created, created, "",
         ))
     for start in range(0, total, 5_000):
         async with unit_of_work():

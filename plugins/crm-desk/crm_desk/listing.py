@@ -65,9 +65,9 @@ def _where(principal: Principal, filters: Filters, conditions: list[str], args: 
         conditions.append("team_id = {}")
         args.append(principal.team_id if principal.team_id is not None else -1)
     elif queue == "at_risk":
-        # The target due next is at risk and not yet breached.
-        conditions.append("next_due > {} AND next_at_risk <= {}")
-        args += [moment, moment]
+        # The target due next is at risk (as of the watch job's last minute) and not breached.
+        conditions.append("at_risk = {} AND next_due > {}")
+        args += [True, moment]
     elif queue == "breached":
         # The soonest running target is past due (solved and closed tickets run none).
         conditions.append("next_due <= {}")

@@ -52,7 +52,10 @@ class Ticket(Table, tablename="desk_ticket"):
     # The sooner of the two running due times (FAR_FUTURE when none runs), what queues sort
     # on, and when that target goes at risk: the at-risk and breached queues read only these.
     next_due = Timestamptz(null=True, default=None)
-    next_at_risk = Timestamptz(null=True, default=None)
+    next_at_risk = Timestamptz(null=True, default=None, index=True)
+    # Whether that target is at risk now; desk.sla_watch keeps it in step with the clock each
+    # minute, so the at-risk queue is one index range.
+    at_risk = Boolean(default=False)
     solved_at = Timestamptz(null=True, default=None)
     csat_score = Integer(null=True, default=None)
     csat_comment = Text(default="")

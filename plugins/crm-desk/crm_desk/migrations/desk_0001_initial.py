@@ -41,19 +41,26 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="SlaFlag", tablename="desk_sla_flag", schema=None, columns=None
-    )
-
-    manager.add_table(
-        class_name="Message", tablename="desk_message", schema=None, columns=None
-    )
-
-    manager.add_table(
         class_name="Policy", tablename="desk_policy", schema=None, columns=None
     )
 
     manager.add_table(
+        class_name="SlaFlag", tablename="desk_sla_flag", schema=None, columns=None
+    )
+
+    manager.add_table(
         class_name="Pause", tablename="desk_pause", schema=None, columns=None
+    )
+
+    manager.add_table(
+        class_name="BusinessCalendar",
+        tablename="desk_calendar",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_table(
+        class_name="Message", tablename="desk_message", schema=None, columns=None
     )
 
     manager.add_table(
@@ -67,11 +74,68 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="BusinessCalendar",
-        tablename="desk_calendar",
+    manager.add_column(
+        table_class_name="Policy",
+        tablename="desk_policy",
+        column_name="priority",
+        db_column_name="priority",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 10,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": True,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
         schema=None,
-        columns=None,
+    )
+
+    manager.add_column(
+        table_class_name="Policy",
+        tablename="desk_policy",
+        column_name="first_response_minutes",
+        db_column_name="first_response_minutes",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Policy",
+        tablename="desk_policy",
+        column_name="resolution_minutes",
+        db_column_name="resolution_minutes",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
     )
 
     manager.add_column(
@@ -151,6 +215,157 @@ async def forwards():
         column_class=Timestamptz,
         params={
             "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Pause",
+        tablename="desk_pause",
+        column_name="ticket",
+        db_column_name="ticket",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Ticket,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Pause",
+        tablename="desk_pause",
+        column_name="started_at",
+        db_column_name="started_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Pause",
+        tablename="desk_pause",
+        column_name="ended_at",
+        db_column_name="ended_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="BusinessCalendar",
+        tablename="desk_calendar",
+        column_name="team_id",
+        db_column_name="team_id",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": True,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="BusinessCalendar",
+        tablename="desk_calendar",
+        column_name="timezone",
+        db_column_name="timezone",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 64,
+            "default": "UTC",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="BusinessCalendar",
+        tablename="desk_calendar",
+        column_name="hours",
+        db_column_name="hours",
+        column_class_name="JSON",
+        column_class=JSON,
+        params={
+            "default": "{}",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="BusinessCalendar",
+        tablename="desk_calendar",
+        column_name="holidays",
+        db_column_name="holidays",
+        column_class_name="JSON",
+        column_class=JSON,
+        params={
+            "default": "[]",
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -369,136 +584,6 @@ async def forwards():
         params={
             "default": TimestamptzNow(),
             "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Policy",
-        tablename="desk_policy",
-        column_name="priority",
-        db_column_name="priority",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 10,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": True,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Policy",
-        tablename="desk_policy",
-        column_name="first_response_minutes",
-        db_column_name="first_response_minutes",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Policy",
-        tablename="desk_policy",
-        column_name="resolution_minutes",
-        db_column_name="resolution_minutes",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Pause",
-        tablename="desk_pause",
-        column_name="ticket",
-        db_column_name="ticket",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Ticket,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Pause",
-        tablename="desk_pause",
-        column_name="started_at",
-        db_column_name="started_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Pause",
-        tablename="desk_pause",
-        column_name="ended_at",
-        db_column_name="ended_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": None,
-            "null": True,
             "primary_key": False,
             "unique": False,
             "index": False,
@@ -991,6 +1076,27 @@ async def forwards():
             "null": True,
             "primary_key": False,
             "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Ticket",
+        tablename="desk_ticket",
+        column_name="at_risk",
+        db_column_name="at_risk",
+        column_class_name="Boolean",
+        column_class=Boolean,
+        params={
+            "default": False,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
             "index": False,
             "index_method": IndexMethod.btree,
             "choices": None,
@@ -1178,91 +1284,6 @@ async def forwards():
         column_class=Boolean,
         params={
             "default": True,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="BusinessCalendar",
-        tablename="desk_calendar",
-        column_name="team_id",
-        db_column_name="team_id",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": True,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="BusinessCalendar",
-        tablename="desk_calendar",
-        column_name="timezone",
-        db_column_name="timezone",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 64,
-            "default": "UTC",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="BusinessCalendar",
-        tablename="desk_calendar",
-        column_name="hours",
-        db_column_name="hours",
-        column_class_name="JSON",
-        column_class=JSON,
-        params={
-            "default": "{}",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="BusinessCalendar",
-        tablename="desk_calendar",
-        column_name="holidays",
-        db_column_name="holidays",
-        column_class_name="JSON",
-        column_class=JSON,
-        params={
-            "default": "[]",
             "null": False,
             "primary_key": False,
             "unique": False,

@@ -10,6 +10,7 @@ DESCRIPTION = "Composite indexes of the desk tables"
 STATEMENTS = [
     "CREATE UNIQUE INDEX desk_sla_flag_once ON desk_sla_flag (ticket, target, flag)",
     "CREATE INDEX desk_ticket_due ON desk_ticket (next_due, id)",
+    "CREATE INDEX desk_ticket_at_risk_due ON desk_ticket (at_risk, next_due, id)",
     "CREATE INDEX desk_ticket_status_due ON desk_ticket (status, next_due, id)",
     "CREATE INDEX desk_ticket_owner_due ON desk_ticket (owner, next_due, id)",
     "CREATE INDEX desk_ticket_team_due ON desk_ticket (team_id, next_due, id)",

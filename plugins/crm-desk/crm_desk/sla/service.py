@@ -156,5 +156,7 @@ async def refresh(ticket_ids: list[int]) -> None:
         ]
         running = [pair for pair in running if pair[0] is not None]
         values["next_due"], values["next_at_risk"] = min(running, key=lambda pair: pair[0], default=(FAR_FUTURE, None))
+        moment = now()
+        values["at_risk"] = values["next_at_risk"] is not None and values["next_at_risk"] <= moment < values["next_due"]
         assignments = ", ".join(f"{name} = {{}}" for name in values)
         await execute(f"UPDATE desk_ticket SET {assignments} WHERE id = {{}}", *values.values(), row["id"])

@@ -44,5 +44,20 @@ async def raise_flags() -> int:
     return raised
 
 
+async def mark_at_risk() -> None:
+    """Keep each ticket's ``at_risk`` in step with the clock, for the at-risk queue."""
+    moment = now()
+    await execute(
+        "UPDATE desk_ticket SET at_risk = {} WHERE at_risk = {} AND next_at_risk <= {} AND next_due > {}",
+        True, False, moment, moment,
+    )
+    await execute(
+        "UPDATE desk_ticket SET at_risk = {} WHERE at_risk = {} AND (next_due <= {} OR next_at_risk IS NULL "
+        "OR next_at_risk > {})",
+        False, True, moment, moment,
+    )
+
+
 async def run() -> None:
+    await mark_at_risk()
     await raise_flags()
