@@ -106,7 +106,11 @@ def create_app(
         # Metrics and the request id wrap everything, so they see every answer.
         middleware=[
             measure,
-            *ui.middleware, DefineMiddleware(AuthMiddleware, exclude=[f"^{path}" for path in OPEN_PATHS]),
+            *ui.middleware, DefineMiddleware(AuthMiddleware, exclude=[
+                *(f"^{path}" for path in OPEN_PATHS),
+                # A plugin's pages for people who do not sign in (a web form, a status page).
+                *(f"^/{slug}/public/" for slug in rt.host.loaded),
+            ]),
             *ui.signed_in_middleware,
         ],
         stores=ui.stores,

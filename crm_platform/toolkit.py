@@ -20,7 +20,10 @@ from crm_platform.activities.service import create as log_activity
 from crm_platform.audit.service import diff as audit_diff
 from crm_platform.audit.service import history as audit_history
 from crm_platform.audit.service import record as audit_record
+from crm_platform.cli._context import acting_user as command_user
+from crm_platform.cli._context import run as run_command
 from crm_platform.clock import now
+from crm_platform.contacts.service import ids_by_email as contact_ids_by_email
 from crm_platform.db.bulk import insert_rows, reserve_ids
 from crm_platform.db.raw import drop_indexes, execute, execute_each, fetch, placeholders
 from crm_platform.db.unit import UnitOfWork, unit_of_work
@@ -30,7 +33,8 @@ from crm_platform.instance.settings import get_setting as setting
 from crm_platform.instance.settings import set_setting
 from crm_platform.jobs.runner import enqueue
 from crm_platform.mail.config import email_enabled
-from crm_platform.mail.outbox import send_email
+from crm_platform.mail.outbox import deliver_now as deliver_emails
+from crm_platform.mail.outbox import send_email, sender_domain
 from crm_platform.notifications.service import notify
 from crm_platform.records.access import can, ensure, visible_owner_ids
 from crm_platform.records.detach import detach as detach_links
@@ -63,6 +67,7 @@ from crm_platform.users.auth import CurrentPrincipal
 from crm_platform.users.reads import get_users, list_teams, list_users
 from crm_platform.users.service import principal_for_user_id as principal_for
 from crm_platform.web.csv_export import csv_document, spreadsheet_safe
+from crm_platform.web.ratelimit import attempt_limiter
 from crm_platform.web.rendering import csrf_token, render_fragment, render_page
 from crm_platform.web.undo import offer_undo
 
@@ -77,11 +82,14 @@ __all__ = [
     "SearchEntry",
     "Sort",
     "UnitOfWork",
+    "attempt_limiter",
     "audit_diff",
     "audit_history",
     "audit_record",
     "can",
+    "command_user",
     "check_limit",
+    "contact_ids_by_email",
     "create_record",
     "create_records",
     "create_task",
@@ -90,6 +98,7 @@ __all__ = [
     "day_sql",
     "decode_cursor",
     "delete_record",
+    "deliver_emails",
     "detach_links",
     "drop_indexes",
     "email_enabled",
@@ -129,10 +138,12 @@ __all__ = [
     "report_scope",
     "require_permission",
     "reserve_ids",
+    "run_command",
     "search_records",
     "search_remove",
     "search_upsert",
     "send_email",
+    "sender_domain",
     "set_setting",
     "setting",
     "spreadsheet_safe",

@@ -37,7 +37,7 @@ def _check_record_kind(slug: str, kind: t.RecordKind) -> None:
         raise RegistrationError(f"record kind {kind.key!r}: table must be a Piccolo Table class")
     columns = {column._meta.name for column in kind.table._meta.columns}
     # Audited fields may be kept beside the table (an activity's links), so only these must be columns.
-    needed = {kind.owner_column, kind.title_column, *kind.handover_columns}
+    needed = {kind.owner_column, kind.title_column, *kind.handover_columns} | ({kind.team_column} - {""})
     missing = sorted(name for name in needed if name not in columns)
     if missing:
         raise RegistrationError(

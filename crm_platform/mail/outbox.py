@@ -147,3 +147,31 @@ async def send_batch(batch: str) -> int:
                 rows[index]["id"],
             )
     return len(sent)
+
+
+async def deliver_now(messages: Sequence[EmailMessage]) -> dict[int, str]:
+    """Hand prepared messages to the instance's relay at once, over one connection, each sent
+    from the instance's address; returns ``{index: reason}`` for those the relay refused for
+    good. For a plugin that keeps its own queue of messages with headers of their own (a
+    ticket's replies with ``In-Reply-To`` and ``References``, so mail clients thread them):
+    it calls this from its job, which is tried again when this raises because the relay cannot
+    be reached. A message without ``Message-ID`` or ``Date`` gets one."""
+    config = smtp_config()
+    if config is None:
+        raise Conflict("email is off on this instance: an administrator sets CRM_SMTP_URL to turn it on")
+    domain = config.sender.rsplit("@", 1)[-1].strip(">")
+    for message in messages:
+        if message["From"] is None:
+            message["From"] = config.sender
+        if message["Date"] is None:
+            message["Date"] = formatdate(clock.now().timestamp())
+        if message["Message-ID"] is None:
+            message["Message-ID"] = make_msgid(domain=domain)
+    return await send_messages(config, list(messages))
+
+
+def sender_domain() -> str:
+    """The domain of the instance's sending address, for Message-IDs a plugin makes itself;
+    ``"localhost"`` while email is off."""
+    config = smtp_config()
+    return config.sender.rsplit("@", 1)[-1].strip(">").strip() if config else "localhost"

@@ -52,8 +52,13 @@ async def visibility_sql(
     prefix = f"{alias}." if alias else ""
     owners = await visible_owner_ids(principal)
     if owners is not None:
-        where.append(f"{prefix}{owner_column} IN ({placeholders(owners)})")
-        args += owners
+        team_column = _team_column(record_type)
+        if team_column and principal.team_id is not None:
+            where.append(f"({prefix}{owner_column} IN ({placeholders(owners)}) OR {prefix}{team_column} = {{}})")
+            args += [*owners, principal.team_id]
+        else:
+            where.append(f"{prefix}{owner_column} IN ({placeholders(owners)})")
+            args += owners
     for condition, condition_args in await conditions(principal, action, record_type):
         if alias:
             # Bare column names would be ambiguous in a join: test the row by its id instead.
@@ -75,8 +80,19 @@ async def assigned_or_visible_sql(
     return [f"(({' AND '.join(where)}) OR {prefix}assignee = {{}})"], [*args, principal.id]
 
 
+def _team_column(record_type: str) -> str:
+    kind = kinds.find(record_type)
+    return kind.team_column if kind is not None else ""
+
+
+def _teams_record(principal: Principal, record_type: str, record: dict[str, Any]) -> bool:
+    """Whether the record belongs to the user's team through its kind's ``team_column``."""
+    team_column = _team_column(record_type)
+    return bool(team_column) and principal.team_id is not None and record.get(team_column) == principal.team_id
+
+
 async def can(principal: Principal, action: str, record_type: str, record: dict[str, Any]) -> bool:
-    if not principal.sees_everything:
+    if not principal.sees_everything and not _teams_record(principal, record_type, record):
         owner = record.get("owner")
         if owner != principal.id and (owner is None or owner not in await team_member_ids(principal)):
             return False

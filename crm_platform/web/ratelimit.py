@@ -79,3 +79,19 @@ def make_limiter(redis_url: str, limit: int, window_seconds: int = WINDOW_SECOND
     if redis_url:
         return RedisLimiter(redis_url, limit, window_seconds, name)
     return MemoryLimiter(limit, window_seconds)
+
+
+_SHARED: dict[tuple[int, str, int, int], AttemptLimiter] = {}
+
+
+def attempt_limiter(name: str, limit: int, window_seconds: int = WINDOW_SECONDS) -> AttemptLimiter:
+    """The instance's limiter called ``name``: shared by every web process through Redis when
+    ``CRM_REDIS_URL`` is set, else kept in this process. The same arguments give the same
+    limiter, so a handler may ask for it on every request."""
+    from crm_platform import runtime
+
+    rt = runtime.current()
+    key = (id(rt), name, limit, window_seconds)
+    if key not in _SHARED:
+        _SHARED[key] = make_limiter(rt.settings.redis_url, limit, window_seconds, name=name)
+    return _SHARED[key]

@@ -477,6 +477,11 @@ class RecordKind:
     with bare column names and no placeholders (``"status = 'open'"``); when it is empty,
     every record is handed over.
 
+    ``team_column`` (added in 1.3) names a column holding a team's id for records that belong
+    to a team rather than only to their owner (a ticket in a team's queue, assigned to nobody
+    yet): a member then sees the records of their own and their team's owners, and those whose
+    ``team_column`` is their team.
+
     Added in crm-hookspecs 1.1; ``open_condition`` and ``handover_columns`` in 1.2.
     """
 
@@ -500,6 +505,7 @@ class RecordKind:
     after_restore: Callable[..., Any] | None = None
     open_condition: str = ""
     handover_columns: tuple[str, ...] = ()
+    team_column: str = ""
 
     def __post_init__(self) -> None:
         if not _KIND_KEY.match(self.key):

@@ -1,0 +1,167 @@
+"""The agents' pages under ``/desk/``: the queues and a ticket's page with its conversation,
+the reply and note boxes, canned replies, the SLA panel and the requester's other tickets."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from crm_hookspecs import Panel
+from crm_platform.toolkit import (
+    CurrentPrincipal,
+    Invalid,
+    csv_document,
+    get_record,
+    get_records,
+    get_users,
+    list_teams,
+    list_users,
+    render_page,
+)
+from litestar import Request, Response, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect
+
+from crm_desk import canned, conversation, listing, reports, service, tickets
+
+QUEUE_LABELS = {
+    "mine": "Mine", "unassigned": "Unassigned", "team": "My team's", "at_risk": "At risk",
+    "breached": "Breached", "pending_customer": "Pending customer", "all": "All",
+}
+OTHER_TICKETS = 10
+
+
+async def _names(principal, rows: list[dict[str, Any]]) -> dict[str, dict[int, str]]:
+    """Requesters' names the agent may see and assignees' names, for a page of tickets, in one
+    query each."""
+    contact_ids = [row["requester_id"] for row in rows if row["requester_id"] is not None]
+    contacts = await get_records(principal, "contact", contact_ids)
+    users = await get_users([row["owner"] for row in rows if row["owner"] is not None])
+    return {
+        "contacts": {cid: contact["display_name"] for cid, contact in contacts.items()},
+        "users": {uid: user["display_name"] for uid, user in users.items()},
+    }
+
+
+@get("/", name="desk-queues", include_in_schema=False)
+async def queues_page(
+    request: Request, principal: CurrentPrincipal, queue: FromQuery[str] = "mine", cursor: FromQuery[str | None] = None
+) -> Response:
+    """A queue, soonest due first."""
+    if queue not in QUEUE_LABELS:
+        queue = "mine"
+    rows, next_cursor = await listing.list_tickets(principal, listing.Filters(queue=queue), cursor=cursor)
+    flags = await service.flags_of([row["id"] for row in rows])
+    return render_page(
+        request, "desk/queues.html", queue=queue, queues=QUEUE_LABELS, tickets=rows, next_cursor=next_cursor,
+        names=await _names(principal, rows), flags=flags,
+    )
+
+
+async def _ticket_page(
+    request: Request, principal, ticket_id: int, *, errors: dict[str, str] | None = None, draft: str = "",
+    status_code: int = 200,
+) -> Response:
+    ticket = await get_record(principal, tickets.KIND_KEY, ticket_id)
+    messages = await conversation.messages_of(ticket_id)
+    requester = None
+    others: list[dict[str, Any]] = []
+    if ticket["requester_id"] is not None:
+        requester = (await get_records(principal, "contact", [ticket["requester_id"]])).get(ticket["requester_id"])
+        if requester:
+            found, _ = await listing.list_tickets(
+                principal, listing.Filters(requester_id=ticket["requester_id"]), sort="newest", limit=OTHER_TICKETS + 1
+            )
+            others = [row for row in found if row["id"] != ticket_id][:OTHER_TICKETS]
+    company = None
+    if ticket["company_id"] is not None:
+        company = (await get_records(principal, "company", [ticket["company_id"]])).get(ticket["company_id"])
+    teams = await list_teams()
+    return render_page(
+        request, "desk/ticket.html", status_code=status_code, ticket=ticket, messages=messages,
+        requester=requester, company=company, others=others, errors=errors or {}, draft=draft,
+        flags=(await service.flags_of([ticket_id])).get(ticket_id, []), canned_replies=await canned.list_all(),
+        users=[(user["id"], user["display_name"]) for user in await list_users()],
+        teams=[(team["id"], team["name"]) for team in teams],
+        statuses=[(status, status.replace("_", " ")) for status in tickets.TRANSITIONS[ticket["status"]]],
+        number=service.number(ticket_id),
+    )
+
+
+@get("/tickets/{ticket_id:int}", name="desk-ticket", include_in_schema=False)
+async def ticket_page(
+    request: Request, principal: CurrentPrincipal, ticket_id: FromPath[int], canned_id: FromQuery[int | None] = None
+) -> Response:
+    """A ticket; ``canned_id`` fills the reply box with that canned reply."""
+    draft = await canned.render_for(principal, canned_id, ticket_id) if canned_id else ""
+    return await _ticket_page(request, principal, ticket_id, draft=draft)
+
+
+@post("/tickets/{ticket_id:int}/messages", name="desk-ticket-message", include_in_schema=False)
+async def post_message(request: Request, principal: CurrentPrincipal, ticket_id: FromPath[int]) -> Response:
+    form = await request.form()
+    kind = str(form.get("kind") or "reply")
+    status = str(form.get("status") or "") or None
+    try:
+        await conversation.add(principal, ticket_id, kind, form.get("body"), status=status)
+    except Invalid as exc:
+        return await _ticket_page(request, principal, ticket_id, errors=exc.errors, draft=str(form.get("body") or ""),
+                                  status_code=422)
+    return Redirect(f"/desk/tickets/{ticket_id}", status_code=303)
+
+
+def _int_or_none(value: Any) -> int | None:
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() else None
+
+
+@post("/tickets/{ticket_id:int}", name="desk-ticket-change", include_in_schema=False)
+async def change_ticket(request: Request, principal: CurrentPrincipal, ticket_id: FromPath[int]) -> Response:
+    """Assign, move to a team, change the status or the priority."""
+    form = await request.form()
+    changes: dict[str, Any] = {}
+    if "assignee_id" in form:
+        changes["owner"] = _int_or_none(form.get("assignee_id"))
+    if "team_id" in form:
+        changes["team_id"] = _int_or_none(form.get("team_id"))
+    for name in ("status", "priority"):
+        if form.get(name):
+            changes[name] = str(form.get(name))
+    try:
+        await service.change_ticket(principal, ticket_id, changes)
+    except Invalid as exc:
+        return await _ticket_page(request, principal, ticket_id, errors=exc.errors, status_code=422)
+    return Redirect(f"/desk/tickets/{ticket_id}", status_code=303)
+
+
+@get("/reports", name="desk-reports", include_in_schema=False)
+async def reports_page(request: Request, principal: CurrentPrincipal, group: FromQuery[str] = "priority") -> Response:
+    if group not in reports.GROUPS:
+        group = "priority"
+    return render_page(request, "desk/reports.html", group=group, groups=list(reports.GROUPS),
+                       rows=await reports.summary(principal, group), columns=reports.COLUMNS)
+
+
+@get("/reports.csv", name="desk-reports-csv", include_in_schema=False)
+async def reports_csv(principal: CurrentPrincipal, group: FromQuery[str] = "priority") -> Response:
+    rows = await reports.summary(principal, group)
+    document = csv_document(list(reports.COLUMNS), [[row[column] for column in reports.COLUMNS] for row in rows])
+    return Response(document, media_type="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="desk-report-{group}.csv"'})
+
+
+async def tickets_panel(record_type: str, record_id: int, principal) -> Panel | None:
+    """The tickets of a contact (as requester) or a company, newest first; escaped HTML."""
+    if record_type not in ("contact", "company"):
+        return None
+    filters = listing.Filters(**{"requester_id" if record_type == "contact" else "company_id": record_id})
+    rows, _ = await listing.list_tickets(principal, filters, sort="newest", limit=OTHER_TICKETS)
+    items = "".join(
+        f'<li><a href="/desk/tickets/{row["id"]}">#{row["id"]} {html.escape(row["subject"])}</a> · '
+        f'{html.escape(row["status"].replace("_", " "))}</li>'
+        for row in rows
+    )
+    return Panel(key="desk-tickets", title="Tickets", html=f"<ul>{items}</ul>" if rows else "<p>No tickets.</p>")
+
+
+HANDLERS = [queues_page, ticket_page, post_message, change_ticket, reports_page, reports_csv]

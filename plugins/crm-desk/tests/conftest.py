@@ -1,0 +1,53 @@
+"""The desk's tests: an app with the desk plugin, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+from crm_platform.testing import client_for
+
+TICKETS = "/api/v1/desk/tickets"
+
+
+@pytest.fixture
+def crm_plugins() -> list[str]:
+    return ["desk"]
+
+
+@pytest.fixture
+def open_ticket(crm_client: httpx.AsyncClient):
+    """``await open_ticket(client=None, **fields)`` -> the ticket as the API returns it."""
+
+    async def make(client: httpx.AsyncClient | None = None, **fields: Any) -> dict[str, Any]:
+        response = await (client or crm_client).post(TICKETS, json={"subject": "Printer is on fire", **fields})
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    return make
+
+
+@asynccontextmanager
+async def signed_in(app, email: str) -> AsyncIterator[httpx.AsyncClient]:
+    """A browser-like client of ``email``, signed in through the login form;
+    ``client.csrf(html)`` reads a page's CSRF token."""
+    from crm_platform.testing import DEFAULT_PASSWORD
+
+    async with client_for(app) as client:
+        form = await client.get("/login")
+        token = re.search(r'name="_csrf_token" value="([^"]+)"', form.text).group(1)
+        await client.post("/login", data={"email": email, "password": DEFAULT_PASSWORD, "_csrf_token": token, "next": "/"})
+        client.csrf = lambda html: re.search(r'name="_csrf_token" value="([^"]+)"', html).group(1)
+        yield client
+
+
+@pytest_asyncio.fixture
+async def web_client(crm_running_app, crm_admin):
+    """The admin's browser-like client."""
+    async with signed_in(crm_running_app, crm_admin[0].email) as client:
+        yield client

@@ -1,0 +1,71 @@
+"""In Chromium, one whole journey: a customer writes through the public form, an agent finds the
+ticket in the unassigned queue, takes it, replies and solves it, and the customer rates the help
+on the status page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from crm_platform.testing import chromium, serve
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, Any]]]:
+    with serve(Path(__file__).with_name("serve_desk.py"), tmp_path_factory.mktemp("desk-served")) as served:
+        yield served
+
+
+def test_public_form_to_queue_assign_reply_solve_and_rating(served: tuple[str, dict[str, Any]]) -> None:
+    with chromium() as browser:
+        customer = browser.new_context(viewport={"width": 390, "height": 800}, base_url=served[0]).new_page()
+        customer.set_default_timeout(10_000)
+        customer.goto("/desk/public/new")
+        customer.get_by_label("Your name").fill("Ada Lovelace")
+        customer.get_by_label("Your email").fill("ada@example.com")
+        customer.get_by_label("Subject").fill("Engine will not start")
+        customer.get_by_label("What happened?").fill("It makes a clicking noise.")
+        customer.get_by_role("button", name="Send").click()
+        customer.wait_for_url("**/desk/public/t/*")
+        status_url = customer.url
+        assert customer.get_by_role("heading", name="Engine will not start").is_visible()
+
+        agent = browser.new_context(viewport={"width": 1400, "height": 900}, base_url=served[0]).new_page()
+        agent.set_default_timeout(10_000)
+        agent.goto("/login")
+        agent.get_by_label("Email").fill("admin@example.com")
+        agent.get_by_label("Password").fill(PASSWORD)
+        agent.get_by_role("button", name="Sign in").click()
+        agent.wait_for_url("**/")
+        agent.goto("/desk/?queue=unassigned")
+        agent.get_by_role("link", name="Engine will not start").click()
+        agent.wait_for_url("**/desk/tickets/*")
+        assert agent.get_by_text("due ", exact=False).first.is_visible()
+        agent.get_by_label("Assignee").select_option(label="Morgan Admin")
+        agent.get_by_role("button", name="Save").click()
+        agent.wait_for_load_state()
+        agent.goto("/desk/?queue=mine")
+        agent.get_by_role("link", name="Engine will not start").click()
+        agent.get_by_label("Reply or note").fill("Please check the fuel.")
+        agent.get_by_label("Then set status").select_option(label="solved")
+        agent.get_by_role("button", name="Send", exact=True).click()
+        agent.wait_for_load_state()
+        assert agent.get_by_text("Please check the fuel.").is_visible()
+
+        customer.goto(status_url)
+        assert customer.get_by_text("Please check the fuel.").is_visible()
+        assert customer.locator(".desk-status").inner_text() == "solved"
+        customer.get_by_label("5").check()
+        customer.get_by_label("Comment (optional)").fill("Fast and friendly")
+        customer.get_by_role("button", name="Rate").click()
+        customer.wait_for_load_state()
+        assert customer.get_by_text("You rated this help 5 of 5").is_visible()
+
+        agent.reload()
+        assert agent.get_by_text("5 of 5: Fast and friendly").is_visible()
