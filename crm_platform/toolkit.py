@@ -20,11 +20,20 @@ from crm_platform.activities.service import create as log_activity
 from crm_platform.audit.service import diff as audit_diff
 from crm_platform.audit.service import history as audit_history
 from crm_platform.audit.service import record as audit_record
+from crm_platform.cli._context import acting_user as command_user
+from crm_platform.cli._context import run as run_command
 from crm_platform.clock import now
 from crm_platform.db.bulk import insert_rows, reserve_ids
 from crm_platform.db.raw import drop_indexes, execute, execute_each, fetch, placeholders
 from crm_platform.db.unit import UnitOfWork, unit_of_work
-from crm_platform.errors import Conflict, CrmError, Forbidden, Invalid, NotFound, invalid
+from crm_platform.errors import Conflict, CrmError, Forbidden, Invalid, NotFound, Skip, invalid
+from crm_platform.identities.service import Identity
+from crm_platform.identities.service import add as add_identities
+from crm_platform.identities.service import find_contacts as contacts_by_identity
+from crm_platform.identities.service import normalise as normalise_identity
+from crm_platform.identities.service import of_contacts as identities_of
+from crm_platform.identities.service import remove as remove_identity
+from crm_platform.imports.public import commit_import, dry_run_import, get_import, import_ledger, start_import
 from crm_platform.instance.permissions import has_permission, require_permission
 from crm_platform.instance.settings import get_setting as setting
 from crm_platform.instance.settings import set_setting
@@ -68,16 +77,22 @@ __all__ = [
     "CrmError",
     "CurrentPrincipal",
     "Forbidden",
+    "Identity",
     "Invalid",
     "NotFound",
     "SearchEntry",
+    "Skip",
     "Sort",
     "UnitOfWork",
+    "add_identities",
     "audit_diff",
     "audit_history",
     "audit_record",
     "can",
     "check_limit",
+    "command_user",
+    "commit_import",
+    "contacts_by_identity",
     "create_record",
     "create_records",
     "create_task",
@@ -87,6 +102,7 @@ __all__ = [
     "delete_record",
     "detach_links",
     "drop_indexes",
+    "dry_run_import",
     "email_enabled",
     "encode_cursor",
     "enqueue",
@@ -96,11 +112,14 @@ __all__ = [
     "execute_each",
     "fetch",
     "get_activities",
+    "get_import",
     "get_record",
     "get_records",
     "get_relationships",
     "get_users",
     "has_permission",
+    "identities_of",
+    "import_ledger",
     "insert_rows",
     "invalid",
     "keyset_condition",
@@ -109,6 +128,7 @@ __all__ = [
     "list_users",
     "log_activities",
     "log_activity",
+    "normalise_identity",
     "notify",
     "now",
     "offer_undo",
@@ -116,10 +136,12 @@ __all__ = [
     "placeholders",
     "principal_for",
     "record_timeline",
+    "remove_identity",
     "render_fragment",
     "render_page",
     "require_permission",
     "reserve_ids",
+    "run_command",
     "search_records",
     "search_remove",
     "search_upsert",
@@ -127,6 +149,7 @@ __all__ = [
     "set_setting",
     "setting",
     "spreadsheet_safe",
+    "start_import",
     "unit_of_work",
     "update_record",
     "visibility_sql",
