@@ -45,7 +45,7 @@ def normalise_message_id(text: str) -> str:
     local part is kept as written; ``""`` when the header holds no id."""
     found = _MESSAGE_ID.search(text or "")
     value = found.group(1) if found else (text or "").strip()
-    if not value or any(ch.isspace() for ch in value) or len(value) > 300:
+    if not value or any(ch.isspace() or ch in "<>" for ch in value) or len(value) > 300:
         return ""
     local, at, domain = value.rpartition("@")
     return f"{local}@{domain.lower()}" if at else value
@@ -78,7 +78,8 @@ def failed_row(raw: bytes, reason: str, message_id: str = "") -> dict[str, str]:
 
 
 def _raw_message_id(raw: bytes) -> str:
-    found = re.search(rb"^message-id:[ \t]*(<[^<>\r\n]{1,300}>)", raw[:65536], re.IGNORECASE | re.MULTILINE)
+    head = raw[:4 * 1024 * 1024].split(b"\n\n", 1)[0]
+    found = re.search(rb"^message-id:[ \t]*(<[^<>\r\n]{1,300}>)", head, re.IGNORECASE | re.MULTILINE)
     return normalise_message_id(found.group(1).decode("ascii", "replace")) if found else ""
 
 
@@ -175,7 +176,8 @@ def sender_of(message: Message) -> tuple[str, str, bool]:
     """``(address, name, suspicious)`` of the From header. A header whose text names another
     address than the one parsed from it (``alice@example.org)<bob@example.org>``), or none
     that parses, is suspicious: the message is attributed to no one."""
-    raw = one_line(str(message.get("From", "")))
+    # The header as written: the parsed form would already have dropped what makes it suspicious.
+    raw = one_line(next((str(value) for name, value in message.raw_items() if name.lower() == "from"), ""))
     if not raw:
         return "", "", False
     addresses = {found.lower() for found in _ADDRESS.findall(raw)}
