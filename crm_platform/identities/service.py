@@ -15,6 +15,7 @@ import phonenumbers
 from crm_platform import clock, runtime
 from crm_platform.db.bulk import insert_rows
 from crm_platform.db.raw import execute, fetch, placeholders
+from crm_platform.db.unit import unit_of_work
 from crm_platform.errors import invalid
 
 KINDS = ("email", "phone", "handle")
@@ -95,8 +96,9 @@ async def add(contact_id: int, identities: Iterable[Identity]) -> int:
     )}
     rows = [(contact_id, i.kind, i.network, i.value, key) for key, i in unique.items() if key not in taken]
     if rows:
-        await insert_rows("crm_contact_identity", ("contact", "kind", "network", "value", "key"), rows,
-                          {"created_at": clock.now()})
+        async with unit_of_work():  # joins the caller's, if there is one
+            await insert_rows("crm_contact_identity", ("contact", "kind", "network", "value", "key"), rows,
+                              {"created_at": clock.now()})
     return len(rows)
 
 

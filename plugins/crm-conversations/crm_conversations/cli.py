@@ -8,7 +8,14 @@ from pathlib import Path
 
 import click
 
-from crm_platform.toolkit import command_user, commit_import, dry_run_import, get_import, run_command, start_import
+from crm_platform.toolkit import (
+    command_user,
+    commit_import,
+    dry_run_import,
+    get_import,
+    run_command,
+    start_import,
+)
 
 KIND = "conversations.message"
 

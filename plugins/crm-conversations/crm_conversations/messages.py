@@ -67,7 +67,7 @@ async def clean(principal: Principal, values: dict[str, Any], existing: dict[str
     if failure := (values.get("failure") or "").strip():
         raise Invalid({"message": failure})
     flags = (values.get("flags") or "").split()
-    if skip := next((flag for flag in flags if flag.startswith("skip:")), None):
+    if any(flag.startswith("skip:") for flag in flags):
         reason = (values.get("flags") or "").partition("skip:")[2]
         raise Skip(f"{reason} ({_about(values)})")
     channel = (values.get("channel") or "email").strip().lower()

@@ -1,6 +1,15 @@
 """The conversations plugin's tables: threads, their messages, and senders nobody knows yet."""
 
-from piccolo.columns import JSON, ForeignKey, Integer, LazyTableReference, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns import (
+    JSON,
+    ForeignKey,
+    Integer,
+    LazyTableReference,
+    OnDelete,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 

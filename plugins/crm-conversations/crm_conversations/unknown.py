@@ -41,7 +41,9 @@ async def handle(principal: Principal, message_id: int, pending: dict[str, Any])
 
 
 async def create_contact(principal: Principal, identity: Identity, name: str) -> int:
-    values: dict[str, Any] = {"display_name": (name or identity.value)[:200], "source": "conversations"}
+    given, _, family = (name or "").strip().partition(" ")
+    values: dict[str, Any] = {"given_name": given[:100], "family_name": family[:100],
+                              "display_name": (name or identity.value)[:200], "source": "conversations"}
     if identity.kind == "email":
         values["emails"] = [{"address": identity.value, "label": "work"}]
     elif identity.kind == "phone":

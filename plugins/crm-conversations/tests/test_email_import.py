@@ -6,7 +6,14 @@ from __future__ import annotations
 import pytest
 from mail import eml, mbox
 
-from crm_platform.toolkit import commit_import, dry_run_import, fetch, import_ledger, set_setting, start_import
+from crm_platform.toolkit import (
+    commit_import,
+    dry_run_import,
+    fetch,
+    import_ledger,
+    set_setting,
+    start_import,
+)
 
 pytestmark = pytest.mark.postgres
 

@@ -8,14 +8,13 @@ import io
 import zipfile
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from mail import eml, mbox
-
 from crm_conversations.messages import sanitise_html
 from crm_conversations.sources.archives import UnsafeArchive, mbox_messages, zip_messages
 from crm_conversations.sources.email_parse import ROW_COLUMNS, normalise_message_id, parse_email
 from crm_conversations.threading import reply_tree
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from mail import eml, mbox
 
 
 def parse(text: str) -> dict[str, str]:

@@ -1,0 +1,3 @@
+"""The importers of this plugin, by key (the ledger page searches their runs)."""
+
+KEYS = ("conversations.email", "conversations.whatsapp", "conversations.messenger")
