@@ -7,6 +7,7 @@ from pathlib import Path
 from crm_hookspecs import (
     CliCommand,
     DatabaseApp,
+    DemoData,
     Importer,
     NavItem,
     PluginInfo,
@@ -18,6 +19,8 @@ from crm_hookspecs import (
 )
 
 from crm_conversations import cli, messages
+from crm_conversations import demo as conversation_demo
+from crm_conversations.sources.chat_importers import INSTAGRAM, MESSENGER, WHATSAPP
 from crm_conversations.sources.email_importer import EMAIL
 
 HERE = Path(__file__).parent
@@ -41,7 +44,7 @@ def crm_record_kinds() -> list[RecordKind]:
 
 @hookimpl
 def crm_importers() -> list[Importer]:
-    return [EMAIL]
+    return [EMAIL, WHATSAPP, MESSENGER, INSTAGRAM]
 
 
 @hookimpl
@@ -76,3 +79,8 @@ def crm_web_routes() -> list[Routes]:
     from crm_conversations import web
 
     return [Routes(web.HANDLERS)]
+
+
+@hookimpl
+async def crm_demo_data(demo: DemoData) -> str | None:
+    return await conversation_demo.load(demo)

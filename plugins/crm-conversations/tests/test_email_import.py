@@ -3,6 +3,8 @@ each message to its contacts' timelines, a ledger that says why the others are n
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from mail import eml, mbox
 
@@ -90,3 +92,26 @@ async def test_a_message_id_twice_in_one_file_is_kept_once(crm_running_app, crm_
     run = await start_import(crm_admin[0], path, KIND)
     counts = await commit_import(crm_admin[0], run["id"])
     assert counts["create"] == 1 and counts["skip"] == 1
+
+
+async def test_a_google_takeout_mbox_keeps_names_threads_and_attachment_metadata(
+    crm_running_app, crm_admin, make_contact
+):
+    from conftest import SAMPLES
+
+    bjorn = await make_contact("Björn Åström", "bjorn@example.se")
+    await set_setting("conversations", "own_addresses", "sales@acme.example")
+    run = await start_import(crm_admin[0], SAMPLES / "takeout.mbox", KIND)
+    assert await commit_import(crm_admin[0], run["id"]) == {"create": 2, "update": 0, "skip": 1, "error": 0}
+    rows = await fetch("SELECT subject, sender_name, direction, attachments, body_text, body_html, thread, contact_ids "
+                       "FROM conversations_message ORDER BY sent_at")
+    assert rows[0]["subject"] == "Förfrågan" and rows[0]["sender_name"] == "Björn Åström"
+    assert "From our side the budget is fixed." in rows[0]["body_text"]
+    assert "onerror" not in rows[0]["body_html"] and "beställa" in rows[0]["body_html"]
+    assert rows[1]["direction"] == "outbound" and '"name": "quote.pdf"' in rows[1]["attachments"]
+    assert "\nFrom now on we reply within a day." in rows[1]["body_text"]  # mboxrd: ">From " unescaped
+    assert rows[0]["thread"] == rows[1]["thread"]
+    assert all(bjorn["id"] in (row["contact_ids"] if isinstance(row["contact_ids"], list) else json.loads(row["contact_ids"]))
+               for row in rows)
+    skipped = await import_ledger(crm_admin[0], text="auto-1@example.se")
+    assert skipped[0]["outcome"] == "skip" and "Auto-Submitted: auto-replied" in skipped[0]["reason"]

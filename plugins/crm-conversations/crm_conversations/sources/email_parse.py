@@ -181,8 +181,12 @@ def sender_of(message: Message) -> tuple[str, str, bool]:
     if not raw:
         return "", "", False
     addresses = {found.lower() for found in _ADDRESS.findall(raw)}
-    name, address = email.utils.parseaddr(raw)
+    _, address = email.utils.parseaddr(raw)
     address = address.lower()
+    try:  # the name as the reader shows it, its RFC 2047 words decoded
+        name = email.utils.parseaddr(one_line(str(message.get("From", ""))))[0]
+    except (ValueError, TypeError, IndexError):
+        name = ""
     balanced = raw.count("(") == raw.count(")") and raw.count("<") == raw.count(">")
     if not address or "@" not in address or addresses != {address} or not balanced:
         return "", one_line(name), True
