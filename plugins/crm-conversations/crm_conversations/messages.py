@@ -9,6 +9,7 @@ creates a contact for an unknown sender or queues the sender for review.
 
 from __future__ import annotations
 
+import html
 import json
 from typing import Any
 
@@ -127,7 +128,7 @@ async def log_on_timelines(principal: Principal, message_id: int, values: dict[s
     activity, _ = await log_activity(principal, ActivityIn(
         type="email" if channel == "email" else "social_message",
         subject=(values.get("subject") or "(no subject)")[:300],
-        body=(values.get("body_text") or "")[:2000],
+        body=_timeline_body(message_id, values),
         occurred_at=values.get("sent_at"),
         direction=values.get("direction") or "",
         channel=channel,
@@ -137,6 +138,14 @@ async def log_on_timelines(principal: Principal, message_id: int, values: dict[s
         external_id=(values.get("key") or "")[:255],
     ))
     return activity["id"] if isinstance(activity, dict) else activity.id
+
+
+def _timeline_body(message_id: int, values: dict[str, Any]) -> str:
+    """The start of the message, escaped, and a link to the whole of it (the activity's body
+    is HTML, sanitised again by the core)."""
+    excerpt = html.escape((values.get("body_text") or "").strip()[:600])
+    return (f"<p>{excerpt}</p>" if excerpt else "") + (
+        f'<p><a href="/conversations/messages/{int(message_id)}">Open the message</a></p>')
 
 
 KIND = RecordKind(
