@@ -87,9 +87,10 @@ async def resolve(principal: Principal, entry_id: int, contact_id: int | None = 
         else:
             await get_record(principal, "contact", contact_id, "write")
             await add_identities(contact_id, [identity])
+        # A chat's sender is stored as the export wrote it (the queue keeps that as the name).
         messages = await fetch(
-            "SELECT * FROM conversations_message WHERE sender = {} AND channel = {} ORDER BY id LIMIT 1000",
-            entry["value"], "email" if identity.kind == "email" else identity.network or "whatsapp")
+            "SELECT * FROM conversations_message WHERE sender IN ({}, {}) AND channel = {} ORDER BY id LIMIT 1000",
+            entry["value"], entry["name"], "email" if identity.kind == "email" else identity.network or "whatsapp")
         for message in messages:
             contacts = sorted(set(json.loads(message["contact_ids"]) if isinstance(message["contact_ids"], str)
                                   else message["contact_ids"] or []) | {contact_id})

@@ -100,3 +100,17 @@ async def test_a_messenger_export_imports_with_its_names_repaired(crm_running_ap
     assert rows[0]["sent_at"].astimezone(dt.UTC) == dt.datetime(2024, 1, 3, 22, 0, tzinfo=dt.UTC)
     queued = await fetch("SELECT kind, network, value FROM conversations_unknown ORDER BY value")
     assert {"kind": "handle", "network": "messenger", "value": "jan grabiński"} in queued
+
+
+@pytest.mark.postgres
+async def test_linking_a_chat_sender_puts_their_messages_on_the_contact(crm_running_app, crm_client, crm_admin):
+    from crm_conversations import unknown
+
+    principal = crm_admin[0]
+    run = await start_import(principal, SAMPLES / "message_1.json", "conversations.message")
+    await commit_import(principal, run["id"])
+    contact = (await crm_client.post("/api/v1/contacts", json={"display_name": "Jan G"})).json()
+    entry = (await fetch("SELECT id FROM conversations_unknown WHERE value = 'jan grabiński'"))[0]["id"]
+    assert await unknown.resolve(principal, entry, contact["id"]) == contact["id"]
+    timeline = (await crm_client.get(f"/api/v1/contacts/{contact['id']}/timeline")).json()["items"]
+    assert [item["title"] for item in timeline] == ["Dzień dobry, czy mają Państwo łóżka?"]
