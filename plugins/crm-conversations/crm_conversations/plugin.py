@@ -10,7 +10,9 @@ from crm_hookspecs import (
     DemoData,
     Importer,
     NavItem,
+    Panel,
     PluginInfo,
+    Principal,
     RecordKind,
     Routes,
     Setting,
@@ -18,7 +20,7 @@ from crm_hookspecs import (
     hookimpl,
 )
 
-from crm_conversations import cli, messages
+from crm_conversations import cli, messages, panels
 from crm_conversations import demo as conversation_demo
 from crm_conversations.sources.chat_importers import INSTAGRAM, MESSENGER, WHATSAPP
 from crm_conversations.sources.email_importer import EMAIL
@@ -84,3 +86,9 @@ def crm_web_routes() -> list[Routes]:
 @hookimpl
 async def crm_demo_data(demo: DemoData) -> str | None:
     return await conversation_demo.load(demo)
+
+
+@hookimpl
+async def crm_record_panels(record_type: str, record_id: int, principal: Principal) -> list[Panel]:
+    panel = await panels.identities_panel(record_type, record_id, principal)
+    return [panel] if panel else []

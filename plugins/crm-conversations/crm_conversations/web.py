@@ -16,10 +16,14 @@ from crm_conversations.threading import reply_tree
 from crm_platform.toolkit import (
     CurrentPrincipal,
     NotFound,
+    add_identities,
+    contacts_by_identity,
     fetch,
     get_record,
     get_records,
     import_ledger,
+    normalise_identity,
+    remove_identity,
     render_page,
     visibility_sql,
 )
@@ -138,4 +142,38 @@ async def thread_page(request: Request, principal: CurrentPrincipal, thread_id: 
                        contacts=await _names(principal, messages), contact_ids=_contact_ids)
 
 
-HANDLERS = [home, unknown_page, create_contact, link_contact, message_page, message_html, thread_page]
+async def _identity_form(request: Request) -> tuple[str, str, str]:
+    form = await request.form()
+    return (str(form.get("kind") or ""), str(form.get("network") or "").strip(), str(form.get("value") or "").strip())
+
+
+@post("/contacts/{contact_id:int}/identities", name="conversations-identity-add", include_in_schema=False)
+async def add_identity(request: Request, principal: CurrentPrincipal, contact_id: FromPath[int]) -> Response:
+    """Give the contact an address, number or handle; one another contact has is refused."""
+    await get_record(principal, "contact", contact_id, "write")
+    kind, network, value = await _identity_form(request)
+    identity = normalise_identity(kind, value, network) if kind in ("email", "phone", "handle") else None
+    problem = "choose email, phone or handle" if kind not in ("email", "phone", "handle") else ""
+    if not problem and identity is None:
+        what = {"email": "an email address", "phone": "a phone number", "handle": "a handle with its network"}[kind]
+        problem = f"{value[:100]!r} is not {what}"
+    if identity is not None and (await contacts_by_identity([identity])).get(identity, contact_id) != contact_id:
+        problem = f"{identity.value} belongs to another contact"
+    if problem or identity is None:
+        return render_page(request, "conversations/identity_error.html", status_code=422, message=problem,
+                           contact_id=contact_id)
+    await add_identities(contact_id, [identity])
+    return Redirect(f"/contacts/{contact_id}", status_code=303)
+
+
+@post("/contacts/{contact_id:int}/identities/remove", name="conversations-identity-remove", include_in_schema=False)
+async def remove_identity_page(request: Request, principal: CurrentPrincipal, contact_id: FromPath[int]) -> Response:
+    await get_record(principal, "contact", contact_id, "write")
+    kind, network, value = await _identity_form(request)
+    identity = normalise_identity(kind, value, network) if kind in ("email", "phone", "handle") else None
+    if identity is not None:
+        await remove_identity(contact_id, identity)
+    return Redirect(f"/contacts/{contact_id}", status_code=303)
+
+
+HANDLERS = [add_identity, remove_identity_page, home, unknown_page, create_contact, link_contact, message_page, message_html, thread_page]

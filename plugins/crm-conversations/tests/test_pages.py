@@ -86,3 +86,25 @@ async def test_a_member_sees_no_one_elses_messages(crm_running_app, crm_admin, c
 
     response = await crm_member_client.get(f"/conversations/messages/{message}")
     assert response.status_code in (403, 404)
+
+
+async def test_identities_are_shown_and_added_on_the_contact_page(web_client, make_contact):
+    ann = await make_contact("Ann Able", "ann@example.org")
+    bob = await make_contact("Bob Brown")
+    page = await web_client.get(f"/contacts/{ann['id']}")
+    assert "Known as" in page.text and "ann@example.org" in page.text
+    token = web_client.csrf(page.text)
+    added = await web_client.post(f"/conversations/contacts/{ann['id']}/identities",
+                                  data={"_csrf_token": token, "kind": "handle", "network": "Instagram", "value": "@AnnA"})
+    assert added.status_code == 303
+    assert "anna" in (await web_client.get(f"/contacts/{ann['id']}")).text
+    wrong = await web_client.post(f"/conversations/contacts/{ann['id']}/identities",
+                                  data={"_csrf_token": token, "kind": "email", "value": "not an address"})
+    assert wrong.status_code == 422 and "is not an email address" in wrong.text
+    taken = await web_client.post(f"/conversations/contacts/{bob['id']}/identities",
+                                  data={"_csrf_token": token, "kind": "handle", "network": "instagram", "value": "anna"})
+    assert taken.status_code == 422 and "belongs to another contact" in taken.text
+    removed = await web_client.post(f"/conversations/contacts/{ann['id']}/identities/remove",
+                                    data={"_csrf_token": token, "kind": "handle", "network": "instagram", "value": "anna"})
+    assert removed.status_code == 303
+    assert "on instagram" not in (await web_client.get(f"/contacts/{ann['id']}")).text
