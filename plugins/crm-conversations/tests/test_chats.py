@@ -114,3 +114,35 @@ async def test_linking_a_chat_sender_puts_their_messages_on_the_contact(crm_runn
     assert await unknown.resolve(principal, entry, contact["id"]) == contact["id"]
     timeline = (await crm_client.get(f"/api/v1/contacts/{contact['id']}/timeline")).json()["items"]
     assert [item["title"] for item in timeline] == ["Dzień dobry, czy mają Państwo łóżka?"]
+
+
+def test_a_telegram_export_reads_entity_text_replies_files_and_service_lines():
+    from crm_conversations.sources.exports import telegram_rows
+
+    rows = list(telegram_rows(str(SAMPLES / "result.json")))
+    assert rows[0]["flags"].startswith("skip:a service line")
+    assert rows[1]["body_text"] == "Is the order ready?" and rows[1]["message_id"] == "4242-2@telegram"
+    assert rows[2]["in_reply_to"] == "4242-2@telegram" and "invoice.pdf" in rows[2]["attachments"]
+
+
+def test_a_linkedin_export_reads_profiles_as_handles_and_fails_a_bad_date():
+    from crm_conversations.sources.exports import linkedin_rows
+
+    rows = list(linkedin_rows(str(SAMPLES / "messages.csv")))
+    assert rows[0]["sender"] == "annable" and rows[0]["recipients"] == "acmesales"
+    assert rows[1]["in_reply_to"] == rows[0]["message_id"]
+    assert "is not a date and time" in rows[2]["failure"]
+
+
+@pytest.mark.postgres
+async def test_telegram_and_linkedin_exports_are_recognised_and_imported(crm_running_app, crm_admin):
+    principal = crm_admin[0]
+    telegram = await start_import(principal, SAMPLES / "result.json", "conversations.message")
+    assert telegram["format"] == "conversations.telegram"
+    assert await commit_import(principal, telegram["id"]) == {"create": 2, "update": 0, "skip": 1, "error": 0}
+    linkedin = await start_import(principal, SAMPLES / "messages.csv", "conversations.message")
+    assert linkedin["format"] == "conversations.linkedin"
+    assert await commit_import(principal, linkedin["id"]) == {"create": 2, "update": 0, "skip": 0, "error": 1}
+    threads = await fetch("SELECT channel, count(DISTINCT thread) AS n FROM conversations_message GROUP BY channel "
+                          "ORDER BY channel")
+    assert threads == [{"channel": "linkedin", "n": 1}, {"channel": "telegram", "n": 1}]

@@ -9,6 +9,7 @@ from crm_hookspecs import Importer
 
 from crm_conversations.sources.chats import instagram_rows, messenger_rows, whatsapp_rows
 from crm_conversations.sources.email_parse import ROW_COLUMNS
+from crm_conversations.sources.exports import linkedin_rows, telegram_rows
 
 KIND = "conversations.message"
 _WHATSAPP_FIRST = re.compile(rb"^(\xef\xbb\xbf)?(\xe2\x80\x8e)?\[?\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4},? ")
@@ -38,3 +39,13 @@ MESSENGER = Importer("conversations.messenger", "Facebook Messenger (message_1.j
 INSTAGRAM = Importer("conversations.instagram", "Instagram messages (message_1.json)",
                      detect=lambda head, name: _is_facebook(head, name, instagram=True), columns=_columns,
                      rows=instagram_rows, kinds=(KIND,), extensions=(".json",))
+
+TELEGRAM = Importer("conversations.telegram", "Telegram Desktop export (result.json)",
+                    detect=lambda head, name: name.lower().endswith(".json") and b'"messages"' in head[:65536]
+                    and (b'"date_unixtime"' in head[:65536] or b'"personal_chat"' in head[:65536]
+                         or b'"chats"' in head[:4096]),
+                    columns=_columns, rows=telegram_rows, kinds=(KIND,), extensions=(".json",))
+LINKEDIN = Importer("conversations.linkedin", "LinkedIn messages (messages.csv)",
+                    detect=lambda head, name: name.lower().endswith(".csv") and b"CONVERSATION ID" in head[:2000].upper()
+                    and b"CONTENT" in head[:2000].upper(),
+                    columns=_columns, rows=linkedin_rows, kinds=(KIND,), extensions=(".csv",))
