@@ -22,7 +22,7 @@ from crm_hookspecs import (
 
 from crm_conversations import cli, messages, panels
 from crm_conversations import demo as conversation_demo
-from crm_conversations.sources.chat_importers import INSTAGRAM, LINKEDIN, MESSENGER, TELEGRAM, WHATSAPP
+from crm_conversations.sources.chat_importers import INSTAGRAM, LINKEDIN, MESSENGER, TELEGRAM, WHATSAPP, X
 from crm_conversations.sources.email_importer import EMAIL
 
 HERE = Path(__file__).parent
@@ -47,7 +47,7 @@ def crm_record_kinds() -> list[RecordKind]:
 @hookimpl
 def crm_importers() -> list[Importer]:
     # Telegram before Messenger: both are JSON with messages, Telegram's says more of itself.
-    return [EMAIL, WHATSAPP, TELEGRAM, MESSENGER, INSTAGRAM, LINKEDIN]
+    return [EMAIL, WHATSAPP, TELEGRAM, MESSENGER, INSTAGRAM, LINKEDIN, X]
 
 
 @hookimpl

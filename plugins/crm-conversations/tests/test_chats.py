@@ -146,3 +146,14 @@ async def test_telegram_and_linkedin_exports_are_recognised_and_imported(crm_run
     threads = await fetch("SELECT channel, count(DISTINCT thread) AS n FROM conversations_message GROUP BY channel "
                           "ORDER BY channel")
     assert threads == [{"channel": "linkedin", "n": 1}, {"channel": "telegram", "n": 1}]
+
+
+@pytest.mark.postgres
+async def test_an_x_archive_imports_its_direct_messages(crm_running_app, crm_admin):
+    principal = crm_admin[0]
+    run = await start_import(principal, SAMPLES / "direct-messages.js", "conversations.message")
+    assert run["format"] == "conversations.x"
+    assert await commit_import(principal, run["id"]) == {"create": 2, "update": 0, "skip": 1, "error": 0}
+    rows = await fetch("SELECT message_id, sender, recipients, attachments FROM conversations_message ORDER BY sent_at")
+    assert [row["message_id"] for row in rows] == ["9001@x", "9002@x"]
+    assert rows[0]["sender"] == "111" and rows[0]["recipients"] == "222" and "photo.jpg" in rows[1]["attachments"]

@@ -124,3 +124,58 @@ def linkedin_rows(path: str) -> Iterator[dict[str, str]]:
             elif not row["failure"]:
                 firsts[conversation] = row["message_id"]
             yield row
+
+
+def _x_json(text: str) -> Any:
+    """The JSON of an X archive file: ``window.YTD.direct_messages.part0 = [...]``."""
+    start = text.find("=")
+    body = text[start + 1:] if text.lstrip().startswith("window.") and start >= 0 else text
+    return json.loads(body)
+
+
+def x_rows(path: str) -> Iterator[dict[str, str]]:
+    """X (Twitter) archive ``direct-messages.js`` and ``direct-messages-group.js``: senders
+    and recipients are the account ids the archive names."""
+    file = Path(path)
+    _check_size(file)
+    try:
+        data = _x_json(file.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValueError(f"the file is not an X archive's direct-messages.js: {exc}") from None
+    if not isinstance(data, list):
+        raise ValueError("the file is not an X archive's direct-messages.js: it holds no list of conversations")
+    for entry in data:
+        conversation = entry.get("dmConversation") if isinstance(entry, dict) else None
+        if not isinstance(conversation, dict):
+            continue
+        conversation_id = str(conversation.get("conversationId", ""))
+        events = [m for m in conversation.get("messages") or [] if isinstance(m, dict)]
+        events.sort(key=lambda m: str(next(iter(m.values()), {}).get("createdAt", "")) if m else "")
+        members = conversation_id.split("-") if "-" in conversation_id else []
+        first_id = ""
+        for event in events:
+            kind, item = next(iter(event.items()))
+            if not isinstance(item, dict):
+                continue
+            row = empty_row() | {"channel": "x"}
+            row["message_id"] = row["external_id"] = f"{item.get('id') or _stable_id(conversation_id, str(item))}@x"
+            sender = str(item.get("senderId") or item.get("initiatingUserId") or "")
+            row["sender"] = row["sender_name"] = sender
+            recipient = item.get("recipientId")
+            others = [str(recipient)] if recipient else [m for m in members if m != sender]
+            row["recipients"] = ", ".join(others)
+            text = str(item.get("text") or "")
+            row["body_text"], row["subject"] = text[:MAX_TEXT_CHARS], one_line(text)[:80]
+            try:
+                row["sent_at"] = dt.datetime.fromisoformat(str(item.get("createdAt")).replace("Z", "+00:00")).isoformat()
+                row["sent_tz"] = "+00:00"
+            except ValueError:
+                row["failure"] = f"the message's createdAt {str(item.get('createdAt'))[:40]!r} is not a time"
+            media = [{"name": str(url)[-255:], "type": "", "size": 0, "sha256": ""} for url in item.get("mediaUrls") or []]
+            row["attachments"] = json.dumps(media) if media else ""
+            if kind != "messageCreate":
+                row["flags"] = f"skip:a conversation event ({one_line(kind)[:40]})"
+            row["in_reply_to"] = first_id
+            if not first_id and not row["failure"] and not row["flags"]:
+                first_id = row["message_id"]
+            yield row
