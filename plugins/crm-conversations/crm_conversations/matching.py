@@ -54,8 +54,8 @@ def identity_of(channel: str, text: str) -> Identity | None:
     on the channel's network."""
     if not text:
         return None
-    if channel == "email":
-        return normalise_identity("email", text)
+    if channel == "email" or "@" in text:  # a chat member known by address (Slack) matches by it
+        return normalise_identity("email", text) or normalise_identity("handle", text, channel)
     if channel == "whatsapp" and text.lstrip().startswith("+"):
         return normalise_identity("phone", text)
     return normalise_identity("handle", text, channel)

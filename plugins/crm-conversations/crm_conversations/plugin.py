@@ -22,7 +22,15 @@ from crm_hookspecs import (
 
 from crm_conversations import cli, messages, panels
 from crm_conversations import demo as conversation_demo
-from crm_conversations.sources.chat_importers import INSTAGRAM, LINKEDIN, MESSENGER, TELEGRAM, WHATSAPP, X
+from crm_conversations.sources.chat_importers import (
+    INSTAGRAM,
+    LINKEDIN,
+    MESSENGER,
+    SLACK,
+    TELEGRAM,
+    WHATSAPP,
+    X,
+)
 from crm_conversations.sources.email_importer import EMAIL
 
 HERE = Path(__file__).parent
@@ -46,8 +54,8 @@ def crm_record_kinds() -> list[RecordKind]:
 
 @hookimpl
 def crm_importers() -> list[Importer]:
-    # Telegram before Messenger: both are JSON with messages, Telegram's says more of itself.
-    return [EMAIL, WHATSAPP, TELEGRAM, MESSENGER, INSTAGRAM, LINKEDIN, X]
+    # Slack before mail (both zips) and Telegram before Messenger (both JSON with messages).
+    return [SLACK, EMAIL, WHATSAPP, TELEGRAM, MESSENGER, INSTAGRAM, LINKEDIN, X]
 
 
 @hookimpl

@@ -157,3 +157,20 @@ async def test_an_x_archive_imports_its_direct_messages(crm_running_app, crm_adm
     rows = await fetch("SELECT message_id, sender, recipients, attachments FROM conversations_message ORDER BY sent_at")
     assert [row["message_id"] for row in rows] == ["9001@x", "9002@x"]
     assert rows[0]["sender"] == "111" and rows[0]["recipients"] == "222" and "photo.jpg" in rows[1]["attachments"]
+
+
+@pytest.mark.postgres
+async def test_a_slack_export_matches_members_by_email_and_threads_replies(crm_running_app, crm_client, crm_admin):
+    ann = (await crm_client.post("/api/v1/contacts", json={
+        "display_name": "Ann Able", "emails": [{"address": "ann@example.org", "label": "work"}]})).json()
+    await set_setting("conversations", "own_addresses", "acme.example")
+    principal = crm_admin[0]
+    run = await start_import(principal, SAMPLES / "slack-export.zip", "conversations.message")
+    assert run["format"] == "conversations.slack"
+    assert await commit_import(principal, run["id"]) == {"create": 2, "update": 0, "skip": 1, "error": 0}
+    rows = await fetch("SELECT sender, direction, thread, attachments FROM conversations_message ORDER BY sent_at")
+    assert [(row["sender"], row["direction"]) for row in rows] == [("ann@example.org", "inbound"),
+                                                                  ("sam@acme.example", "outbound")]
+    assert rows[0]["thread"] == rows[1]["thread"] and "label.pdf" in rows[1]["attachments"]
+    timeline = (await crm_client.get(f"/api/v1/contacts/{ann['id']}/timeline")).json()["items"]
+    assert len(timeline) == 2

@@ -10,6 +10,7 @@ from crm_hookspecs import Importer
 from crm_conversations.sources.chats import instagram_rows, messenger_rows, whatsapp_rows
 from crm_conversations.sources.email_parse import ROW_COLUMNS
 from crm_conversations.sources.exports import linkedin_rows, telegram_rows, x_rows
+from crm_conversations.sources.slack import slack_rows
 
 KIND = "conversations.message"
 _WHATSAPP_FIRST = re.compile(rb"^(\xef\xbb\xbf)?(\xe2\x80\x8e)?\[?\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4},? ")
@@ -52,3 +53,7 @@ LINKEDIN = Importer("conversations.linkedin", "LinkedIn messages (messages.csv)"
 X = Importer("conversations.x", "X (Twitter) direct messages (direct-messages.js)",
              detect=lambda head, name: name.lower().endswith(".js") and b"dmConversation" in head[:65536],
              columns=_columns, rows=x_rows, kinds=(KIND,), extensions=(".js",))
+SLACK = Importer("conversations.slack", "Slack workspace export (zip)",
+                 detect=lambda head, name: name.lower().endswith(".zip") and head.startswith(b"PK")
+                 and b"users.json" in head[:65536],
+                 columns=_columns, rows=slack_rows, kinds=(KIND,), extensions=(".zip",))
