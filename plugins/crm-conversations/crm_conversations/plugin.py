@@ -101,3 +101,10 @@ async def crm_demo_data(demo: DemoData) -> str | None:
 async def crm_record_panels(record_type: str, record_id: int, principal: Principal) -> list[Panel]:
     panel = await panels.identities_panel(record_type, record_id, principal)
     return [panel] if panel else []
+
+
+@hookimpl
+def crm_api_routes() -> list[Routes]:
+    from crm_conversations import api
+
+    return [Routes(api.HANDLERS)]

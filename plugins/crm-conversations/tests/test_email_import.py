@@ -115,3 +115,16 @@ async def test_a_google_takeout_mbox_keeps_names_threads_and_attachment_metadata
                for row in rows)
     skipped = await import_ledger(crm_admin[0], text="auto-1@example.se")
     assert skipped[0]["outcome"] == "skip" and "Auto-Submitted: auto-replied" in skipped[0]["reason"]
+
+
+async def test_mail_without_references_threads_by_subject_within_a_window(crm_running_app, crm_admin, tmp_path):
+    path = tmp_path / "subjects.mbox"
+    path.write_bytes(mbox(
+        eml("<s1@example.org>", subject="Delivery dates", date="Tue, 01 Dec 2026 10:00:00 +0000"),
+        eml("<s2@example.org>", subject="RE: Fwd: delivery dates", date="Thu, 03 Dec 2026 10:00:00 +0000"),
+        eml("<s3@example.org>", subject="Delivery dates", date="Fri, 05 Mar 2027 10:00:00 +0000"),
+    ))
+    run = await start_import(crm_admin[0], path, KIND)
+    await commit_import(crm_admin[0], run["id"])
+    threads = {row["message_id"]: row["thread"] for row in await fetch("SELECT message_id, thread FROM conversations_message")}
+    assert threads["s1@example.org"] == threads["s2@example.org"] != threads["s3@example.org"]
