@@ -25,6 +25,16 @@ class Invalid(CrmError):
         self.errors = errors
 
 
+class Skip(Invalid):
+    """A record kind's ``clean`` declines a record that is not wrong but is not to be kept (a
+    mailing-list message, an auto-reply): an import skips its row with ``reason``; any other
+    write answers 422 with the reason under ``record``."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__({"record": reason})
+        self.reason = reason
+
+
 class NotFound(CrmError):
     status_code = 404
 

@@ -8,6 +8,7 @@ from crm_platform.activities.tables import Activity, ActivityLink
 from crm_platform.audit.tables import AuditEntry
 from crm_platform.companies.tables import Company
 from crm_platform.contacts.tables import Contact, LifecycleChange
+from crm_platform.identities.tables import ContactIdentity
 from crm_platform.imports.tables import ImportKey, ImportRow, ImportRun
 from crm_platform.instance.tables import PluginState, SettingValue
 from crm_platform.jobs.tables import JobRun
@@ -52,5 +53,6 @@ APP_CONFIG = AppConfig(
         Dashboard,
         ReportSchedule,
         SavedReport,
+        ContactIdentity,
     ],
 )

@@ -27,7 +27,14 @@ from crm_platform.contacts.service import ids_by_email as contact_ids_by_email
 from crm_platform.db.bulk import insert_rows, reserve_ids
 from crm_platform.db.raw import drop_indexes, execute, execute_each, fetch, placeholders
 from crm_platform.db.unit import UnitOfWork, unit_of_work
-from crm_platform.errors import Conflict, CrmError, Forbidden, Invalid, NotFound, invalid
+from crm_platform.errors import Conflict, CrmError, Forbidden, Invalid, NotFound, Skip, invalid
+from crm_platform.identities.service import Identity
+from crm_platform.identities.service import add as add_identities
+from crm_platform.identities.service import find_contacts as contacts_by_identity
+from crm_platform.identities.service import normalise as normalise_identity
+from crm_platform.identities.service import of_contacts as identities_of
+from crm_platform.identities.service import remove as remove_identity
+from crm_platform.imports.public import commit_import, dry_run_import, get_import, import_ledger, start_import
 from crm_platform.instance.permissions import has_permission, require_permission
 from crm_platform.instance.settings import get_setting as setting
 from crm_platform.instance.settings import set_setting
@@ -77,12 +84,15 @@ __all__ = [
     "CrmError",
     "CurrentPrincipal",
     "Forbidden",
+    "Identity",
     "Invalid",
     "NotFound",
     "SearchEntry",
+    "Skip",
     "Sort",
     "UnitOfWork",
     "attempt_limiter",
+    "add_identities",
     "audit_diff",
     "audit_history",
     "audit_record",
@@ -90,6 +100,8 @@ __all__ = [
     "command_user",
     "check_limit",
     "contact_ids_by_email",
+    "commit_import",
+    "contacts_by_identity",
     "create_record",
     "create_records",
     "create_task",
@@ -101,6 +113,7 @@ __all__ = [
     "deliver_emails",
     "detach_links",
     "drop_indexes",
+    "dry_run_import",
     "email_enabled",
     "encode_cursor",
     "enqueue",
@@ -110,11 +123,14 @@ __all__ = [
     "execute_each",
     "fetch",
     "get_activities",
+    "get_import",
     "get_record",
     "get_records",
     "get_relationships",
     "get_users",
     "has_permission",
+    "identities_of",
+    "import_ledger",
     "insert_rows",
     "invalid",
     "keyset_condition",
@@ -124,6 +140,7 @@ __all__ = [
     "log_activities",
     "log_activity",
     "month_sql",
+    "normalise_identity",
     "notify",
     "now",
     "offer_undo",
@@ -131,6 +148,7 @@ __all__ = [
     "placeholders",
     "principal_for",
     "record_timeline",
+    "remove_identity",
     "render_fragment",
     "render_page",
     "report_measure",
@@ -147,6 +165,7 @@ __all__ = [
     "set_setting",
     "setting",
     "spreadsheet_safe",
+    "start_import",
     "unit_of_work",
     "update_record",
     "visibility_sql",

@@ -82,11 +82,13 @@ def _clean(principal: Principal, values: dict[str, Any], existing: dict[str, Any
     custom fields); raise :class:`Invalid` naming every wrong field at once."""
     errors: dict[str, str] = {}
     settings = runtime.current().settings
-    values["given_name"] = values["given_name"].strip()
-    values["family_name"] = values["family_name"].strip()
-    values["emails"] = clean_emails(values["emails"], errors)
-    values["phones"] = clean_phones(values["phones"], settings.default_region, errors)
-    values["display_name"] = values["display_name"].strip() or _display_name(values)
+    # A plugin's create_record may give only some fields; the others take their defaults.
+    values["given_name"] = (values.get("given_name") or "").strip()
+    values["family_name"] = (values.get("family_name") or "").strip()
+    values["emails"] = clean_emails(values.get("emails") or [], errors)
+    values["phones"] = clean_phones(values.get("phones") or [], settings.default_region, errors)
+    values.setdefault("lifecycle_stage", "lead")
+    values["display_name"] = (values.get("display_name") or "").strip() or _display_name(values)
     if not values["display_name"] and not errors:
         errors["display_name"] = "give a name, an email or a phone number"
     if values["lifecycle_stage"] not in LIFECYCLE_STAGES:

@@ -17,7 +17,7 @@ from crm_hookspecs import FieldDefinition, Principal, RecordKind
 
 from crm_platform.contacts.clean import clean_emails
 from crm_platform.db.raw import fetch, placeholders
-from crm_platform.errors import Invalid
+from crm_platform.errors import Invalid, Skip
 from crm_platform.imports.fields import EXTERNAL_ID, ImportField
 from crm_platform.records import kinds, pipeline
 
@@ -298,6 +298,9 @@ async def _plan_create(context: Context, planned: Planned, values: dict[str, Any
         start["custom"] = custom
     try:
         planned.values = await pipeline.validate(context.principal, kind, start, None, lookups=context.lookups)
+    except Skip as exc:
+        planned.outcome, planned.reason = "skip", exc.reason
+        return
     except Invalid as exc:
         planned.reason = reason_for(exc.errors)
         return

@@ -116,6 +116,7 @@ async def _write(
         }
         if key == "contact":
             moved_links["lifecycle"] = await links.move_column("crm_lifecycle_change", "contact", survivor_id, other_id)
+            moved_links["identities"] = await links.move_column("crm_contact_identity", "contact", survivor_id, other_id)
         if key == "company":
             moved_links["subsidiaries"] = await links.move_column("crm_company", "parent", survivor_id, other_id)
         moved_links["plugins"] = await _plugins_move(principal, key, survivor_id, other_id)

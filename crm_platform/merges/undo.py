@@ -101,6 +101,8 @@ async def undo(principal: Principal, merge_id: int) -> UndoResult:
         await links.restore_column("crm_import_key", "record_id", survivor_id, merged_id, moved["import_keys"])
         if "lifecycle" in moved:
             await links.restore_column("crm_lifecycle_change", "contact", survivor_id, merged_id, moved["lifecycle"])
+        if "identities" in moved:
+            await links.restore_column("crm_contact_identity", "contact", survivor_id, merged_id, moved["identities"])
         if "subsidiaries" in moved:
             lost = await links.restore_column("crm_company", "parent", survivor_id, merged_id, moved["subsidiaries"])
             if lost:

@@ -22,7 +22,7 @@ from crm_platform.audit import service as audit
 from crm_platform.db.bulk import Inserts, reserve_ids
 from crm_platform.db.raw import fetch, placeholders
 from crm_platform.db.unit import unit_of_work
-from crm_platform.errors import Forbidden, Invalid, NotFound
+from crm_platform.errors import Forbidden, Invalid, NotFound, Skip
 from crm_platform.records import access, customfields, kinds, tags
 from crm_platform.records.detach import detach
 from crm_platform.records.text import name_problem, text_problem
@@ -111,6 +111,8 @@ async def validate(
         try:
             values = await _maybe_await(kind.clean(principal, values, existing))
         except Invalid as exc:
+            if isinstance(exc, Skip) and not errors:
+                raise  # an import skips the row with the kind's reason
             errors.update(exc.errors)
     if errors:
         raise Invalid(errors)

@@ -39,9 +39,11 @@ async def import_list(request: Request, principal: CurrentPrincipal, before: Fro
 
 
 @get("/imports/new", include_in_schema=False)
-async def new_import(request: Request, principal: CurrentPrincipal) -> Response:
-    return render_page(request, "imports/new.html", kind_choices=_kind_choices(), values={"kind": "contact"},
-                       errors={})
+async def new_import(request: Request, principal: CurrentPrincipal, kind: FromQuery[str] = "contact") -> Response:
+    """``?kind=`` chooses the kind at once (a plugin's page links here for its records)."""
+    choices = _kind_choices()
+    chosen = kind if kind in dict(choices) else "contact"
+    return render_page(request, "imports/new.html", kind_choices=choices, values={"kind": chosen}, errors={})
 
 
 def _save(upload: UploadFile, destination: Path) -> int:

@@ -48,7 +48,7 @@ def test_an_admin_imports_a_file_checks_the_dry_run_commits_and_rolls_back(brows
     sign_in(page, "admin@example.com")
     page.get_by_role("link", name="Imports").first.click()
     page.get_by_role("link", name="Import a file").click()
-    page.get_by_label("CSV file").set_input_files(str(csv_file))
+    page.get_by_label("File", exact=True).set_input_files(str(csv_file))
     page.get_by_role("button", name="Upload and map columns").click()
     page.wait_for_url("**/imports/*")
     assert page.get_by_label("Email", exact=True).input_value() == "email"

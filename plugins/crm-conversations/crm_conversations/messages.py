@@ -1,0 +1,161 @@
+"""The message record kind: how an imported message is checked, matched and linked.
+
+``clean`` decides (it runs in the dry run too, so it writes nothing): a message the reader
+could not read fails with the reason, list mail and auto-replies are skipped with theirs, a
+message already imported is skipped, and the others are matched to contacts. ``after_write``
+then threads the message, puts it on the timeline of its contacts and their companies, and
+creates a contact for an unknown sender or queues the sender for review.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+import nh3
+from crm_hookspecs import Principal, RecordKind, RecordWrite
+
+from crm_conversations import threading, unknown
+from crm_conversations.matching import creating_channels, identity_of, own_identities
+from crm_conversations.tables import Message, Thread
+from crm_platform.toolkit import (
+    ActivityIn,
+    Invalid,
+    Skip,
+    contacts_by_identity,
+    execute,
+    fetch,
+    get_records,
+    get_relationships,
+    log_activity,
+)
+
+KIND_KEY = "conversations.message"
+SOCIAL_CHANNELS = ("whatsapp", "messenger", "instagram", "x", "linkedin", "slack", "telegram")
+# Tags and attributes a message may keep: no script, style, form, base, meta, iframe, hx-*.
+_ALLOWED_SCHEMES = {"http", "https", "mailto", "cid"}
+
+
+def sanitise_html(html: str) -> str:
+    return nh3.clean(html, url_schemes=_ALLOWED_SCHEMES, link_rel="noopener noreferrer nofollow") if html else ""
+
+
+def _attachments(text: str) -> str:
+    if not text:
+        return ""
+    try:
+        items = json.loads(text)
+    except ValueError:
+        raise Invalid({"attachments": "is not a JSON list of {name, type, size, sha256}"}) from None
+    if not isinstance(items, list):
+        raise Invalid({"attachments": "is not a JSON list of {name, type, size, sha256}"})
+    kept = [{"name": str(item.get("name", ""))[:255], "type": str(item.get("type", ""))[:100],
+             "size": int(item.get("size") or 0), "sha256": str(item.get("sha256", ""))[:64]}
+            for item in items[:200] if isinstance(item, dict)]
+    return json.dumps(kept)
+
+
+def _about(values: dict[str, Any]) -> str:
+    """How the ledger names a message it did not keep: who sent it and its subject."""
+    subject = (values.get("subject") or "")[:80]
+    return f"from {values.get('sender') or values.get('sender_name') or 'unknown sender'}, subject {subject!r}"
+
+
+async def clean(principal: Principal, values: dict[str, Any], existing: dict[str, Any] | None) -> dict[str, Any]:
+    if existing is not None:
+        return values  # a message is not edited; re-importing it changes nothing
+    if failure := (values.get("failure") or "").strip():
+        raise Invalid({"message": failure})
+    flags = (values.get("flags") or "").split()
+    if any(flag.startswith("skip:") for flag in flags):
+        reason = (values.get("flags") or "").partition("skip:")[2]
+        raise Skip(f"{reason} ({_about(values)})")
+    channel = (values.get("channel") or "email").strip().lower()
+    message_id = (values.get("message_id") or "").strip()
+    if not message_id:
+        raise Invalid({"message_id": "is empty; every message needs its id (or the stable id the reader makes)"})
+    values["channel"], values["key"] = channel, f"{channel}:{message_id}"[:330]
+    if await fetch("SELECT id FROM conversations_message WHERE key = {}", values["key"]):
+        raise Skip(f"already imported ({_about(values)})")
+    own = await own_identities()
+    sender = identity_of(channel, values.get("sender") or "")
+    others = [identity_of(channel, text.strip()) for text in (values.get("recipients") or "").split(",")]
+    participants = [identity for identity in [sender, *others] if identity is not None]
+    outsiders = [identity for identity in participants if identity not in own]
+    values["direction"] = "outbound" if sender is not None and sender in own else "inbound"
+    found = await contacts_by_identity(outsiders)
+    writable = await get_records(principal, "contact", sorted(set(found.values())), "write")
+    values["contact_ids"] = sorted({contact_id for contact_id in found.values() if contact_id in writable})
+    values["body_html"] = sanitise_html(values.get("body_html") or "")
+    values["attachments"] = _attachments(values.get("attachments") or "")
+    if sender is not None and sender not in own and sender not in found and "malformed-from" not in flags:
+        values["_unknown_sender"] = {"identity": sender, "name": values.get("sender_name") or "",
+                                     "create": channel in await creating_channels()}
+    return values
+
+
+async def after_write(write: RecordWrite) -> None:
+    if write.action != "create" or write.values is None:
+        return
+    values, principal = write.values, write.principal
+    contact_ids = list(values.get("contact_ids") or [])
+    if pending := values.get("_unknown_sender"):
+        created = await unknown.handle(principal, write.record_id, pending)
+        if created is not None:
+            contact_ids.append(created)
+            await execute("UPDATE conversations_message SET contact_ids = {} WHERE id = {}",
+                          json.dumps(sorted(contact_ids)), write.record_id)
+    await threading.assign(write.record_id, values, principal.id)
+    if contact_ids:
+        activity_id = await log_on_timelines(principal, write.record_id, values, contact_ids)
+        await execute("UPDATE conversations_message SET activity = {} WHERE id = {}", activity_id, write.record_id)
+
+
+async def log_on_timelines(principal: Principal, message_id: int, values: dict[str, Any],
+                           contact_ids: list[int]) -> int:
+    """One activity for the message, with every matched contact as a participant and their
+    companies linked, so it is on each of their timelines."""
+    companies: set[int] = set()
+    for contact_id in contact_ids:
+        for relationship in await get_relationships(principal, "contact", contact_id, "works_at"):
+            if relationship["target_type"] == "company":
+                companies.add(relationship["target_id"])
+    writable = await get_records(principal, "company", sorted(companies), "write") if companies else {}
+    channel = values.get("channel") or "email"
+    links = [{"record_type": KIND_KEY, "record_id": message_id},
+             *({"record_type": "company", "record_id": company} for company in sorted(writable))]
+    activity, _ = await log_activity(principal, ActivityIn(
+        type="email" if channel == "email" else "social_message",
+        subject=(values.get("subject") or "(no subject)")[:300],
+        body=_timeline_body(message_id, values),
+        occurred_at=values.get("sent_at"),
+        direction=values.get("direction") or "",
+        channel=channel,
+        participant_ids=sorted(contact_ids)[:100],
+        links=links,  # type: ignore[arg-type]
+        source="conversations",
+        external_id=(values.get("key") or "")[:255],
+    ))
+    return activity["id"] if isinstance(activity, dict) else activity.id
+
+
+def _timeline_body(message_id: int, values: dict[str, Any]) -> str:
+    """The start of the message, escaped, and a link to the whole of it (the activity's body
+    is HTML, sanitised again by the core)."""
+    excerpt = html.escape((values.get("body_text") or "").strip()[:600])
+    return (f"<p>{excerpt}</p>" if excerpt else "") + (
+        f'<p><a href="/conversations/messages/{int(message_id)}">Open the message</a></p>')
+
+
+KIND = RecordKind(
+    KIND_KEY, "Message", table=Message, title_column="subject", url="/conversations/messages/{id}",
+    audited=("subject", "sender", "direction", "thread"), subtitle_column="sender",
+    search_columns=("subject", "sender", "sender_name", "body_text"),
+    clean=clean, after_write=after_write, plural="messages",
+    personal_data=("sender", "sender_name", "recipients", "subject", "body_text", "body_html"),
+)
+THREAD_KIND = RecordKind(
+    "conversations.thread", "Conversation", table=Thread, title_column="subject",
+    url="/conversations/threads/{id}", audited=("subject",), plural="conversations", searched=False,
+)

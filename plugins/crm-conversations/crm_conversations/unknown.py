@@ -1,0 +1,102 @@
+"""Senders no contact has: a contact made at once (for the channels chosen in the setting
+``create_contacts_channels``) or a row in the review queue, where someone creates a contact
+or links the sender to one in one click. Linking puts the sender's messages on the contact's
+timeline."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from crm_hookspecs import Principal
+
+from crm_platform.toolkit import (
+    Identity,
+    NotFound,
+    add_identities,
+    create_record,
+    execute,
+    fetch,
+    get_record,
+    now,
+    unit_of_work,
+    visible_owner_ids,
+)
+
+
+async def handle(principal: Principal, message_id: int, pending: dict[str, Any]) -> int | None:
+    identity: Identity = pending["identity"]
+    if pending.get("create"):
+        return await create_contact(principal, identity, pending.get("name") or "")
+    rows = await execute(
+        "UPDATE conversations_unknown SET message_count = message_count + 1, last_message = {} "
+        "WHERE identity = {} RETURNING id", message_id, identity.key)
+    if not rows:
+        await execute(
+            "INSERT INTO conversations_unknown (identity, kind, network, value, name, message_count, last_message, "
+            "owner, created_at) VALUES ({}, {}, {}, {}, {}, 1, {}, {}, {})",
+            identity.key, identity.kind, identity.network, identity.value, (pending.get("name") or "")[:200],
+            message_id, principal.id, now())
+    return None
+
+
+async def create_contact(principal: Principal, identity: Identity, name: str) -> int:
+    given, _, family = (name or "").strip().partition(" ")
+    values: dict[str, Any] = {"given_name": given[:100], "family_name": family[:100],
+                              "display_name": (name or identity.value)[:200], "source": "conversations"}
+    if identity.kind == "email":
+        values["emails"] = [{"address": identity.value, "label": "work"}]
+    elif identity.kind == "phone":
+        values["phones"] = [{"number": identity.value, "label": "mobile"}]
+    contact_id = await create_record(principal, "contact", values)
+    await add_identities(contact_id, [identity])
+    return contact_id
+
+
+async def queue(principal: Principal, limit: int = 50) -> list[dict[str, Any]]:
+    """The senders waiting for review that the user may see (those of their own imports, or
+    of their team's; every one for admins and managers), most messages first."""
+    owners = await visible_owner_ids(principal)
+    where, args = "", []
+    if owners is not None:
+        where = f"WHERE owner IN ({', '.join('{}' for _ in owners)})" if owners else "WHERE 1 = 0"
+        args = list(owners)
+    return await fetch(
+        f"SELECT id, kind, network, value, name, message_count, last_message FROM conversations_unknown {where} "
+        f"ORDER BY message_count DESC, id LIMIT {int(limit)}", *args)
+
+
+async def _entry(principal: Principal, entry_id: int) -> dict[str, Any]:
+    owners = await visible_owner_ids(principal)
+    rows = await fetch("SELECT * FROM conversations_unknown WHERE id = {}", entry_id)
+    if not rows or (owners is not None and rows[0]["owner"] not in owners):
+        raise NotFound("unknown sender", entry_id)
+    return rows[0]
+
+
+async def resolve(principal: Principal, entry_id: int, contact_id: int | None = None) -> int:
+    """Create a contact for the queued sender (or link it to ``contact_id``), give the contact
+    the identity, put the sender's messages on its timeline and drop the queue entry."""
+    from crm_conversations.messages import log_on_timelines
+
+    entry = await _entry(principal, entry_id)
+    identity = Identity(entry["kind"], entry["value"], entry["network"])
+    async with unit_of_work():
+        if contact_id is None:
+            contact_id = await create_contact(principal, identity, entry["name"])
+        else:
+            await get_record(principal, "contact", contact_id, "write")
+            await add_identities(contact_id, [identity])
+        # A chat's sender is stored as the export wrote it (the queue keeps that as the name).
+        messages = await fetch(
+            "SELECT * FROM conversations_message WHERE sender IN ({}, {}) AND channel = {} ORDER BY id LIMIT 1000",
+            entry["value"], entry["name"], "email" if identity.kind == "email" else identity.network or "whatsapp")
+        for message in messages:
+            contacts = sorted(set(json.loads(message["contact_ids"]) if isinstance(message["contact_ids"], str)
+                                  else message["contact_ids"] or []) | {contact_id})
+            if message["activity"] is None:
+                activity = await log_on_timelines(principal, message["id"], message, contacts)
+                await execute("UPDATE conversations_message SET contact_ids = {}, activity = {} WHERE id = {}",
+                              json.dumps(contacts), activity, message["id"])
+        await execute("DELETE FROM conversations_unknown WHERE id = {}", entry_id)
+    return contact_id
