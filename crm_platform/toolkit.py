@@ -20,6 +20,7 @@ from crm_platform.activities.service import create as log_activity
 from crm_platform.audit.service import diff as audit_diff
 from crm_platform.audit.service import history as audit_history
 from crm_platform.audit.service import record as audit_record
+from crm_platform.catalogue import event_classes, record_kinds, workflow_actions
 from crm_platform.clock import now
 from crm_platform.db.bulk import insert_rows, reserve_ids
 from crm_platform.db.raw import drop_indexes, execute, execute_each, fetch, placeholders
@@ -90,6 +91,7 @@ __all__ = [
     "email_enabled",
     "encode_cursor",
     "enqueue",
+    "event_classes",
     "ensure",
     "ensure_visible",
     "execute",
@@ -119,6 +121,7 @@ __all__ = [
     "render_fragment",
     "render_page",
     "require_permission",
+    "record_kinds",
     "reserve_ids",
     "search_records",
     "search_remove",
@@ -131,4 +134,5 @@ __all__ = [
     "update_record",
     "visibility_sql",
     "visible_owner_ids",
+    "workflow_actions",
 ]

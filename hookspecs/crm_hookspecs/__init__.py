@@ -17,6 +17,7 @@ from crm_hookspecs.types import (
     FIELD_KEY_PATTERN,
     FIELD_KINDS,
     AccessFilter,
+    ActionCall,
     ActivityType,
     CliCommand,
     DashboardWidget,
@@ -45,6 +46,7 @@ from crm_hookspecs.types import (
     StaticDir,
     TemplateDir,
     TimelineItem,
+    WorkflowAction,
 )
 
 PROJECT_NAME = "crm_platform"
@@ -57,6 +59,7 @@ hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 __all__ = [
     "ALL_ROLES",
     "AccessFilter",
+    "ActionCall",
     "ENTRY_POINT_GROUP",
     "FIELD_KEY_PATTERN",
     "FIELD_KINDS",
@@ -90,6 +93,7 @@ __all__ = [
     "StaticDir",
     "TemplateDir",
     "TimelineItem",
+    "WorkflowAction",
     "hookimpl",
     "hookspecs",
 ]
