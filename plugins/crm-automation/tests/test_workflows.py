@@ -3,6 +3,10 @@ the steps act on the record; every run is recorded with its steps."""
 
 from __future__ import annotations
 
+import pytest
+
+pytestmark = pytest.mark.postgres
+
 WELCOME = {
     "name": "Welcome new leads",
     "trigger": {"event": "RecordCreated", "kind": "contact"},
