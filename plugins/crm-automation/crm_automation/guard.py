@@ -45,10 +45,13 @@ def parse(url: str, allowed_ports: tuple[int, ...] = ALLOWED_PORTS) -> tuple[str
         raise UnsafeTarget("the address names no host")
     if parts.username or parts.password:
         raise UnsafeTarget("the address may not carry a user name or password")
+    host = parts.hostname.rstrip(".")  # "localhost." is "localhost": DNS names may end with a dot
+    if host == "localhost" or host.endswith(".localhost"):
+        raise UnsafeTarget(f"{parts.hostname} is a loopback name")
     port = port or (443 if parts.scheme == "https" else 80)
     if port not in allowed_ports:
         raise UnsafeTarget(f"port {port} is not allowed; use one of {', '.join(map(str, allowed_ports))}")
-    return parts.scheme, parts.hostname, port
+    return parts.scheme, host, port
 
 
 async def resolve(host: str, port: int) -> list[str]:

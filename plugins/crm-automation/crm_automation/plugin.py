@@ -75,6 +75,8 @@ def crm_settings() -> list[Setting]:
         Setting("allow_private_webhook_targets", "Let webhooks call private and loopback addresses", default=False,
                 kind="boolean", help="Only for tests and closed networks: it turns the SSRF guard's address "
                 "check off (schemes, ports and redirects stay refused)."),
+        Setting("webhook_ports", "Ports webhooks may call", default="80,443,8080,8443",
+                help="Comma-separated port numbers; any other port is refused."),
     ]
 
 

@@ -39,7 +39,7 @@ async def create_endpoint(name: str, url: str) -> dict[str, Any]:
     if not name.strip() or len(name) > 200:
         raise invalid("name", "is required, at most 200 characters")
     try:
-        guard.parse(url)
+        guard.parse(url, await _ports())
     except guard.UnsafeTarget as exc:
         raise invalid("url", str(exc)) from None
     secret = signing.new_secret()
@@ -98,10 +98,16 @@ async def deliveries(endpoint_id: int, limit: int = 50) -> list[dict[str, Any]]:
     return [_decode(row, "log") for row in rows]
 
 
+async def _ports() -> tuple[int, ...]:
+    ports = tuple(int(part) for part in str(await setting("automation", "webhook_ports")).split(",")
+                  if part.strip().isdigit())
+    return ports or guard.ALLOWED_PORTS
+
+
 async def _attempt(url: str, headers: dict[str, str], body: bytes) -> tuple[int | None, str]:
     allow_private = bool(await setting("automation", "allow_private_webhook_targets"))
     try:
-        await guard.check(url, allow_private=allow_private)
+        await guard.check(url, allow_private=allow_private, allowed_ports=await _ports())
     except guard.UnsafeTarget as exc:
         return None, f"refused: {exc}"
     try:
