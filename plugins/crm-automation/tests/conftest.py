@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
 import pytest
+import pytest_asyncio
+
+from crm_platform.testing import DEFAULT_PASSWORD, client_for
 
 
 @pytest.fixture
@@ -48,3 +54,26 @@ def tasks(crm_client: httpx.AsyncClient):
         return response.json()["items"]
 
     return read
+
+
+@asynccontextmanager
+async def signed_in(app, email: str) -> AsyncIterator[httpx.AsyncClient]:
+    """A browser-like client of ``email``, signed in through the login form;
+    ``client.csrf(html)`` reads a page's CSRF token."""
+    async with client_for(app) as client:
+        form = await client.get("/login")
+        token = re.search(r'name="_csrf_token" value="([^"]+)"', form.text).group(1)
+        await client.post("/login", data={"email": email, "password": DEFAULT_PASSWORD, "_csrf_token": token, "next": "/"})
+        client.csrf = lambda html: re.search(r'name="_csrf_token" value="([^"]+)"', html).group(1)
+        yield client
+
+
+@pytest_asyncio.fixture
+async def web_client(crm_running_app, crm_admin):
+    async with signed_in(crm_running_app, crm_admin[0].email) as client:
+        yield client
+
+
+@pytest.fixture
+def sign_in(crm_running_app):
+    return lambda email: signed_in(crm_running_app, email)
