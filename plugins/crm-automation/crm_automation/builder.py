@@ -17,6 +17,10 @@ def _value(name: str, raw: str) -> Any:
     return raw
 
 
+def _all(form: Any, name: str) -> list[str]:
+    return list(form.getall(name)) if name in form else []
+
+
 def definition_from(form: Any) -> dict[str, Any]:
     """The workflow definition a submitted builder form describes."""
     trigger = {"event": form.get("trigger_event") or ""}
@@ -26,7 +30,7 @@ def definition_from(form: Any) -> dict[str, Any]:
             trigger[key] = value
     match = "any" if form.get("match") == "any" else "all"
     rows = []
-    for field, op, value in zip(form.getall("cond_field"), form.getall("cond_op"), form.getall("cond_value"),
+    for field, op, value in zip(_all(form, "cond_field"), _all(form, "cond_op"), _all(form, "cond_value"),
                                 strict=False):
         if not field.strip():
             continue
@@ -38,7 +42,7 @@ def definition_from(form: Any) -> dict[str, Any]:
         rows.append(condition)
     steps = []
     known = actions.available()
-    for index in form.getall("step"):
+    for index in _all(form, "step"):
         if form.get(f"step{index}_remove"):
             continue
         key = form.get(f"step{index}_action") or ""

@@ -63,6 +63,13 @@ async def test_a_wrong_form_is_a_422_that_names_what_is_wrong_and_keeps_the_inpu
     assert re.search(r'name="name" type="text" value="New lead welcome"', response.text)
 
 
+async def test_a_form_without_conditions_or_steps_is_a_422_asking_for_a_step(web_client):
+    page = await web_client.get("/automation/new")
+    response = await web_client.post("/automation/new", data={
+        "_csrf_token": web_client.csrf(page.text), "name": "Empty", "trigger_event": "RecordCreated"})
+    assert response.status_code == 422 and "a workflow needs at least one step" in response.text
+
+
 async def test_members_see_workflows_but_cannot_build_them(crm_client, make_workflow, crm_member, sign_in):
     workflow = await make_workflow(name="Visible to the team", trigger={"event": "RecordCreated", "kind": "contact"},
                                    steps=[{"action": "automation.add_tag", "tag": "new"}])
