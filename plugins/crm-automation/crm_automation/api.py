@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, delete, get, patch, post
+from litestar import Controller, Request, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from crm_automation import actions, engine, runs, triggers, webhooks, workflows
+from crm_automation import actions, engine, inbound, runs, triggers, webhooks, workflows
 from crm_platform.toolkit import (
     CurrentPrincipal,
     check_limit,
@@ -179,6 +179,21 @@ class AutomationController(Controller):
         await require_permission(principal, MANAGE)
         await webhooks.get_endpoint(endpoint_id)
         return await webhooks.deliveries(endpoint_id)
+
+
+    @post("/inbound")
+    async def create_inbound(self, principal: CurrentPrincipal, data: JSONBody[dict[str, Any]]) -> dict[str, Any]:
+        """An inbound webhook with its signing secret, shown this once."""
+        await require_permission(principal, MANAGE)
+        return await inbound.create(data.get("name"))
+
+    @post("/inbound/{inbound_id:int}/messages", status_code=202)
+    async def receive_inbound(self, request: Request, principal: CurrentPrincipal,
+                              inbound_id: FromPath[int]) -> dict[str, Any]:
+        """A signed message (Standard Webhooks headers); workflows trigger on
+        ``InboundWebhookReceived``. A replayed ``webhook-id`` is a 409."""
+        await require_permission(principal, MANAGE)
+        return await inbound.receive(principal.id, inbound_id, dict(request.headers), await request.body())
 
 
 HANDLERS = (AutomationController,)

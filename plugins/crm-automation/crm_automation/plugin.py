@@ -22,7 +22,7 @@ from crm_hookspecs import (
 )
 
 from crm_automation import demo as demo_workflows
-from crm_automation import engine, runs, web, webhooks
+from crm_automation import engine, events, runs, web, webhooks  # noqa: F401 - events: its classes are triggers
 from crm_automation.api import HANDLERS, MANAGE, VIEW
 from crm_platform.toolkit import has_permission
 
