@@ -16,6 +16,8 @@ from crm_platform.toolkit import event_classes, record_kinds
 
 # Filters a trigger may add to its event class; each applies only where the event has it.
 FILTERS = ("kind", "field", "from", "to", "activity_type")
+# ``where`` compares the event's own fields: {"stage_to_id": 12} for a deal moved to stage 12.
+WHERE = "where"
 # Events the core sends beside the generic Record* ones; a workflow listens to the generic ones.
 _DUPLICATES = {"ContactCreated", "ContactUpdated", "ContactDeleted", "CompanyCreated", "CompanyUpdated",
                "CompanyDeleted"}
@@ -104,6 +106,9 @@ def matches(trigger: dict[str, Any], event: Event) -> bool:
         return False
     if trigger.get("activity_type") and getattr(event, "type", None) != trigger["activity_type"]:
         return False
+    for name, expected in (trigger.get(WHERE) or {}).items():
+        if not _same(expected, getattr(event, name, None)):
+            return False
     field = trigger.get("field")
     if field:
         changed, before, after = _change(getattr(event, "changes", {}) or {}, field)
@@ -121,9 +126,9 @@ def check(trigger: Any) -> dict[str, str]:
     if not isinstance(trigger, dict):
         return {"trigger": "must be an object with an event"}
     errors: dict[str, str] = {}
-    unknown = sorted(set(trigger) - {"event", *FILTERS})
+    unknown = sorted(set(trigger) - {"event", WHERE, *FILTERS})
     if unknown:
-        errors[f"trigger.{unknown[0]}"] = f"unknown filter; a trigger takes {', '.join(('event', *FILTERS))}"
+        errors[f"trigger.{unknown[0]}"] = f"unknown filter; a trigger takes {', '.join(('event', *FILTERS, WHERE))}"
     name = trigger.get("event")
     entry = next((item for item in catalogue() if item["event"] == name), None)
     if entry is None:
@@ -138,6 +143,17 @@ def check(trigger: Any) -> dict[str, str]:
             errors[f"trigger.{key}"] = f"{name} cannot be filtered by {key}"
         elif not isinstance(value, str) or len(value) > 200:
             errors[f"trigger.{key}"] = "must be text of at most 200 characters"
+    where = trigger.get(WHERE)
+    if where is not None:
+        if not isinstance(where, dict):
+            errors["trigger.where"] = "must be an object of the event's fields and the values they must have"
+        else:
+            for name, value in where.items():
+                if name not in entry["fields"]:
+                    errors[f"trigger.where.{name}"] = f"{entry['event']} has no field {name!r}; it has " + ", ".join(
+                        entry["fields"])
+                elif not isinstance(value, (str, int, float, bool)):
+                    errors[f"trigger.where.{name}"] = "must be text, a number or true/false"
     kind = trigger.get("kind")
     if kind and "trigger.kind" not in errors and kind not in {k.key for k in record_kinds()}:
         errors["trigger.kind"] = f"unknown record kind {kind!r}"

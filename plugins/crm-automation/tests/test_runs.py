@@ -132,3 +132,21 @@ async def test_a_template_cannot_reach_python_internals(crm_client, make_workflo
     [run] = await runs_of(workflow["id"])
     assert run["state"] == "failed" and "cannot be rendered" in run["error"]
     assert await tasks() == []
+
+
+async def test_a_deal_moved_trigger_can_wait_for_one_stage(crm_client, make_workflow, crm_run_jobs, runs_of):
+    pipeline = (await crm_client.get("/api/v1/sales/pipelines")).json()[0]
+    stages = {stage["name"]: stage["id"] for stage in pipeline["stages"]}
+    workflow = await make_workflow(
+        name="Proposal sent", trigger={"event": "DealStageChanged", "where": {"stage_to_id": stages["Proposal"]}},
+        steps=[{"action": "automation.create_task", "subject": "Follow up the proposal for {{ record.title }}"}])
+    deal = (await crm_client.post("/api/v1/sales/deals", json={"title": "Solar"})).json()
+    await crm_client.post(f"/api/v1/sales/deals/{deal['id']}/move", json={"stage_id": stages["Qualified"]})
+    await crm_client.post(f"/api/v1/sales/deals/{deal['id']}/move", json={"stage_id": stages["Proposal"]})
+    await crm_run_jobs()
+    [run] = await runs_of(workflow["id"])
+    assert run["state"] == "done" and run["record_title"] == "Solar"
+    bad = await crm_client.post("/api/v1/automation/workflows", json={
+        "name": "x", "trigger": {"event": "DealStageChanged", "where": {"stage": 1}},
+        "steps": [{"action": "automation.add_tag", "tag": "t"}]})
+    assert bad.status_code == 422 and "has no field 'stage'" in bad.json()["errors"]["trigger.where.stage"]
