@@ -28,3 +28,26 @@ async def test_switching_the_plugin_off_and_on_keeps_workflows_and_runs(
     [run] = await runs_of(workflow["id"])
     assert run["state"] == "done" and run["record_title"] == "Before"
     assert (await crm_client.get(f"/api/v1/automation/workflows/{workflow['id']}")).json()["enabled"] is True
+
+
+async def test_the_tables_need_no_migration_beyond_the_committed_ones(crm_app):
+    from crm_automation.piccolo_app import APP_CONFIG
+    from piccolo.apps.migrations.commands.new import AutoMigrationManager
+
+    statements = await AutoMigrationManager(auto_input="y").get_alter_statements(app_config=APP_CONFIG)
+    assert [statement for group in statements for statement in group.statements] == []
+
+
+async def test_a_purge_drops_the_plugins_tables(crm_cli, crm_client, make_workflow):
+    from crm_platform.toolkit import fetch
+
+    await make_workflow(name="Gone", trigger={"event": "RecordCreated"}, steps=[{"action": "automation.add_tag",
+                                                                                   "tag": "t"}])
+    result = crm_cli("plugins", "remove", "automation", "--purge", "--yes")
+    assert result.exit_code == 0, result.output
+    try:
+        await fetch("SELECT id FROM automation_workflow")
+    except Exception as exc:  # the table is gone
+        assert "automation_workflow" in str(exc)
+    else:
+        raise AssertionError("automation_workflow survived the purge")
