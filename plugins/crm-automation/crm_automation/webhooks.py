@@ -107,12 +107,20 @@ async def _ports() -> tuple[int, ...]:
 async def _attempt(url: str, headers: dict[str, str], body: bytes) -> tuple[int | None, str]:
     allow_private = bool(await setting("automation", "allow_private_webhook_targets"))
     try:
-        await guard.check(url, allow_private=allow_private, allowed_ports=await _ports())
+        addresses = await guard.check(url, allow_private=allow_private, allowed_ports=await _ports())
     except guard.UnsafeTarget as exc:
         return None, f"refused: {exc}"
+    # Connect to the address just checked, not to whatever the name resolves to a moment later
+    # (DNS rebinding); the Host header and TLS (SNI and the certificate) still name the host.
+    target = httpx.URL(url)
+    address = addresses[0]
+    pinned = target.copy_with(host=address)
+    headers = {**headers, "host": target.netloc.decode()}
     try:
         async with httpx.AsyncClient(follow_redirects=False, timeout=TIMEOUT_SECONDS, trust_env=False) as client:
-            response = await client.post(url, content=body, headers=headers)
+            request = client.build_request("POST", pinned, content=body, headers=headers,
+                                           extensions={"sni_hostname": target.host})
+            response = await client.send(request)
     except httpx.HTTPError as exc:
         return None, f"{type(exc).__name__}: {exc}"[:500]
     if 300 <= response.status_code < 400:
