@@ -77,3 +77,12 @@ async def test_members_see_workflows_but_cannot_build_them(crm_client, make_work
         assert (await member.get("/automation/")).status_code == 200
         assert (await member.get(f"/automation/workflows/{workflow['id']}")).status_code == 200
         assert (await member.get("/automation/new")).status_code == 403
+
+
+async def test_a_run_shows_on_the_contacts_page_timeline(web_client, crm_client, make_workflow, crm_run_jobs):
+    await make_workflow(name="Greeter", trigger={"event": "RecordCreated", "kind": "contact"},
+                        steps=[{"action": "automation.add_tag", "tag": "greeted"}])
+    contact = (await crm_client.post("/api/v1/contacts", json={"given_name": "Tim"})).json()
+    await crm_run_jobs()
+    page = await web_client.get(f"/contacts/{contact['id']}")
+    assert page.status_code == 200 and "Workflow “Greeter” (v1): done" in page.text
