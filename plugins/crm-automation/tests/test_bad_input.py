@@ -41,3 +41,29 @@ async def test_a_member_does_not_see_runs_on_records_of_another_team(crm_client,
     assert len((await crm_client.get(f"/api/v1/automation/workflows/{workflow['id']}/runs")).json()["items"]) == 1
     hidden = await crm_member_client.get(f"/api/v1/automation/workflows/{workflow['id']}/runs")
     assert hidden.status_code == 200 and hidden.json()["items"] == [] and "Secret" not in hidden.text
+
+
+async def test_odd_bodies_are_refused_without_a_server_error(crm_client, make_workflow):
+    workflow = await make_workflow(name="Ok", trigger={"event": "RecordCreated"},
+                                   steps=[{"action": "automation.add_tag", "tag": "t"}])
+    base = f"/api/v1/automation/workflows/{workflow['id']}"
+    deep: dict = {"field": "x", "op": "eq", "value": 1}
+    for _ in range(8):
+        deep = {"all": [deep]}
+    attempts = [
+        ("post", "/api/v1/automation/workflows", {"json": ["not", "an", "object"]}),
+        ("post", "/api/v1/automation/workflows", {"content": b"{not json", "headers": {"content-type": "application/json"}}),
+        ("patch", base, {"json": {"steps": "tag it"}}),
+        ("patch", base, {"json": {"conditions": deep}}),
+        ("patch", base, {"json": {"trigger": {"event": "RecordCreated", "where": ["stage"]}}}),
+        ("post", f"{base}/dry-run", {"json": {"kind": "contact", "record_id": "seven"}}),
+        ("post", f"{base}/dry-run", {"json": {"kind": "no.such", "record_id": 1}}),
+        ("get", f"{base}/runs?cursor=garbage", {}),
+        ("get", f"{base}/runs?limit=5000", {}),
+        ("post", "/api/v1/automation/endpoints", {"json": {"name": "x", "url": "http://[::1"}}),
+    ]
+    for method, url, kwargs in attempts:
+        response = await getattr(crm_client, method)(url, **kwargs)
+        assert response.status_code in (400, 422), (method, url, response.status_code, response.text)
+    unchanged = (await crm_client.get(base)).json()
+    assert unchanged["version"] == 1 and unchanged["steps"] == workflow["steps"]
