@@ -150,3 +150,22 @@ async def test_a_deal_moved_trigger_can_wait_for_one_stage(crm_client, make_work
         "name": "x", "trigger": {"event": "DealStageChanged", "where": {"stage": 1}},
         "steps": [{"action": "automation.add_tag", "tag": "t"}]})
     assert bad.status_code == 422 and "has no field 'stage'" in bad.json()["errors"]["trigger.where.stage"]
+
+
+async def test_steps_set_the_stage_and_a_fixed_owner_and_a_wrong_value_fails_the_run_saying_why(
+    crm_client, crm_make_user, make_workflow, crm_run_jobs, runs_of
+):
+    cleo, _ = await crm_make_user("cleo@example.com", team="South")
+    workflow = await make_workflow(
+        name="Promote", trigger={"event": "RecordCreated", "kind": "contact"},
+        steps=[{"action": "automation.set_field", "field": "lifecycle_stage", "value": "prospect"},
+               {"action": "automation.assign_owner", "mode": "fixed", "user_id": cleo.id},
+               {"action": "automation.set_field", "field": "lifecycle_stage", "value": "{{ record.given_name }}"}],
+    )
+    contact = (await crm_client.post("/api/v1/contacts", json={"given_name": "Zed"})).json()
+    await crm_run_jobs()
+    stored = (await crm_client.get(f"/api/v1/contacts/{contact['id']}")).json()
+    assert stored["lifecycle_stage"] == "prospect" and stored["owner_id"] == cleo.id
+    run = next(run for run in await runs_of(workflow["id"]) if run["record_id"] == contact["id"])
+    assert run["state"] == "failed" and run["error"].startswith("step 3 (Set a field or stage): lifecycle_stage")
+    assert [step["state"] for step in run["steps"]] == ["done", "done", "failed"]
