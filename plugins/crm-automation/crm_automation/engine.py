@@ -170,7 +170,8 @@ async def execute_run(run_id: int) -> None:
             _running_depth.reset(token)
         if isinstance(outcome, dict) and outcome.get("delivery_id"):
             await enqueue("automation.deliver", delivery_id=outcome["delivery_id"])
-        record = await context.load_record(principal, run["record_kind"], run["record_id"])
+        if position + 1 < len(run["steps"]):  # the next step sees what this one changed
+            record = await context.load_record(principal, run["record_kind"], run["record_id"])
     await _finish(run_id, "done")
 
 
