@@ -8,7 +8,7 @@ from typing import Any
 from litestar import Controller, Request, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from crm_automation import actions, engine, inbound, runs, triggers, webhooks, workflows
+from crm_automation import actions, engine, inbound, runs, scoring, triggers, webhooks, workflows
 from crm_platform.toolkit import (
     CurrentPrincipal,
     check_limit,
@@ -194,6 +194,28 @@ class AutomationController(Controller):
         ``InboundWebhookReceived``. A replayed ``webhook-id`` is a 409."""
         await require_permission(principal, MANAGE)
         return await inbound.receive(principal.id, inbound_id, dict(request.headers), await request.body())
+
+
+    @get("/score-rules")
+    async def list_score_rules(self, principal: CurrentPrincipal) -> list[dict[str, Any]]:
+        await require_permission(principal, VIEW)
+        return await scoring.rules()
+
+    @post("/score-rules")
+    async def create_score_rule(self, principal: CurrentPrincipal, data: JSONBody[dict[str, Any]]) -> dict[str, Any]:
+        """A rule: ``points`` for contacts meeting ``conditions``; contacts are scored as they change."""
+        await require_permission(principal, MANAGE)
+        return await scoring.create_rule(data)
+
+    @delete("/score-rules/{rule_id:int}")
+    async def delete_score_rule(self, principal: CurrentPrincipal, rule_id: FromPath[int]) -> None:
+        await require_permission(principal, MANAGE)
+        await scoring.delete_rule(rule_id)
+
+    @get("/scores/{contact_id:int}")
+    async def get_score(self, principal: CurrentPrincipal, contact_id: FromPath[int]) -> dict[str, Any]:
+        """A contact's lead score and why: the rules that contributed."""
+        return await scoring.score(principal, contact_id)
 
 
 HANDLERS = (AutomationController,)

@@ -15,3 +15,13 @@ class InboundWebhookReceived(Event):
     inbound_id: int
     message_id: str
     payload: dict[str, Any] = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True)
+class LeadScoreChanged(Event):
+    """A contact's lead score moved from ``previous`` to ``score``; a workflow can move a lead
+    that crosses a threshold (``where`` cannot compare, so use a condition on the contact)."""
+
+    contact_id: int
+    score: int
+    previous: int

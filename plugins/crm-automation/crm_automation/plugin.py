@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from crm_hookspecs import (
@@ -11,6 +12,7 @@ from crm_hookspecs import (
     Job,
     NavItem,
     NotificationKind,
+    Panel,
     Permission,
     PluginInfo,
     Principal,
@@ -22,7 +24,7 @@ from crm_hookspecs import (
 )
 
 from crm_automation import demo as demo_workflows
-from crm_automation import engine, events, runs, web, webhooks  # noqa: F401 - events: its classes are triggers
+from crm_automation import engine, events, runs, scoring, web, webhooks  # noqa: F401 - events: its classes are triggers
 from crm_automation.api import HANDLERS, MANAGE, VIEW
 from crm_platform.toolkit import has_permission
 
@@ -97,7 +99,18 @@ def crm_notification_kinds() -> list[NotificationKind]:
 
 @hookimpl
 async def crm_event(event: Event) -> None:
+    await scoring.on_event(event)
     await engine.on_event(event)
+
+
+@hookimpl
+async def crm_record_panels(record_type: str, record_id: int, principal: Principal) -> list[Panel]:
+    if record_type != "contact":
+        return []
+    found = await scoring.score(principal, record_id)
+    why = ", ".join(f"{item['rule']} ({item['points']:+d})" for item in found["why"]) or "no rule applies"
+    return [Panel("automation-score", "Lead score", html=f"<p><strong>{found['score']}</strong> — "
+                  f"{html.escape(why)}</p>")]
 
 
 @hookimpl

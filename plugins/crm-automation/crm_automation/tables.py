@@ -119,3 +119,25 @@ class Cursor(Table, tablename="automation_cursor"):
 
 
 TABLES = (Workflow, WorkflowVersion, Run, Step, Endpoint, Delivery, Inbound, InboundSeen, Cursor)
+
+
+class ScoreRule(Table, tablename="automation_score_rule"):
+    """Points a contact earns (or loses) while it meets the rule's conditions."""
+
+    name = Varchar(length=200)
+    conditions = JSON(default={})
+    points = Integer(default=0)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Score(Table, tablename="automation_score"):
+    """A contact's lead score and the rules that made it (``why``)."""
+
+    contact = ForeignKey(references=LazyTableReference(table_class_name="Contact", app_name="crm"),
+                         on_delete=OnDelete.cascade, unique=True)
+    score = Integer(default=0)
+    why = JSON(default=[])
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+TABLES = (*TABLES, ScoreRule, Score)
