@@ -22,6 +22,7 @@ from crm_platform.audit.service import history as audit_history
 from crm_platform.audit.service import record as audit_record
 from crm_platform.cli._context import acting_user as command_user
 from crm_platform.cli._context import run as run_command
+from crm_platform.catalogue import event_classes, record_kinds, workflow_actions
 from crm_platform.clock import now
 from crm_platform.contacts.service import ids_by_email as contact_ids_by_email
 from crm_platform.db.bulk import insert_rows, reserve_ids
@@ -117,6 +118,7 @@ __all__ = [
     "email_enabled",
     "encode_cursor",
     "enqueue",
+    "event_classes",
     "ensure",
     "ensure_visible",
     "execute",
@@ -155,6 +157,7 @@ __all__ = [
     "report_rate",
     "report_scope",
     "require_permission",
+    "record_kinds",
     "reserve_ids",
     "run_command",
     "search_records",
@@ -171,4 +174,5 @@ __all__ = [
     "visibility_sql",
     "visible_owner_ids",
     "week_of",
+    "workflow_actions",
 ]

@@ -55,6 +55,10 @@ def _check_importer(slug: str, importer: t.Importer) -> None:
         _named_after_the_plugin("importer", importer.key, slug)
 
 
+def _check_workflow_action(slug: str, action: t.WorkflowAction) -> None:
+    _named_after_the_plugin("workflow action", action.key, slug)
+
+
 def _check_job(slug: str, job: t.Job) -> None:
     _named_after_the_plugin("job", job.name, slug)
     if job.schedule is not None:
@@ -102,6 +106,9 @@ REGISTRATION_HOOKS: dict[str, RegistrationHook] = {
     ),
     "crm_importers": RegistrationHook(t.Importer, lambda importer: importer.key, check=_check_importer),
     "crm_reports": RegistrationHook(t.ReportDefinition, lambda report: report.key, check=_check_report),
+    "crm_workflow_actions": RegistrationHook(
+        t.WorkflowAction, lambda action: action.key, check=_check_workflow_action
+    ),
 }
 KNOWN_HOOKS = frozenset(name for name in dir(crm_hookspecs.hookspecs) if name.startswith("crm_"))
 

@@ -17,6 +17,7 @@ from crm_hookspecs.types import (
     FIELD_KEY_PATTERN,
     FIELD_KINDS,
     AccessFilter,
+    ActionCall,
     ActivityType,
     CliCommand,
     DashboardWidget,
@@ -50,6 +51,7 @@ from crm_hookspecs.types import (
     StaticDir,
     TemplateDir,
     TimelineItem,
+    WorkflowAction,
 )
 
 PROJECT_NAME = "crm_platform"
@@ -62,6 +64,7 @@ hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 __all__ = [
     "ALL_ROLES",
     "AccessFilter",
+    "ActionCall",
     "ENTRY_POINT_GROUP",
     "FIELD_KEY_PATTERN",
     "FIELD_KINDS",
@@ -100,6 +103,7 @@ __all__ = [
     "StaticDir",
     "TemplateDir",
     "TimelineItem",
+    "WorkflowAction",
     "hookimpl",
     "hookspecs",
 ]

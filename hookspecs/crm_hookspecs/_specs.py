@@ -40,6 +40,7 @@ from crm_hookspecs.types import (
     StaticDir,
     TemplateDir,
     TimelineItem,
+    WorkflowAction,
 )
 
 hookspec = pluggy.HookspecMarker("crm_platform")
@@ -462,6 +463,31 @@ def crm_reports() -> Iterable[ReportDefinition]:
         @hookimpl
         def crm_reports():
             return [ReportDefinition("sales.won", "Deals won", deals_won, group_by=("owner",), chart="bar")]
+    """
+
+
+@hookspec
+def crm_workflow_actions() -> Iterable[WorkflowAction]:
+    """Add steps that workflows can take (the automation plugin offers them in its builder).
+
+    Registration hook. A workflow step names an action by its key (``<slug>.<name>``) and
+    gives it settings; the automation plugin runs it when the workflow's trigger fires,
+    inside the transaction that marks the step done in the run's ledger, so a worker that
+    dies mid-run never does a step twice. Added in crm-hookspecs 1.3.
+
+    Returns:
+        :class:`~crm_hookspecs.types.WorkflowAction` items.
+
+    Example::
+
+        async def book_visit(call):
+            if not call.dry_run:
+                await create_task(call.principal, f"Visit {call.record['name']}", now())
+            return {"booked": call.record_id}
+
+        @hookimpl
+        def crm_workflow_actions():
+            return [WorkflowAction("vet.book_visit", "Book a visit", run=book_visit, params=("note",))]
     """
 
 

@@ -724,3 +724,53 @@ class ReportDefinition:
         if reserved:
             raise ValueError(f"report {self.key!r}: parameter {sorted(reserved)[0]!r} is every report's own; "
                              "name yours otherwise")
+_ACTION_KEY = re.compile(r"^[a-z][a-z0-9_]{1,39}\.[a-z][a-z0-9_]{0,59}$")
+
+
+@dataclass(frozen=True)
+class ActionCall:
+    """One step of a workflow run, as a :class:`WorkflowAction`'s ``run`` receives it.
+
+    ``principal`` is the user the workflow acts for; ``kind`` and ``record_id`` name the record
+    the run is about (``record`` holds its stored fields, or ``{}`` when it is gone);
+    ``params`` are the step's settings as its author gave them; ``run_id`` and ``position``
+    name the step in the run's ledger. With ``dry_run`` the action must change nothing and
+    return what it would do. Added in crm-hookspecs 1.3.
+    """
+
+    principal: Principal
+    kind: str
+    record_id: int | None
+    record: Mapping[str, Any]
+    params: Mapping[str, Any]
+    run_id: int = 0
+    position: int = 0
+    dry_run: bool = False
+
+
+@dataclass(frozen=True)
+class WorkflowAction:
+    """A step that workflows can take, beside the automation plugin's own.
+
+    ``key`` is ``<slug>.<what>``. ``run(call)`` is a coroutine function taking an
+    :class:`ActionCall` and returning a JSON-serialisable dict that the run's record shows as
+    the step's outcome; it raises ``ValueError`` with a message for a step that cannot be
+    done. It runs inside the transaction that marks the step done, so writes through the
+    toolkit (records, tasks, notifications, email) happen exactly once. ``params`` names the
+    settings a step of this action takes (shown as text inputs in the builder); ``check(params)``
+    returns ``{param: message}`` for wrong settings, or ``{}``. Added in crm-hookspecs 1.3.
+    """
+
+    key: str
+    label: str
+    run: Callable[[ActionCall], Any]
+    params: tuple[str, ...] = ()
+    check: Callable[[Mapping[str, Any]], Mapping[str, str]] | None = None
+    help: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.key, str) or not _ACTION_KEY.match(self.key):
+            raise ValueError(f"WorkflowAction {self.key!r}: a key is '<slug>.<name>', lower-case letters, digits and _")
+        if not callable(self.run):
+            raise ValueError(f"WorkflowAction {self.key!r}: run must be a function")
+        object.__setattr__(self, "params", tuple(self.params))

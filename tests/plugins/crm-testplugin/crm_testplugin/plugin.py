@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import html
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,7 @@ from crm_hookspecs import (
     StaticDir,
     TemplateDir,
     TimelineItem,
+    WorkflowAction,
     hookimpl,
 )
 
@@ -165,6 +168,28 @@ def crm_notification_kinds() -> list[NotificationKind]:
 @hookimpl
 def crm_importers() -> list[Importer]:
     return [lines.LINES]
+
+
+async def pause(call: Any) -> dict[str, Any]:
+    """A workflow step that says it started (a line in ``PROBE_PAUSE_MARKER``) and then waits
+    ``PROBE_PAUSE_SECONDS``: a worker can be killed in the middle of it."""
+    if call.dry_run:
+        return {"would": "pause"}
+    marker = os.environ.get("PROBE_PAUSE_MARKER")
+    if marker:
+        with open(marker, "a", encoding="utf-8") as file:
+            file.write(f"{call.run_id}:{call.position}\n")
+    seconds = float(os.environ.get("PROBE_PAUSE_SECONDS") or 0)
+    if seconds:
+        await asyncio.sleep(seconds)
+    return {"paused_seconds": seconds, "note": call.params.get("note", "")}
+
+
+@hookimpl
+def crm_workflow_actions() -> list[WorkflowAction]:
+    return [WorkflowAction("probe.pause", "Pause (for tests)", run=pause, params=("note",),
+                           check=lambda params: {} if len(str(params.get("note", ""))) <= 100
+                           else {"note": "must be at most 100 characters"})]
 
 
 # --- runtime hooks -----------------------------------------------------------------------

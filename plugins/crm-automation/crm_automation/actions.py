@@ -1,0 +1,305 @@
+"""The actions workflows take: the plugin's own (``automation.*``) and every enabled plugin's
+(``crm_workflow_actions``), registered the same way and run the same way."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from crm_hookspecs import ActionCall, WorkflowAction
+
+from crm_automation import context, templating, webhooks
+from crm_platform.toolkit import (
+    CrmError,
+    Invalid,
+    create_task,
+    execute,
+    fetch,
+    get_users,
+    list_teams,
+    notify,
+    now,
+    send_email,
+    update_record,
+    workflow_actions,
+)
+
+WAIT = "automation.wait"
+MAX_WAIT_DAYS = 365
+
+
+def business_days_after(start: dt.datetime, days: int) -> dt.datetime:
+    """``days`` working days (Monday to Friday) after ``start``, at the same time of day."""
+    moment = start
+    while days > 0:
+        moment += dt.timedelta(days=1)
+        if moment.weekday() < 5:
+            days -= 1
+    return moment
+
+
+def _int(params: Mapping[str, Any], name: str, low: int, high: int, default: int | None = None) -> int:
+    raw = params.get(name, default)
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be between {low} and {high}")
+    return value
+
+
+def _check_int(params: Mapping[str, Any], name: str, low: int, high: int, required: bool = False) -> dict[str, str]:
+    if params.get(name) in (None, ""):
+        return {name: "is required"} if required else {}
+    try:
+        _int(params, name, low, high)
+    except ValueError as exc:
+        return {name: str(exc).removeprefix(f"{name} ")}
+    return {}
+
+
+def _check_templates(params: Mapping[str, Any], *names: str, required: tuple[str, ...] = ()) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for name in names:
+        value = params.get(name)
+        if value in (None, ""):
+            if name in required:
+                errors[name] = "is required"
+            continue
+        errors |= templating.check(value, name)
+    return errors
+
+
+def _user_choice(params: Mapping[str, Any], name: str) -> dict[str, str]:
+    value = params.get(name, "owner")
+    if value in ("owner", "actor", "", None):
+        return {}
+    try:
+        int(value)
+    except (TypeError, ValueError):
+        return {name: "is 'owner' (the record's owner), 'actor' (who caused the event) or a user id"}
+    return {}
+
+
+async def _resolve_user(value: Any, record: Mapping[str, Any], call: ActionCall, payload_actor: Any) -> int | None:
+    if value in ("owner", "", None):
+        return record.get("owner") or call.principal.id
+    if value == "actor":
+        return payload_actor or call.principal.id
+    return int(value)
+
+
+async def _render(call: ActionCall, text: str) -> str:
+    ctx = await context.template_context(call.principal, call.kind, call.record_id, dict(call.record),
+                                         dict(call.params.get("_event", {})))
+    return templating.render(text, ctx)
+
+
+def _links(call: ActionCall) -> list[dict[str, Any]]:
+    return [{"record_type": call.kind, "record_id": call.record_id}] if call.kind and call.record_id else []
+
+
+async def _create_task(call: ActionCall) -> dict[str, Any]:
+    subject = (await _render(call, call.params.get("subject") or "Follow up")).strip()[:200] or "Follow up"
+    days = _int(call.params, "due_in_business_days", 0, 365, default=1)
+    assignee = await _resolve_user(call.params.get("assignee"), call.record, call, call.params.get("_actor"))
+    due = business_days_after(now(), days)
+    kind = call.params.get("type") or "task"
+    if call.dry_run:
+        return {"would": f"create {kind} {subject!r} for user {assignee}, due {due:%Y-%m-%d}"}
+    task = await create_task(call.principal, subject, due, assignee_id=assignee, type=kind, links=_links(call))
+    return {"task_id": task["id"], "subject": subject, "assignee_id": assignee, "due_at": due.isoformat()}
+
+
+async def _assign_owner(call: ActionCall) -> dict[str, Any]:
+    mode = call.params.get("mode") or "fixed"
+    if mode == "fixed":
+        user_id = _int(call.params, "user_id", 1, 2**31)
+    else:
+        team_id = _int(call.params, "team_id", 1, 2**31)
+        team = next((team for team in await list_teams() if team["id"] == team_id), None)
+        members = sorted(team["member_ids"]) if team else []
+        active = [uid for uid, user in (await get_users(members)).items() if user["is_active"]]
+        if not active:
+            raise ValueError(f"team {team_id} has no active member to assign")
+        key = f"assign:{call.params.get('_workflow_id')}:{call.params.get('_position')}"
+        if call.dry_run:
+            rows = await fetch("SELECT position FROM automation_cursor WHERE key = {}", key)
+            turn = rows[0]["position"] if rows else 0
+        else:
+            rows = await execute(
+                "INSERT INTO automation_cursor (key, position) VALUES ({}, 1) "
+                "ON CONFLICT (key) DO UPDATE SET position = automation_cursor.position + 1 RETURNING position", key
+            )
+            turn = rows[0]["position"] - 1
+        user_id = sorted(active)[turn % len(active)]
+    if call.dry_run:
+        return {"would": f"make user {user_id} the owner"}
+    await update_record(call.principal, call.kind, call.record_id, {"owner": user_id})
+    return {"owner": user_id}
+
+
+async def _set_field(call: ActionCall) -> dict[str, Any]:
+    field = call.params.get("field")
+    if not field:
+        raise ValueError("name the field to set")
+    value: Any = await _render(call, str(call.params.get("value", "")))
+    changes = {"custom": {field.removeprefix("custom."): value or None}} if field.startswith("custom.") else {
+        field: value}
+    if call.dry_run:
+        return {"would": f"set {field} to {value!r}"}
+    try:
+        changed = await update_record(call.principal, call.kind, call.record_id, changes)
+    except Invalid as exc:
+        raise ValueError("; ".join(f"{k}: {v}" for k, v in exc.errors.items())) from None
+    return {"field": field, "value": value, "changed": changed}
+
+
+async def _add_tag(call: ActionCall) -> dict[str, Any]:
+    tag = str(call.params.get("tag") or "").strip()
+    if not tag:
+        raise ValueError("name the tag to add")
+    tags = list(call.record.get("tags") or [])
+    if call.params.get("remove"):
+        tags = [t for t in tags if t != tag]
+    elif tag not in tags:
+        tags.append(tag)
+    if call.dry_run:
+        return {"would": f"set tags to {tags}"}
+    try:
+        await update_record(call.principal, call.kind, call.record_id, {"tags": tags})
+    except Invalid as exc:
+        raise ValueError("; ".join(f"{k}: {v}" for k, v in exc.errors.items())) from None
+    return {"tags": tags}
+
+
+async def _notify(call: ActionCall) -> dict[str, Any]:
+    user = await _resolve_user(call.params.get("user"), call.record, call, call.params.get("_actor"))
+    subject = (await _render(call, call.params.get("subject") or "A workflow needs you")).strip()[:200]
+    body = (await _render(call, call.params.get("body") or ""))[:2000]
+    if call.dry_run:
+        return {"would": f"notify user {user}: {subject!r}"}
+    href = call.params.get("_href") or ""
+    ids = await notify([user], subject, body=body, href=href, kind="automation.workflow",
+                       **({"record_type": call.kind, "record_id": call.record_id} if call.record_id else {}))
+    return {"user_id": user, "notification_ids": ids, "subject": subject}
+
+
+async def _send_email(call: ActionCall) -> dict[str, Any]:
+    to = (await _render(call, call.params.get("to") or "{{ contact.primary_email }}")).strip()
+    subject = (await _render(call, call.params.get("subject") or "")).strip()
+    text = await _render(call, call.params.get("body") or "")
+    if not to:
+        raise ValueError("the email has no recipient: the record has no contact with an email address")
+    if call.dry_run:
+        return {"would": f"email {to}: {subject!r}"}
+    try:
+        email_id = await send_email(to, subject, text)
+    except CrmError as exc:
+        raise ValueError(str(getattr(exc, "errors", None) or exc)) from None
+    return {"email_id": email_id, "to": to, "subject": subject}
+
+
+async def _webhook(call: ActionCall) -> dict[str, Any]:
+    endpoint_id = _int(call.params, "endpoint_id", 1, 2**31)
+    body = {"type": f"workflow.{call.params.get('_event_name', 'run')}", "run_id": call.run_id,
+            "record": {"kind": call.kind, "id": call.record_id, "fields": dict(call.record)},
+            "event": call.params.get("_event", {})}
+    if call.dry_run:
+        return {"would": f"post the record to endpoint {endpoint_id}"}
+    delivery = await webhooks.queue_delivery(endpoint_id, body, run_id=call.run_id or None)
+    return {"delivery_id": delivery["id"], "message_id": delivery["message_id"]}
+
+
+async def _wait(call: ActionCall) -> dict[str, Any]:
+    # The engine turns a wait into the run's resume time; the step itself does nothing.
+    return {"wait_minutes": wait_minutes(call.params)}
+
+
+def wait_minutes(params: Mapping[str, Any]) -> int:
+    total = sum(int(params.get(unit) or 0) * size for unit, size in (("minutes", 1), ("hours", 60), ("days", 1440)))
+    if total <= 0 or total > MAX_WAIT_DAYS * 1440:
+        raise ValueError(f"a wait lasts from one minute to {MAX_WAIT_DAYS} days")
+    return total
+
+
+def _check_wait(params: Mapping[str, Any]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for unit in ("minutes", "hours", "days"):
+        errors |= _check_int(params, unit, 0, MAX_WAIT_DAYS * 1440)
+    if not errors:
+        try:
+            wait_minutes(params)
+        except ValueError as exc:
+            errors["days"] = str(exc)
+    return errors
+
+
+def _check_assign(params: Mapping[str, Any]) -> dict[str, str]:
+    mode = params.get("mode") or "fixed"
+    if mode not in ("fixed", "round_robin"):
+        return {"mode": "is fixed or round_robin"}
+    return _check_int(params, "user_id" if mode == "fixed" else "team_id", 1, 2**31, required=True)
+
+
+BUILT_IN = (
+    WorkflowAction("automation.create_task", "Create a task or follow-up", run=_create_task,
+                   params=("subject", "assignee", "due_in_business_days", "type"),
+                   check=lambda p: _check_templates(p, "subject", required=("subject",)) | _user_choice(p, "assignee")
+                   | _check_int(p, "due_in_business_days", 0, 365)
+                   | ({} if p.get("type") in (None, "", "task", "follow_up") else {"type": "is task or follow_up"}),
+                   help="Due in N working days; assignee is owner, actor or a user id."),
+    WorkflowAction("automation.assign_owner", "Assign an owner", run=_assign_owner,
+                   params=("mode", "user_id", "team_id"), check=_check_assign,
+                   help="fixed: user_id; round_robin: team_id, taking the team's members in turn."),
+    WorkflowAction("automation.set_field", "Set a field or stage", run=_set_field, params=("field", "value"),
+                   check=lambda p: ({} if p.get("field") else {"field": "is required"})
+                   | _check_templates(p, "value"),
+                   help="A column (lifecycle_stage, title ...) or custom.<key>; the value may use {{ record.x }}."),
+    WorkflowAction("automation.add_tag", "Add or remove a tag", run=_add_tag, params=("tag", "remove"),
+                   check=lambda p: {} if p.get("tag") else {"tag": "is required"}),
+    WorkflowAction("automation.notify", "Notify a user", run=_notify, params=("user", "subject", "body"),
+                   check=lambda p: _user_choice(p, "user") | _check_templates(p, "subject", "body",
+                                                                              required=("subject",))),
+    WorkflowAction("automation.send_email", "Send an email", run=_send_email, params=("to", "subject", "body"),
+                   check=lambda p: _check_templates(p, "to", "subject", "body", required=("subject", "body")),
+                   help="To defaults to the record's contact ({{ contact.primary_email }})."),
+    WorkflowAction("automation.webhook", "Call a webhook", run=_webhook, params=("endpoint_id",),
+                   check=lambda p: _check_int(p, "endpoint_id", 1, 2**31, required=True)),
+    WorkflowAction(WAIT, "Wait", run=_wait, params=("minutes", "hours", "days"), check=_check_wait),
+)
+
+
+def available() -> dict[str, WorkflowAction]:
+    return {action.key: action for action in (*BUILT_IN, *workflow_actions())}
+
+
+def check_steps(steps: Any) -> dict[str, str]:
+    """What is wrong with a workflow's steps, by path (``steps[1].subject``)."""
+    if not isinstance(steps, list) or not steps:
+        return {"steps": "a workflow needs at least one step"}
+    if len(steps) > 50:
+        return {"steps": "a workflow has at most 50 steps"}
+    known = available()
+    errors: dict[str, str] = {}
+    for index, step in enumerate(steps):
+        path = f"steps[{index}]"
+        if not isinstance(step, dict):
+            errors[path] = "must be an object with an action"
+            continue
+        action = known.get(step.get("action"))
+        if action is None:
+            errors[f"{path}.action"] = f"unknown action {step.get('action')!r}; choose one of {', '.join(known)}"
+            continue
+        unknown = sorted(k for k in step if k != "action" and k not in action.params)
+        if unknown:
+            errors[f"{path}.{unknown[0]}"] = f"{action.key} takes {', '.join(action.params) or 'no settings'}"
+            continue
+        for key, value in step.items():
+            if key != "action" and not isinstance(value, (str, int, float, bool, type(None))):
+                errors[f"{path}.{key}"] = "must be text, a number or true/false"
+        if action.check is not None:
+            errors |= {f"{path}.{key}": message for key, message in dict(action.check(step)).items()}
+    return errors

@@ -1,0 +1,221 @@
+"""``/api/v1/automation/``: triggers and actions to build with, workflows and their versions,
+dry runs, runs with their steps, webhook endpoints and their delivery logs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, delete, get, patch, post
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from crm_automation import actions, engine, inbound, runs, scoring, triggers, webhooks, workflows
+from crm_platform.toolkit import (
+    CurrentPrincipal,
+    check_limit,
+    get_records,
+    invalid,
+    require_permission,
+)
+
+VIEW = "automation.view"
+MANAGE = "automation.manage"
+
+
+def action_entry(action: Any) -> dict[str, Any]:
+    return {"key": action.key, "label": action.label, "params": list(action.params), "help": action.help}
+
+
+async def with_titles(principal: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each run with its record's title, for records the user may see; others are left out."""
+    by_kind: dict[str, list[int]] = {}
+    for row in rows:
+        if row["record_kind"] and row["record_id"] is not None:
+            by_kind.setdefault(row["record_kind"], []).append(row["record_id"])
+    seen: dict[tuple[str, int], dict[str, Any]] = {}
+    for kind, ids in by_kind.items():
+        try:
+            found = await get_records(principal, kind, ids)
+        except Exception:  # a kind whose plugin was switched off since
+            found = {}
+        seen |= {(kind, record_id): record for record_id, record in found.items()}
+    shown = []
+    for row in rows:
+        key = (row["record_kind"], row["record_id"])
+        if row["record_id"] is not None and key not in seen:
+            continue
+        record = seen.get(key, {})
+        title = record.get("title") or record.get("display_name") or record.get("name") or " ".join(
+            part for part in (record.get("given_name"), record.get("family_name")) if part) or record.get("subject")
+        shown.append(row | {"record_title": title or ""})
+    return shown
+
+
+class AutomationController(Controller):
+    path = "/"
+
+    @get("/triggers")
+    async def list_triggers(self, principal: CurrentPrincipal) -> list[dict[str, Any]]:
+        """The event classes a workflow may start on, with the filters each takes."""
+        await require_permission(principal, VIEW)
+        return triggers.catalogue()
+
+    @get("/actions")
+    async def list_actions(self, principal: CurrentPrincipal) -> list[dict[str, Any]]:
+        """The steps a workflow may take: this plugin's and every enabled plugin's."""
+        await require_permission(principal, VIEW)
+        return [action_entry(action) for action in actions.available().values()]
+
+    @get("/workflows")
+    async def list_workflows(self, principal: CurrentPrincipal, limit: FromQuery[int] = 50,
+                             cursor: FromQuery[str | None] = None) -> dict[str, Any]:
+        await require_permission(principal, VIEW)
+        check_limit(limit)
+        items, next_cursor = await workflows.page(limit, cursor)
+        return {"items": items, "next_cursor": next_cursor}
+
+    @post("/workflows")
+    async def create_workflow(self, principal: CurrentPrincipal, data: JSONBody[dict[str, Any]]) -> dict[str, Any]:
+        """A workflow from its name, trigger, conditions and steps; off until enabled."""
+        await require_permission(principal, MANAGE)
+        return await workflows.get(await workflows.create(principal, data))
+
+    @get("/workflows/{workflow_id:int}")
+    async def get_workflow(self, principal: CurrentPrincipal, workflow_id: FromPath[int]) -> dict[str, Any]:
+        await require_permission(principal, VIEW)
+        return await workflows.get(workflow_id)
+
+    @patch("/workflows/{workflow_id:int}")
+    async def edit_workflow(self, principal: CurrentPrincipal, workflow_id: FromPath[int],
+                            data: JSONBody[dict[str, Any]]) -> dict[str, Any]:
+        """A new version when the trigger, conditions or steps change; runs in flight keep theirs."""
+        await require_permission(principal, MANAGE)
+        return await workflows.update(principal, workflow_id, data)
+
+    @delete("/workflows/{workflow_id:int}")
+    async def delete_workflow(self, principal: CurrentPrincipal, workflow_id: FromPath[int]) -> None:
+        await require_permission(principal, MANAGE)
+        await workflows.delete(workflow_id)
+
+    @post("/workflows/{workflow_id:int}/enable", status_code=200)
+    async def enable(self, principal: CurrentPrincipal, workflow_id: FromPath[int]) -> dict[str, Any]:
+        await require_permission(principal, MANAGE)
+        return await workflows.set_enabled(workflow_id, True)
+
+    @post("/workflows/{workflow_id:int}/disable", status_code=200)
+    async def disable(self, principal: CurrentPrincipal, workflow_id: FromPath[int]) -> dict[str, Any]:
+        await require_permission(principal, MANAGE)
+        return await workflows.set_enabled(workflow_id, False)
+
+    @get("/workflows/{workflow_id:int}/versions")
+    async def list_versions(self, principal: CurrentPrincipal, workflow_id: FromPath[int]) -> list[dict[str, Any]]:
+        await require_permission(principal, VIEW)
+        return await workflows.versions(workflow_id)
+
+    @post("/workflows/{workflow_id:int}/dry-run", status_code=200)
+    async def dry_run(self, principal: CurrentPrincipal, workflow_id: FromPath[int],
+                      data: JSONBody[dict[str, Any]]) -> dict[str, Any]:
+        """What the workflow would do for ``{"kind": ..., "record_id": ...}``; nothing is changed."""
+        await require_permission(principal, MANAGE)
+        workflow = await workflows.get(workflow_id)
+        kind = data.get("kind") or workflow["trigger"].get("kind") or ""
+        record_id = data.get("record_id")
+        if not isinstance(kind, str) or not kind:
+            raise invalid("kind", "name the kind of the record to try the workflow on")
+        if not isinstance(record_id, int) or isinstance(record_id, bool):
+            raise invalid("record_id", "must be the id of a record")
+        return await engine.dry_run(principal, workflow, kind, record_id)
+
+    @get("/workflows/{workflow_id:int}/runs")
+    async def list_runs(self, principal: CurrentPrincipal, workflow_id: FromPath[int], limit: FromQuery[int] = 50,
+                        cursor: FromQuery[str | None] = None) -> dict[str, Any]:
+        await require_permission(principal, VIEW)
+        check_limit(limit)
+        await workflows.get(workflow_id)
+        items, next_cursor = await runs.of_workflow(workflow_id, limit, cursor)
+        shown = await with_titles(principal, items)
+        steps = await runs.steps_of([row["id"] for row in shown])
+        return {"items": [row | {"steps": steps[row["id"]]} for row in shown], "next_cursor": next_cursor}
+
+    @get("/runs/{run_id:int}")
+    async def get_run(self, principal: CurrentPrincipal, run_id: FromPath[int]) -> dict[str, Any]:
+        await require_permission(principal, VIEW)
+        run = await runs.get(run_id)
+        shown = await with_titles(principal, [run])
+        if not shown:
+            from crm_platform.toolkit import NotFound
+
+            raise NotFound("automation.run", run_id)
+        return shown[0]
+
+    @get("/endpoints")
+    async def list_endpoints(self, principal: CurrentPrincipal) -> list[dict[str, Any]]:
+        await require_permission(principal, MANAGE)
+        return await webhooks.list_endpoints()
+
+    @post("/endpoints")
+    async def create_endpoint(self, principal: CurrentPrincipal, data: JSONBody[dict[str, Any]]) -> dict[str, Any]:
+        """An endpoint with a new signing secret, shown this once."""
+        await require_permission(principal, MANAGE)
+        name, url = data.get("name"), data.get("url")
+        if not isinstance(name, str):
+            raise invalid("name", "is required")
+        if not isinstance(url, str):
+            raise invalid("url", "is required")
+        return await webhooks.create_endpoint(name, url)
+
+    @post("/endpoints/{endpoint_id:int}/rotate", status_code=200)
+    async def rotate(self, principal: CurrentPrincipal, endpoint_id: FromPath[int]) -> dict[str, Any]:
+        """A new secret, shown this once; messages are signed with it and the previous one."""
+        await require_permission(principal, MANAGE)
+        return await webhooks.rotate(endpoint_id)
+
+    @post("/endpoints/{endpoint_id:int}/retire-old-secret", status_code=200)
+    async def retire(self, principal: CurrentPrincipal, endpoint_id: FromPath[int]) -> dict[str, Any]:
+        await require_permission(principal, MANAGE)
+        return await webhooks.retire_old_secrets(endpoint_id)
+
+    @get("/endpoints/{endpoint_id:int}/deliveries")
+    async def list_deliveries(self, principal: CurrentPrincipal, endpoint_id: FromPath[int]) -> list[dict[str, Any]]:
+        await require_permission(principal, MANAGE)
+        await webhooks.get_endpoint(endpoint_id)
+        return await webhooks.deliveries(endpoint_id)
+
+
+    @post("/inbound")
+    async def create_inbound(self, principal: CurrentPrincipal, data: JSONBody[dict[str, Any]]) -> dict[str, Any]:
+        """An inbound webhook with its signing secret, shown this once."""
+        await require_permission(principal, MANAGE)
+        return await inbound.create(data.get("name"))
+
+    @post("/inbound/{inbound_id:int}/messages", status_code=202)
+    async def receive_inbound(self, request: Request, principal: CurrentPrincipal,
+                              inbound_id: FromPath[int]) -> dict[str, Any]:
+        """A signed message (Standard Webhooks headers); workflows trigger on
+        ``InboundWebhookReceived``. A replayed ``webhook-id`` is a 409."""
+        await require_permission(principal, MANAGE)
+        return await inbound.receive(principal.id, inbound_id, dict(request.headers), await request.body())
+
+
+    @get("/score-rules")
+    async def list_score_rules(self, principal: CurrentPrincipal) -> list[dict[str, Any]]:
+        await require_permission(principal, VIEW)
+        return await scoring.rules()
+
+    @post("/score-rules")
+    async def create_score_rule(self, principal: CurrentPrincipal, data: JSONBody[dict[str, Any]]) -> dict[str, Any]:
+        """A rule: ``points`` for contacts meeting ``conditions``; contacts are scored as they change."""
+        await require_permission(principal, MANAGE)
+        return await scoring.create_rule(data)
+
+    @delete("/score-rules/{rule_id:int}")
+    async def delete_score_rule(self, principal: CurrentPrincipal, rule_id: FromPath[int]) -> None:
+        await require_permission(principal, MANAGE)
+        await scoring.delete_rule(rule_id)
+
+    @get("/scores/{contact_id:int}")
+    async def get_score(self, principal: CurrentPrincipal, contact_id: FromPath[int]) -> dict[str, Any]:
+        """A contact's lead score and why: the rules that contributed."""
+        return await scoring.score(principal, contact_id)
+
+
+HANDLERS = (AutomationController,)

@@ -1,0 +1,218 @@
+"""Runs: each trigger occurrence becomes a run on the job queue, whose steps are marked done
+in the ledger (``automation_step``) in the transaction that does them, so a worker killed
+mid-run resumes where it stopped and never does a step twice. A run's actions may cause
+events that start runs in turn; past ``MAX_DEPTH`` such a chain is stopped, and the stopped
+run says so."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from contextvars import ContextVar
+from typing import Any
+
+from crm_hookspecs import ActionCall, Event, Principal
+
+from crm_automation import actions, conditions, context, triggers
+from crm_platform.toolkit import (
+    CrmError,
+    enqueue,
+    execute,
+    fetch,
+    now,
+    principal_for,
+    unit_of_work,
+)
+
+log = logging.getLogger("crm.automation")
+
+MAX_DEPTH = 5
+FINAL = ("done", "failed", "stopped", "skipped")
+# The depth of the run whose step is being done, so the events that step causes start runs
+# one level deeper; ``None`` outside a run.
+_running_depth: ContextVar[int | None] = ContextVar("automation_running_depth", default=None)
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+async def on_event(event: Event) -> list[int]:
+    """Start a run of every enabled workflow the event triggers; returns the runs' ids."""
+    name = type(event).__name__
+    rows = await fetch(
+        "SELECT w.id, v.id AS version_id, v.trigger FROM automation_workflow w "
+        "JOIN automation_version v ON v.workflow = w.id AND v.number = w.version WHERE w.enabled = {}", True,
+    )
+    matching = [row for row in rows if triggers.matches(_json(row["trigger"]), event)]
+    if not matching:
+        return []
+    kind, record_id = triggers.subject(event)
+    payload = triggers.payload(event)
+    parent = _running_depth.get()
+    depth = 0 if parent is None else parent + 1
+    stopped = depth > MAX_DEPTH
+    moment = now()
+    run_ids = []
+    async with unit_of_work():
+        for row in matching:
+            created = await execute(
+                "INSERT INTO automation_run (workflow, workflow_version, event, payload, record_kind, record_id, "
+                "depth, state, error, created_at, finished_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}) "
+                "RETURNING id",
+                row["id"], row["version_id"], name, json.dumps(payload), kind, record_id, depth,
+                "stopped" if stopped else "queued",
+                f"stopped: runs started by runs reached the depth limit of {MAX_DEPTH} (the workflow triggers "
+                "itself, or workflows trigger each other)" if stopped else "",
+                moment, moment if stopped else None,
+            )
+            run_ids.append(created[0]["id"])
+    if stopped:
+        log.warning("workflow runs %s stopped at depth %d", run_ids, depth)
+        return run_ids
+    for run_id in run_ids:
+        await enqueue("automation.run", run_id=run_id)
+    return run_ids
+
+
+async def _load(run_id: int) -> dict[str, Any] | None:
+    rows = await fetch(
+        "SELECT r.id, r.workflow, r.event, r.payload, r.record_kind, r.record_id, r.depth, r.state, r.resume_at, "
+        "v.conditions, v.steps, w.owner FROM automation_run r "
+        "JOIN automation_version v ON v.id = r.workflow_version JOIN automation_workflow w ON w.id = r.workflow "
+        "WHERE r.id = {}", run_id,
+    )
+    if not rows:
+        return None
+    run = rows[0]
+    for name in ("payload", "conditions", "steps"):
+        run[name] = _json(run[name])
+    return run
+
+
+async def _finish(run_id: int, state: str, error: str = "") -> None:
+    await execute("UPDATE automation_run SET state = {}, error = {}, finished_at = {}, resume_at = NULL "
+                  "WHERE id = {}", state, error[:2000], now(), run_id)
+
+
+async def _mark(run_id: int, position: int, action: str, state: str, outcome: dict[str, Any],
+                started: dt.datetime) -> None:
+    await execute(
+        "INSERT INTO automation_step (run, position, action, state, outcome, started_at, finished_at) "
+        "VALUES ({}, {}, {}, {}, {}, {}, {})",
+        run_id, position, action, state, json.dumps(outcome, default=str), started, now(),
+    )
+
+
+def step_call(principal: Principal, run: dict[str, Any], record: dict[str, Any], position: int,
+              step: dict[str, Any], *, dry_run: bool = False) -> ActionCall:
+    params = {key: value for key, value in step.items() if key != "action"}
+    if step["action"].startswith("automation."):
+        # What the plugin's own actions need beyond their settings.
+        params |= {"_event": run["payload"], "_event_name": run["event"], "_actor": run["payload"].get("actor_id"),
+                   "_workflow_id": run["workflow"], "_position": position}
+    return ActionCall(principal=principal, kind=run["record_kind"], record_id=run["record_id"], record=record,
+                      params=params, run_id=run.get("id") or 0, position=position, dry_run=dry_run)
+
+
+async def execute_run(run_id: int) -> None:
+    """The job ``automation.run``: do the run's steps not yet done, in order."""
+    run = await _load(run_id)
+    if run is None or run["state"] in FINAL:
+        return
+    if run["state"] == "waiting" and run["resume_at"] is not None and run["resume_at"] > now():
+        return
+    principal = await principal_for(run["owner"]) if run["owner"] else None
+    if principal is None:
+        await _finish(run_id, "failed", "the workflow's owner is no longer an active user")
+        return
+    ledger = {row["position"]: row for row in await fetch(
+        "SELECT position, state FROM automation_step WHERE run = {}", run_id)}
+    await execute("UPDATE automation_run SET state = 'running' WHERE id = {}", run_id)
+    record = await context.load_record(principal, run["record_kind"], run["record_id"])
+    if not ledger and run["conditions"]:
+        if not conditions.evaluate(run["conditions"], record, await context.facts(record)):
+            await _finish(run_id, "skipped", f"conditions not met: {conditions.explain(run['conditions'])}")
+            return
+    known = actions.available()
+    for position, step in enumerate(run["steps"]):
+        entry = ledger.get(position)
+        if entry is not None and entry["state"] == "done":
+            continue
+        action = known.get(step["action"])
+        if action is None:
+            await _finish(run_id, "failed", f"step {position + 1}: no enabled plugin offers {step['action']!r}")
+            return
+        started = now()
+        if action.key == actions.WAIT:
+            if entry is not None:  # waiting: the resume job brought us back once it was due
+                await execute("UPDATE automation_step SET state = 'done', finished_at = {} "
+                              "WHERE run = {} AND position = {}", started, run_id, position)
+                continue
+            resume_at = started + dt.timedelta(minutes=actions.wait_minutes(step))
+            async with unit_of_work():
+                await _mark(run_id, position, action.key, "waiting", {"until": resume_at.isoformat()}, started)
+                await execute("UPDATE automation_run SET state = 'waiting', resume_at = {} WHERE id = {}",
+                              resume_at, run_id)
+            return
+        token = _running_depth.set(run["depth"])
+        try:
+            async with unit_of_work():
+                outcome = await action.run(step_call(principal, run, record, position, step))
+                await _mark(run_id, position, action.key, "done", dict(outcome or {}), started)
+        except (ValueError, CrmError) as exc:
+            async with unit_of_work():
+                await _mark(run_id, position, action.key, "failed", {"error": str(exc)}, started)
+                await _finish(run_id, "failed", f"step {position + 1} ({action.label}): {exc}")
+            return
+        finally:
+            _running_depth.reset(token)
+        if isinstance(outcome, dict) and outcome.get("delivery_id"):
+            await enqueue("automation.deliver", delivery_id=outcome["delivery_id"])
+        if position + 1 < len(run["steps"]):  # the next step sees what this one changed
+            record = await context.load_record(principal, run["record_kind"], run["record_id"])
+    await _finish(run_id, "done")
+
+
+async def resume_due() -> None:
+    """The minute job: runs whose wait is over, and webhook deliveries due for a retry."""
+    from crm_automation import webhooks
+
+    rows = await fetch("SELECT id, resume_at FROM automation_run WHERE state = 'waiting' AND resume_at <= {} "
+                       "ORDER BY id LIMIT 500", now())
+    for row in rows:
+        stamp = row["resume_at"].isoformat() if hasattr(row["resume_at"], "isoformat") else str(row["resume_at"])
+        await enqueue("automation.run", run_id=row["id"], key=f"automation.run:{row['id']}@{stamp}")
+    for delivery_id, attempts in await webhooks.due_retries():
+        await enqueue("automation.deliver", delivery_id=delivery_id,
+                      key=f"automation.deliver:{delivery_id}#{attempts}")
+
+
+async def dry_run(principal: Principal, workflow: dict[str, Any], kind: str, record_id: int) -> dict[str, Any]:
+    """What the workflow would do for one record, changing nothing."""
+    from crm_platform.toolkit import get_record
+
+    record = await get_record(principal, kind, record_id)
+    run = {"id": 0, "workflow": workflow["id"], "event": workflow["trigger"].get("event", ""),
+           "payload": {"actor_id": principal.id, "kind": kind, "record_id": record_id},
+           "record_kind": kind, "record_id": record_id}
+    met = conditions.evaluate(workflow["conditions"], record, await context.facts(record))
+    result: dict[str, Any] = {"record": {"kind": kind, "id": record_id}, "conditions_met": met,
+                              "conditions": conditions.explain(workflow["conditions"]), "steps": []}
+    if not met:
+        return result
+    known = actions.available()
+    for position, step in enumerate(workflow["steps"]):
+        action = known.get(step["action"])
+        entry: dict[str, Any] = {"position": position, "action": step["action"]}
+        if action is None:
+            entry |= {"state": "failed", "error": f"no enabled plugin offers {step['action']!r}"}
+        else:
+            try:
+                entry |= {"state": "ok", "outcome": dict(await action.run(
+                    step_call(principal, run, record, position, step, dry_run=True)) or {})}
+            except (ValueError, CrmError) as exc:
+                entry |= {"state": "failed", "error": str(exc)}
+        result["steps"].append(entry)
+    return result
