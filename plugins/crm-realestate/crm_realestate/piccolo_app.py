@@ -4,11 +4,11 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from crm_realestate.tables import Item
+from crm_realestate.tables import Offer, Property, Wish
 
 APP_CONFIG = AppConfig(
     app_name="realestate",
     migrations_folder_path=str(Path(__file__).parent / "migrations"),
-    table_classes=[Item],
+    table_classes=[Property, Offer, Wish],
     migration_dependencies=["crm_platform.piccolo_app"],
 )

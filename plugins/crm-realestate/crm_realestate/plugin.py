@@ -1,14 +1,17 @@
-"""The hook implementations of the ``realestate`` plugin: what it registers (a record kind, its
-tables, routes, a setting and a permission), and how it joins the contact pages. Global search
-finds its items without a hook of its own: the record kind has a page (``url``)."""
+"""The hook implementations of the ``realestate`` plugin: properties and offers as record kinds,
+the contact fields of buyers, sellers, landlords and tenants, showings as an activity type,
+matches both ways, and, with the sales plugin, the property a deal is about."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from crm_hookspecs import (
+    ActivityType,
     DatabaseApp,
+    DemoData,
     Event,
+    FieldDefinition,
     NavItem,
     Panel,
     Permission,
@@ -17,19 +20,30 @@ from crm_hookspecs import (
     RecordKind,
     Routes,
     Setting,
+    StaticDir,
     TemplateDir,
     hookimpl,
 )
-from crm_hookspecs.events import RecordDeleted
+from crm_hookspecs.events import (
+    MergeUndone,
+    RecordCreated,
+    RecordDeleted,
+    RecordRestored,
+    RecordsMerged,
+    RecordUpdated,
+)
+from crm_platform.toolkit import principal_for
 
-from crm_realestate import api, items, web
+from crm_realestate import api, fields, matching, offers, properties, web
+from crm_realestate import demo as demo_data
 
 HERE = Path(__file__).parent
+SHOWING = "realestate_showing"
 
 
 @hookimpl
 def crm_plugin_info() -> PluginInfo:
-    return PluginInfo(label=items.LABEL, description="Items of its own, on a page, an API and contact pages.")
+    return PluginInfo(label="Real estate", description="Listings, buyers and tenants, showings, offers and matches.")
 
 
 @hookimpl
@@ -39,7 +53,19 @@ def crm_database_apps() -> list[DatabaseApp]:
 
 @hookimpl
 def crm_record_kinds() -> list[RecordKind]:
-    return [items.KIND]
+    return [properties.KIND, offers.KIND]
+
+
+@hookimpl
+def crm_field_definitions() -> list[FieldDefinition]:
+    # The deal's field is declared whether or not sales is installed: a field of a kind no
+    # enabled plugin registers is simply never shown.
+    return [*fields.CONTACT_FIELDS, *fields.DEAL_FIELDS]
+
+
+@hookimpl
+def crm_activity_types() -> list[ActivityType]:
+    return [ActivityType(SHOWING, "Showing", icon="home")]
 
 
 @hookimpl
@@ -58,30 +84,50 @@ def crm_template_dirs() -> list[TemplateDir]:
 
 
 @hookimpl
+def crm_static_dirs() -> list[StaticDir]:
+    return [StaticDir(str(HERE / "static"))]
+
+
+@hookimpl
 def crm_nav_items() -> list[NavItem]:
-    return [NavItem(key="realestate", label=items.LABEL, href="/realestate/", order=60)]
+    return [NavItem(key="realestate", label="Properties", href="/realestate/", order=60, icon="home")]
 
 
 @hookimpl
 def crm_settings() -> list[Setting]:
-    return [Setting("page_title", "Heading of the page", default=items.LABEL)]
+    return [Setting("currency", "Currency of buyers' budgets; listings in it are matched", default="EUR")]
 
 
 @hookimpl
 def crm_permissions() -> list[Permission]:
-    return [items.CREATE]
+    return [properties.EXPORT]
 
 
 @hookimpl
 async def crm_record_panels(record_type: str, record_id: int, principal: Principal) -> list[Panel] | None:
     if record_type != "contact":
         return None
-    return [await web.contact_panel(record_id, principal)]
+    return await web.contact_panels(record_id, principal)
+
+
+@hookimpl
+async def crm_demo_data(demo: DemoData) -> str | None:
+    return await demo_data.load(demo)
 
 
 @hookimpl
 async def crm_event(event: Event) -> None:
-    """A deleted contact leaves the items about it about nobody, rather than naming a contact
-    that is gone."""
+    """Keep the buyers' wishes in step with their contacts, and forget a deleted contact."""
     if isinstance(event, RecordDeleted) and event.kind == "contact":
-        await items.forget_contact(event.record_id)
+        await matching.forget([event.record_id])
+        await properties.forget_contact(event.record_id)
+    elif isinstance(event, RecordCreated | RecordUpdated | RecordRestored) and event.kind == "contact":
+        await _refresh(event.actor_id, [event.record_id])
+    elif isinstance(event, RecordsMerged | MergeUndone) and event.kind == "contact":
+        await _refresh(event.actor_id, [event.survivor_id, event.merged_id])
+
+
+async def _refresh(actor_id: int | None, contact_ids: list[int]) -> None:
+    actor = await principal_for(actor_id) if actor_id is not None else None
+    if actor is not None:
+        await matching.refresh(actor, contact_ids)
