@@ -93,22 +93,22 @@ def _money(value: Any, currency: str) -> str:
 def _budget(wanted: dict[str, Any], currency: str) -> str:
     low, high = wanted["budget_min"], wanted["budget_max"]
     if low is not None and high is not None:
-        return f"budget {_money(low, currency)} to {_money(high, currency)}"
+        return f"within the budget of {_money(low, currency)} to {_money(high, currency)}"
     if high is not None:
-        return f"budget up to {_money(high, currency)}"
+        return f"within the budget of up to {_money(high, currency)}"
     if low is not None:
-        return f"budget from {_money(low, currency)}"
-    return "no budget limit"
+        return f"within the budget of {_money(low, currency)} or more"
+    return "no budget was given"
 
 
 def reasons(listing: dict[str, Any], wanted: dict[str, Any]) -> list[str]:
     """Why a listing fits what a buyer or tenant wants, in words a user reads."""
-    found = [f"{STATUS_LABELS[listing['status']].lower()} at {_money(listing['price'], listing['currency'])}, "
-             f"within the {_budget(wanted, listing['currency'])}"]
-    area = listing.get("area") or ""
-    found.append(f"in {area}, a wanted area" if wanted["areas"] else "any area is wanted")
-    found.append(f"a {listing['type']}, a wanted type" if wanted["types"] else "any type is wanted")
-    return found
+    currency = listing["currency"]
+    return [
+        f"{STATUS_LABELS[listing['status']]} at {_money(listing['price'], currency)}: {_budget(wanted, currency)}",
+        f"In {listing.get('area') or 'no area'}: a wanted area" if wanted["areas"] else "Any area is wanted",
+        f"{listing['type'].capitalize()}: a wanted type" if wanted["types"] else "Any type is wanted",
+    ]
 
 
 async def listings_for(

@@ -55,7 +55,8 @@ def _form_values(form: Any) -> dict[str, Any]:
 async def _form_context(principal: Principal, values: dict[str, Any]) -> dict[str, Any]:
     owner_id = values.get("owner_contact_id")
     owner = (await get_records(principal, "contact", [owner_id])).get(owner_id) if owner_id else None
-    return {"values": values, "owner": owner, "types": TYPES, "statuses": STATUS_LABELS,
+    return {"values": values, "owner": owner, "type_choices": [(key, key.capitalize()) for key in TYPES],
+            "statuses": STATUS_LABELS,
             "agents": [(user["id"], user["display_name"]) for user in await list_users()]}
 
 
