@@ -22,7 +22,7 @@ from litestar import Controller, Response, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from msgspec import UNSET, UnsetType
 
-from crm_realestate import export, matching, offers, properties
+from crm_realestate import deals, export, matching, offers, properties
 from crm_realestate.properties import KIND_KEY
 
 
@@ -203,6 +203,37 @@ class PropertyController(Controller):
         return offer_out(await get_record(principal, offers.KIND_KEY, offer_id))
 
 
+class DealLinkIn(msgspec.Struct, forbid_unknown_fields=True):
+    deal_id: int
+
+
+def deal_out(deal: dict[str, Any]) -> dict[str, Any]:
+    return {"id": deal["id"], "title": deal["title"], "status": deal.get("status"), "amount": _plain(deal.get("amount")),
+            "currency": deal.get("currency")}
+
+
+class DealLinkController(Controller):
+    """With the sales plugin: the deals about a property."""
+
+    path = "/properties/{property_id:int}/deals"
+
+    @get("/")
+    async def list_deals(self, principal: CurrentPrincipal, property_id: FromPath[int]) -> list[dict[str, Any]]:
+        await get_record(principal, KIND_KEY, property_id)
+        return [deal_out(deal) for deal in await deals.linked(principal, property_id)]
+
+    @post("/", status_code=200)
+    async def link_deal(
+        self, principal: CurrentPrincipal, property_id: FromPath[int], data: JSONBody[DealLinkIn]
+    ) -> list[dict[str, Any]]:
+        await deals.link(principal, property_id, data.deal_id)
+        return [deal_out(deal) for deal in await deals.linked(principal, property_id)]
+
+    @delete("/{deal_id:int}")
+    async def unlink_deal(self, principal: CurrentPrincipal, property_id: FromPath[int], deal_id: FromPath[int]) -> None:
+        await deals.unlink(principal, property_id, deal_id)
+
+
 class OfferController(Controller):
     path = "/offers"
 
@@ -234,4 +265,4 @@ async def matching_listings(
             "next_cursor": next_cursor}
 
 
-HANDLERS = [PropertyController, OfferController, matching_listings]
+HANDLERS = [PropertyController, DealLinkController, OfferController, matching_listings]

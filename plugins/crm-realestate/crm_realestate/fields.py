@@ -17,8 +17,6 @@ WANTED_TYPES = "realestate_wanted_types"
 MORTGAGE_AMOUNT = "realestate_mortgage_amount"
 MORTGAGE_LENDER = "realestate_mortgage_lender"
 MORTGAGE_EXPIRY = "realestate_mortgage_expiry"
-# A deal of the sales plugin may name the property it is about; without sales it is unused.
-DEAL_PROPERTY = "realestate_property"
 
 CONTACT_FIELDS = (
     FieldDefinition("contact", ROLE, "Real estate role", kind="multi_choice", choices=ROLES,
@@ -31,7 +29,4 @@ CONTACT_FIELDS = (
     FieldDefinition("contact", MORTGAGE_AMOUNT, "Mortgage pre-approval", kind="money"),
     FieldDefinition("contact", MORTGAGE_LENDER, "Mortgage lender", searchable=True),
     FieldDefinition("contact", MORTGAGE_EXPIRY, "Pre-approval expires", kind="date"),
-)
-DEAL_FIELDS = (
-    FieldDefinition("sales.deal", DEAL_PROPERTY, "Property", kind="record", reference="realestate.property"),
 )

@@ -4,11 +4,11 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from crm_realestate.tables import Offer, Property, Wish
+from crm_realestate.tables import DealLink, Offer, Property, Wish
 
 APP_CONFIG = AppConfig(
     app_name="realestate",
     migrations_folder_path=str(Path(__file__).parent / "migrations"),
-    table_classes=[Property, Offer, Wish],
+    table_classes=[Property, Offer, Wish, DealLink],
     migration_dependencies=["crm_platform.piccolo_app"],
 )

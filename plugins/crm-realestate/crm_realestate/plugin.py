@@ -58,9 +58,7 @@ def crm_record_kinds() -> list[RecordKind]:
 
 @hookimpl
 def crm_field_definitions() -> list[FieldDefinition]:
-    # The deal's field is declared whether or not sales is installed: a field of a kind no
-    # enabled plugin registers is simply never shown.
-    return [*fields.CONTACT_FIELDS, *fields.DEAL_FIELDS]
+    return list(fields.CONTACT_FIELDS)
 
 
 @hookimpl

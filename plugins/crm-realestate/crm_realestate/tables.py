@@ -60,3 +60,12 @@ class Wish(Table, tablename="realestate_wish"):
     type = Varchar(length=20)
     budget_min = Numeric(digits=(14, 2))
     budget_max = Numeric(digits=(14, 2))
+
+
+class DealLink(Table, tablename="realestate_deal_link"):
+    """A deal of the sales plugin about a property. Ids rather than foreign keys: the sales
+    plugin may be absent, and a link outlives a stay of either record in the trash."""
+
+    property_id = Integer(index=True)
+    deal_id = Integer(index=True)
+    created_at = Timestamptz(default=TimestamptzNow())

@@ -27,7 +27,7 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
-from crm_realestate import matching, offers, properties
+from crm_realestate import deals, matching, offers, properties
 from crm_realestate.properties import KIND_KEY, STATUS_LABELS, TYPES
 
 FORM_FIELDS = ("address", "area", "type", "bedrooms", "bathrooms", "area_m2", "price", "currency", "status",
@@ -114,7 +114,7 @@ async def _property_response(request: Request, principal: Principal, property_id
     return render_page(
         request, "realestate/property.html", status_code=status_code, listing=listing, offers=found_offers,
         offer_buyers=offer_buyers, buyers=buyers, timeline=timeline, names=names, errors=errors or {},
-        statuses=STATUS_LABELS, offer_statuses=offers.STATUSES,
+        statuses=STATUS_LABELS, offer_statuses=offers.STATUSES, deals=await deals.linked(principal, property_id),
     )
 
 

@@ -101,3 +101,11 @@ async def test_a_hand_over_moves_the_listings_on_the_market_only(crm_client, crm
     assert response.status_code in (200, 201), response.text
     assert (await crm_client.get(f"{PROPERTIES}/{open_listing['id']}")).json()["agent_id"] == taking.id
     assert (await crm_client.get(f"{PROPERTIES}/{sold['id']}")).json()["agent_id"] == leaving.id
+
+
+async def test_without_sales_linking_a_deal_says_what_is_missing(crm_client, add_property):
+    listing = await add_property()
+    response = await crm_client.post(f"{PROPERTIES}/{listing['id']}/deals", json={"deal_id": 1})
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"deal_id": "deals need the sales plugin, which is not enabled"}
+    assert (await crm_client.get(f"{PROPERTIES}/{listing['id']}/deals")).json() == []

@@ -1,4 +1,4 @@
-"""The tables realestate_property, realestate_offer and realestate_wish. ``add_table`` runs
+"""The tables realestate_property, realestate_offer, realestate_wish and realestate_deal_link. ``add_table`` runs
 backwards too, which is what ``crm plugins remove realestate --purge`` needs to drop them."""
 
 from decimal import Decimal
@@ -58,6 +58,11 @@ TABLES = {
         ("type", Varchar, {"length": 20, "default": "", "null": False}),
         ("budget_min", Numeric, _money(False)),
         ("budget_max", Numeric, _money(False)),
+    ],
+    ("DealLink", "realestate_deal_link"): [
+        ("property_id", Integer, {"default": 0, "null": False, "index": True}),
+        ("deal_id", Integer, {"default": 0, "null": False, "index": True}),
+        ("created_at", Timestamptz, {"default": TimestamptzNow(), "null": False}),
     ],
 }
 

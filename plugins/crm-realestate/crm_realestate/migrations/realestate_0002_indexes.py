@@ -17,6 +17,7 @@ INDEXES = [
     "CREATE INDEX realestate_property_created ON realestate_property (created_at, id)",
     "CREATE INDEX realestate_wish_match ON realestate_wish (seeks, area_key, type, budget_min, budget_max)",
     "CREATE INDEX realestate_wish_contact ON realestate_wish (contact_id)",
+    "CREATE UNIQUE INDEX realestate_deal_link_unique ON realestate_deal_link (property_id, deal_id)",
 ]
 
 
