@@ -101,6 +101,17 @@ def _budget(wanted: dict[str, Any], currency: str) -> str:
     return "no budget was given"
 
 
+def fits(listing: dict[str, Any], wanted: dict[str, Any]) -> bool:
+    """Whether the listing fits what the contact wants now (the wish table may lag behind a
+    contact changed while the plugin was disabled)."""
+    price = Decimal(str(listing["price"]))
+    return (listing["status"] in wanted["seeks"]
+            and (wanted["budget_min"] is None or price >= wanted["budget_min"])
+            and (wanted["budget_max"] is None or price <= wanted["budget_max"])
+            and (not wanted["areas"] or listing["area_key"] in wanted["areas"])
+            and (not wanted["types"] or listing["type"] in wanted["types"]))
+
+
 def reasons(listing: dict[str, Any], wanted: dict[str, Any]) -> list[str]:
     """Why a listing fits what a buyer or tenant wants, in words a user reads."""
     currency = listing["currency"]
@@ -185,6 +196,6 @@ async def buyers_for(
     for contact_id in ids:
         contact = contacts.get(contact_id)
         wanted = wishes(contact) if contact else None
-        if wanted is not None:
+        if wanted is not None and fits(listing, wanted):
             matches.append({"contact": contact, "reasons": reasons(listing, wanted)})
     return matches, next_cursor
