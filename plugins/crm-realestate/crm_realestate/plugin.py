@@ -18,6 +18,7 @@ from crm_hookspecs import (
     PluginInfo,
     Principal,
     RecordKind,
+    RecordMerge,
     Routes,
     Setting,
     StaticDir,
@@ -34,7 +35,7 @@ from crm_hookspecs.events import (
 )
 from crm_platform.toolkit import principal_for
 
-from crm_realestate import api, fields, matching, offers, properties, web
+from crm_realestate import api, fields, matching, merges, offers, properties, web
 from crm_realestate import demo as demo_data
 
 HERE = Path(__file__).parent
@@ -114,11 +115,17 @@ async def crm_demo_data(demo: DemoData) -> str | None:
 
 
 @hookimpl
+async def crm_merge_links(merge: RecordMerge) -> dict | None:
+    return await merges.move_links(merge)
+
+
+@hookimpl
 async def crm_event(event: Event) -> None:
-    """Keep the buyers' wishes in step with their contacts, and forget a deleted contact."""
+    """Keep the buyers' wishes in step with their contacts. A deleted contact keeps its id on
+    the listings it owned, so restoring it from the trash brings the link back; meanwhile no
+    page names it, since names are read through the visibility rule."""
     if isinstance(event, RecordDeleted) and event.kind == "contact":
         await matching.forget([event.record_id])
-        await properties.forget_contact(event.record_id)
     elif isinstance(event, RecordCreated | RecordUpdated | RecordRestored) and event.kind == "contact":
         await _refresh(event.actor_id, [event.record_id])
     elif isinstance(event, RecordsMerged | MergeUndone) and event.kind == "contact":

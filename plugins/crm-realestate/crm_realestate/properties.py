@@ -13,7 +13,6 @@ from crm_platform.toolkit import (
     Sort,
     check_limit,
     encode_cursor,
-    execute,
     fetch,
     get_records,
     get_users,
@@ -161,9 +160,3 @@ async def names(principal: Principal, rows: list[dict[str, Any]]) -> dict[str, d
     contacts = await get_records(principal, "contact", contact_ids) if contact_ids else {}
     return {"agents": {key: user["display_name"] for key, user in users.items()},
             "contacts": {key: contact["display_name"] for key, contact in contacts.items()}}
-
-
-async def forget_contact(contact_id: int) -> None:
-    """The contact was deleted: the listings it owned have no owner any more. Every listing is
-    cleared, whoever may edit it, so this is the plugin's own SQL on its own table."""
-    await execute("UPDATE realestate_property SET owner_contact_id = NULL WHERE owner_contact_id = {}", contact_id)

@@ -184,6 +184,13 @@ async def showing_page(request: Request, principal: CurrentPrincipal, property_i
     return Redirect(f"/realestate/properties/{property_id}", status_code=303)
 
 
+@get("/offers/{offer_id:int}", name="realestate-offer-page", include_in_schema=False)
+async def offer_redirect(principal: CurrentPrincipal, offer_id: FromPath[int]) -> Response:
+    """An offer is shown on its property's page (where links to the offer lead)."""
+    offer = await get_record(principal, offers.KIND_KEY, offer_id)
+    return Redirect(f"/realestate/properties/{offer['property_id']}", status_code=303)
+
+
 async def contact_panels(contact_id: int, principal: Principal) -> list[Panel]:
     """On a contact's page: the listings that fit them (with the reasons), and those they own."""
     wanted, matches, _ = await matching.listings_for(principal, contact_id, limit=10)
@@ -197,4 +204,4 @@ async def contact_panels(contact_id: int, principal: Principal) -> list[Panel]:
 
 
 HANDLERS = [index_page, new_page, create_page, property_page, edit_page, update_page, delete_page, offer_page,
-            showing_page]
+            showing_page, offer_redirect]
