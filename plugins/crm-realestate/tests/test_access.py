@@ -52,3 +52,16 @@ async def test_matches_show_only_the_buyers_and_listings_a_member_may_see(crm_ru
         listings = (await ann.get(f"/api/v1/realestate/contacts/{east_buyer['id']}/listings")).json()["items"]
         assert [item["address"] for item in listings] == ["1 East Road"]
         await assert_hidden_from(cid, f"/api/v1/realestate/contacts/{east_buyer['id']}/listings", "1 East Road")
+
+
+async def test_a_buyer_handed_to_another_team_is_matched_for_that_team(crm_running_app, crm_client, crm_make_user,
+                                                                        add_property, add_contact):
+    _, east = await crm_make_user("east@example.com", team="East")
+    west_user, west = await crm_make_user("west@example.com", team="West")
+    async with client_for(crm_running_app, east) as ann, client_for(crm_running_app, west) as cid:
+        buyer = await add_contact("Moving Buyer", client=ann, **BUYER)
+        handed = await crm_client.patch(f"/api/v1/contacts/{buyer['id']}", json={"owner_id": west_user.id})
+        assert handed.status_code == 200, handed.text
+        listing = await add_property("2 West Road", client=cid)
+        buyers = (await cid.get(f"{PROPERTIES}/{listing['id']}/buyers")).json()["items"]
+        assert [item["name"] for item in buyers] == ["Moving Buyer"]
