@@ -143,7 +143,11 @@ def converter(column: Any) -> Callable[[str], Any]:
 
 def _custom_converter(definition: FieldDefinition) -> Callable[[str], Any]:
     def convert(text: str) -> Any:
-        return fieldkinds.from_text(definition, text.strip(), runtime.current().settings.default_region)
+        region = runtime.current().settings.default_region
+        if definition.kind == "multi_choice":
+            # A cell holds every choice, separated as the CSV export writes them ("buyer, seller").
+            return fieldkinds.check(definition, [part.strip() for part in re.split(r"[,;]", text) if part.strip()], region)
+        return fieldkinds.from_text(definition, text.strip(), region)
 
     return convert
 

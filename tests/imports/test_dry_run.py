@@ -65,3 +65,16 @@ async def test_a_value_longer_than_its_field_is_an_error_of_its_row(crm_app, crm
     _, counts, rows = await _planned(principal, path)
     assert counts == {"create": 1, "update": 0, "skip": 0, "error": 1}
     assert rows[1]["reason"] == "given_name: is 101 characters long; at most 100 fit (column 'First name')"
+
+
+async def test_a_multi_choice_cell_imports_every_choice_it_names(crm_app, crm_admin, crm_client, write_csv):
+    from crm_platform.records.tables import CustomField
+
+    await CustomField.insert(CustomField(record_type="contact", key="perks", label="Perks", kind="multi_choice",
+                                         choices=["gold", "silver", "bronze"]))
+    for name in ("Ada", "Bo"):
+        await crm_client.post("/api/v1/contacts", json={"given_name": name, "emails": [{"address": f"{name}@example.com"}]})
+    path = write_csv([["Email", "Perks"], ["ada@example.com", "bronze, gold"], ["bo@example.com", "gold;tin"]])
+    _, counts, rows = await _planned(crm_admin[0], path)
+    assert rows[1]["outcome"] == "update" and rows[1]["written"] == {"custom.perks": ["gold", "bronze"]}
+    assert rows[2]["outcome"] == "error" and rows[2]["reason"].startswith("custom.perks:")
