@@ -99,7 +99,7 @@ def create_app(
         dependencies={"principal": Provide(provide_principal, sync_to_thread=False)},
         # Sessions, CSRF and security headers wrap authentication, which reads the session.
         middleware=[
-            *ui.middleware, DefineMiddleware(AuthMiddleware, exclude=[f"^{path}" for path in OPEN_PATHS]),
+            *ui.middleware, DefineMiddleware(AuthMiddleware, exclude=[security.path_pattern(path) for path in OPEN_PATHS]),
             *ui.signed_in_middleware,
         ],
         stores=ui.stores,

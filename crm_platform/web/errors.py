@@ -17,7 +17,7 @@ from crm_platform.web.rendering import render
 
 log = logging.getLogger("crm.web")
 
-API_PREFIXES = ("/api/", "/schema", "/health")
+API_PREFIXES = ("/api/", "/schema", "/health/")
 TITLES = {
     400: "That request was not understood",
     403: "You do not have access to this",
@@ -31,7 +31,8 @@ TITLES = {
 
 
 def is_page_request(request: Request) -> bool:
-    return not request.url.path.startswith(API_PREFIXES)
+    path = request.url.path
+    return not (path.startswith(API_PREFIXES) or path == "/health")
 
 
 def _status_and_message(exc: Exception) -> tuple[int, str]:
