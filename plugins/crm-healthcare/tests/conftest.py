@@ -10,7 +10,6 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
-
 from crm_platform.testing import DEFAULT_PASSWORD, client_for
 
 

@@ -4,8 +4,6 @@ list columns, filters, import mapping and export, with no code of the plugin's."
 from __future__ import annotations
 
 
-
-
 async def test_patient_fields_are_checked_on_write_naming_the_field(crm_client):
     bad = await crm_client.post("/api/v1/contacts", json={
         "given_name": "Pat", "custom": {"healthcare_date_of_birth": "31/12/1980"}})
