@@ -23,7 +23,9 @@ async def load(demo: DemoData) -> str | None:
         return None
     rng = random.Random(f"healthcare-{demo.seed}")
     contacts = [
-        {"given_name": "Demo patient", "family_name": f"{number:02d}", "tags": ["demo-patient"], "custom": {
+        {"given_name": "Demo patient", "family_name": f"{number:02d}", "display_name": "", "emails": [],
+         "phones": [], "job_title": "", "source": "demo", "lifecycle_stage": "customer", "tags": ["demo-patient"],
+         "custom": {
             "healthcare_date_of_birth": f"19{rng.randint(40, 99)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
             "healthcare_insurer": "Example Health (fictional)",
             "healthcare_member_id": f"DEMO-{number:04d}",
