@@ -21,3 +21,18 @@ async def announce_read(
         "crm_records_read", principal=principal, record_type=record_type, records=records, surface=surface,
         request=request,
     )
+
+
+async def announce_history(
+    principal: Principal, record_type: str, record_id: int, entries: list[dict[str, Any]], request: Any = None
+) -> None:
+    """Show the record's audit history to plugins as the past versions of its custom fields
+    (surface ``"history"``): each ``from`` and ``to`` of a ``custom`` change is a record
+    ``{"id", "custom"}`` whose values a plugin may mask, in the entries themselves."""
+    versions = []
+    for entry in entries:
+        change = (entry.get("changes") or {}).get("custom")
+        if isinstance(change, dict):
+            versions += [{"id": record_id, "custom": side} for side in (change.get("from"), change.get("to"))
+                         if isinstance(side, dict) and side]
+    await announce_read(principal, record_type, versions, "history", request)

@@ -16,7 +16,7 @@ from crm_platform.contacts import service as contacts
 from crm_platform.contacts.schemas import ContactPatch
 from crm_platform.errors import Conflict, Invalid
 from crm_platform.records import customfields
-from crm_platform.records.reads import announce_read
+from crm_platform.records.reads import announce_history, announce_read
 from crm_platform.relationships import graph as relationship_graph
 from crm_platform.relationships import service as relationships
 from crm_platform.relationships.schemas import RelationshipIn
@@ -69,6 +69,8 @@ async def _page(request: Request, principal: Principal, contact_id: int, *, stat
     types = record_parts.parse_types(request.query_params.get("types"))
     entries, next_cursor = await record_parts.timeline_entries(principal, "contact", contact_id, types)
     graph = await relationship_graph.contact_graph(principal, contact_id, depth=2)
+    history = await record_parts.history("contact", contact_id)
+    await announce_history(principal, "contact", contact_id, history, request)
     return render_page(
         request, "contacts/page.html", status_code=status_code,
         **await _profile_context(principal, contact),
@@ -78,7 +80,7 @@ async def _page(request: Request, principal: Principal, contact_id: int, *, stat
         activity_choices=_log_choices(), filter_choices=list(record_parts.activity_types().values()),
         relationship_choices=_relationship_choices(),
         slots=await plugin_slots.record_slots(request, "contact", contact_id, principal),
-        history=await record_parts.history("contact", contact_id),
+        history=history,
         errors=errors or {}, values=values or {}, record_href=f"/contacts/{contact_id}",
     )
 

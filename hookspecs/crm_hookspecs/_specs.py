@@ -745,7 +745,9 @@ def crm_records_read(principal: Principal, record_type: str, records: list[dict]
     Runtime hook; may be ``async``. Called after the core read the records and checked that the
     user may see them, before it answers: for contacts on the contact page (``"page"``, its
     profile fragment included), its edit form (``"form"``), ``GET /api/v1/contacts/{id}``
-    (``"api"``), the API list and the list page (``"list"``), and the CSV export (``"export"``).
+    (``"api"``), the API list and the list page (``"list"``), the CSV export (``"export"``),
+    and the contact's audit history, on its page and at ``GET /api/v1/contacts/{id}/history``
+    (``"history"``: each past version of its custom fields as a record ``{"id", "custom"}``).
     A plugin may log the read (a read audit) and may replace values in ``records`` (such as
     ``record["custom"]["x"]``) to mask them for this answer only: nothing is written back, and
     a form keeps the stored value, so mask on ``"form"`` only what the user may not change.
@@ -758,7 +760,7 @@ def crm_records_read(principal: Principal, record_type: str, records: list[dict]
         record_type: ``"contact"``.
         records: The records as the core is about to show them (the stored fields, ``custom``
             included); change values in place to mask them.
-        surface: ``"page"``, ``"form"``, ``"api"``, ``"list"`` or ``"export"``.
+        surface: ``"page"``, ``"form"``, ``"api"``, ``"list"``, ``"export"`` or ``"history"``.
         request: The Litestar request being answered (``request.client.host`` says from
             where, ``request.query_params`` what was asked), or ``None`` outside a request.
 

@@ -67,22 +67,23 @@ def _asked_to_reveal(request: Any) -> bool:
 
 
 async def records_read(principal: Principal, records: list[dict[str, Any]], surface: str, request: Any) -> None:
-    """Mask member ids and log what was read of patients. A list masks without logging (it shows
-    no patient in full); a page, an API read, a form and an export log one entry per patient, in
-    one statement; a reveal logs its own."""
+    """Mask member ids and log what was read of patients. A list and the history (past versions,
+    of a record whose page or API read is logged) mask without logging; a page, an API read, a
+    form and an export log one entry per patient, in one statement; a reveal logs its own."""
     patients = [record for record in records if is_patient(record)]
     if not patients:
         return
     reveal = surface == "form" or (_asked_to_reveal(request) and await has_permission(principal, REVEAL.key))
     entries: list[tuple[int, str]] = []
+    quiet = surface in ("list", "history")
     for record in patients:
-        member_id = (record.get("custom") or {}).get(MEMBER_ID)
-        if surface != "list":
+        if not quiet:
             entries.append((record["id"], "patient record"))
+        member_id = (record.get("custom") or {}).get(MEMBER_ID)
         if not member_id:
             continue
-        if reveal:
-            entries.append((record["id"], "member id"))
-        else:
+        if not reveal:
             record["custom"][MEMBER_ID] = masked(str(member_id))
+        elif surface != "list" and (record["id"], "member id") not in entries:
+            entries.append((record["id"], "member id"))  # once per patient, in the history too
     await audit.log_reads(principal, entries, surface, _client(request))

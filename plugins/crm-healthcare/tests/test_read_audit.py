@@ -42,9 +42,8 @@ async def test_page_views_note_reads_and_exports_are_audited_with_who(
     patient = await make_patient(client=clinician)
     note = (await clinician.post(NOTES, json={"patient_id": patient["id"], "body": "Private"})).json()
     async with sign_in("desk@example.com") as desk:
-        profile = await desk.get(f"/contacts/{patient['id']}/profile")
-        assert "MEM-123456" not in profile.text and "••••••••56" in profile.text
-        await desk.get(f"/contacts/{patient['id']}")
+        page = await desk.get(f"/contacts/{patient['id']}")
+        assert "MEM-123456" not in page.text and "••••••••56" in page.text  # the profile and the history
         await desk.get(f"/healthcare/notes/{note['id']}")
     await clinician.get(f"{NOTES}/export")
     rows = (await crm_client.get(f"/api/v1/healthcare/patients/{patient['id']}/reads")).json()["items"]
@@ -53,7 +52,6 @@ async def test_page_views_note_reads_and_exports_are_audited_with_who(
     assert seen == [
         (doc, "clinical note", "export"),
         (desk_id, "clinical note, content hidden", "page"),
-        (desk_id, "patient record", "page"),
         (desk_id, "patient record", "page"),
         (doc, "clinical note", "api"),  # the answer to writing it
     ]
@@ -71,3 +69,14 @@ async def test_contacts_without_patient_fields_are_not_audited(crm_client):
     plain = (await crm_client.post("/api/v1/contacts", json={"given_name": "Plain"})).json()
     await crm_client.get(f"/api/v1/contacts/{plain['id']}")
     assert await _reads(crm_client, plain["id"]) == []
+
+
+async def test_the_history_shows_the_member_id_masked(crm_client, make_patient):
+    patient = await make_patient()
+    await crm_client.patch(f"/api/v1/contacts/{patient['id']}", json={"custom": {"healthcare_member_id": "MEM-999999"}})
+    history = await crm_client.get(f"/api/v1/contacts/{patient['id']}/history")
+    assert history.status_code == 200
+    assert "MEM-123456" not in history.text and "MEM-999999" not in history.text and "••••••••99" in history.text
+    revealed = await crm_client.get(f"/api/v1/contacts/{patient['id']}/history", params={"reveal": "healthcare_member_id"})
+    assert "MEM-123456" in revealed.text
+    assert ("member id", "history", "127.0.0.1") in await _reads(crm_client, patient["id"])
