@@ -10,6 +10,7 @@ from crm_platform.toolkit import (
     Sort,
     check_limit,
     encode_cursor,
+    execute,
     fetch,
     insert_rows,
     keyset_condition,
@@ -22,6 +23,7 @@ from crm_platform.toolkit import (
 VIEW = Permission("healthcare.audit", "See who read a patient's records", roles=("admin", "manager"))
 NEWEST_FIRST = Sort("id", descending=True)
 COLUMNS = ("patient_id", "actor", "what", "record_type", "record_id", "surface", "client", "at")
+ONE_STATEMENT = 20
 
 
 async def log_reads(
@@ -33,13 +35,18 @@ async def log_reads(
     if not entries:
         return
     ids = record_ids or [patient for patient, _ in entries]
-    rows = [(patient, what, record_id) for (patient, what), record_id in zip(entries, ids, strict=True)]
+    moment, client = now(), client[:64]
+    rows = [(patient, principal.id, what, record_type, record_id, surface, client, moment)
+            for (patient, what), record_id in zip(entries, ids, strict=True)]
+    if len(rows) <= ONE_STATEMENT:
+        # A page's one or two entries in one autocommitted statement: one trip to the writer,
+        # which is most of what the audit costs a page.
+        values = ", ".join(["(" + ", ".join(["{}"] * len(COLUMNS)) + ")"] * len(rows))
+        await execute(f"INSERT INTO healthcare_read_log ({', '.join(COLUMNS)}) VALUES {values}",
+                      *[value for row in rows for value in row])
+        return
     async with unit_of_work():
-        await insert_rows(
-            "healthcare_read_log", ["patient_id", "what", "record_id"], rows,
-            same={"actor": principal.id, "record_type": record_type, "surface": surface, "client": client[:64],
-                  "at": now()},
-        )
+        await insert_rows("healthcare_read_log", COLUMNS, rows)
 
 
 async def reads_of(
