@@ -108,6 +108,14 @@ async def crm_records_read(
 
 
 @hookimpl
+async def crm_check_access(principal: Principal, action: str, record_type: str, record: dict) -> bool | None:
+    """Changing or deleting a clinical note (and so restoring it) takes healthcare.clinical too."""
+    if record_type != notes.KIND_KEY or action == "read":
+        return None
+    return None if await notes.may_read_content(principal) else False
+
+
+@hookimpl
 async def crm_record_panels(record_type: str, record_id: int, principal: Principal, request: Any) -> list[Panel] | None:
     if record_type != "contact":
         return None

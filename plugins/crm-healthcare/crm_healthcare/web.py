@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from crm_hookspecs import Panel, Principal
 from crm_platform.toolkit import (
     CurrentPrincipal,
@@ -40,13 +42,13 @@ async def contact_panel(request: Request, contact_id: int, principal: Principal)
 
 
 def _back(contact_id: int, error: str = "") -> Redirect:
-    query = f"?healthcare_error={error}" if error else ""
+    """Back to the contact's page; a form's error is shown in the panel."""
+    query = "?" + urlencode({"healthcare_error": error}) if error else ""
     return Redirect(f"/contacts/{contact_id}{query}#healthcare-care", status_code=303)
 
 
-def _first_error(exc: Invalid) -> str:
-    field, message = next(iter(exc.errors.items()))
-    return f"{field}: {message}".replace(" ", "+")
+def _errors(exc: Invalid) -> str:
+    return "; ".join(f"{field}: {message}" for field, message in exc.errors.items())
 
 
 @post("/patients/{patient_id:int}/appointments", include_in_schema=False)
@@ -57,7 +59,7 @@ async def book_appointment(request: Request, principal: CurrentPrincipal, patien
     try:
         await appointments.book(principal, values)
     except Invalid as exc:
-        return _back(patient_id, _first_error(exc))
+        return _back(patient_id, _errors(exc))
     return _back(patient_id)
 
 
@@ -68,7 +70,7 @@ async def appointment_status(request: Request, principal: CurrentPrincipal, appo
     try:
         await appointments.set_status(principal, appointment_id, str(form.get("status", "")))
     except Invalid as exc:
-        return _back(row["patient_id"], _first_error(exc))
+        return _back(row["patient_id"], _errors(exc))
     return _back(row["patient_id"])
 
 
@@ -79,7 +81,7 @@ async def write_note(request: Request, principal: CurrentPrincipal, patient_id: 
     try:
         await create_record(principal, notes.KIND_KEY, values)
     except Invalid as exc:
-        return _back(patient_id, _first_error(exc))
+        return _back(patient_id, _errors(exc))
     return _back(patient_id)
 
 

@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import uvicorn
-
 from crm_platform.config import Settings
 
 PASSWORD = "correct horse battery"

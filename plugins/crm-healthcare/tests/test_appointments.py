@@ -71,3 +71,12 @@ async def test_the_booker_is_reminded_once_before_the_appointment(crm_client, cr
     crm_clock.advance(minutes=15)
     await crm_run_jobs()
     assert len((await crm_client.get("/api/v1/notifications")).json()["items"]) == 1
+
+
+async def test_the_booking_form_names_what_was_wrong(web_client, make_patient):
+    patient = await make_patient()
+    page = await web_client.get(f"/contacts/{patient['id']}")
+    answer = await web_client.post(f"/healthcare/patients/{patient['id']}/appointments", data={
+        "starts_at": "whenever", "provider": "", "_csrf_token": web_client.csrf(page.text)}, follow_redirects=True)
+    assert answer.status_code == 200
+    assert "provider: must not be empty" in answer.text and "starts_at: must be a date and time" in answer.text

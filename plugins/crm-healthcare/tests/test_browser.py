@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from crm_platform.testing import chromium, serve
 
 pytestmark = pytest.mark.browser

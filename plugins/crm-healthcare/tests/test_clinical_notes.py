@@ -37,6 +37,8 @@ async def test_a_non_clinician_sees_that_the_note_exists_not_its_content(clinici
     changed = await receptionist.patch(f"{NOTES}/{note['id']}", json={"body": "Changed"})
     assert changed.status_code == 403
     assert (await clinician.get(f"{NOTES}/{note['id']}")).json()["body"] == SECRET
+    assert (await receptionist.delete(f"{NOTES}/{note['id']}")).status_code == 403
+    assert (await clinician.delete(f"{NOTES}/{note['id']}")).status_code == 204
 
 
 async def test_the_note_page_shows_the_content_to_clinicians_only(clinician, receptionist, make_patient, sign_in):
