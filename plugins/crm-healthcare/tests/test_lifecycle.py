@@ -3,6 +3,7 @@ plainly fictional, and a disable/enable round trip that keeps every record."""
 
 from __future__ import annotations
 
+import pytest
 from crm_platform.toolkit import fetch
 from piccolo.apps.migrations.commands.new import AutoMigrationManager
 
@@ -56,3 +57,14 @@ async def test_the_demo_loads_plainly_fictional_patients(crm_cli, crm_client):
     counts = (await fetch("SELECT count(*) AS n FROM healthcare_note"))[0]["n"]
     assert counts == 8
     assert (await fetch("SELECT count(*) AS n FROM healthcare_appointment"))[0]["n"] == 8
+
+
+async def test_a_purge_drops_the_tables_and_the_patient_fields(crm_cli, crm_client, make_patient):
+    patient = await make_patient(healthcare_date_of_birth="1970-03-04")
+    await crm_client.post("/api/v1/healthcare/notes", json={"patient_id": patient["id"], "body": "Gone"})
+    result = crm_cli("plugins", "remove", "healthcare", "--purge", "--yes")
+    assert result.exit_code == 0, result.output
+    contact = (await crm_client.get(f"/api/v1/contacts/{patient['id']}")).json()
+    assert not any(key.startswith("healthcare_") for key in contact["custom"])
+    with pytest.raises(Exception, match="healthcare_note"):
+        await fetch("SELECT count(*) AS n FROM healthcare_note")

@@ -50,3 +50,10 @@ async def test_imported_patient_fields_are_stored(crm_cli, crm_client, tmp_path)
     found = (await crm_client.get("/api/v1/contacts", params={"custom": "healthcare_insurer:Acme Health"})).json()
     [ann] = found["items"]
     assert ann["custom"]["healthcare_date_of_birth"] == "1950-02-03"
+
+
+async def test_search_finds_a_patient_by_insurer_but_never_by_member_id(crm_client, make_patient):
+    await make_patient(given_name="Ann", healthcare_insurer="Zephyr Mutual")
+    found = (await crm_client.get("/api/v1/search", params={"q": "zephyr"})).text
+    assert "Ann Test" in found
+    assert "Ann Test" not in (await crm_client.get("/api/v1/search", params={"q": "MEM-123456"})).text
