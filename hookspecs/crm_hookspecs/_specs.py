@@ -744,7 +744,7 @@ def crm_records_read(principal: Principal, record_type: str, records: list[dict]
 
     Runtime hook; may be ``async``. Called after the core read the records and checked that the
     user may see them, before it answers: for contacts on the contact page (``"page"``, its
-    profile fragment included), its edit form (``"form"``), ``GET /api/v1/contacts/{id}``
+    profile fragment and the merge form included), its edit form (``"form"``), ``GET /api/v1/contacts/{id}``
     (``"api"``), the API list and the list page (``"list"``), the CSV export (``"export"``),
     and the contact's audit history, on its page and at ``GET /api/v1/contacts/{id}/history``
     (``"history"``: each past version of its custom fields as a record ``{"id", "custom"}``).

@@ -80,3 +80,12 @@ async def test_the_history_shows_the_member_id_masked(crm_client, make_patient):
     revealed = await crm_client.get(f"/api/v1/contacts/{patient['id']}/history", params={"reveal": "healthcare_member_id"})
     assert "MEM-123456" in revealed.text
     assert ("member id", "history", "127.0.0.1") in await _reads(crm_client, patient["id"])
+
+
+async def test_the_merge_form_shows_member_ids_masked(web_client, make_patient):
+    ann = await make_patient(given_name="Ann", healthcare_member_id="MEM-111111")
+    twin = await make_patient(given_name="Ann", healthcare_member_id="MEM-222222")
+    form = await web_client.get(f"/merge/contact/{ann['id']}/{twin['id']}")
+    assert form.status_code == 200, form.text
+    assert "MEM-111111" not in form.text and "MEM-222222" not in form.text
+    assert "••••••••11" in form.text and "••••••••22" in form.text
