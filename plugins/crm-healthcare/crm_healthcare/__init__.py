@@ -1,3 +1,3 @@
-"""Healthcare, a crm-platform plugin (slug ``healthcare``): items of its own, a record kind the core
-writes, audits and indexes, on pages, an API and the contact pages. It imports nothing from the
+"""Healthcare, a crm-platform plugin (slug ``healthcare``): patient fields on contacts,
+appointments, clinical notes only clinicians read, and a read audit. It imports nothing from the
 platform but ``crm_hookspecs`` and ``crm_platform.toolkit``."""
