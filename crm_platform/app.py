@@ -107,7 +107,7 @@ def create_app(
         middleware=[
             measure,
             *ui.middleware, DefineMiddleware(AuthMiddleware, exclude=[
-                *(f"^{path}" for path in OPEN_PATHS),
+                *(security.path_pattern(path) for path in OPEN_PATHS),
                 # A plugin's pages for people who do not sign in (a web form, a status page).
                 *(f"^/{slug}/public/" for slug in rt.host.loaded),
             ]),

@@ -6,12 +6,13 @@ import datetime as dt
 from typing import Annotated, Any
 
 import msgspec
-from litestar import get
+from litestar import Request, get
 from litestar.params import FromPath, Parameter
 
 from crm_platform.audit import service as audit
 from crm_platform.companies import service as companies
 from crm_platform.contacts import service as contacts
+from crm_platform.records.reads import announce_history
 from crm_platform.users.auth import CurrentPrincipal
 
 
@@ -36,11 +37,13 @@ def _history(rows: list[dict[str, Any]]) -> History:
 
 @get("/api/v1/contacts/{contact_id:int}/history", tags=["contacts"])
 async def contact_history(
-    principal: CurrentPrincipal, contact_id: FromPath[int], limit: Limit = 100
+    request: Request, principal: CurrentPrincipal, contact_id: FromPath[int], limit: Limit = 100
 ) -> History:
     """Who changed what on this contact, and when: newest first."""
     await contacts.get(principal, contact_id)
-    return _history(await audit.history("contact", contact_id, limit))
+    entries = await audit.history("contact", contact_id, limit)
+    await announce_history(principal, "contact", contact_id, entries, request)
+    return _history(entries)
 
 
 @get("/api/v1/companies/{company_id:int}/history", tags=["companies"])

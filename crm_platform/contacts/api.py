@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, delete, get, patch, post
+from litestar import Controller, Request, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from crm_platform.contacts import bulk, duplicates, listing, service
@@ -19,6 +19,7 @@ from crm_platform.contacts.schemas import (
     ContactPatch,
     DuplicateOut,
 )
+from crm_platform.records.reads import announce_read
 from crm_platform.users.auth import CurrentPrincipal
 
 
@@ -33,6 +34,7 @@ class ContactController(Controller):
     @get("/")
     async def list_contacts(
         self,
+        request: Request,
         principal: CurrentPrincipal,
         owner_id: FromQuery[int | None] = None,
         tag: FromQuery[str | None] = None,
@@ -51,6 +53,7 @@ class ContactController(Controller):
         """Contacts you may see, one keyset page at a time; follow ``next_cursor``."""
         filters = listing.ContactFilters(owner_id, tag, lifecycle_stage, updated_since, custom or [])
         rows, next_cursor = await listing.list_contacts(principal, filters, sort, limit, cursor)
+        await announce_read(principal, "contact", rows, "list", request)
         return ContactPage(items=[to_out(row) for row in rows], next_cursor=next_cursor)
 
     @post("/")
@@ -65,8 +68,10 @@ class ContactController(Controller):
         return BulkContactsOut(created=len(ids), ids=ids)
 
     @get("/{contact_id:int}")
-    async def get_contact(self, principal: CurrentPrincipal, contact_id: FromPath[int]) -> ContactOut:
-        return to_out(await service.get(principal, contact_id))
+    async def get_contact(self, request: Request, principal: CurrentPrincipal, contact_id: FromPath[int]) -> ContactOut:
+        contact = await service.get(principal, contact_id)
+        await announce_read(principal, "contact", [contact], "api", request)
+        return to_out(contact)
 
     @get("/{contact_id:int}/duplicates")
     async def list_duplicates(self, principal: CurrentPrincipal, contact_id: FromPath[int]) -> list[DuplicateOut]:

@@ -16,6 +16,7 @@ from crm_platform.contacts import service as contacts
 from crm_platform.contacts.schemas import ContactPatch
 from crm_platform.errors import Conflict, Invalid
 from crm_platform.records import customfields
+from crm_platform.records.reads import announce_history, announce_read
 from crm_platform.relationships import graph as relationship_graph
 from crm_platform.relationships import service as relationships
 from crm_platform.relationships.schemas import RelationshipIn
@@ -64,9 +65,12 @@ async def _profile_context(principal: Principal, contact: dict[str, Any]) -> dic
 async def _page(request: Request, principal: Principal, contact_id: int, *, status_code: int = 200,
                 errors: dict[str, dict[str, str]] | None = None, values: dict[str, Any] | None = None) -> Response:
     contact = await contacts.get(principal, contact_id)
+    await announce_read(principal, "contact", [contact], "page", request)
     types = record_parts.parse_types(request.query_params.get("types"))
     entries, next_cursor = await record_parts.timeline_entries(principal, "contact", contact_id, types)
     graph = await relationship_graph.contact_graph(principal, contact_id, depth=2)
+    history = await record_parts.history("contact", contact_id)
+    await announce_history(principal, "contact", contact_id, history, request)
     return render_page(
         request, "contacts/page.html", status_code=status_code,
         **await _profile_context(principal, contact),
@@ -76,7 +80,7 @@ async def _page(request: Request, principal: Principal, contact_id: int, *, stat
         activity_choices=_log_choices(), filter_choices=list(record_parts.activity_types().values()),
         relationship_choices=_relationship_choices(),
         slots=await plugin_slots.record_slots(request, "contact", contact_id, principal),
-        history=await record_parts.history("contact", contact_id),
+        history=history,
         errors=errors or {}, values=values or {}, record_href=f"/contacts/{contact_id}",
     )
 
@@ -91,6 +95,7 @@ async def profile(
     request: Request, principal: CurrentPrincipal, contact_id: FromPath[int], edit: FromQuery[bool] = False
 ) -> Response:
     contact = await contacts.get(principal, contact_id)
+    await announce_read(principal, "contact", [contact], "form" if edit else "page", request)
     context = await _profile_context(principal, contact)
     template = "contacts/_profile_form.html" if edit else "contacts/_profile.html"
     return render_fragment(request, template, values=_form_values(contact), errors={}, **context)
@@ -130,6 +135,7 @@ async def update_profile(request: Request, principal: CurrentPrincipal, contact_
     else:
         if not is_htmx(request):
             return Redirect(f"/contacts/{contact_id}", status_code=303)
+        await announce_read(principal, "contact", [updated], "page", request)
         context = await _profile_context(principal, updated)
         return render_fragment(request, "contacts/_profile.html", **context)
     return render_fragment(request, "contacts/_profile_form.html", status_code=422, values=values, errors=errors,

@@ -18,6 +18,7 @@ from crm_platform.contacts.tables import LIFECYCLE_STAGES
 from crm_platform.errors import Conflict, Invalid, NotFound
 from crm_platform.records import customfields, pipeline
 from crm_platform.records.listing import custom_matches
+from crm_platform.records.reads import announce_read
 from crm_platform.records.tables import SavedView
 from crm_platform.search import index as search_index
 from crm_platform.users.auth import CurrentPrincipal
@@ -119,6 +120,7 @@ async def contact_list(request: Request, principal: CurrentPrincipal, cursor: Fr
                        page: FromQuery[str] = "") -> Response:
     query = _query(request)
     results = await _results(principal, query, cursor)
+    await announce_read(principal, "contact", results["rows"], "list", request)
     users = await lookups.active_users()
     context = {**results, "owners": lookups.names_by_id(users), "sort_choices": customlists.sort_choices(SORT_COLUMNS)}
     if page == "rows":
@@ -224,6 +226,7 @@ async def bulk_action(request: Request, principal: CurrentPrincipal) -> Response
     action = forms.text(values, "action")
     back = forms.text(values, "back") or "/contacts"
     if action == "export":
+        await announce_read(principal, "contact", rows, "export", request)
         users = await lookups.active_users()
         custom_keys = list(await customfields.definitions(contacts.RECORD_TYPE))
         return Response(_csv(rows, lookups.names_by_id(users), custom_keys), status_code=200, media_type="text/csv",

@@ -17,7 +17,8 @@ from crm_platform.web.rendering import render
 
 log = logging.getLogger("crm.web")
 
-API_PREFIXES = ("/api/", "/schema", "/health", "/ready", "/metrics")
+API_PREFIXES = ("/api/", "/schema", "/health/")
+OPERATIONS = ("/health", "/ready", "/metrics")
 TITLES = {
     400: "That request was not understood",
     403: "You do not have access to this",
@@ -31,7 +32,8 @@ TITLES = {
 
 
 def is_page_request(request: Request) -> bool:
-    return not request.url.path.startswith(API_PREFIXES)
+    path = request.url.path
+    return not (path.startswith(API_PREFIXES) or path in OPERATIONS)
 
 
 def _status_and_message(exc: Exception) -> tuple[int, str]:

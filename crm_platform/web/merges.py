@@ -13,6 +13,7 @@ from crm_platform.contacts import duplicates
 from crm_platform.errors import Conflict, CrmError, Invalid
 from crm_platform.merges import fields, finder, service, undo
 from crm_platform.records import kinds, pipeline
+from crm_platform.records.reads import announce_read
 from crm_platform.users.auth import CurrentPrincipal
 from crm_platform.web import forms, lookups
 from crm_platform.web.rendering import render_fragment, render_page
@@ -52,12 +53,17 @@ async def _form(
     survivor = await pipeline.read_one(principal, kind, survivor_id, "write")
     other = await pipeline.read_one(principal, kind, other_id, "write")
     owners = lookups.names_by_id(await lookups.active_users())
+    # What the user is shown may be masked by plugins; the choices compare the stored values.
+    shown = [{**record, "custom": dict(record.get("custom") or {})} for record in (survivor, other)]
+    if kind == "contact":
+        await announce_read(principal, kind, shown, "page", request)
     rows = []
     for name in fields.field_names(kind, survivor, other):
         mine, theirs = fields.value_of(survivor, name), fields.value_of(other, name)
         rows.append({
             "name": name, "label": name.removeprefix("custom.").replace("_", " ").capitalize(),
-            "mine": _shown(name, mine, owners), "theirs": _shown(name, theirs, owners),
+            "mine": _shown(name, fields.value_of(shown[0], name), owners),
+            "theirs": _shown(name, fields.value_of(shown[1], name), owners),
             "same": mine == theirs, "is_list": name in fields.LISTS,
             "choice": (choices or {}).get(name) or fields.default_choice(name, survivor, other),
         })

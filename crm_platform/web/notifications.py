@@ -16,12 +16,13 @@ from crm_platform.notifications.kinds import available_kinds
 from crm_platform.users.auth import CurrentPrincipal
 from crm_platform.web import forms
 from crm_platform.web.auth import safe_next
+from crm_platform.web.errors import OPERATIONS
 from crm_platform.web.rendering import UNREAD_SCOPE_KEY, render_page
 
 PAGE_SIZE = 50
 # The badge reads "99+" beyond this, so it never counts more than one past it.
 BADGE_MAX = 99
-NOT_PAGES = ("/api/", "/static/", "/schema", "/health", "/ready", "/metrics")
+NOT_PAGES = ("/api/", "/static/", "/schema", "/health/")
 
 
 class UnreadCount(ASGIMiddleware):
@@ -33,7 +34,7 @@ class UnreadCount(ASGIMiddleware):
     """
 
     scopes = (ScopeType.HTTP,)
-    should_bypass_for_scope = staticmethod(lambda scope: scope["path"].startswith(NOT_PAGES))
+    should_bypass_for_scope = staticmethod(lambda scope: scope["path"].startswith(NOT_PAGES) or scope["path"] in OPERATIONS)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         principal = scope.get("user")

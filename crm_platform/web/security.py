@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets
 import time
 from hmac import compare_digest
@@ -133,17 +134,24 @@ class RotatingSessionConfig(ServerSideSessionConfig):
     _backend_class = RotatingSessionBackend  # type: ignore[assignment]
 
 
+def path_pattern(path: str) -> str:
+    """A middleware ``exclude`` pattern for ``path`` and what lies under it, and nothing else:
+    Litestar searches the patterns anywhere in the path, so a bare ``"/health"`` would also
+    exempt a plugin's ``/healthcare/`` pages."""
+    return f"^{re.escape(path)}" if path.endswith("/") else f"^{re.escape(path)}(/|$)"
+
+
 def session_config() -> RotatingSessionConfig:
     return RotatingSessionConfig(
         key=SESSION_COOKIE, store=SESSION_STORE, max_age=SESSION_MAX_AGE, samesite="lax", httponly=True,
-        exclude=["/static", "/health"],
+        exclude=[path_pattern("/static"), path_pattern("/health")],
     )
 
 
 def csrf_config(settings: Settings) -> CSRFConfig:
     return CSRFConfig(
         secret=secret_key(settings), cookie_name=CSRF_COOKIE, header_name=CSRF_HEADER, cookie_samesite="strict",
-        exclude=["/health", "/schema"],
+        exclude=[path_pattern("/health"), path_pattern("/schema")],
     )
 
 

@@ -796,3 +796,43 @@ def crm_merge_links(merge: RecordMerge) -> dict[str, Any] | Iterable[str] | None
                 return {"watchers": ids}
             await move_watchers_back(merge.undo["watchers"], merge.merged_id)
     """
+
+
+@hookspec
+def crm_records_read(principal: Principal, record_type: str, records: list[dict], surface: str, request: Any) -> None:
+    """Be told which records a user is about to be shown, and hide values in what is shown.
+
+    Runtime hook; may be ``async``. Called after the core read the records and checked that the
+    user may see them, before it answers: for contacts on the contact page (``"page"``, its
+    profile fragment and the merge form included), its edit form (``"form"``), ``GET /api/v1/contacts/{id}``
+    (``"api"``), the API list and the list page (``"list"``), the CSV export (``"export"``),
+    and the contact's audit history, on its page and at ``GET /api/v1/contacts/{id}/history``
+    (``"history"``: each past version of its custom fields as a record ``{"id", "custom"}``).
+    A plugin may log the read (a read audit) and may replace values in ``records`` (such as
+    ``record["custom"]["x"]``) to mask them for this answer only: nothing is written back, and
+    a form keeps the stored value, so mask on ``"form"`` only what the user may not change.
+    Keep it quick: it runs on every such page and request, once for all the records of a
+    list. A listener that raises is logged and the answer goes out as the others left it.
+    Added in crm-hookspecs 1.3.
+
+    Args:
+        principal: The user reading.
+        record_type: ``"contact"``.
+        records: The records as the core is about to show them (the stored fields, ``custom``
+            included); change values in place to mask them.
+        surface: ``"page"``, ``"form"``, ``"api"``, ``"list"``, ``"export"`` or ``"history"``.
+        request: The Litestar request being answered (``request.client.host`` says from
+            where, ``request.query_params`` what was asked), or ``None`` outside a request.
+
+    Returns:
+        Nothing; the return value is ignored.
+
+    Example::
+
+        @hookimpl
+        async def crm_records_read(principal, record_type, records, surface, request):
+            for record in records:
+                custom = record.get("custom") or {}
+                if custom.get("vet_chip_number"):
+                    custom["vet_chip_number"] = "•••" + custom["vet_chip_number"][-3:]
+    """
