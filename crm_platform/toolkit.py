@@ -21,6 +21,7 @@ from crm_platform.audit.service import diff as audit_diff
 from crm_platform.audit.service import history as audit_history
 from crm_platform.audit.service import record as audit_record
 from crm_platform.clock import now
+from crm_platform.contacts.lookup import ids_by_email as contact_ids_by_email
 from crm_platform.db.bulk import insert_rows, reserve_ids
 from crm_platform.db.raw import drop_indexes, execute, execute_each, fetch, placeholders
 from crm_platform.db.unit import UnitOfWork, unit_of_work
@@ -78,6 +79,7 @@ __all__ = [
     "audit_record",
     "can",
     "check_limit",
+    "contact_ids_by_email",
     "create_record",
     "create_records",
     "create_task",
