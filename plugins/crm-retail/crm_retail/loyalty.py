@@ -132,6 +132,6 @@ async def redeem(principal: Principal, contact_id: int, points: Any, reason: str
         if not inserted:
             current = await standing(contact_id)
             raise invalid("points", f"the balance is {current.balance} points; {points} cannot be redeemed")
-        await audit_record(principal.id, "contact", contact_id, "retail_redeem",
+        await audit_record(principal.id, "contact", contact_id, "redeem",
                            {"retail_points": {"from": None, "to": -points}, "reason": {"from": None, "to": reason}})
     return await standing(contact_id)
