@@ -10,6 +10,7 @@ from pathlib import Path
 from crm_hookspecs import (
     DatabaseApp,
     DemoData,
+    FieldDefinition,
     Importer,
     Job,
     NavItem,
@@ -64,6 +65,12 @@ def crm_template_dirs() -> list[TemplateDir]:
 @hookimpl
 def crm_nav_items() -> list[NavItem]:
     return [NavItem(key="retail", label="Orders", href="/retail/", order=60)]
+
+
+@hookimpl
+def crm_field_definitions() -> list[FieldDefinition]:
+    return [FieldDefinition(orders.KIND_KEY, "retail_channel", "Sales channel", kind="choice",
+                            choices=("online", "store", "marketplace", "phone"))]
 
 
 @hookimpl

@@ -114,3 +114,11 @@ async def test_the_customer_may_be_named_by_email(crm_client, make_contact):
         "lines": [{"product": "Tee", "quantity": 1, "unit_price": "20"}]})
     assert response.status_code == 201, response.text
     assert response.json()["contact_id"] == ada["id"] and response.json()["currency"] == "USD"
+
+
+async def test_orders_take_the_typed_custom_fields_of_their_kind(crm_client, make_contact, make_order):
+    ada = await make_contact()
+    order = await make_order(ada["id"], custom={"retail_channel": "store"})
+    assert order["custom"] == {"retail_channel": "store"}
+    wrong = await crm_client.patch(f"/api/v1/retail/orders/{order['id']}", json={"custom": {"retail_channel": "fax"}})
+    assert wrong.status_code == 422 and "custom.retail_channel" in wrong.json()["errors"]
