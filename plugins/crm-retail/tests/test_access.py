@@ -6,8 +6,6 @@ from __future__ import annotations
 import pytest
 from crm_platform.testing import assert_hidden_from, assert_names_hidden, client_for
 
-pytestmark = pytest.mark.postgres
-
 
 @pytest.fixture
 async def teams(crm_running_app, crm_make_user):

@@ -13,8 +13,6 @@ import pytest
 
 from .conftest import SAMPLES
 
-pytestmark = pytest.mark.postgres
-
 
 async def _upload(client, name: str, content: bytes | None = None):
     token = client.csrf((await client.get("/imports/new")).text)

@@ -3,10 +3,6 @@ API and by the contact page's form (never below zero), and the panel on the cont
 
 from __future__ import annotations
 
-import pytest
-
-pytestmark = pytest.mark.postgres
-
 
 async def _set(client, key, value):
     response = await client.put(f"/api/v1/settings/retail/{key}", json={"value": value})

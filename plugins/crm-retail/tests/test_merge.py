@@ -3,10 +3,6 @@ merge moves them back."""
 
 from __future__ import annotations
 
-import pytest
-
-pytestmark = pytest.mark.postgres
-
 
 async def test_a_merge_moves_orders_and_points_and_its_undo_moves_them_back(crm_client, make_contact, make_order):
     ada, twin = await make_contact("Ada"), await make_contact("Ada L")

@@ -6,10 +6,6 @@ from __future__ import annotations
 import csv
 import io
 
-import pytest
-
-pytestmark = pytest.mark.postgres
-
 
 async def test_an_order_totals_its_line_items_and_reads_back(crm_client, make_contact, make_order):
     ada = await make_contact("Ada")
@@ -75,7 +71,7 @@ async def test_the_csv_export_lists_the_filtered_orders_with_their_customers(crm
     assert [(row["number"], row["contact"], row["total"]) for row in rows] == [("'=1+1", "Ada", "25.00")]
 
 
-@pytest.mark.parametrize(("change", "field"), [
+BAD_INPUT = [
     ({"lines": [{"product": "Mug", "quantity": -1, "unit_price": "1"}]}, "lines[0].quantity"),
     ({"lines": [{"product": "Mug", "quantity": 1, "unit_price": "-3"}]}, "lines[0].unit_price"),
     ({"lines": [{"product": "", "quantity": 1, "unit_price": "3"}]}, "lines[0].product"),
@@ -87,14 +83,17 @@ async def test_the_csv_export_lists_the_filtered_orders_with_their_customers(crm
     ({"contact_id": None, "customer_email": "nobody@example.com"}, "customer_email"),
     ({"status": "shipped"}, "status"),
     ({"number": " "}, "number"),
-])
-async def test_bad_input_is_a_422_naming_the_field_and_writes_nothing(crm_client, make_contact, change, field):
+]
+
+
+async def test_bad_input_is_a_422_naming_the_field_and_writes_nothing(crm_client, make_contact):
     ada = await make_contact()
-    body = {"number": "1001", "contact_id": ada["id"], "currency": "EUR",
-            "lines": [{"product": "Mug", "quantity": 1, "unit_price": "3"}]} | change
-    response = await crm_client.post("/api/v1/retail/orders", json=body)
-    assert response.status_code == 422, response.text
-    assert field in response.json()["errors"], response.json()
+    for change, field in BAD_INPUT:
+        body = {"number": "1001", "contact_id": ada["id"], "currency": "EUR",
+                "lines": [{"product": "Mug", "quantity": 1, "unit_price": "3"}]} | change
+        response = await crm_client.post("/api/v1/retail/orders", json=body)
+        assert response.status_code == 422, (change, response.text)
+        assert field in response.json()["errors"], (change, response.json())
     assert (await crm_client.get("/api/v1/retail/orders")).json()["items"] == []
 
 

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
-pytestmark = pytest.mark.postgres
-
 
 async def test_disable_and_enable_round_trip_keeps_the_data(
     web_client, crm_client, crm_disable_plugin, crm_enable_plugin, make_contact, make_order

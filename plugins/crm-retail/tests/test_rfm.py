@@ -7,8 +7,6 @@ import datetime as dt
 
 import pytest
 
-pytestmark = pytest.mark.postgres
-
 NIGHT = dt.datetime(2030, 5, 1, 2, 15, tzinfo=dt.UTC)
 
 
