@@ -24,7 +24,7 @@ from crm_platform.cli._context import acting_user as command_user
 from crm_platform.cli._context import run as run_command
 from crm_platform.catalogue import event_classes, record_kinds, workflow_actions
 from crm_platform.clock import now
-from crm_platform.contacts.service import ids_by_email as contact_ids_by_email
+from crm_platform.contacts.lookup import ids_by_email as contact_ids_by_email
 from crm_platform.db.bulk import insert_rows, reserve_ids
 from crm_platform.db.raw import drop_indexes, execute, execute_each, fetch, placeholders
 from crm_platform.db.unit import UnitOfWork, unit_of_work

@@ -1,5 +1,5 @@
-"""Toolkit for plugins that keep conversations by email: the contact an address belongs to,
-and prepared messages (with threading headers of their own) handed to the relay at once."""
+"""Toolkit for plugins that keep conversations by email: prepared messages, with threading
+headers of their own, handed to the relay at once."""
 
 from __future__ import annotations
 
@@ -9,14 +9,6 @@ import pytest
 
 from crm_platform import toolkit
 from crm_platform.testing import SMTP_SENDER
-
-
-async def test_contact_ids_by_email_finds_primary_addresses_whatever_their_case(crm_client):
-    ada = (await crm_client.post("/api/v1/contacts", json={
-        "given_name": "Ada", "emails": [{"address": "ada@example.com"}]})).json()
-    found = await toolkit.contact_ids_by_email(["ADA@example.com ", "nobody@example.com", ""])
-    assert found == {"ada@example.com": ada["id"]}
-    assert await toolkit.contact_ids_by_email([]) == {}
 
 
 async def test_deliver_emails_sends_a_prepared_message_with_its_own_thread_headers(crm_client, crm_smtp):

@@ -242,16 +242,3 @@ async def _link_companies(principal: Principal, contact_id: int, company_ids: li
     ]
     if rows:
         await Relationship.insert(*rows)
-
-
-async def ids_by_email(emails: list[str]) -> dict[str, int]:
-    """``{email: contact id}`` for the addresses that are some contact's primary email
-    (compared lower-cased), in one query: how mail from an address finds its sender, whoever
-    may see that contact. Addresses no contact has are left out."""
-    wanted = sorted({str(email).strip().lower() for email in emails if email and str(email).strip()})
-    if not wanted:
-        return {}
-    rows = await fetch(
-        f"SELECT id, primary_email FROM crm_contact WHERE primary_email IN ({placeholders(wanted)})", *wanted
-    )
-    return {row["primary_email"]: row["id"] for row in rows}

@@ -4,7 +4,7 @@ tagged so that someone can check it later."""
 from __future__ import annotations
 
 from crm_hookspecs import Principal
-from crm_platform.toolkit import Invalid, contact_ids_by_email, create_record
+from crm_platform.toolkit import Identity, Invalid, contacts_by_identity, create_record
 from email_validator import EmailNotValidError, validate_email
 
 AUTO_CREATED_TAG = "auto-created"
@@ -19,12 +19,13 @@ def normalised_email(address: str, field: str = "requester_email") -> str:
 
 
 async def contact_for_email(principal: Principal, address: str, name: str = "", field: str = "requester_email") -> int:
-    """The contact whose primary email is ``address``, or a new one tagged ``auto-created``.
+    """The contact known by ``address`` (whoever may see it: mail must find its sender), or a
+    new one tagged ``auto-created``.
     Call it inside the ticket's unit of work, so a refused ticket leaves no contact behind."""
     email = normalised_email(address, field)
-    found = await contact_ids_by_email([email])
-    if email in found:
-        return found[email]
+    found = await contacts_by_identity([Identity("email", email)])
+    if found:
+        return next(iter(found.values()))
     given, _, family = " ".join(str(name or "").split()).partition(" ")
     if not given:
         given = email.split("@", 1)[0][:100]
