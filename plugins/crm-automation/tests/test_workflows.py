@@ -103,3 +103,15 @@ async def test_a_run_shows_on_the_records_timeline(crm_client, make_workflow, cr
     await crm_run_jobs()
     timeline = (await crm_client.get(f"/api/v1/contacts/{contact['id']}/timeline")).json()
     assert "Workflow “Welcome new leads” (v1): done" in str(timeline)
+
+
+async def test_deleting_a_workflow_removes_its_versions_and_runs(crm_client, make_workflow, crm_run_jobs, runs_of,
+                                                                tasks):
+    workflow = await make_workflow(**WELCOME)
+    await crm_client.post("/api/v1/contacts", json={"given_name": "Gil", "emails": [{"address": "gil@example.com"}]})
+    await crm_run_jobs()
+    assert len(await runs_of(workflow["id"])) == 1
+    assert (await crm_client.delete(f"/api/v1/automation/workflows/{workflow['id']}")).status_code == 204
+    assert (await crm_client.get(f"/api/v1/automation/workflows/{workflow['id']}")).status_code == 404
+    assert (await crm_client.get(f"/api/v1/automation/workflows/{workflow['id']}/runs")).status_code == 404
+    assert [t["subject"] for t in await tasks()] == ["Welcome call: Gil"]  # what the runs did stays

@@ -27,3 +27,19 @@ async def test_disable_and_enable_round_trip(crm_client, web_client, crm_disable
     buyers = (await crm_client.get(f"/api/v1/realestate/properties/{listing['id']}/buyers")).json()["items"]
     assert [item["name"] for item in buyers] == ["Bea"]
     assert "Matching listings" in (await web_client.get(f"/contacts/{buyer['id']}")).text
+
+
+async def test_a_purge_drops_the_tables_and_the_contact_fields_values(crm_client, crm_cli, add_property, add_contact):
+    from crm_platform.toolkit import fetch
+
+    buyer = await add_contact("Bea", **BUYER)
+    await add_property()
+    result = crm_cli("plugins", "remove", "realestate", "--purge", "--yes")
+    assert result.exit_code == 0, result.output
+    assert (await crm_client.get(f"/api/v1/contacts/{buyer['id']}")).json()["custom"] == {}
+    try:
+        await fetch("SELECT id FROM realestate_property")
+    except Exception as error:  # noqa: BLE001 - either engine's "no such table"
+        assert "realestate_property" in str(error)
+    else:
+        raise AssertionError("realestate_property is still there")
