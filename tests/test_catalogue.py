@@ -14,6 +14,7 @@ def crm_plugins():
     return ["probe"]
 
 
+@pytest.mark.exercises("crm_workflow_actions")
 async def test_the_catalogue_lists_the_enabled_plugins_kinds_events_and_actions(crm_client, crm_disable_plugin):
     assert "contact" in [kind.key for kind in toolkit.record_kinds()]
     names = [cls.__name__ for cls in toolkit.event_classes()]

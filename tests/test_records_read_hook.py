@@ -45,6 +45,7 @@ def crm_plugins():
     return [("badges", _badge_plugin())]
 
 
+@pytest.mark.exercises("crm_records_read")
 async def test_every_surface_announces_the_read_and_shows_the_mask(crm_client, crm_running_app, crm_admin):
     contact = (await crm_client.post("/api/v1/contacts", json={
         "given_name": "Ann", "custom": {"badges_number": "B-42"}})).json()

@@ -78,6 +78,7 @@ async def counted(teams, crm_client):
     return teams
 
 
+@pytest.mark.exercises("crm_reports")
 async def test_a_plugins_report_is_listed_with_its_parameters(crm_client):
     reports = {report["key"]: report for report in (await crm_client.get("/api/v1/reports")).json()}
     census = reports["census.by_owner"]
