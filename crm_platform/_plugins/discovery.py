@@ -19,7 +19,11 @@ import crm_platform
 log = logging.getLogger("crm.plugins")
 
 SLUG = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
-RESERVED_SLUGS = frozenset({"core", "api", "static", "schema", "health", "login", "logout", "settings", "permissions"})
+RESERVED_SLUGS = frozenset({
+    "core", "api", "static", "schema", "health", "login", "logout", "settings", "permissions",
+    # The reports pages, and the keys of the reports users build (saved.r12).
+    "reports", "dashboards", "saved",
+})
 
 
 @dataclass(frozen=True)

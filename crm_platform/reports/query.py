@@ -4,6 +4,7 @@ and the report's own parameters, each checked so a bad one is refused naming it.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 
 from crm_hookspecs import Principal, ReportDefinition, ReportQuery
@@ -33,7 +34,7 @@ async def _owner_ids(principal: Principal, team: str, errors: dict[str, str]) ->
         return None
     if team == "me":
         return (principal.id,)
-    if not team.isdigit():
+    if not team.isdigit() or len(team) > 9:
         errors["team"] = f"{team!r} is neither a team id nor 'me'"
         return None
     found = next((t for t in await list_teams() if t["id"] == int(team)), None)
@@ -59,7 +60,7 @@ async def parse(principal: Principal, report: ReportDefinition, values: Mapping[
     for parameter in report.parameters:
         value = str(values.get(parameter.key) or parameter.default).strip()[:200]
         if parameter.kind == "number" and value and not _is_number(value):
-            errors[parameter.key] = f"{value!r} is not a number"
+            errors[parameter.key] = f"{value!r} is not a number (finite, below a billion)"
         elif parameter.kind == "choice" and value and value not in parameter.choices:
             errors[parameter.key] = f"{value!r} is not one of {', '.join(parameter.choices)}"
         params[parameter.key] = value
@@ -69,11 +70,12 @@ async def parse(principal: Principal, report: ReportDefinition, values: Mapping[
 
 
 def _is_number(value: str) -> bool:
+    """A finite number of a sensible size: days, months, amounts."""
     try:
-        float(value)
+        number = float(value)
     except ValueError:
         return False
-    return True
+    return math.isfinite(number) and abs(number) < 1e9
 
 
 def as_values(query: ReportQuery, team: str = "") -> dict[str, str]:

@@ -28,7 +28,8 @@ async def follow_up(query: ReportQuery) -> ReportResult:
         f"FROM crm_activity WHERE due_at >= {{}} AND due_at < {{}}{joined(where)} GROUP BY {PERSON}",
         now, query.starts, query.ends, *args,
     )
-    stale_days = int(float(query.params.get("stale_days") or DEFAULT_STALE_DAYS))
+    # Within a century: further back than that no contact was touched anyway.
+    stale_days = min(max(int(float(query.params.get("stale_days") or DEFAULT_STALE_DAYS)), 0), 36_500)
     contact_where, contact_args = await report_scope(query, "contact", "crm_contact")
     untouched = await fetch(
         "SELECT owner AS person, count(*) AS n FROM crm_contact "

@@ -22,7 +22,7 @@ def _month(moment: Any) -> str:
 
 
 async def retention(query: ReportQuery) -> ReportResult:
-    months = max(1, int(float(query.params.get("months") or DEFAULT_MONTHS)))
+    months = min(max(1, int(float(query.params.get("months") or DEFAULT_MONTHS))), 1200)
     where, args = await report_scope(query, "contact", "crm_contact", alias="c")
     rows = await fetch(
         "SELECT c.id AS id, c.lifecycle_stage AS stage, min(h.changed_at) AS became, min(l.changed_at) AS lost "
