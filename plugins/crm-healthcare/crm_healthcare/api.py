@@ -102,7 +102,7 @@ class NoteController(Controller):
     async def remove_note(self, principal: CurrentPrincipal, note_id: FromPath[int]) -> None:
         await delete_record(principal, notes.KIND_KEY, note_id)
 
-    @get("/export")
+    @get("/export", media_type="text/csv")
     async def export_notes(
         self, request: Request, principal: CurrentPrincipal, patient_id: FromQuery[int | None] = None
     ) -> Response:

@@ -80,3 +80,11 @@ async def test_the_booking_form_names_what_was_wrong(web_client, make_patient):
         "starts_at": "whenever", "provider": "", "_csrf_token": web_client.csrf(page.text)}, follow_redirects=True)
     assert answer.status_code == 200
     assert "provider: must not be empty" in answer.text and "starts_at: must be a date and time" in answer.text
+
+
+async def test_deleting_the_activity_removes_the_appointment(crm_client, make_patient):
+    patient = await make_patient()
+    booked = await _book(crm_client, patient["id"])
+    assert (await crm_client.delete(f"/api/v1/activities/{booked['activity_id']}")).status_code == 204
+    assert (await crm_client.get(f"{APPOINTMENTS}/{booked['id']}")).status_code == 404
+    assert (await crm_client.get(APPOINTMENTS)).json()["items"] == []
