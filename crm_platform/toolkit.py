@@ -20,6 +20,7 @@ from crm_platform.activities.service import create as log_activity
 from crm_platform.audit.service import diff as audit_diff
 from crm_platform.audit.service import history as audit_history
 from crm_platform.audit.service import record as audit_record
+from crm_platform.cli._context import run as run_command
 from crm_platform.clock import now
 from crm_platform.contacts.lookup import ids_by_email as contact_ids_by_email
 from crm_platform.db.bulk import insert_rows, reserve_ids
@@ -122,6 +123,7 @@ __all__ = [
     "render_page",
     "require_permission",
     "reserve_ids",
+    "run_command",
     "search_records",
     "search_remove",
     "search_upsert",
