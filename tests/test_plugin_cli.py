@@ -64,6 +64,13 @@ def test_plugin_command_runs_while_the_plugin_is_enabled(crm):
     assert result.output.strip().splitlines()[-1] == "probe says hello"
 
 
+def test_a_plugin_command_reads_the_database_through_run_command(crm):
+    assert crm("migrate").exit_code == 0
+    result = crm("probe", "users")
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines()[-1] == "0 users"
+
+
 def test_plugin_command_is_gone_while_the_plugin_is_disabled(crm):
     assert crm("plugins", "disable", "probe").exit_code == 0
     result = crm("probe", "hello")

@@ -115,14 +115,16 @@ async def history(contact_id: int, limit: int = 20) -> list[dict[str, Any]]:
 
 async def redeem(principal: Principal, contact_id: int, points: Any, reason: str) -> Standing:
     """Take ``points`` off the contact's balance; refused with 422 naming ``points`` when the
-    balance would go below zero. One conditional statement, so two redemptions at once cannot
-    both spend the same points on SQLite's single writer."""
+    balance would go below zero. Two redemptions at once cannot both spend the same points:
+    the first locks the contact's rows (SQLite has one writer anyway), and the second's
+    conditional insert then counts the first's."""
     await require_permission(principal, f"{SLUG}.redeem")
     await get_record(principal, "contact", contact_id, "write")
     if isinstance(points, bool) or not isinstance(points, int) or not 1 <= points <= MAX_REDEEM:
         raise invalid("points", f"must be a whole number from 1 to {MAX_REDEEM}, not {points!r}")
     reason = " ".join(str(reason or "").split())[:REASON_LENGTH] or "Redeemed"
     async with unit_of_work():
+        await execute("UPDATE retail_points SET points = points WHERE contact = {}", contact_id)
         inserted = await execute(
             "INSERT INTO retail_points (contact, order_id, points, reason, actor, created_at) "
             "SELECT {}, NULL, {}, {}, {}, {} WHERE "

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from crm_hookspecs import (
+    CliCommand,
     DatabaseApp,
     DemoData,
     FieldDefinition,
@@ -26,7 +27,7 @@ from crm_hookspecs import (
     hookimpl,
 )
 
-from crm_retail import api, importers, loyalty, merges, orders, rfm, web
+from crm_retail import api, commands, importers, loyalty, merges, orders, rfm, web
 from crm_retail import demo as demo_orders
 
 HERE = Path(__file__).parent
@@ -87,6 +88,11 @@ def crm_permissions() -> list[Permission]:
 @hookimpl
 def crm_jobs() -> list[Job]:
     return [Job("retail.rfm_nightly", rfm.nightly, schedule="15 2 * * *")]
+
+
+@hookimpl
+def crm_cli_commands() -> list[CliCommand]:
+    return [CliCommand(commands.retail)]
 
 
 @hookimpl

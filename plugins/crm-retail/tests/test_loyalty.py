@@ -3,6 +3,8 @@ API and by the contact page's form (never below zero), and the panel on the cont
 
 from __future__ import annotations
 
+import asyncio
+
 
 async def _set(client, key, value):
     response = await client.put(f"/api/v1/settings/retail/{key}", json={"value": value})
@@ -77,3 +79,12 @@ async def test_the_contact_page_shows_points_tier_orders_and_redeems_by_form(web
     assert done.status_code == 303 and done.headers["location"] == f"/contacts/{ada['id']}"
     page = await web_client.get(f"/contacts/{ada['id']}")
     assert 'data-testid="retail-balance">15 points' in page.text and "-10 · Mug voucher" in page.text
+
+
+async def test_two_redemptions_at_once_cannot_spend_the_same_points(crm_client, make_contact, make_order):
+    ada = await make_contact()
+    await make_order(ada["id"])
+    answers = await asyncio.gather(*(
+        crm_client.post(f"/api/v1/retail/contacts/{ada['id']}/redeem", json={"points": 20}) for _ in range(2)))
+    assert sorted(answer.status_code for answer in answers) == [200, 422]
+    assert (await _loyalty(crm_client, ada["id"]))["balance"] == 5

@@ -121,3 +121,10 @@ async def test_orders_take_the_typed_custom_fields_of_their_kind(crm_client, mak
     assert order["custom"] == {"retail_channel": "store"}
     wrong = await crm_client.patch(f"/api/v1/retail/orders/{order['id']}", json={"custom": {"retail_channel": "fax"}})
     assert wrong.status_code == 422 and "custom.retail_channel" in wrong.json()["errors"]
+
+
+async def test_global_search_finds_an_order_by_its_number_and_links_to_its_page(crm_client, make_contact, make_order):
+    order = await make_order((await make_contact())["id"], "SHOP-4711")
+    items = (await crm_client.get("/api/v1/search", params={"q": "SHOP-4711"})).json()["items"]
+    assert [(item["title"], item["href"]) for item in items if item["kind"] == "retail.order"] == [
+        ("SHOP-4711", f"/retail/orders/{order['id']}")]

@@ -99,3 +99,10 @@ async def test_the_segment_pages_list_the_customers_and_run_the_scoring(web_clie
     assert "Customer 4" in champions.text and "Customer 5" in champions.text and "Customer 3" not in champions.text
     contact = await web_client.get(f"/contacts/{five_customers[5]['id']}")
     assert 'data-testid="retail-segment">Segment: <a href="/retail/segments/champions">Champions</a>' in contact.text
+
+
+async def test_the_command_scores_the_customers(crm_cli, crm_client, five_customers):
+    result = crm_cli("retail", "rfm")
+    assert result.exit_code == 0, result.output
+    assert "Scored 5 customers in RFM segments." in result.output
+    assert await _members(crm_client, "champions") == ["Customer 4", "Customer 5"]

@@ -126,6 +126,13 @@ def hello() -> None:
     click.echo("probe says hello")
 
 
+@probe_commands.command("users")
+def count_users() -> None:
+    """Count the instance's users: a command that reads the database through the toolkit."""
+    users = toolkit.run_command(toolkit.list_users)
+    click.echo(f"{len(users)} users")
+
+
 @hookimpl
 def crm_cli_commands() -> list[CliCommand]:
     return [CliCommand(probe_commands)]
