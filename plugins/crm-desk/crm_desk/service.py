@@ -45,7 +45,16 @@ async def open_ticket(
     ticket takes with it."""
     async with _assignee_named(), unit_of_work():
         if requester_email and values.get("requester_id") is None:
-            values["requester_id"] = await requesters.contact_for_email(principal, requester_email, requester_name)
+            try:
+                values["requester_id"] = await requesters.contact_for_email(principal, requester_email, requester_name)
+            except Invalid as exc:
+                # Name the ticket's own wrong fields too: its write is rolled back with this unit.
+                errors = dict(exc.errors)
+                try:
+                    await create_record(principal, tickets.KIND_KEY, values)
+                except Invalid as ticket_exc:
+                    errors |= ticket_exc.errors
+                raise Invalid(errors) from None
         if values.get("team_id") and values.get("owner", principal.id) is None and await assignment.round_robin_on():
             values["owner"] = await assignment.next_agent(values["team_id"])
         return await create_record(principal, tickets.KIND_KEY, values)

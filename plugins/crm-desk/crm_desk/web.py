@@ -17,6 +17,7 @@ from crm_platform.toolkit import (
     list_teams,
     list_users,
     render_page,
+    require_permission,
 )
 from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
@@ -86,6 +87,38 @@ async def _ticket_page(
         statuses=[(status, status.replace("_", " ")) for status in tickets.TRANSITIONS[ticket["status"]]],
         number=service.number(ticket_id),
     )
+
+
+async def _new_form(request: Request, values: dict[str, Any], errors: dict[str, str], status_code: int = 200) -> Response:
+    teams = await list_teams()
+    return render_page(
+        request, "desk/new.html", status_code=status_code, values=values, errors=errors,
+        teams=[(team["id"], team["name"]) for team in teams],
+        priorities=[(priority, priority) for priority in tickets.PRIORITIES],
+        channels=[(channel, channel) for channel in tickets.CHANNELS],
+    )
+
+
+@get("/tickets/new", name="desk-ticket-new", include_in_schema=False)
+async def new_ticket_page(request: Request, principal: CurrentPrincipal) -> Response:
+    return await _new_form(request, {"priority": "normal", "channel": "phone"}, {})
+
+
+@post("/tickets/new", name="desk-ticket-create", include_in_schema=False)
+async def create_ticket(request: Request, principal: CurrentPrincipal) -> Response:
+    """Open a ticket for a customer who called or wrote elsewhere; you are its assignee."""
+    form = await request.form()
+    values = {key: str(form.get(key) or "") for key in ("subject", "description", "requester_email", "priority",
+                                                       "channel", "team_id")}
+    try:
+        await require_permission(principal, service.CREATE.key)
+        ticket_id = await service.open_ticket(principal, {
+            "subject": values["subject"], "description": values["description"], "priority": values["priority"],
+            "channel": values["channel"], "team_id": _int_or_none(values["team_id"]),
+        }, requester_email=values["requester_email"].strip() or None)
+    except Invalid as exc:
+        return await _new_form(request, values, exc.errors, status_code=422)
+    return Redirect(f"/desk/tickets/{ticket_id}", status_code=303)
 
 
 @get("/tickets/{ticket_id:int}", name="desk-ticket", include_in_schema=False)
@@ -164,4 +197,4 @@ async def tickets_panel(record_type: str, record_id: int, principal) -> Panel | 
     return Panel(key="desk-tickets", title="Tickets", html=f"<ul>{items}</ul>" if rows else "<p>No tickets.</p>")
 
 
-HANDLERS = [queues_page, ticket_page, post_message, change_ticket, reports_page, reports_csv]
+HANDLERS = [queues_page, new_ticket_page, create_ticket, ticket_page, post_message, change_ticket, reports_page, reports_csv]

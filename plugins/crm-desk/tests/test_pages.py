@@ -90,3 +90,20 @@ async def test_a_contact_page_lists_the_tickets_the_contact_raised(web_client, o
     await open_ticket(subject="Raised by Bob", requester_email="bob@example.com")
     page = await web_client.get(f"/contacts/{ticket['requester_id']}")
     assert "Raised by Ada" in page.text and "Raised by Bob" not in page.text
+
+
+async def test_an_agent_opens_a_ticket_through_the_form_and_a_wrong_field_is_named(web_client, crm_client):
+    page = await web_client.get("/desk/tickets/new")
+    assert page.status_code == 200
+    token = web_client.csrf(page.text)
+    refused = await web_client.post("/desk/tickets/new", data={
+        "subject": "", "requester_email": "not-an-address", "priority": "normal", "channel": "phone", "_csrf_token": token})
+    assert refused.status_code == 422
+    assert "must not be empty" in refused.text and "must be an email address" in refused.text
+    assert (await crm_client.get(TICKETS)).json()["items"] == []
+    opened = await web_client.post("/desk/tickets/new", data={
+        "subject": "Called about billing", "requester_email": "ada@example.com", "priority": "high",
+        "channel": "phone", "_csrf_token": token})
+    assert opened.status_code == 303
+    [ticket] = (await crm_client.get(TICKETS)).json()["items"]
+    assert (ticket["subject"], ticket["priority"], ticket["channel"]) == ("Called about billing", "high", "phone")
