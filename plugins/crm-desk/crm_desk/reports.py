@@ -122,11 +122,13 @@ async def sla_attainment(query: ReportQuery) -> ReportResult:
 async def backlog(query: ReportQuery) -> ReportResult:
     where, args = await report_scope(query, KIND_KEY, "desk_ticket", alias="t")
     rows = await fetch(
-        "SELECT t.created_at, t.solved_at FROM desk_ticket t WHERE t.created_at < {} "
-        "AND (t.solved_at IS NULL OR t.solved_at >= {})" + "".join(f" AND {w}" for w in where),
+        "SELECT t.created_at, t.solved_at, t.status FROM desk_ticket t WHERE t.created_at < {} "
+        "AND (t.solved_at IS NULL OR t.solved_at >= {} OR t.status NOT IN ('solved', 'closed'))"
+        + "".join(f" AND {w}" for w in where),
         query.ends, query.starts, *args,
     )
-    spans = [(as_utc(row["created_at"]), as_utc(row["solved_at"])) for row in rows]
+    # A reopened ticket keeps the moment it was first solved; it counts as unsolved throughout.
+    spans = [(as_utc(row["created_at"]), as_utc(row["solved_at"]) if row["status"] in DONE else None) for row in rows]
     result = []
     monday = dt.date.fromisoformat(week_of(query.date_from))
     while monday <= query.date_to:
@@ -144,7 +146,8 @@ async def backlog(query: ReportQuery) -> ReportResult:
         (ReportColumn("week", "Week of", "text"), ReportColumn("open", "Open at the end"),
          ReportColumn("created", "Created"), ReportColumn("solved", "Solved")),
         result, series=("open",), summary={"open": result[-1]["open"] if result else 0},
-        note="Tickets still unsolved at the end of each week, with those created and solved in it.",
+        note="Tickets unsolved at the end of each week, with those created and solved in it; a reopened "
+             "ticket counts as unsolved throughout.",
     )
 
 

@@ -56,9 +56,12 @@ async def test_each_team_counts_only_its_own_tickets(crm_client, crm_running_app
 async def test_backlog_sla_and_satisfaction_over_time(crm_client, crm_clock, open_ticket):
     crm_clock.set(dt.datetime(2026, 6, 1, 9))
     first = await open_ticket(subject="First")
-    await open_ticket(subject="Second")
+    second = await open_ticket(subject="Second")
     crm_clock.set(dt.datetime(2026, 6, 9, 9))
     await crm_client.post(f"{TICKETS}/{first['id']}/messages", json={"body": "Done", "status": "solved"})
+    await crm_client.post(f"{TICKETS}/{second['id']}/messages", json={"body": "Done too", "status": "solved"})
+    reopened = await crm_client.patch(f"{TICKETS}/{second['id']}", json={"status": "open"})
+    assert reopened.status_code == 200, reopened.text
     await execute("UPDATE desk_ticket SET csat_score = 4 WHERE id = {}", first["id"])
     backlog = (await crm_client.get("/api/v1/reports/desk.backlog", params=JUNE)).json()
     weeks = {row["week"]: row for row in backlog["rows"]}
