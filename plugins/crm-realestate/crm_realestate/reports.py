@@ -17,19 +17,23 @@ COLUMNS = (ReportColumn("owner", "Deal owner", "text"), ReportColumn("currency",
            ReportColumn("commission", "Commission", "money"))
 
 
-async def commission_rate() -> Decimal:
-    """The commission as a share (3 % is 0.03); a rate outside 0-100 % counts as none."""
+async def commission_rate() -> Decimal | None:
+    """The commission as a share (3 % is 0.03); ``None`` when the setting is not a percentage
+    from 0 to 100."""
     try:
         percent = Decimal(str(await setting("realestate", "commission_rate")))
     except ArithmeticError:
-        return Decimal(0)
-    return percent / 100 if 0 <= percent <= 100 else Decimal(0)
+        return None
+    return percent / 100 if 0 <= percent <= 100 else None
 
 
 async def commission(query: ReportQuery) -> ReportResult:
     if DEAL_KIND not in {kind.key for kind in record_kinds()}:
         return ReportResult(COLUMNS, (), series=("commission",), note="Commission needs the sales plugin.")
     rate = await commission_rate()
+    if rate is None:
+        return ReportResult(COLUMNS, (), series=("commission",),
+                            note="The commission_rate setting is not a percentage from 0 to 100; set it to count.")
     where, args = await report_scope(query, DEAL_KIND, "sales_deal", alias="d")
     # A deal linked to two properties earns its commission once.
     rows = await fetch(

@@ -48,6 +48,9 @@ async def test_commission_on_won_deals_linked_to_properties_for_each_team(
     assert everyone["summary"] == {"rate": 0.025, "commission": {"EUR": 15000.0}}
     exported = await crm_client.get(REPORT, params={"format": "csv"})
     assert "east,EUR,2,400000.0,10000.0" in exported.text
+    assert (await crm_client.put("/api/v1/settings/realestate/commission_rate", json={"value": 150})).status_code == 200
+    refused = (await crm_client.get(REPORT)).json()
+    assert refused["rows"] == [] and "from 0 to 100" in refused["note"]
 
 
 async def test_the_commission_report_is_listed_and_drawn(web_client):
