@@ -16,6 +16,7 @@ from crm_hookspecs import (
     PluginInfo,
     Principal,
     RecordKind,
+    ReportDefinition,
     Routes,
     Setting,
     StaticDir,
@@ -35,6 +36,13 @@ HERE = Path(__file__).parent
 @hookimpl
 def crm_plugin_info() -> PluginInfo:
     return PluginInfo(label="Ticket desk", description="Customer service tickets with SLAs that explain themselves.")
+
+
+@hookimpl
+def crm_reports() -> list[ReportDefinition]:
+    from crm_desk.reports import REPORTS
+
+    return REPORTS
 
 
 @hookimpl

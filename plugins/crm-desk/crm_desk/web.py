@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import html
 from typing import Any
+from urllib.parse import urlencode
 
 from crm_hookspecs import Panel
 from crm_platform.toolkit import (
     CurrentPrincipal,
     Invalid,
-    csv_document,
     get_record,
     get_records,
     get_users,
@@ -168,19 +168,16 @@ async def change_ticket(request: Request, principal: CurrentPrincipal, ticket_id
 
 
 @get("/reports", name="desk-reports", include_in_schema=False)
-async def reports_page(request: Request, principal: CurrentPrincipal, group: FromQuery[str] = "priority") -> Response:
-    if group not in reports.GROUPS:
-        group = "priority"
-    return render_page(request, "desk/reports.html", group=group, groups=list(reports.GROUPS),
-                       rows=await reports.summary(principal, group), columns=reports.COLUMNS)
+async def reports_page(request: Request, principal: CurrentPrincipal) -> Response:
+    """The desk's reports live on the core's reports pages; this lists them."""
+    return render_page(request, "desk/reports.html", reports=reports.REPORTS)
 
 
 @get("/reports.csv", name="desk-reports-csv", include_in_schema=False)
-async def reports_csv(principal: CurrentPrincipal, group: FromQuery[str] = "priority") -> Response:
-    rows = await reports.summary(principal, group)
-    document = csv_document(list(reports.COLUMNS), [[row[column] for column in reports.COLUMNS] for row in rows])
-    return Response(document, media_type="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="desk-report-{group}.csv"'})
+async def reports_csv(request: Request, principal: CurrentPrincipal) -> Redirect:
+    """The times report's CSV, now the core's export (``group`` and the period pass through)."""
+    return Redirect(f"/api/v1/reports/desk.times?{urlencode({**request.query_params.dict(), 'format': 'csv'}, doseq=True)}",
+                    status_code=307)
 
 
 async def tickets_panel(record_type: str, record_id: int, principal) -> Panel | None:

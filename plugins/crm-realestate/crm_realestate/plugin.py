@@ -19,6 +19,7 @@ from crm_hookspecs import (
     Principal,
     RecordKind,
     RecordMerge,
+    ReportDefinition,
     Routes,
     Setting,
     StaticDir,
@@ -94,7 +95,18 @@ def crm_nav_items() -> list[NavItem]:
 
 @hookimpl
 def crm_settings() -> list[Setting]:
-    return [Setting("currency", "Currency of buyers' budgets; listings in it are matched", default="EUR")]
+    return [
+        Setting("currency", "Currency of buyers' budgets; listings in it are matched", default="EUR"),
+        Setting("commission_rate", "Commission on won deals, in percent", default=3, kind="number",
+                help="Applied to the amount of won deals linked to a property, in the commission report."),
+    ]
+
+
+@hookimpl
+def crm_reports() -> list[ReportDefinition]:
+    from crm_realestate.reports import REPORTS
+
+    return REPORTS
 
 
 @hookimpl

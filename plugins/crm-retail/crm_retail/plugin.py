@@ -21,6 +21,7 @@ from crm_hookspecs import (
     Principal,
     RecordKind,
     RecordMerge,
+    ReportDefinition,
     Routes,
     Setting,
     TemplateDir,
@@ -36,6 +37,13 @@ HERE = Path(__file__).parent
 @hookimpl
 def crm_plugin_info() -> PluginInfo:
     return PluginInfo(label="Retail", description="Orders, loyalty points and tiers, RFM segments and customer value.")
+
+
+@hookimpl
+def crm_reports() -> list[ReportDefinition]:
+    from crm_retail.reports import REPORTS
+
+    return REPORTS
 
 
 @hookimpl

@@ -108,3 +108,108 @@ REPORTS = [
         group_by=("owner",), measure="median", chart="bar", record_kind="sales.deal", order=62,
     ),
 ]
+
+
+async def _pipeline(query: ReportQuery) -> dict[str, Any] | None:
+    chosen = query.params.get("pipeline")
+    rows = await fetch("SELECT id, name FROM sales_pipeline WHERE " + ("id = {}" if chosen else "is_default = {}"),
+                       int(float(chosen)) if chosen else True)
+    return rows[0] if rows else None
+
+
+async def stage_conversion(query: ReportQuery) -> ReportResult:
+    columns = (ReportColumn("stage", "Stage", "text"), ReportColumn("reached", "Deals reaching it"),
+               ReportColumn("from_previous", "From the stage before", "percent"),
+               ReportColumn("from_first", "From the first stage", "percent"))
+    pipeline = await _pipeline(query)
+    if pipeline is None:
+        return ReportResult(columns, (), series=("reached",), note="No such pipeline.")
+    stages = await fetch("SELECT name, position, kind FROM sales_stage WHERE pipeline = {} ORDER BY position, id",
+                         pipeline["id"])
+    where, args = await report_scope(query, "sales.deal", "sales_deal", alias="d")
+    counts = await fetch(
+        "SELECT d.furthest_position AS position, d.status AS status, count(*) AS deals FROM sales_deal d "
+        "WHERE d.pipeline = {} AND d.created_at >= {} AND d.created_at < {}"
+        + "".join(f" AND {condition}" for condition in where) + " GROUP BY d.furthest_position, d.status",
+        pipeline["id"], query.starts, query.ends, *args,
+    )
+    rows: list[dict[str, Any]] = []
+    won_name = next((stage["name"] for stage in stages if stage["kind"] == "won"), "Won")
+    steps = [stage for stage in stages if stage["kind"] == "open"] + [{"name": won_name, "kind": "won", "position": 0}]
+    for stage in steps:
+        if stage["kind"] == "won":
+            reached = sum(int(row["deals"]) for row in counts if row["status"] == "won")
+        else:
+            reached = sum(int(row["deals"]) for row in counts if int(row["position"] or 0) >= stage["position"])
+        rows.append({"stage": stage["name"], "reached": reached,
+                     "from_previous": report_rate(reached, rows[-1]["reached"]) if rows else None,
+                     "from_first": report_rate(reached, rows[0]["reached"]) if rows else None})
+    return ReportResult(
+        columns, rows, series=("reached",),
+        summary={"pipeline": pipeline["name"], "created": rows[0]["reached"] if rows else 0,
+                 "won": rows[-1]["reached"] if rows else 0},
+        note=f"Deals of the {pipeline['name']} pipeline created in the period, by the furthest stage they reached; a won deal has passed every stage.",
+    )
+
+
+async def lost_reasons(query: ReportQuery) -> ReportResult:
+    where, args = await report_scope(query, "sales.deal", "sales_deal", alias="d")
+    counts = await fetch(
+        "SELECT coalesce(d.lost_reason, '') AS reason, count(*) AS deals FROM sales_deal d "
+        "WHERE d.status = 'lost' AND d.closed_at >= {} AND d.closed_at < {}"
+        + "".join(f" AND {condition}" for condition in where) + " GROUP BY coalesce(d.lost_reason, '')",
+        query.starts, query.ends, *args,
+    )
+    lost = sum(int(row["deals"]) for row in counts)
+    rows = sorted(({"reason": row["reason"] or "No reason given", "deals": int(row["deals"]),
+                    "share": report_rate(int(row["deals"]), lost)} for row in counts),
+                  key=lambda row: (-row["deals"], row["reason"]))
+    return ReportResult(
+        (ReportColumn("reason", "Reason", "text"), ReportColumn("deals", "Deals lost"),
+         ReportColumn("share", "Share", "percent")),
+        rows, series=("deals",), summary={"lost": lost}, note="Deals lost in the period, by the reason given.",
+    )
+
+
+async def lifetime_value(query: ReportQuery) -> ReportResult:
+    where, args = await report_scope(query, "sales.deal", "sales_deal", alias="d")
+    totals = await fetch(
+        "SELECT d.currency AS currency, d.company AS company, sum(d.amount) AS amount FROM sales_deal d "
+        "WHERE d.status = 'won' AND d.company IS NOT NULL AND d.amount > 0 AND d.closed_at < {}"
+        + "".join(f" AND {condition}" for condition in where) + " GROUP BY d.currency, d.company",
+        query.ends, *args,
+    )
+    by_currency: dict[str, list[float]] = {}
+    for row in totals:
+        by_currency.setdefault(row["currency"], []).append(float(row["amount"]))
+    rows = [{"currency": currency, "customers": len(values), "total": round(sum(values), 2),
+             **{measure: report_measure(values, measure) for measure in ("avg", "median", "p90")}}
+            for currency, values in sorted(by_currency.items())]
+    return ReportResult(
+        (ReportColumn("currency", "Currency", "text"), ReportColumn("customers", "Customers"),
+         ReportColumn("total", "Won in all", "money"), ReportColumn("avg", "Lifetime value, average", "money"),
+         ReportColumn("median", "Lifetime value, median", "money"),
+         ReportColumn("p90", "Lifetime value, 90th percentile", "money")),
+        rows, series=("avg", "median"), summary={"customers": sum(row["customers"] for row in rows)},
+        note="What each company brought in over the won deals you may see, closed up to the period's end, "
+             "per currency (deals without an amount or a company are left out).",
+    )
+
+
+REPORTS += [
+    ReportDefinition(
+        "sales.stage_conversion", "Stage conversion", stage_conversion,
+        description="Deals created in the period, by the furthest stage of the pipeline they reached.",
+        parameters=(ReportParameter("pipeline", "Pipeline (id; the default one when empty)", kind="number"),),
+        group_by=("stage",), measure="rate", chart="funnel", record_kind="sales.deal", order=63,
+    ),
+    ReportDefinition(
+        "sales.lost_reasons", "Lost reasons", lost_reasons, description="Deals lost in the period, by reason.",
+        group_by=("lost_reason",), measure="count", chart="bar", record_kind="sales.deal", order=64,
+    ),
+    ReportDefinition(
+        "sales.lifetime_value", "Customer lifetime value", lifetime_value,
+        description="Won amounts per customer company: average, median and 90th percentile, by currency.",
+        group_by=("currency",), measure="avg", chart="bar", record_kind="sales.deal", order=65,
+    ),
+]

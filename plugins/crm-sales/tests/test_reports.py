@@ -67,3 +67,60 @@ async def test_the_sales_report_pages_draw(web_client, make_deal, pipeline, crm_
         page = await web_client.get(f"/reports/{key}")
         assert page.status_code == 200 and "report-table" in page.text, key
     assert (await web_client.get("/sales/forecast")).status_code == 200
+
+
+async def _move(crm_client, deal, pipeline, stage: str, reason: str | None = None, client=None) -> None:
+    response = await (client or crm_client).post(f"/api/v1/sales/deals/{deal['id']}/move", json={
+        "stage_id": pipeline["by_name"][stage]["id"], "lost_reason": reason})
+    assert response.status_code == 201, response.text
+
+
+async def test_stage_conversion_counts_the_furthest_stage_each_deal_reached_a_won_one_passed_all(crm_client, make_deal, pipeline):
+    for path in (["Qualified", "Proposal", "Won"], ["Qualified", "Lost"], ["Qualified"], []):
+        deal = await make_deal(amount="100")
+        for stage in path:
+            await _move(crm_client, deal, pipeline, stage, "Price" if stage == "Lost" else None)
+    body = (await crm_client.get("/api/v1/reports/sales.stage_conversion")).json()
+    reached = {row["stage"]: row["reached"] for row in body["rows"]}
+    assert reached == {"Lead": 4, "Qualified": 3, "Proposal": 1, "Negotiation": 1, "Won": 1}
+    assert body["rows"][1]["from_previous"] == 0.75 and body["rows"][-1]["from_first"] == 0.25
+    assert (await crm_client.get("/api/v1/reports/sales.stage_conversion", params={"pipeline": "x"})).status_code == 422
+
+
+async def test_lost_reasons_and_lifetime_value_count_only_each_teams_deals(
+    crm_client, make_deal, pipeline, crm_running_app, crm_make_user
+):
+    from crm_platform.testing import client_for
+
+    _, east_token = await crm_make_user("east@example.com", role="member", team="East")
+    _, west_token = await crm_make_user("west@example.com", role="member", team="West")
+    async with client_for(crm_running_app, east_token) as east, client_for(crm_running_app, west_token) as west:
+        company = (await east.post("/api/v1/companies", json={"name": "Acme"})).json()
+        for amount in ("1000", "3000"):
+            await _move(crm_client, await make_deal(east, amount=amount, company_id=company["id"]), pipeline, "Won",
+                        client=east)
+        for reason in ("Price", "Price", "Timing"):
+            await _move(crm_client, await make_deal(east), pipeline, "Lost", reason, client=east)
+        await _move(crm_client, await make_deal(west), pipeline, "Lost", "Competitor", client=west)
+        seen = (await east.get("/api/v1/reports/sales.lost_reasons")).json()
+        assert seen["rows"] == [{"reason": "Price", "deals": 2, "share": 0.6667},
+                                {"reason": "Timing", "deals": 1, "share": 0.3333}]
+        assert [row["reason"] for row in (await west.get("/api/v1/reports/sales.lost_reasons")).json()["rows"]] == [
+            "Competitor"]
+        value = (await east.get("/api/v1/reports/sales.lifetime_value")).json()
+        assert value["rows"] == [{"currency": "EUR", "customers": 1, "total": 4000.0, "avg": 4000.0,
+                                  "median": 4000.0, "p90": 4000.0}]
+        assert (await west.get("/api/v1/reports/sales.lifetime_value")).json()["rows"] == []
+        exported = await east.get("/api/v1/reports/sales.lost_reasons", params={"format": "csv"})
+        assert "Price,2,66.7%" in exported.text
+    everything = (await crm_client.get("/api/v1/reports/sales.lost_reasons")).json()
+    assert everything["summary"]["lost"] == 4
+
+
+async def test_the_new_sales_reports_are_listed_and_drawn(web_client, make_deal):
+    await make_deal(amount="100")
+    listed = (await web_client.get("/reports")).text
+    for key in ("sales.stage_conversion", "sales.lost_reasons", "sales.lifetime_value"):
+        assert f"/reports/{key}" in listed, key
+        page = await web_client.get(f"/reports/{key}")
+        assert page.status_code == 200 and f"/api/v1/reports/{key}?" in page.text, key
