@@ -114,8 +114,9 @@ async def crm_event(event: Event) -> None:
 @hookimpl
 def crm_importers() -> list[Importer]:
     from crm_platform.imports.csvfile import CSV
+    from crm_platform.imports.vcardfile import VCARD
 
-    return [CSV]
+    return [CSV, VCARD]
 
 
 @hookimpl
