@@ -115,8 +115,9 @@ async def crm_event(event: Event) -> None:
 def crm_importers() -> list[Importer]:
     from crm_platform.imports.csvfile import CSV
     from crm_platform.imports.vcardfile import VCARD
+    from crm_platform.imports.xlsxfile import XLSX
 
-    return [CSV, VCARD]
+    return [CSV, VCARD, XLSX]
 
 
 @hookimpl

@@ -155,3 +155,15 @@ async def test_without_a_birthday_field_the_birthday_is_not_imported(crm_app, cr
     path = SAMPLES / "apple-contacts.vcf"
     run_id = await service.start(principal, path, path.name, "contact", path.stat().st_size)
     assert "Birthday" not in (await service.runs.load(run_id))["mapping"]
+
+
+async def test_the_command_line_imports_a_vcard_file_with_the_suggested_mapping(crm_app, crm_admin, crm_cli):
+    path = SAMPLES / "outlook.vcf"
+    dry = crm_cli("import", str(path), "--kind", "contact", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "would: 1 create, 0 update, 0 skip, 0 error" in dry.output
+    done = crm_cli("import", str(path), "--kind", "contact")
+    assert "done: 1 create" in done.output, done.output
+    rows = await fetch("SELECT display_name, job_title, phones FROM crm_contact")
+    assert rows[0]["display_name"] == "Hanna Grün" and rows[0]["job_title"] == "Einkauf"
+    assert "+41791234567" in str(rows[0]["phones"]) and "+41446681800" in str(rows[0]["phones"])
