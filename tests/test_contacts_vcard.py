@@ -65,3 +65,5 @@ async def test_a_filtered_list_exports_only_what_the_reader_may_see(crm_running_
         bea_text = (await bea.get("/api/v1/contacts/vcard", params={"tag": "fair"})).text
         assert [row["Full name"] for row in _rows(bea_text)] == ["Bea's fair lead"]
         assert "secret client" in bea_text and "secret client" not in response.text
+        wrong = await alice.get("/api/v1/contacts/vcard", params={"custom": "nope"})
+        assert wrong.status_code == 422

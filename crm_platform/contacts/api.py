@@ -90,7 +90,7 @@ class ContactController(Controller):
         """The contacts you may see that match the filters, as one vCard file (streamed)."""
         vcard.check_version(version)
         filters = listing.ContactFilters(owner_id, tag, lifecycle_stage, None, custom or [])
-        return Stream(vcard.list_cards(principal, filters, version, request), media_type=VCARD_TYPE,
+        return Stream(await vcard.list_cards(principal, filters, version, request), media_type=VCARD_TYPE,
                       headers={"Content-Disposition": 'attachment; filename="contacts.vcf"'})
 
     @get("/{contact_id:int}/vcard", media_type=VCARD_TYPE)

@@ -289,12 +289,20 @@ async def list_cards(
     principal: Principal, filters: listing.ContactFilters, version: str = "4.0", request: Any = None
 ) -> AsyncIterator[str]:
     """The cards of every contact of the filtered list ``principal`` may see, a keyset page
-    at a time, so memory stays one page whatever the list's length."""
+    at a time, so memory stays one page whatever the list's length. The first page is read
+    here, so wrong filters are an error (422) before any of the file is sent."""
     check_version(version)
-    cursor: str | None = None
+    rows, cursor = await listing.list_contacts(principal, filters, "display_name", _PAGE, None)
+    return _pages(principal, filters, version, request, rows, cursor)
+
+
+async def _pages(
+    principal: Principal, filters: listing.ContactFilters, version: str, request: Any,
+    rows: list[dict[str, Any]], cursor: str | None,
+) -> AsyncIterator[str]:
     while True:
-        rows, cursor = await listing.list_contacts(principal, filters, "display_name", _PAGE, cursor)
         await announce_read(principal, RECORD_TYPE, rows, "export", request)
         yield "".join(write_card(row, _company(row), version) for row in rows)
         if cursor is None:
             return
+        rows, cursor = await listing.list_contacts(principal, filters, "display_name", _PAGE, cursor)
