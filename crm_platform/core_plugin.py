@@ -114,8 +114,10 @@ async def crm_event(event: Event) -> None:
 @hookimpl
 def crm_importers() -> list[Importer]:
     from crm_platform.imports.csvfile import CSV
+    from crm_platform.imports.vcardfile import VCARD
+    from crm_platform.imports.xlsxfile import XLSX
 
-    return [CSV]
+    return [CSV, VCARD, XLSX]
 
 
 @hookimpl

@@ -38,7 +38,7 @@ async def _errors(run_id: int, phase: str) -> None:
 @click.option("--user", "user_email", default=None, help="Import as this user (default: the first admin).")
 def import_command(file: Path | None, kind: str, mapping_text: str, match_key: str | None, source: str | None,
                    dry_run: bool, resume_id: int | None, user_email: str | None) -> None:
-    """Import a CSV file into records of KIND, as one run with a ledger (see /imports)."""
+    """Import a CSV, Excel (.xlsx) or vCard (.vcf) file into records of KIND, as one run with a ledger (see /imports)."""
     from crm_platform.imports import engine, mapping, runs, service
 
     if file is None and resume_id is None:

@@ -6,10 +6,11 @@ import datetime as dt
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, delete, get, patch, post
+from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
+from litestar.response import Stream
 
-from crm_platform.contacts import bulk, duplicates, listing, service
+from crm_platform.contacts import bulk, duplicates, listing, service, vcard
 from crm_platform.contacts.schemas import (
     BulkContactsIn,
     BulkContactsOut,
@@ -21,6 +22,8 @@ from crm_platform.contacts.schemas import (
 )
 from crm_platform.records.reads import announce_read
 from crm_platform.users.auth import CurrentPrincipal
+
+VCARD_TYPE = "text/vcard; charset=utf-8"
 
 
 def to_out(row: dict[str, Any]) -> ContactOut:
@@ -72,6 +75,33 @@ class ContactController(Controller):
         contact = await service.get(principal, contact_id)
         await announce_read(principal, "contact", [contact], "api", request)
         return to_out(contact)
+
+    @get("/vcard", media_type=VCARD_TYPE)
+    async def export_vcards(
+        self,
+        request: Request,
+        principal: CurrentPrincipal,
+        owner_id: FromQuery[int | None] = None,
+        tag: FromQuery[str | None] = None,
+        lifecycle_stage: FromQuery[str | None] = None,
+        custom: Annotated[list[str] | None, Parameter(description="custom field filters, as for the list")] = None,
+        version: Annotated[str, Parameter(description="vCard version: 3.0 or 4.0")] = "4.0",
+    ) -> Stream:
+        """The contacts you may see that match the filters, as one vCard file (streamed)."""
+        vcard.check_version(version)
+        filters = listing.ContactFilters(owner_id, tag, lifecycle_stage, None, custom or [])
+        return Stream(await vcard.list_cards(principal, filters, version, request), media_type=VCARD_TYPE,
+                      headers={"Content-Disposition": 'attachment; filename="contacts.vcf"'})
+
+    @get("/{contact_id:int}/vcard", media_type=VCARD_TYPE)
+    async def export_vcard(
+        self, request: Request, principal: CurrentPrincipal, contact_id: FromPath[int],
+        version: Annotated[str, Parameter(description="vCard version: 3.0 or 4.0")] = "4.0",
+    ) -> Response[str]:
+        """The contact as a vCard file."""
+        card = await vcard.contact_card(principal, contact_id, version, request)
+        return Response(card, media_type=VCARD_TYPE,
+                        headers={"Content-Disposition": f'attachment; filename="contact-{contact_id}.vcf"'})
 
     @get("/{contact_id:int}/duplicates")
     async def list_duplicates(self, principal: CurrentPrincipal, contact_id: FromPath[int]) -> list[DuplicateOut]:

@@ -22,8 +22,7 @@ def _reader(path: Path) -> tuple[Iterator[list[str]], object]:
 
 
 def header(path: str) -> list[str]:
-    """The column names of the header row: stripped, blanks named ``column 3``, a name given
-    twice numbered (``email``, ``email (2)``) so every column can be mapped."""
+    """The column names of the header row (see :func:`column_names`)."""
     reader, file = _reader(Path(path))
     try:
         first = next(reader, None)
@@ -33,8 +32,14 @@ def header(path: str) -> list[str]:
         file.close()  # type: ignore[attr-defined]
     if not first or not any(cell.strip() for cell in first):
         raise FileProblem("the first line is empty; the first line must name the columns")
+    return column_names(first)
+
+
+def column_names(cells: list[str]) -> list[str]:
+    """A header row's cells as column names: stripped, blanks named ``column 3``, a name given
+    twice numbered (``email``, ``email (2)``) so every column can be mapped."""
     names: list[str] = []
-    for index, cell in enumerate(first, start=1):
+    for index, cell in enumerate(cells, start=1):
         name = cell.strip().replace("\x00", "") or f"column {index}"
         candidate, copy = name, 2
         while candidate in names:

@@ -45,6 +45,25 @@ async def set_status(run_id: int, status: str, **values: Any) -> None:
     )
 
 
+# How many of a person's latest runs are looked through for a mapping to reuse.
+_RECENT = 50
+
+
+async def saved_mapping(principal: Principal, kind: str, format: str, columns: list[str]) -> dict[str, Any] | None:
+    """The ``mapping``, ``match_key`` and ``source`` of ``principal``'s latest run of the same
+    kind and format whose file had exactly these columns and that went past choosing its
+    mapping: the next export from the same system maps itself as the last one was mapped."""
+    rows = await fetch(
+        "SELECT columns, mapping, match_key, source FROM crm_import_run WHERE owner = {} AND kind = {} "
+        "AND format = {} AND status <> 'mapping' ORDER BY id DESC LIMIT {}", principal.id, kind, format, _RECENT,
+    )
+    for row in rows:
+        decode_json_columns(row, ("columns", "mapping"))
+        if row["columns"] == columns and row["mapping"]:
+            return row
+    return None
+
+
 async def create(principal: Principal, **values: Any) -> int:
     values = {name: json.dumps(value) if name in JSON_COLUMNS else value for name, value in values.items()}
     now = clock.now()

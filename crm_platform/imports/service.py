@@ -53,10 +53,16 @@ async def start(principal: Principal, path: Path, filename: str, kind_key: str, 
     if total == 0:
         raise Invalid({"file": "the file has a header row but no rows to import"})
     suggested = mapping.suggest(columns, fields)
+    match_key, source = default_match(kind_key, suggested), importer.key
+    saved = await runs.saved_mapping(principal, kind_key, importer.key, columns)
+    if saved is not None:  # fields removed since (a custom field, a plugin's) are left out
+        suggested = {column: name for column, name in saved["mapping"].items() if name in fields}
+        match_key = saved["match_key"] if saved["match_key"] in fields or not saved["match_key"] else match_key
+        source = saved["source"] or source
     return await runs.create(
         principal, kind=kind_key, format=importer.key, filename=filename[:255], path=str(path), size=size,
-        encoding=encoding, delimiter=delimiter, columns=columns, mapping=suggested, source=importer.key,
-        match_key=default_match(kind_key, suggested), rows_total=total, status="mapping",
+        encoding=encoding, delimiter=delimiter, columns=columns, mapping=suggested, source=source,
+        match_key=match_key, rows_total=total, status="mapping",
     )
 
 

@@ -414,7 +414,7 @@ def crm_importers() -> Iterable[Importer]:
     (the kind's columns and custom fields, plugin kinds included), shows a dry run per row,
     commits as a job with progress and a ledger, resumes after a crash, matches rows to
     what an earlier run wrote (so a re-run updates instead of duplicating) and rolls back.
-    Keys are ``<slug>.<name>``; the core registers ``csv``. Added in crm-hookspecs 1.2.
+    Keys are ``<slug>.<name>``; the core registers ``csv``, ``xlsx`` and ``vcard``. Added in crm-hookspecs 1.2.
 
     Returns:
         :class:`~crm_hookspecs.types.Importer` items.
