@@ -11,7 +11,7 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
-from crm_platform.contacts import duplicates, listing
+from crm_platform.contacts import duplicates, employer, listing
 from crm_platform.contacts import service as contacts
 from crm_platform.contacts.schemas import ContactIn, ContactPatch
 from crm_platform.contacts.tables import LIFECYCLE_STAGES
@@ -144,7 +144,8 @@ async def _new_form(
     likely: list[duplicates.Candidate] | None = None,
 ) -> Response:
     users = await lookups.active_users()
-    return render_page(request, "contacts/new.html", status_code=422 if errors else 200, values=values,
+    company = await employer.visible_company(request.scope["user"], employer.picked_company(str(values.get("company_id", ""))))
+    return render_page(request, "contacts/new.html", status_code=422 if errors else 200, values=values, company=company,
                        errors=errors, duplicate=duplicate, likely=likely or [], stage_choices=stage_choices(),
                        owner_choices=[(user["id"], user["display_name"]) for user in users],
                        custom_fields=list((await customfields.definitions(contacts.RECORD_TYPE)).values()))
@@ -169,7 +170,8 @@ def contact_values(values: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
-RENAMES = {"emails": "email", "phones": "phone", "owner_id": "owner_id", "primary_email": "email"}
+RENAMES = {"emails": "email", "phones": "phone", "owner_id": "owner_id", "primary_email": "email",
+           "company_ids": "company_id"}
 
 
 @post("/contacts", include_in_schema=False)
@@ -182,6 +184,8 @@ async def create_contact(request: Request, principal: CurrentPrincipal) -> Respo
     body["custom"] = {key: value for key, value in
                       forms.custom_values(values, definitions.values(), errors, zone_of(request)).items()
                       if value is not None}
+    company_id = employer.picked_company(forms.text(values, "company_id"))
+    body["company_ids"] = [company_id] if company_id is not None else []
     if not errors and forms.text(values, "save_anyway") != "yes":
         likely = await duplicates.candidates_for_new(principal, body)
         # A taken primary email is refused on save, with its own message; the rest is a warning.
