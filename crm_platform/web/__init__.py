@@ -52,6 +52,7 @@ def _static_routers(host: Any) -> list[Any]:
 def page_handlers(config: Settings) -> list[Any]:
     from crm_platform.web import (
         activity_edit,
+        bulk,
         calendar_page,
         companies,
         contact_page,
@@ -74,7 +75,7 @@ def page_handlers(config: Settings) -> list[Any]:
             *settings.HANDLERS, *settings_users.HANDLERS, *notifications.HANDLERS, *webapp.HANDLERS,
             *imports.handlers(config.import_max_bytes), *trash.HANDLERS, *activity_edit.HANDLERS, *tasks_page.HANDLERS,
             *calendar_page.HANDLERS, *merges.HANDLERS, *reports_page.HANDLERS,
-            *dashboards_page.HANDLERS]
+            *dashboards_page.HANDLERS, *bulk.HANDLERS]
 
 
 def setup(settings: Settings, host: Any) -> WebSetup:
