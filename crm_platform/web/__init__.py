@@ -55,6 +55,7 @@ def page_handlers(config: Settings) -> list[Any]:
         bulk,
         calendar_page,
         companies,
+        companies_bulk,
         contact_page,
         contacts,
         dashboards_page,
@@ -71,7 +72,7 @@ def page_handlers(config: Settings) -> list[Any]:
         webapp,
     )
 
-    return [*home.HANDLERS, *contacts.HANDLERS, *contact_page.HANDLERS, *companies.HANDLERS, *search.HANDLERS,
+    return [*home.HANDLERS, *contacts.HANDLERS, *contact_page.HANDLERS, *companies.HANDLERS, *companies_bulk.HANDLERS, *search.HANDLERS,
             *settings.HANDLERS, *settings_users.HANDLERS, *notifications.HANDLERS, *webapp.HANDLERS,
             *imports.handlers(config.import_max_bytes), *trash.HANDLERS, *activity_edit.HANDLERS, *tasks_page.HANDLERS,
             *calendar_page.HANDLERS, *merges.HANDLERS, *reports_page.HANDLERS,

@@ -43,11 +43,15 @@ def _query(request: Request) -> dict[str, str]:
     return {key: value for key, value in found.items() if value}
 
 
+def company_filters(query: dict[str, str]) -> listing.CompanyFilters:
+    owner = query.get("owner", "")
+    return listing.CompanyFilters(owner_id=int(owner) if owner.isdigit() else None, tag=query.get("tag") or None,
+                                  industry=query.get("industry") or None, custom=customlists.filter_pairs(query))
+
+
 async def _rows(principal: Principal, query: dict[str, str], cursor: str | None,
                 limit: int = PAGE_SIZE) -> tuple[list[dict[str, Any]], str | None]:
-    owner = query.get("owner", "")
-    filters = listing.CompanyFilters(owner_id=int(owner) if owner.isdigit() else None, tag=query.get("tag") or None,
-                                     industry=query.get("industry") or None, custom=customlists.filter_pairs(query))
+    filters = company_filters(query)
     if not query.get("q"):
         return await listing.list_companies(principal, filters, query.get("sort", "name"), limit, cursor)
     hits = await search_index.search(principal, query["q"], 100, kinds=("company",))
@@ -73,9 +77,14 @@ async def company_list(request: Request, principal: CurrentPrincipal, cursor: Fr
         rows, next_cursor = await _rows(principal, query, cursor)
     except Invalid as exc:
         errors = forms.field_errors(exc)
+    more = "/companies?" + urlencode({**query, "cursor": next_cursor, "page": "rows"}) if next_cursor else None
+    return await _list_page(request, query, rows, more, errors, page)
+
+
+async def _list_page(request: Request, query: dict[str, str], rows: list[dict[str, Any]], more: str | None,
+                     errors: dict[str, str], page: str = "") -> Response:
     users = await lookups.active_users()
     definitions = await customfields.definitions(companies.RECORD_TYPE)
-    more = "/companies?" + urlencode({**query, "cursor": next_cursor, "page": "rows"}) if next_cursor else None
     context = {"rows": rows, "more_url": more, "query": query, "owners": lookups.names_by_id(users), "errors": errors,
                "custom_fields": list(definitions.values()), "columns": customlists.chosen_columns(query, definitions)}
     if page == "rows":
@@ -83,7 +92,8 @@ async def company_list(request: Request, principal: CurrentPrincipal, cursor: Fr
     if is_htmx(request) and request.headers.get("hx-target") == "company-results":
         return render_fragment(request, "companies/_results.html", **context)
     return render_page(request, "companies/list.html", operator_choices=customlists.OPERATOR_CHOICES,
-                       sort_choices=customlists.sort_choices(SORT_COLUMNS), owner_choices=[(user["id"], user["display_name"]) for user in users], **context)
+                       sort_choices=customlists.sort_choices(SORT_COLUMNS), status_code=422 if errors and page == "bulk" else 200,
+                       owner_choices=[(user["id"], user["display_name"]) for user in users], **context)
 
 
 @get("/companies/export", include_in_schema=False)

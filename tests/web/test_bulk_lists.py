@@ -135,3 +135,42 @@ async def test_exporting_all_matching_streams_every_filtered_contact(admin_brows
     rows = list(csv.DictReader(io.StringIO(response.text)))
     assert sorted(int(row["id"]) for row in rows) == sorted(hot)
     assert all(row["tags"] == "hot" for row in rows)
+
+
+async def _companies(api: httpx.AsyncClient, names: list[str], industry: str) -> list[int]:
+    return [(await api.post("/api/v1/companies", json={"name": name, "industry": industry})).json()["id"]
+            for name in names]
+
+
+async def test_the_companies_list_assigns_tags_and_deletes_all_matching_with_undo(
+    admin_browser, crm_client, crm_make_user
+) -> None:
+    colleague, _ = await crm_make_user("grace@example.com")
+    shipping = await _companies(crm_client, ["Acme Freight", "Blue Line", "Cargo Co"], "Shipping")
+    [bakery] = await _companies(crm_client, ["Bread & Co"], "Food")
+    listed = await admin_browser.get("/companies")
+    assert f'name="ids" value="{shipping[0]}"' in listed.text
+    assert (await admin_browser.get("/companies/matching", params={"industry": "Shipping"})).text == (
+        "Select all 3 matching")
+
+    async def post(**fields: object) -> httpx.Response:
+        return await admin_browser.post("/companies/bulk", data={
+            "_csrf_token": await form_token(admin_browser, "/companies"), "back": "/companies?industry=Shipping",
+            "scope": "matching", "matching": "industry=Shipping", **fields})
+
+    assert (await post(action="assign", owner_id=str(colleague.id))).status_code == 303
+    assert (await post(action="tag", tag="carrier")).status_code == 303
+    rows = [(await crm_client.get(f"/api/v1/companies/{i}")).json() for i in [*shipping, bakery]]
+    assert [row["owner_id"] == colleague.id for row in rows] == [True, True, True, False]
+    assert [row["tags"] for row in rows] == [["carrier"], ["carrier"], ["carrier"], []]
+
+    refused = await post(action="tag", tag="")
+    assert refused.status_code == 422 and "enter a tag to add" in refused.text
+
+    assert (await post(action="delete")).status_code == 303
+    page = await admin_browser.get("/companies?industry=Shipping")
+    assert "Deleted 3 companies." in page.text
+    assert [(await crm_client.get(f"/api/v1/companies/{i}")).status_code for i in shipping] == [404] * 3
+    undo = re.search(r'action="(/bulk/\d+/undo)"', page.text).group(1)
+    await admin_browser.post(undo, data={"_csrf_token": await form_token(admin_browser, "/companies")})
+    assert [(await crm_client.get(f"/api/v1/companies/{i}")).status_code for i in shipping] == [200] * 3
