@@ -174,3 +174,12 @@ async def test_the_companies_list_assigns_tags_and_deletes_all_matching_with_und
     undo = re.search(r'action="(/bulk/\d+/undo)"', page.text).group(1)
     await admin_browser.post(undo, data={"_csrf_token": await form_token(admin_browser, "/companies")})
     assert [(await crm_client.get(f"/api/v1/companies/{i}")).status_code for i in shipping] == [200] * 3
+
+
+async def test_the_companies_export_streams_every_filtered_company_past_one_page(admin_browser, crm_client) -> None:
+    listed = await _companies(crm_client, [f"Carrier {index:03d}" for index in range(205)], "Shipping")
+    await _companies(crm_client, ["=Bakery"], "Food")
+    response = await admin_browser.get("/companies/export", params={"industry": "Shipping"})
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert sorted(int(row["id"]) for row in rows) == sorted(listed)
