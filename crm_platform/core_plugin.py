@@ -47,6 +47,8 @@ def crm_relationship_types() -> list[RelationshipType]:
 
 @hookimpl
 def crm_jobs() -> list[Job]:
+    from crm_platform.bulk.service import JOB as BULK_JOB
+    from crm_platform.bulk.service import run_bulk_action
     from crm_platform.imports.jobs import run_import
     from crm_platform.jobs.reminders import remind_tasks
     from crm_platform.mail.outbox import SEND_JOB, send_batch
@@ -57,6 +59,7 @@ def crm_jobs() -> list[Job]:
         Job("core.task_reminders", remind_tasks, schedule="* * * * *"),
         Job("core.trash_purge", purge_expired, schedule="7 * * * *"),
         Job("core.import", run_import),
+        Job(BULK_JOB, run_bulk_action),
         Job(SEND_JOB, send_batch),
         Job(schedules.JOB, schedules.send_due, schedule="*/15 * * * *"),
     ]

@@ -6,6 +6,7 @@ from piccolo.conf.apps import AppConfig
 
 from crm_platform.activities.tables import Activity, ActivityLink
 from crm_platform.audit.tables import AuditEntry
+from crm_platform.bulk.tables import BulkRun
 from crm_platform.companies.tables import Company
 from crm_platform.contacts.tables import Contact, LifecycleChange
 from crm_platform.identities.tables import ContactIdentity
@@ -54,5 +55,6 @@ APP_CONFIG = AppConfig(
         ReportSchedule,
         SavedReport,
         ContactIdentity,
+        BulkRun,
     ],
 )

@@ -9,7 +9,7 @@ from typing import Any
 from crm_hookspecs import Principal
 
 from crm_platform.companies.service import RECORD_TYPE, loads_row
-from crm_platform.records.listing import keyset_page, record_filters
+from crm_platform.records.listing import Where, keyset_page, record_filters
 
 # Each has a (column, id) index (migrations 0002 and 0014), so every sort pages by keyset.
 SORTABLE = ("name", "industry", "created_at", "updated_at", "id")
@@ -33,6 +33,13 @@ async def list_companies(
     cursor: str | None = None,
 ) -> tuple[list[dict[str, Any]], str | None]:
     """One page of the companies ``principal`` may see, and the cursor of the next page."""
+    where = await company_where(principal, filters)
+    rows, next_cursor = await keyset_page("crm_company", where, sort, SORTABLE, limit, cursor)
+    return [loads_row(row) for row in rows], next_cursor
+
+
+async def company_where(principal: Principal, filters: CompanyFilters) -> Where:
+    """The companies ``principal`` may see that ``filters`` match, as a WHERE clause."""
     where = await record_filters(
         principal, RECORD_TYPE, owner_id=filters.owner_id, tag=filters.tag,
         updated_since=filters.updated_since, custom=filters.custom,
@@ -41,5 +48,4 @@ async def list_companies(
         where.add("parent = {}", filters.parent_id)
     if filters.industry:
         where.add("lower(industry) = {}", filters.industry.strip().lower())
-    rows, next_cursor = await keyset_page("crm_company", where, sort, SORTABLE, limit, cursor)
-    return [loads_row(row) for row in rows], next_cursor
+    return where

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import operator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import msgspec
@@ -10,6 +11,8 @@ from crm_hookspecs import FieldDefinition, Principal
 from crm_hookspecs.events import ContactCreated, RecordCreated
 
 from crm_platform import clock
+from crm_platform.contacts import listing
+from crm_platform.contacts.listing import ContactFilters
 from crm_platform.contacts.schemas import ContactIn
 from crm_platform.contacts.service import AUDITED, JSON_FIELDS, KIND, RECORD_TYPE, email_taken, search_entry
 from crm_platform.db.bulk import Inserts, reserve_ids, stored
@@ -148,3 +151,35 @@ async def create_many(principal: Principal, items: list[ContactIn]) -> list[int]
             work.emit(ContactCreated(actor_id=principal.id, contact_id=contact_id))
             work.emit(RecordCreated(actor_id=principal.id, kind=RECORD_TYPE, record_id=contact_id))
     return ids
+
+
+# Rows read per page while a whole filtered list is exported (the most a keyset page takes).
+EXPORT_PAGE = 200
+
+
+async def matching_pages(
+    principal: Principal, filters: ContactFilters, sort: str = "display_name"
+) -> AsyncIterator[list[dict[str, Any]]]:
+    """Every contact ``principal`` may see that ``filters`` match, a keyset page at a time
+    (each page a fixed two queries), for the export of a whole filtered list."""
+    cursor = None
+    while True:
+        rows, cursor = await listing.list_contacts(principal, filters, sort, EXPORT_PAGE, cursor)
+        if rows:
+            yield rows
+        if not cursor:
+            return
+
+
+async def matching_ids(principal: Principal, filters: ContactFilters, limit: int) -> list[int]:
+    """The ids of the contacts ``filters`` match, at most ``limit`` of them, in one query."""
+    where = await listing.contact_where(principal, filters)
+    rows = await fetch(f"SELECT id FROM crm_contact {where.clause} ORDER BY id LIMIT {int(limit)}", *where.args)
+    return [row["id"] for row in rows]
+
+
+async def matching_count(principal: Principal, filters: ContactFilters) -> int:
+    """How many contacts ``filters`` match: counted when the user asks to select them all."""
+    where = await listing.contact_where(principal, filters)
+    rows = await fetch(f"SELECT COUNT(*) AS n FROM crm_contact {where.clause}", *where.args)
+    return int(rows[0]["n"])

@@ -52,8 +52,10 @@ def _static_routers(host: Any) -> list[Any]:
 def page_handlers(config: Settings) -> list[Any]:
     from crm_platform.web import (
         activity_edit,
+        bulk,
         calendar_page,
         companies,
+        companies_bulk,
         contact_page,
         contacts,
         dashboards_page,
@@ -70,11 +72,11 @@ def page_handlers(config: Settings) -> list[Any]:
         webapp,
     )
 
-    return [*home.HANDLERS, *contacts.HANDLERS, *contact_page.HANDLERS, *companies.HANDLERS, *search.HANDLERS,
+    return [*home.HANDLERS, *contacts.HANDLERS, *contact_page.HANDLERS, *companies.HANDLERS, *companies_bulk.HANDLERS, *search.HANDLERS,
             *settings.HANDLERS, *settings_users.HANDLERS, *notifications.HANDLERS, *webapp.HANDLERS,
             *imports.handlers(config.import_max_bytes), *trash.HANDLERS, *activity_edit.HANDLERS, *tasks_page.HANDLERS,
             *calendar_page.HANDLERS, *merges.HANDLERS, *reports_page.HANDLERS,
-            *dashboards_page.HANDLERS]
+            *dashboards_page.HANDLERS, *bulk.HANDLERS]
 
 
 def setup(settings: Settings, host: Any) -> WebSetup:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlencode
 
 from crm_hookspecs import FieldDefinition, Principal
 from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
-from litestar.response import Redirect
+from litestar.response import Redirect, Stream
 
 from crm_platform.activities import service as activities
 from crm_platform.activities.schemas import ActivityIn
@@ -26,7 +27,6 @@ from crm_platform.web.csv_export import csv_document
 from crm_platform.web.rendering import is_htmx, render_fragment, render_page, zone_of
 
 PAGE_SIZE = 50
-EXPORT_LIMIT = 5000
 EXPORT_PAGE = 200  # the most one list page holds
 FILTER_KEYS = ("q", "owner", "industry", "tag", *customlists.QUERY_KEYS, "sort")
 # Every sort of listing.SORTABLE but id, as the "Sort by" choices put it (ascending, descending).
@@ -43,11 +43,15 @@ def _query(request: Request) -> dict[str, str]:
     return {key: value for key, value in found.items() if value}
 
 
+def company_filters(query: dict[str, str]) -> listing.CompanyFilters:
+    owner = query.get("owner", "")
+    return listing.CompanyFilters(owner_id=int(owner) if owner.isdigit() else None, tag=query.get("tag") or None,
+                                  industry=query.get("industry") or None, custom=customlists.filter_pairs(query))
+
+
 async def _rows(principal: Principal, query: dict[str, str], cursor: str | None,
                 limit: int = PAGE_SIZE) -> tuple[list[dict[str, Any]], str | None]:
-    owner = query.get("owner", "")
-    filters = listing.CompanyFilters(owner_id=int(owner) if owner.isdigit() else None, tag=query.get("tag") or None,
-                                     industry=query.get("industry") or None, custom=customlists.filter_pairs(query))
+    filters = company_filters(query)
     if not query.get("q"):
         return await listing.list_companies(principal, filters, query.get("sort", "name"), limit, cursor)
     hits = await search_index.search(principal, query["q"], 100, kinds=("company",))
@@ -73,9 +77,14 @@ async def company_list(request: Request, principal: CurrentPrincipal, cursor: Fr
         rows, next_cursor = await _rows(principal, query, cursor)
     except Invalid as exc:
         errors = forms.field_errors(exc)
+    more = "/companies?" + urlencode({**query, "cursor": next_cursor, "page": "rows"}) if next_cursor else None
+    return await _list_page(request, query, rows, more, errors, page)
+
+
+async def _list_page(request: Request, query: dict[str, str], rows: list[dict[str, Any]], more: str | None,
+                     errors: dict[str, str], page: str = "") -> Response:
     users = await lookups.active_users()
     definitions = await customfields.definitions(companies.RECORD_TYPE)
-    more = "/companies?" + urlencode({**query, "cursor": next_cursor, "page": "rows"}) if next_cursor else None
     context = {"rows": rows, "more_url": more, "query": query, "owners": lookups.names_by_id(users), "errors": errors,
                "custom_fields": list(definitions.values()), "columns": customlists.chosen_columns(query, definitions)}
     if page == "rows":
@@ -83,28 +92,35 @@ async def company_list(request: Request, principal: CurrentPrincipal, cursor: Fr
     if is_htmx(request) and request.headers.get("hx-target") == "company-results":
         return render_fragment(request, "companies/_results.html", **context)
     return render_page(request, "companies/list.html", operator_choices=customlists.OPERATOR_CHOICES,
-                       sort_choices=customlists.sort_choices(SORT_COLUMNS), owner_choices=[(user["id"], user["display_name"]) for user in users], **context)
+                       sort_choices=customlists.sort_choices(SORT_COLUMNS), status_code=422 if errors and page == "bulk" else 200,
+                       owner_choices=[(user["id"], user["display_name"]) for user in users], **context)
 
 
 @get("/companies/export", include_in_schema=False)
 async def export_companies(request: Request, principal: CurrentPrincipal) -> Response:
-    """The listed companies (the first 5,000) as CSV, a column per custom field."""
+    """Every listed company as CSV, a column per custom field, streamed a keyset page at a time."""
     query = _query(request)
-    rows, cursor = await _rows(principal, query, None, EXPORT_PAGE)
-    while cursor and len(rows) < EXPORT_LIMIT:
-        more, cursor = await _rows(principal, query, cursor, EXPORT_PAGE)
-        rows += more
-    rows = rows[:EXPORT_LIMIT]
     owners = lookups.names_by_id(await lookups.active_users())
     custom_keys = list(await customfields.definitions(companies.RECORD_TYPE))
-    body = csv_document(
-        ["id", "name", "domains", "industry", "size", "owner", "tags", *custom_keys],
-        ([row["id"], row["name"], ", ".join(row["domains"]), row["industry"], row["size"],
-          owners.get(row["owner"], ""), ", ".join(row["tags"]),
-          *[customlists.csv_text((row["custom"] or {}).get(key)) for key in custom_keys]] for row in rows),
-    )
-    return Response(body, media_type="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="companies.csv"'})
+    header = ["id", "name", "domains", "industry", "size", "owner", "tags", *custom_keys]
+
+    def lines(rows: list[dict[str, Any]]) -> str:
+        body = csv_document(header, (
+            [row["id"], row["name"], ", ".join(row["domains"]), row["industry"], row["size"],
+             owners.get(row["owner"], ""), ", ".join(row["tags"]),
+             *[customlists.csv_text((row["custom"] or {}).get(key)) for key in custom_keys]] for row in rows))
+        return body.split("\r\n", 1)[1]  # the rows, without the header
+
+    async def chunks() -> AsyncIterator[str]:
+        yield csv_document(header, [])
+        rows, cursor = await _rows(principal, query, None, EXPORT_PAGE)
+        yield lines(rows)
+        while cursor:
+            rows, cursor = await _rows(principal, query, cursor, EXPORT_PAGE)
+            yield lines(rows)
+
+    return Stream(chunks(), status_code=200, media_type="text/csv",
+                  headers={"Content-Disposition": 'attachment; filename="companies.csv"'})
 
 
 def _company_values(values: dict[str, Any], definitions: dict[str, FieldDefinition], errors: dict[str, str],

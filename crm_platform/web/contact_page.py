@@ -12,6 +12,7 @@ from litestar.response import Redirect
 
 from crm_platform.activities import service as activities
 from crm_platform.activities.schemas import ActivityIn
+from crm_platform.contacts import employer
 from crm_platform.contacts import service as contacts
 from crm_platform.contacts.schemas import ContactPatch
 from crm_platform.errors import Conflict, Invalid
@@ -59,7 +60,8 @@ async def _profile_context(principal: Principal, contact: dict[str, Any]) -> dic
     return {"contact": contact, "owners": lookups.names_by_id(users),
             "owner_choices": [(user["id"], user["display_name"]) for user in users],
             "stage_choices": stage_choices(), "custom_fields": list(definitions.values()),
-            "reference_names": await customfields.reference_names(principal, definitions, contact["custom"])}
+            "reference_names": await customfields.reference_names(principal, definitions, contact["custom"]),
+            "company": contact["companies"][0] if contact["companies"] else None}
 
 
 async def _page(request: Request, principal: Principal, contact_id: int, *, status_code: int = 200,
@@ -127,7 +129,14 @@ async def update_profile(request: Request, principal: CurrentPrincipal, contact_
     try:
         if errors:
             raise Invalid(errors)
-        updated = await contacts.update(principal, contact_id, forms.to_struct(body, ContactPatch))
+        patch = forms.to_struct(body, ContactPatch)
+        picked = employer.picked_company(forms.text(values, "company_id"))
+        shown = context["company"]["id"] if context["company"] else None
+        if picked is not None and picked != shown and await employer.visible_company(principal, picked) is None:
+            raise Invalid({"company_id": "choose a company you can see"})
+        updated = await contacts.update(principal, contact_id, patch)
+        await employer.set_employer(principal, contact_id, shown, picked)
+        updated = await contacts.get(principal, contact_id)
     except Invalid as exc:
         errors = forms.field_errors(exc, RENAMES)
     except Conflict as exc:

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from crm_hookspecs import Principal
 from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
-from litestar.response import Redirect
+from litestar.response import Redirect, Stream
 
-from crm_platform.contacts import duplicates, listing
+from crm_platform.bulk import service as bulk_service
+from crm_platform.contacts import bulk, duplicates, employer, listing
 from crm_platform.contacts import service as contacts
-from crm_platform.contacts.schemas import ContactIn, ContactPatch
+from crm_platform.contacts.schemas import ContactIn
 from crm_platform.contacts.tables import LIFECYCLE_STAGES
 from crm_platform.errors import Conflict, Invalid, NotFound
 from crm_platform.records import customfields, pipeline
@@ -22,11 +24,14 @@ from crm_platform.records.reads import announce_read
 from crm_platform.records.tables import SavedView
 from crm_platform.search import index as search_index
 from crm_platform.users.auth import CurrentPrincipal
+from crm_platform.web import bulk as web_bulk
 from crm_platform.web import customlists, forms, lookups
 from crm_platform.web.csv_export import csv_document
 from crm_platform.web.rendering import is_htmx, render_fragment, render_page, zone_of
 
 PAGE_SIZE = 50
+# The most contacts one "select all matching" takes.
+BULK_MAX = 200_000
 SEARCH_LIMIT = 100
 FILTER_KEYS = ("q", "owner", "stage", "tag", *customlists.QUERY_KEYS, "sort")
 # Every sort of listing.SORTABLE but id, as the "Sort by" choices put it (ascending, descending).
@@ -119,18 +124,26 @@ async def _saved_views(principal: Principal) -> list[dict[str, Any]]:
 async def contact_list(request: Request, principal: CurrentPrincipal, cursor: FromQuery[str | None] = None,
                        page: FromQuery[str] = "") -> Response:
     query = _query(request)
+    return await _list_page(request, principal, query, cursor, page)
+
+
+async def _list_page(request: Request, principal: Principal, query: dict[str, str], cursor: str | None = None,
+                     page: str = "", errors: dict[str, str] | None = None) -> Response:
     results = await _results(principal, query, cursor)
+    if errors:
+        results["errors"] = errors
     await announce_read(principal, "contact", results["rows"], "list", request)
     users = await lookups.active_users()
-    context = {**results, "owners": lookups.names_by_id(users), "sort_choices": customlists.sort_choices(SORT_COLUMNS)}
+    context = {**results, "owners": lookups.names_by_id(users), "sort_choices": customlists.sort_choices(SORT_COLUMNS),
+               "stage_choices": stage_choices()}
     if page == "rows":
         return render_fragment(request, "contacts/_rows.html", **context)
     if is_htmx(request) and request.headers.get("hx-target") == "contact-results":
         return render_fragment(request, "contacts/_results.html", **context)
     return render_page(
         request, "contacts/list.html", owner_choices=[(user["id"], user["display_name"]) for user in users],
-        stage_choices=stage_choices(), views=await _saved_views(principal),
-        operator_choices=customlists.OPERATOR_CHOICES, **context,
+        views=await _saved_views(principal), operator_choices=customlists.OPERATOR_CHOICES,
+        status_code=422 if errors else 200, **context,
     )
 
 
@@ -144,7 +157,8 @@ async def _new_form(
     likely: list[duplicates.Candidate] | None = None,
 ) -> Response:
     users = await lookups.active_users()
-    return render_page(request, "contacts/new.html", status_code=422 if errors else 200, values=values,
+    company = await employer.visible_company(request.scope["user"], employer.picked_company(str(values.get("company_id", ""))))
+    return render_page(request, "contacts/new.html", status_code=422 if errors else 200, values=values, company=company,
                        errors=errors, duplicate=duplicate, likely=likely or [], stage_choices=stage_choices(),
                        owner_choices=[(user["id"], user["display_name"]) for user in users],
                        custom_fields=list((await customfields.definitions(contacts.RECORD_TYPE)).values()))
@@ -169,7 +183,8 @@ def contact_values(values: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
-RENAMES = {"emails": "email", "phones": "phone", "owner_id": "owner_id", "primary_email": "email"}
+RENAMES = {"emails": "email", "phones": "phone", "owner_id": "owner_id", "primary_email": "email",
+           "company_ids": "company_id"}
 
 
 @post("/contacts", include_in_schema=False)
@@ -182,6 +197,8 @@ async def create_contact(request: Request, principal: CurrentPrincipal) -> Respo
     body["custom"] = {key: value for key, value in
                       forms.custom_values(values, definitions.values(), errors, zone_of(request)).items()
                       if value is not None}
+    company_id = employer.picked_company(forms.text(values, "company_id"))
+    body["company_ids"] = [company_id] if company_id is not None else []
     if not errors and forms.text(values, "save_anyway") != "yes":
         likely = await duplicates.candidates_for_new(principal, body)
         # A taken primary email is refused on save, with its own message; the rest is a warning.
@@ -212,40 +229,100 @@ async def _selected(principal: Principal, ids: list[str]) -> list[dict[str, Any]
 def _csv(rows: list[dict[str, Any]], owners: dict[int, str], custom_keys: list[str]) -> str:
     """The contacts as CSV, a column per custom field (headed by its key) after the fixed ones."""
     return csv_document(
-        ["id", "name", "email", "phone", "job_title", "stage", "owner", "tags", *custom_keys],
+        [*CSV_HEADER, *custom_keys],
         ([row["id"], row["display_name"], row["primary_email"], row["phones"][0]["number"] if row["phones"] else "",
           row["job_title"], row["lifecycle_stage"], owners.get(row["owner"], ""), ", ".join(row["tags"]),
           *[customlists.csv_text((row["custom"] or {}).get(key)) for key in custom_keys]] for row in rows),
     )
 
 
+# What the list's bulk bar asks for, as the bulk service names it.
+BULK_ACTIONS = {"assign": "owner", "stage": "stage", "tag": "tag", "delete": "delete"}
+CSV_HEADER = ["id", "name", "email", "phone", "job_title", "stage", "owner", "tags"]
+
+
+def _matching_query(values: dict[str, Any]) -> dict[str, str]:
+    """The list's filters a "select all matching" form carries, as the list's own query."""
+    pairs = parse_qsl(forms.text(values, "matching", 4000))
+    return {key: value for key, value in pairs if key in FILTER_KEYS and value}
+
+
+async def _matching_ids(principal: Principal, query: dict[str, str]) -> list[int]:
+    filters = _filters(query)
+    if query.get("q"):
+        return [row["id"] for row in await _searched(principal, query["q"], filters)]
+    return await bulk.matching_ids(principal, filters, BULK_MAX)
+
+
+async def _export_matching(request: Request, principal: Principal, query: dict[str, str]) -> Response:
+    """The whole filtered list as CSV, streamed a page at a time."""
+    users = await lookups.active_users()
+    owners = lookups.names_by_id(users)
+    custom_keys = list(await customfields.definitions(contacts.RECORD_TYPE))
+
+    async def chunks() -> AsyncIterator[str]:
+        yield csv_document([*CSV_HEADER, *custom_keys], [])
+        async for rows in _matching_pages(principal, query):
+            await announce_read(principal, "contact", rows, "export", request)
+            yield _csv(rows, owners, custom_keys).split("\r\n", 1)[1]  # the rows, without the header
+
+    return Stream(chunks(), status_code=200, media_type="text/csv",
+                  headers={"Content-Disposition": 'attachment; filename="contacts.csv"'})
+
+
+async def _matching_pages(principal: Principal, query: dict[str, str]) -> AsyncIterator[list[dict[str, Any]]]:
+    if query.get("q"):
+        yield await _searched(principal, query["q"], _filters(query))
+        return
+    async for rows in bulk.matching_pages(principal, _filters(query), query.get("sort", "display_name")):
+        yield rows
+
+
+@get("/contacts/matching", include_in_schema=False)
+async def matching_label(request: Request, principal: CurrentPrincipal) -> Response:
+    """The "select all N matching" label, counted only when the bulk bar shows."""
+    query = _query(request)
+    if query.get("q"):
+        count = len(await _searched(principal, query["q"], _filters(query)))
+    else:
+        count = await bulk.matching_count(principal, _filters(query))
+    return Response(f"Select all {count:,} matching", media_type="text/plain")
+
+
 @post("/contacts/bulk", include_in_schema=False)
 async def bulk_action(request: Request, principal: CurrentPrincipal) -> Response:
     values = await forms.form_data(request)
-    rows = await _selected(principal, forms.listed(values, "ids"))
     action = forms.text(values, "action")
     back = forms.text(values, "back") or "/contacts"
+    back = back if back.startswith("/contacts") else "/contacts"
+    matching = forms.text(values, "scope") == "matching"
     if action == "export":
+        if matching:
+            return await _export_matching(request, principal, _matching_query(values))
+        rows = await _selected(principal, forms.listed(values, "ids"))
         await announce_read(principal, "contact", rows, "export", request)
         users = await lookups.active_users()
         custom_keys = list(await customfields.definitions(contacts.RECORD_TYPE))
         return Response(_csv(rows, lookups.names_by_id(users), custom_keys), status_code=200, media_type="text/csv",
                         headers={"Content-Disposition": 'attachment; filename="contacts.csv"'})
-    if action == "tag":
-        tag = forms.text(values, "tag", 100)
-        if not tag:
-            raise Invalid({"tag": "enter a tag to add"})
-        for row in rows:
-            await contacts.update(principal, row["id"], ContactPatch(tags=[*row["tags"], tag]))
-    elif action == "assign":
-        owner = forms.text(values, "owner_id")
-        if not owner.isdigit():
-            raise Invalid({"owner_id": "choose whom to assign them to"})
-        for row in rows:
-            await contacts.update(principal, row["id"], ContactPatch(owner_id=int(owner)))
-    else:
-        raise Invalid({"action": "choose tag, assign or export"})
-    return Redirect(back if back.startswith("/contacts") else "/contacts", status_code=303)
+    owner = forms.text(values, "owner_id")
+    params: dict[str, Any] = {
+        "owner_id": int(owner) if owner.isdigit() else None,
+        "stage": forms.text(values, "stage", 40), "tag": forms.text(values, "tag", 100),
+    }
+    try:
+        if action not in BULK_ACTIONS:
+            raise Invalid({"action": "choose add tag, assign, move, delete or export"})
+        bulk_service.check(contacts.RECORD_TYPE, BULK_ACTIONS[action], params)
+        if matching:
+            ids = await _matching_ids(principal, _matching_query(values))
+        else:
+            ids = [row["id"] for row in await _selected(principal, forms.listed(values, "ids"))]
+        return await web_bulk.run(request, principal, contacts.RECORD_TYPE, ids, BULK_ACTIONS[action], params, back)
+    except Invalid as exc:
+        # Back to the list the action came from, the reason above it.
+        query = {key: value for key, value in parse_qsl(back.partition("?")[2]) if key in FILTER_KEYS and value}
+        return await _list_page(request, principal, query, errors=forms.field_errors(exc))
 
 
 @post("/contacts/views", include_in_schema=False)
@@ -268,4 +345,4 @@ async def delete_view(principal: CurrentPrincipal, view_id: FromPath[int]) -> Re
     return Redirect("/contacts", status_code=303)
 
 
-HANDLERS = [contact_list, new_contact, create_contact, bulk_action, save_view, delete_view]
+HANDLERS = [contact_list, new_contact, create_contact, matching_label, bulk_action, save_view, delete_view]

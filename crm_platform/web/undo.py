@@ -26,6 +26,22 @@ def offer_undo(request: Request, trash_id: int, message: str) -> None:
     request.set_session(session)
 
 
+def offer_bulk_undo(request: Request, run_id: int, message: str) -> None:
+    """Like :func:`offer_undo` for the records one bulk delete moved to the trash: the Undo
+    button restores them all."""
+    session = dict(request.scope.get("session") or {})
+    session[SESSION_UNDO_KEY] = {"restore_url": f"/bulk/{int(run_id)}/undo", "message": str(message)[:300]}
+    request.set_session(session)
+
+
+def offer_notice(request: Request, message: str, progress_url: str = "") -> None:
+    """Show ``message`` in the toast of the next page the user sees (no Undo button); with
+    ``progress_url``, the toast follows a background job's progress from that fragment."""
+    session = dict(request.scope.get("session") or {})
+    session[SESSION_UNDO_KEY] = {"message": str(message)[:300], "progress_url": progress_url}
+    request.set_session(session)
+
+
 def take_undo(request: Request) -> dict[str, Any] | None:
     """The waiting note, removed from the session so it shows once; htmx fragments leave it."""
     session = request.scope.get("session") or {}

@@ -27,7 +27,7 @@ def test_selecting_contacts_and_adding_a_tag_tags_each_of_them(browser, served_a
     page = new_page(browser, served_app)
     sign_in(page, "admin@example.com")
     page.goto("/contacts?q=northwind")
-    page.get_by_label("Select all").check()
+    page.get_by_label("Select all", exact=True).check()
     page.get_by_label("Tag to add").fill("key account")
     page.get_by_role("button", name="Add tag").click()
     page.wait_for_url(re.compile(r"/contacts"))
