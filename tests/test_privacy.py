@@ -139,3 +139,26 @@ async def test_the_command_exports_and_erases_a_person(crm_client, crm_cli, tmp_
     assert erased.exit_code == 0, erased.output
     assert f"erased contact {contact['id']}" in erased.output
     assert await _tables_holding(EMAIL) == []
+
+
+async def test_consent_is_recorded_withdrawn_in_one_more_row_and_kept_as_a_ledger(crm_client):
+    contact = await _person(crm_client)
+    url = f"/api/v1/contacts/{contact['id']}/consents"
+    given = await crm_client.post(url, json={"purpose": "Newsletter", "granted": True, "channel": "email",
+                                             "source": "signup form", "text_version": "2026-11"})
+    assert given.status_code == 201, given.text
+    assert given.json()["purpose"] == "newsletter"
+    assert (await crm_client.post(url, json={"purpose": "newsletter", "granted": False, "channel": "email",
+                                             "source": "unsubscribe link"})).status_code == 201
+    ledger = (await crm_client.get(url)).json()
+    assert [(row["purpose"], row["granted"], row["source"]) for row in ledger["current"]] == [
+        ("newsletter", False, "unsubscribe link")]
+    assert [row["granted"] for row in ledger["items"]] == [False, True]
+    bad = await crm_client.post(url, json={"purpose": " ", "granted": True, "channel": "fax"})
+    assert bad.status_code == 422
+    assert set(bad.json()["errors"]) == {"purpose", "channel"}
+    document = (await crm_client.get(f"/api/v1/contacts/{contact['id']}/personal-data")).json()
+    assert [row["source"] for row in document["consents"]] == ["signup form", "unsubscribe link"]
+    erased = await crm_client.post(f"/api/v1/contacts/{contact['id']}/erase", json={"confirm": "Zora Quillfeather"})
+    assert erased.status_code == 200
+    assert await fetch("SELECT id FROM crm_consent") == []

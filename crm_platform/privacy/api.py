@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import msgspec
 from litestar import Response, get, post
 from litestar.params import FromPath, JSONBody
 
-from crm_platform.privacy import erase, export
+from crm_platform.privacy import consents, erase, export
 from crm_platform.users.auth import CurrentPrincipal
 
 
@@ -43,4 +44,49 @@ async def erase_person(principal: CurrentPrincipal, contact_id: FromPath[int], d
     return EraseOut(erased=True, counts=counts)
 
 
-HANDLERS = [personal_data, erase_person]
+class ConsentIn(msgspec.Struct, forbid_unknown_fields=True):
+    purpose: str
+    granted: bool
+    channel: str = ""
+    source: str = ""
+    text_version: str = ""
+
+
+class ConsentOut(msgspec.Struct):
+    id: int
+    purpose: str
+    channel: str
+    granted: bool
+    source: str
+    text_version: str
+    actor_id: int | None
+    at: dt.datetime
+
+
+class ConsentLedger(msgspec.Struct):
+    current: list[ConsentOut]
+    items: list[ConsentOut]
+
+
+def _consents(rows: list[dict[str, Any]]) -> list[ConsentOut]:
+    return msgspec.convert(rows, list[ConsentOut], strict=False)
+
+
+@get("/api/v1/contacts/{contact_id:int}/consents", tags=["contacts"])
+async def consent_ledger(principal: CurrentPrincipal, contact_id: FromPath[int]) -> ConsentLedger:
+    """The contact's consents: what holds now per purpose and channel, and the whole ledger,
+    newest first."""
+    rows = await consents.ledger(principal, contact_id)
+    return ConsentLedger(current=_consents(consents.current(rows)), items=_consents(rows))
+
+
+@post("/api/v1/contacts/{contact_id:int}/consents", tags=["contacts"])
+async def record_consent(principal: CurrentPrincipal, contact_id: FromPath[int], data: JSONBody[ConsentIn]) -> ConsentOut:
+    """Record consent given (``granted: true``) or withdrawn for a purpose, with where it was
+    said and the wording shown. The ledger only grows."""
+    row = await consents.record(principal, contact_id, purpose=data.purpose, granted=data.granted,
+                                channel=data.channel, source=data.source, text_version=data.text_version)
+    return _consents([row])[0]
+
+
+HANDLERS = [personal_data, erase_person, consent_ledger, record_consent]

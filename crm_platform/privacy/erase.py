@@ -69,6 +69,7 @@ async def _erase_core(contact: dict[str, Any]) -> None:
     await execute("DELETE FROM crm_relationship WHERE (source_type = 'contact' AND source_id = {}) "
                   "OR (target_type = 'contact' AND target_id = {})", contact_id, contact_id)
     for table, where in (
+        ("crm_consent", "contact = {}"),
         ("crm_tagging", "record_type = 'contact' AND record_id = {}"),
         ("crm_audit_entry", "record_type = 'contact' AND record_id = {}"),
         ("crm_trash", "kind = 'contact' AND record_id = {}"),

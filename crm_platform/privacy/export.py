@@ -72,6 +72,8 @@ async def core_sections(contact_id: int) -> dict[str, Any]:
             "WHERE (source_type = 'contact' AND source_id = {}) OR (target_type = 'contact' AND target_id = {}) "
             "ORDER BY id", contact_id, contact_id),
         "activities": await _activities(contact_id),
+        "consents": await fetch("SELECT purpose, channel, granted, source, text_version, at FROM crm_consent "
+                                "WHERE contact = {} ORDER BY at, id", contact_id),
         "history": [decode_json_columns(row, ("changes",)) for row in await fetch(
             "SELECT at, actor_id, action, changes FROM crm_audit_entry WHERE record_type = 'contact' "
             "AND record_id = {} ORDER BY id", contact_id)],
