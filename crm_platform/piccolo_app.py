@@ -16,6 +16,7 @@ from crm_platform.jobs.tables import JobRun
 from crm_platform.mail.tables import OutboundEmail
 from crm_platform.merges.tables import Merge
 from crm_platform.notifications.tables import Notification, NotificationPreference
+from crm_platform.privacy.tables import Consent
 from crm_platform.records.tables import CustomField, SavedView, Tagging
 from crm_platform.relationships.tables import Relationship
 from crm_platform.reports.tables import Dashboard, ReportSchedule, SavedReport
@@ -56,5 +57,6 @@ APP_CONFIG = AppConfig(
         SavedReport,
         ContactIdentity,
         BulkRun,
+        Consent,
     ],
 )

@@ -70,6 +70,14 @@ def _check_report(slug: str, report: t.ReportDefinition) -> None:
         _named_after_the_plugin("report", report.key, slug)
 
 
+def _check_personal_data(slug: str, item: t.PersonalData) -> None:
+    _named_after_the_plugin("personal data", item.key, slug)
+    if not item.table.startswith(f"{slug}_"):
+        raise ValueError(f"personal data {item.key!r} names table {item.table!r}; a plugin declares only its own tables")
+    if item.record_kind:
+        _named_after_the_plugin("personal data record kind", item.record_kind, slug)
+
+
 @dataclass(frozen=True)
 class RegistrationHook:
     returns: type
@@ -106,6 +114,7 @@ REGISTRATION_HOOKS: dict[str, RegistrationHook] = {
     ),
     "crm_importers": RegistrationHook(t.Importer, lambda importer: importer.key, check=_check_importer),
     "crm_reports": RegistrationHook(t.ReportDefinition, lambda report: report.key, check=_check_report),
+    "crm_personal_data": RegistrationHook(t.PersonalData, lambda item: item.key, check=_check_personal_data),
     "crm_workflow_actions": RegistrationHook(
         t.WorkflowAction, lambda action: action.key, check=_check_workflow_action
     ),

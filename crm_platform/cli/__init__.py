@@ -7,7 +7,19 @@ import logging
 import click
 
 from crm_platform import __version__
-from crm_platform.cli import contacts, db, demo, imports, plugins, reports, serve, settings, trash, users
+from crm_platform.cli import (
+    contacts,
+    db,
+    demo,
+    imports,
+    plugins,
+    privacy,
+    reports,
+    serve,
+    settings,
+    trash,
+    users,
+)
 from crm_platform.cli._context import get_runtime, run
 
 log = logging.getLogger("crm.cli")
@@ -27,6 +39,7 @@ CORE_COMMANDS: list[click.Command] = [
     trash.trash_group,
     contacts.contacts_group,
     reports.report_group,
+    privacy.privacy_group,
 ]
 # Other spellings of a core command, left out of ``crm --help``.
 ALIASES = {"plugin": "plugins"}

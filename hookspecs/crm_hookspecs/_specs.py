@@ -26,6 +26,7 @@ from crm_hookspecs.types import (
     NotificationKind,
     Panel,
     Permission,
+    PersonalData,
     PluginInfo,
     Principal,
     RecordAction,
@@ -492,6 +493,38 @@ def crm_workflow_actions() -> Iterable[WorkflowAction]:
 
 
 # --- runtime hooks -----------------------------------------------------------------------
+
+
+@hookspec
+def crm_personal_data() -> Iterable[PersonalData]:
+    """Declare the personal data this plugin keeps about a contact, with its export and erasure.
+
+    Registration hook. Every table of yours with rows about a contact (a column naming the
+    contact, or a JSON list of contact ids) is declared once. A subject access export
+    (``GET /api/v1/contacts/{id}/personal-data``, ``crm privacy export``) calls each
+    declaration's ``export(contact_id)`` and puts what it returns under its key; an erasure
+    (``POST /api/v1/contacts/{id}/erase``, ``crm privacy erase``) calls ``erase(contact_id)``
+    inside its transaction, before the contact is deleted: delete the rows, or blank the
+    personal fields of rows you must keep (an order's total, a ticket's history). Keys are
+    ``<slug>.<name>`` and unique. Added in crm-hookspecs 1.4.
+
+    Returns:
+        :class:`~crm_hookspecs.types.PersonalData` items.
+
+    Example::
+
+        async def export_pets(contact_id):
+            return await fetch("SELECT id, name, chip FROM vet_pet WHERE keeper = {}", contact_id)
+
+        async def erase_pets(contact_id):
+            rows = await fetch("DELETE FROM vet_pet WHERE keeper = {} RETURNING id", contact_id)
+            return len(rows)
+
+        @hookimpl
+        def crm_personal_data():
+            return [PersonalData("vet.pets", "vet_pet", "keeper", ("name", "chip"),
+                                 export=export_pets, erase=erase_pets)]
+    """
 
 
 @hookspec

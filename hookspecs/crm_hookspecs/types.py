@@ -774,3 +774,41 @@ class WorkflowAction:
         if not callable(self.run):
             raise ValueError(f"WorkflowAction {self.key!r}: run must be a function")
         object.__setattr__(self, "params", tuple(self.params))
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """Personal data a plugin keeps about a contact, and how to hand it over or erase it.
+
+    ``key`` is ``<slug>.<name>`` and names the section of a subject access export.
+    ``table`` is the plugin's table holding the rows, ``contact_column`` its column naming
+    the contact (or holding a JSON list of contact ids), ``fields`` the columns that hold
+    personal data. The core never reads the table itself: ``export(contact_id)`` is an
+    ``async`` function returning the contact's rows as JSON-serialisable dicts, and
+    ``erase(contact_id)`` an ``async`` function that deletes or anonymises them, run inside
+    the erasure's transaction before the contact is deleted, returning how many rows it
+    touched. When the rows are records of a kind (``record_kind``, such as ``desk.ticket``),
+    ``export`` includes each row's ``id`` and the core also erases those records' audit
+    history and trash entries, which keep their past values. Added in crm-hookspecs 1.4.
+    """
+
+    key: str
+    table: str
+    contact_column: str
+    fields: tuple[str, ...]
+    export: Callable[[int], Any]
+    erase: Callable[[int], Any]
+    label: str = ""
+    record_kind: str = ""
+
+    def __post_init__(self) -> None:
+        _check_pattern(self, "key", QUALIFIED_NAME_PATTERN, "sales.deal_contacts")
+        if not isinstance(self.table, str) or not self.table:
+            raise ValueError(f"PersonalData {self.key!r}: name the table that holds the rows")
+        if not isinstance(self.contact_column, str) or not self.contact_column:
+            raise ValueError(f"PersonalData {self.key!r}: name the column that links a row to its contact")
+        object.__setattr__(self, "fields", tuple(self.fields))
+        if not self.fields:
+            raise ValueError(f"PersonalData {self.key!r}: list the fields that hold personal data")
+        if not (callable(self.export) and callable(self.erase)):
+            raise ValueError(f"PersonalData {self.key!r}: export and erase must be functions")

@@ -14,6 +14,7 @@ from crm_hookspecs import (
     NotificationKind,
     Panel,
     Permission,
+    PersonalData,
     PluginInfo,
     Principal,
     Routes,
@@ -24,7 +25,7 @@ from crm_hookspecs import (
 )
 
 from crm_automation import demo as demo_workflows
-from crm_automation import engine, events, runs, scoring, web, webhooks  # noqa: F401 - events: its classes are triggers
+from crm_automation import engine, events, privacy, runs, scoring, web, webhooks  # noqa: F401 - events: its classes are triggers
 from crm_automation.api import HANDLERS, MANAGE, VIEW
 from crm_platform.toolkit import has_permission
 
@@ -129,3 +130,8 @@ async def crm_timeline_items(record_type: str, record_id: int, principal: Princi
 @hookimpl
 async def crm_demo_data(demo: DemoData) -> str | None:
     return await demo_workflows.load(demo)
+
+
+@hookimpl
+def crm_personal_data() -> tuple[PersonalData, ...]:
+    return privacy.DECLARATIONS

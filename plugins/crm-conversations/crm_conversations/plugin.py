@@ -11,6 +11,7 @@ from crm_hookspecs import (
     Importer,
     NavItem,
     Panel,
+    PersonalData,
     PluginInfo,
     Principal,
     RecordKind,
@@ -20,7 +21,7 @@ from crm_hookspecs import (
     hookimpl,
 )
 
-from crm_conversations import cli, messages, panels
+from crm_conversations import cli, messages, panels, privacy
 from crm_conversations import demo as conversation_demo
 from crm_conversations.sources.chat_importers import (
     INSTAGRAM,
@@ -108,3 +109,8 @@ def crm_api_routes() -> list[Routes]:
     from crm_conversations import api
 
     return [Routes(api.HANDLERS)]
+
+
+@hookimpl
+def crm_personal_data() -> tuple[PersonalData, ...]:
+    return privacy.DECLARATIONS

@@ -13,6 +13,7 @@ from crm_hookspecs import (
     NavItem,
     Panel,
     Permission,
+    PersonalData,
     PluginInfo,
     Principal,
     RecordKind,
@@ -24,7 +25,7 @@ from crm_hookspecs import (
     hookimpl,
 )
 
-from crm_desk import api, conversation, public, service, tickets, web
+from crm_desk import api, conversation, privacy, public, service, tickets, web
 from crm_desk import demo as desk_demo
 from crm_desk.cli import desk_commands
 from crm_desk.mail import outbound
@@ -123,3 +124,8 @@ async def crm_demo_data(demo: DemoData) -> str | None:
 async def crm_record_panels(record_type: str, record_id: int, principal: Principal) -> list[Panel]:
     panel = await web.tickets_panel(record_type, record_id, principal)
     return [panel] if panel else []
+
+
+@hookimpl
+def crm_personal_data() -> tuple[PersonalData, ...]:
+    return privacy.DECLARATIONS

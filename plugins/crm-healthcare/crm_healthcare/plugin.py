@@ -18,6 +18,7 @@ from crm_hookspecs import (
     NotificationKind,
     Panel,
     Permission,
+    PersonalData,
     PluginInfo,
     Principal,
     RecordKind,
@@ -28,7 +29,7 @@ from crm_hookspecs import (
 )
 from crm_hookspecs.events import RecordDeleted
 
-from crm_healthcare import api, appointments, audit, demo_records, notes, patients, web
+from crm_healthcare import api, appointments, audit, demo_records, notes, patients, privacy, web
 
 HERE = Path(__file__).parent
 
@@ -132,3 +133,8 @@ async def crm_event(event: Event) -> None:
 @hookimpl
 async def crm_demo_data(demo: DemoData) -> str | None:
     return await demo_records.load(demo)
+
+
+@hookimpl
+def crm_personal_data() -> tuple[PersonalData, ...]:
+    return privacy.DECLARATIONS

@@ -15,6 +15,7 @@ from crm_hookspecs import (
     NavItem,
     Panel,
     Permission,
+    PersonalData,
     PluginInfo,
     Principal,
     RecordKind,
@@ -36,7 +37,7 @@ from crm_hookspecs.events import (
 )
 from crm_platform.toolkit import list_users, principal_for
 
-from crm_realestate import api, fields, matching, merges, offers, properties, web
+from crm_realestate import api, fields, matching, merges, offers, privacy, properties, web
 from crm_realestate import demo as demo_data
 
 HERE = Path(__file__).parent
@@ -152,3 +153,8 @@ async def _refresh(actor_id: int | None, contact_ids: list[int]) -> None:
     reader = await principal_for(admin["id"] if admin else actor_id) if (admin or actor_id) else None
     if reader is not None:
         await matching.refresh(reader, contact_ids)
+
+
+@hookimpl
+def crm_personal_data() -> tuple[PersonalData, ...]:
+    return privacy.DECLARATIONS

@@ -17,6 +17,7 @@ from crm_hookspecs import (
     NavItem,
     Panel,
     Permission,
+    PersonalData,
     PluginInfo,
     Principal,
     RecordKind,
@@ -28,7 +29,7 @@ from crm_hookspecs import (
     hookimpl,
 )
 
-from crm_retail import api, commands, importers, loyalty, merges, orders, rfm, web
+from crm_retail import api, commands, importers, loyalty, merges, orders, privacy, rfm, web
 from crm_retail import demo as demo_orders
 
 HERE = Path(__file__).parent
@@ -123,3 +124,8 @@ async def crm_merge_links(merge: RecordMerge) -> object:
 @hookimpl
 async def crm_demo_data(demo: DemoData) -> str | None:
     return await demo_orders.load(demo)
+
+
+@hookimpl
+def crm_personal_data() -> tuple[PersonalData, ...]:
+    return privacy.DECLARATIONS

@@ -13,6 +13,7 @@ from crm_hookspecs import (
     NotificationKind,
     Panel,
     Permission,
+    PersonalData,
     PluginInfo,
     Principal,
     RecordAction,
@@ -26,7 +27,7 @@ from crm_hookspecs import (
     hookimpl,
 )
 
-from crm_sales import deals, merges, slots, web
+from crm_sales import deals, merges, privacy, slots, web
 from crm_sales import demo as sales_demo
 from crm_sales.api import EXPORT, HANDLERS
 from crm_sales.moves import ACTIVITY_TYPE, DEAL_MOVED
@@ -135,3 +136,8 @@ async def crm_dashboard_widgets(principal: Principal) -> list[DashboardWidget]:
 @hookimpl
 async def crm_merge_links(merge: RecordMerge) -> dict | list[str] | None:
     return await merges.move_links(merge)
+
+
+@hookimpl
+def crm_personal_data() -> tuple[PersonalData, ...]:
+    return privacy.DECLARATIONS
