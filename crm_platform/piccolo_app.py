@@ -17,7 +17,7 @@ from crm_platform.merges.tables import Merge
 from crm_platform.notifications.tables import Notification, NotificationPreference
 from crm_platform.records.tables import CustomField, SavedView, Tagging
 from crm_platform.relationships.tables import Relationship
-from crm_platform.reports.tables import Dashboard, ReportSchedule, SavedReport
+from crm_platform.reports.tables import ActivityDay, ActivityTally, Dashboard, ReportSchedule, SavedReport
 from crm_platform.trash.tables import TrashEntry
 from crm_platform.users.tables import ApiToken, Team, User, UserInvite
 
@@ -53,6 +53,8 @@ APP_CONFIG = AppConfig(
         Dashboard,
         ReportSchedule,
         SavedReport,
+        ActivityDay,
+        ActivityTally,
         ContactIdentity,
     ],
 )
