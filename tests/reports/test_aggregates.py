@@ -98,17 +98,3 @@ async def test_the_counts_follow_every_write_and_each_member_counts_only_their_t
     assert await aggregates.rebuild() == 8
     assert await _cells() == kept
 
-
-async def test_rebuild_counts_activities_written_without_events(teams, crm_client, monkeypatch):
-    """An existing database (or a bulk load) has activities the counts never heard of."""
-    ann = teams["ann"]
-    ada = await _contact(ann.client, "Ada")
-    await log(ann.client, "call", ada["id"])
-    async with toolkit.unit_of_work():
-        await toolkit.execute(f"DELETE FROM {aggregates.DAYS}")
-        await toolkit.execute(f"DELETE FROM {aggregates.TALLY}")
-    assert await _rows(ann.client, "team_activity", {"per": "person"}) == []
-    await aggregates.rebuild()
-    [row] = await _rows(ann.client, "team_activity", {"per": "person"})
-    assert row["calls"] == 1
-    await _assert_counts_match_a_direct_count({"ann": ann.client, "admin": crm_client}, monkeypatch)
