@@ -110,8 +110,10 @@ async def crm_event(event: Event) -> None:
     from crm_platform.notifications.sources import on_event
     from crm_platform.reports import aggregates
 
-    await on_event(event)
-    await aggregates.on_event(event)
+    try:
+        await on_event(event)
+    finally:  # a notification that fails must not leave the counts behind
+        await aggregates.on_event(event)
 
 
 @hookimpl
