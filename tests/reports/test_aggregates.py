@@ -15,7 +15,8 @@ from tests.reports.conftest import log
 
 pytestmark = pytest.mark.postgres
 
-REPORTS = (("team_activity", {"per": "person_week"}), ("follow_up", {}))
+REPORTS = (("team_activity", {"per": "person_week"}), ("team_activity", {"per": "week"}),
+           ("team_activity", {"per": "person"}), ("follow_up", {}))
 
 
 async def _rows(client, key: str, params: dict) -> list[dict]:
@@ -25,8 +26,8 @@ async def _rows(client, key: str, params: dict) -> list[dict]:
 
 
 async def _seen(viewers: dict) -> dict:
-    return {(name, key): await _rows(client, key, params) for name, client in viewers.items()
-            for key, params in REPORTS}
+    return {(name, key if key == "follow_up" else f"{key}.{params['per']}"): await _rows(client, key, params)
+            for name, client in viewers.items() for key, params in REPORTS}
 
 
 async def _assert_counts_match_a_direct_count(viewers: dict, monkeypatch) -> dict:
@@ -72,8 +73,8 @@ async def test_the_counts_follow_every_write_and_each_member_counts_only_their_t
     await log(cat.client, "task", cleo["id"], due_at=ago(4))
     seen = await _assert_counts_match_a_direct_count(viewers, monkeypatch)
     # Two teams: Ann counts North (herself and Ben), Cat only herself.
-    assert {row["person"] for row in seen[("ann", "team_activity")]} == {"ann", "ben"}
-    assert {row["person"] for row in seen[("cat", "team_activity")]} == {"cat"}
+    assert {row["person"] for row in seen[("ann", "team_activity.person_week")]} == {"ann", "ben"}
+    assert {row["person"] for row in seen[("cat", "team_activity.person_week")]} == {"cat"}
     assert [(row["person"], row["overdue"], row["late"]) for row in seen[("ann", "follow_up")]] == [("ann", 1, 1)]
     assert [(row["person"], row["overdue"]) for row in seen[("cat", "follow_up")]] == [("cat", 1)]
 
@@ -86,13 +87,13 @@ async def test_the_counts_follow_every_write_and_each_member_counts_only_their_t
 
     assert (await ann.client.delete(f"/api/v1/activities/{meeting['id']}")).status_code in (200, 204)
     seen = await _assert_counts_match_a_direct_count(viewers, monkeypatch)
-    assert sum(row["calls"] for row in seen[("admin", "team_activity")]) == 1
+    assert sum(row["calls"] for row in seen[("admin", "team_activity.week")]) == 1
 
     trash = (await crm_client.get("/api/v1/trash", params={"kind": "activity"})).json()["items"]
     [entry] = [item for item in trash if item["record_id"] == meeting["id"]]
     assert (await crm_client.post(f"/api/v1/trash/{entry['id']}/restore")).status_code == 200
     seen = await _assert_counts_match_a_direct_count(viewers, monkeypatch)
-    assert sum(row["calls"] for row in seen[("admin", "team_activity")]) == 2
+    assert sum(row["calls"] for row in seen[("admin", "team_activity.week")]) == 2
 
     kept = await _cells()
     assert await aggregates.rebuild() == 8

@@ -9,7 +9,7 @@ from crm_hookspecs import ReportColumn, ReportDefinition, ReportParameter, Repor
 from crm_platform.db.raw import fetch, placeholders
 from crm_platform.reports import aggregates
 from crm_platform.reports.builtin.people import names
-from crm_platform.reports.periods import day_sql, week_of
+from crm_platform.reports.periods import day_sql, week_of, week_sql
 from crm_platform.reports.scope import joined, report_scope
 
 LOGGED = (("call", "calls", "Calls"), ("meeting", "meetings", "Meetings"), ("email", "emails", "Emails"),
@@ -28,16 +28,22 @@ async def team_activity(query: ReportQuery) -> ReportResult:
 
 
 async def _counted(query: ReportQuery) -> list[dict[str, Any]]:
-    """From the daily counts: at most days x people x types rows, however many activities."""
+    """From the daily counts, summed per week in the database: at most weeks x people x types
+    rows, however many activities."""
     where, args = await report_scope(query, "activity", aggregates.DAYS, person_column="person")
     kinds = [f"logged:{key}" for key, _, _ in LOGGED] + ["done"]
+    per = query.params.get("per") or "person_week"
+    person = "person" if per != "week" else "0"
+    week = week_sql("day") if per != "person" else "''"
+    groups = ", ".join(["kind", *(["person"] if per != "week" else []), *([week] if per != "person" else [])])
     rows = await fetch(
-        f"SELECT person, kind, day, sum(n) AS n FROM {aggregates.DAYS} WHERE day >= {{}} AND day <= {{}} "
-        f"AND kind IN ({placeholders(kinds)}){joined(where)} GROUP BY person, kind, day",
+        f"SELECT {person} AS person, kind, {week} AS week, sum(n) AS n FROM {aggregates.DAYS} "
+        f"WHERE day >= {{}} AND day <= {{}} AND kind IN ({placeholders(kinds)}){joined(where)} "
+        f"GROUP BY {groups}",
         query.date_from.isoformat(), query.date_to.isoformat(), *kinds, *args,
     )
     return [{"person": row["person"] or None, "type": TASK_DONE if row["kind"] == "done" else row["kind"][7:],
-             "day": row["day"], "n": row["n"]} for row in rows if row["n"]]
+             "week": row["week"], "n": row["n"]} for row in rows if row["n"]]
 
 
 async def _scanned(query: ReportQuery) -> list[dict[str, Any]]:
@@ -56,7 +62,7 @@ async def _scanned(query: ReportQuery) -> list[dict[str, Any]]:
         f"GROUP BY {PERSON}, {day_sql('done_at')}",
         query.starts, query.ends, *args,
     )
-    return [*logged, *done]
+    return [{**row, "week": week_of(row["day"])} for row in (*logged, *done)]
 
 
 async def _result(query: ReportQuery, found: list[dict[str, Any]]) -> ReportResult:
@@ -65,7 +71,7 @@ async def _result(query: ReportQuery, found: list[dict[str, Any]]) -> ReportResu
     buckets: dict[tuple[Any, str], dict[str, int]] = {}
     for row in found:
         person = row["person"] if per != "week" else 0
-        week = week_of(row["day"]) if per != "person" else ""
+        week = row["week"] if per != "person" else ""
         bucket = buckets.setdefault((person, week), dict.fromkeys(column_of.values(), 0))
         bucket[column_of[row["type"]]] += int(row["n"])
     people = await names(person for person, _ in buckets)
