@@ -108,10 +108,15 @@ def crm_notification_kinds() -> list[NotificationKind]:
 
 @hookimpl
 async def crm_event(event: Event) -> None:
-    """The core's own notifications of what people wrote: assigned to you, mentioned."""
+    """The core's own notifications of what people wrote: assigned to you, mentioned; and
+    the reports' daily activity counts."""
     from crm_platform.notifications.sources import on_event
+    from crm_platform.reports import aggregates
 
-    await on_event(event)
+    try:
+        await on_event(event)
+    finally:  # a notification that fails must not leave the counts behind
+        await aggregates.on_event(event)
 
 
 @hookimpl

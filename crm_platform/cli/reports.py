@@ -1,4 +1,5 @@
-"""``crm report list|run``: the reports, and one report's result as CSV or JSON."""
+"""``crm report list|run|rebuild-aggregates``: the reports, one report's result as CSV or JSON,
+and the daily counts they read, recomputed."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import json
 import click
 
 from crm_platform.cli._context import acting_user, run
-from crm_platform.reports import registry, running
+from crm_platform.reports import aggregates, registry, running
 
 
 @click.group("report")
@@ -55,3 +56,11 @@ def run_report(key: str, output: str, date_from: str | None, date_to: str | None
         return json.dumps(running.as_json(report, query, result, values.get("team", "")), indent=2, default=str)
 
     click.echo(run(work), nl=False)
+
+
+@report_group.command("rebuild-aggregates")
+def rebuild_aggregates() -> None:
+    """Recompute the daily activity counts the reports read, from every activity: once after
+    upgrading an existing database, or after activities were changed outside the application."""
+    counted = run(aggregates.rebuild)
+    click.echo(f"counted {counted} activities")

@@ -26,6 +26,13 @@ def month_sql(column: str) -> str:
     return f"substr({column}, 1, 7)"
 
 
+def week_sql(day_column: str) -> str:
+    """The Monday (``YYYY-MM-DD``) of the ISO week of ``day_column``, itself ``YYYY-MM-DD`` text."""
+    if on_postgres():
+        return f"to_char(date_trunc('week', CAST({day_column} AS date)), 'YYYY-MM-DD')"
+    return f"date({day_column}, 'weekday 0', '-6 days')"  # the Sunday ending its week, less six days
+
+
 def week_of(day: str | dt.date) -> str:
     """The ISO week a day falls in, named by its Monday: ``2026-11-30``."""
     date = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)[:10])

@@ -51,3 +51,32 @@ class SavedReport(Table, tablename="crm_saved_report"):
     chart = Varchar(length=10, default="bar")
     shared = Varchar(length=20, default="private")
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ActivityDay(Table, tablename="crm_report_activity_day"):
+    """How many activities of one owner and person (a task's assignee, else its owner) count
+    towards ``kind`` on ``day`` (UTC, ``YYYY-MM-DD``): ``logged:<type>`` by the day it
+    occurred, ``done`` by the day a task was done, ``due:on_time|late|open`` by the day it is
+    due. The reports over activities read these instead of the activities themselves.
+    ``key`` joins the four so an upsert finds the row; 0 stands for nobody."""
+
+    key = Varchar(length=120, unique=True)
+    day = Varchar(length=10, index=True)
+    kind = Varchar(length=80)
+    owner = Integer(default=0)
+    person = Integer(default=0)
+    n = Integer(default=0)
+
+
+class ActivityTally(Table, tablename="crm_report_activity_tally"):
+    """What each activity last added to :class:`ActivityDay`, so an edit or a deletion takes
+    back exactly that, whatever the activity looks like now (or whether it is gone)."""
+
+    activity = Integer(unique=True)
+    owner = Integer(default=0)
+    person = Integer(default=0)
+    type = Varchar(length=60, default="")
+    logged_day = Varchar(length=10, null=True, default=None)
+    done_day = Varchar(length=10, null=True, default=None)
+    due_day = Varchar(length=10, null=True, default=None)
+    due_state = Varchar(length=10, default="")

@@ -30,3 +30,20 @@ async def test_a_bad_filter_or_report_is_a_one_line_error(crm_client, crm_cli):
     assert bad.exit_code != 0 and "from: 'someday' is not a date" in bad.output
     unknown = crm_cli("report", "run", "nothing")
     assert unknown.exit_code != 0 and "report nothing does not exist" in unknown.output
+
+
+async def test_rebuild_aggregates_counts_activities_the_reports_never_heard_of(teams, crm_client, crm_cli):
+    from crm_platform import toolkit
+    from crm_platform.reports import aggregates
+    from tests.reports.conftest import log
+
+    ada = await add_contact(teams["ann"].client, "Ada")
+    await log(teams["ann"].client, "call", ada["id"])
+    async with toolkit.unit_of_work():
+        await toolkit.execute(f"DELETE FROM {aggregates.DAYS}")
+        await toolkit.execute(f"DELETE FROM {aggregates.TALLY}")
+    assert crm_cli("report", "run", "team_activity", "--param", "per=person").output.count("\n") == 1
+    rebuilt = crm_cli("report", "rebuild-aggregates")
+    assert rebuilt.exit_code == 0 and rebuilt.output == "counted 1 activities\n", rebuilt.output
+    assert crm_cli("report", "run", "team_activity", "--param", "per=person").output.splitlines()[1:] == [
+        "ann,1,0,0,0,0,1"]

@@ -1,0 +1,170 @@
+"""Daily activity counts for the reports, kept up to date from the activities' events.
+
+Each activity adds one to a few cells of ``crm_report_activity_day`` (owner, person, day,
+kind): the day it occurred, the day it was done, the day it is due with how it went. What it
+added is kept in ``crm_report_activity_tally``; when an event names an activity (logged,
+edited, deleted, restored, merged), :func:`reconcile` takes back what the tally says and adds
+what the activity says now. That is idempotent and needs no "before" values, so an event seen
+twice or late still leaves the counts exact. :func:`rebuild` recomputes everything, for an
+existing database or after writes that sent no event.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from crm_hookspecs import Event, Principal
+from crm_hookspecs.events import (
+    ActivityDeleted,
+    ActivityLogged,
+    ActivityUpdated,
+    MergeUndone,
+    RecordCreated,
+    RecordDeleted,
+    RecordRestored,
+    RecordsMerged,
+    RecordUpdated,
+)
+
+from crm_platform.db.raw import execute, fetch, placeholders
+from crm_platform.db.unit import unit_of_work
+from crm_platform.records import access, kinds
+from crm_platform.reports.periods import day_sql, on_postgres
+
+DAYS = "crm_report_activity_day"
+TALLY = "crm_report_activity_tally"
+KIND = "activity"
+# Rows per statement: well under SQLite's 32,766 bound parameters at eight a row.
+CHUNK = 500
+TALLY_COLUMNS = ("activity", "owner", "person", "type", "logged_day", "done_day", "due_day", "due_state")
+
+
+def _current_sql(where: str) -> str:
+    """What each activity counts towards, computed by the database the same way for
+    :func:`rebuild` and :func:`reconcile` (0 for nobody: the cells need a value to match)."""
+    return (
+        "SELECT id AS activity, coalesce(owner, 0) AS owner, coalesce(assignee, owner, 0) AS person, type, "
+        f"{day_sql('occurred_at')} AS logged_day, "
+        f"CASE WHEN done THEN {day_sql('done_at')} END AS done_day, "
+        f"{day_sql('due_at')} AS due_day, "
+        "CASE WHEN due_at IS NULL THEN '' WHEN NOT done THEN 'open' WHEN done_at IS NULL THEN '' "
+        "WHEN done_at <= due_at THEN 'on_time' ELSE 'late' END AS due_state "
+        f"FROM crm_activity {where}"
+    )
+
+
+def _cells(row: dict[str, Any]) -> list[tuple[str, str, int, int]]:
+    """The (day, kind, owner, person) cells a tally row adds one to."""
+    owner, person = int(row["owner"] or 0), int(row["person"] or 0)
+    cells = []
+    if row["logged_day"]:
+        cells.append((row["logged_day"], f"logged:{row['type']}", owner, person))
+    if row["done_day"]:
+        cells.append((row["done_day"], "done", owner, person))
+    if row["due_day"] and row["due_state"]:
+        cells.append((row["due_day"], f"due:{row['due_state']}", owner, person))
+    return cells
+
+
+def _key(day: str, kind: str, owner: int, person: int) -> str:
+    return f"{day}|{kind}|{owner}|{person}"
+
+
+def activity_ids(event: Event) -> list[int]:
+    """The activities ``event`` says changed."""
+    if isinstance(event, ActivityLogged | ActivityUpdated | ActivityDeleted):
+        return [event.activity_id]
+    if isinstance(event, RecordCreated | RecordUpdated | RecordDeleted | RecordRestored) and event.kind == KIND:
+        return [event.record_id]
+    if isinstance(event, RecordsMerged | MergeUndone) and event.kind == KIND:
+        return [event.survivor_id, event.merged_id]
+    return []
+
+
+async def on_event(event: Event) -> None:
+    ids = activity_ids(event)
+    if ids:
+        await reconcile(ids)
+
+
+async def reconcile(ids: Iterable[int]) -> None:
+    """Bring the counts of activities ``ids`` in line with what they are now."""
+    unique = sorted({int(i) for i in ids})
+    for start in range(0, len(unique), CHUNK):
+        await _reconcile_chunk(unique[start:start + CHUNK])
+
+
+async def _reconcile_chunk(ids: list[int]) -> None:
+    async with unit_of_work():
+        # An empty tally row first: it takes the write lock on these activities (SQLite's
+        # writer, PostgreSQL's row locks), so two reconciles of one activity cannot both
+        # take back the same counts.
+        await execute(
+            f"INSERT INTO {TALLY} (activity, owner, person, type, due_state) VALUES "
+            f"{', '.join('({}, 0, 0, {}, {})' for _ in ids)} ON CONFLICT (activity) DO NOTHING",
+            *[value for i in ids for value in (i, "", "")],
+        )
+        lock = " FOR UPDATE" if on_postgres() else ""
+        before = await fetch(f"SELECT * FROM {TALLY} WHERE activity IN ({placeholders(ids)}){lock}", *ids)
+        now = await fetch(_current_sql(f"WHERE id IN ({placeholders(ids)})"), *ids)
+        delta: Counter[tuple[str, str, int, int]] = Counter()
+        for row in before:
+            delta.subtract(_cells(row))
+        for row in now:
+            delta.update(_cells(row))
+        changed = [(cell, n) for cell, n in delta.items() if n]
+        if changed:
+            await execute(
+                f"INSERT INTO {DAYS} (key, day, kind, owner, person, n) VALUES "
+                f"{', '.join('({}, {}, {}, {}, {}, {})' for _ in changed)} "
+                f"ON CONFLICT (key) DO UPDATE SET n = {DAYS}.n + excluded.n",
+                *[value for cell, n in changed for value in (_key(*cell), *cell, n)],
+            )
+        if now:
+            await execute(
+                f"INSERT INTO {TALLY} ({', '.join(TALLY_COLUMNS)}) VALUES "
+                f"{', '.join('(' + placeholders(TALLY_COLUMNS) + ')' for _ in now)} "
+                "ON CONFLICT (activity) DO UPDATE SET "
+                + ", ".join(f"{column} = excluded.{column}" for column in TALLY_COLUMNS[1:]),
+                *[row[column] for row in now for column in TALLY_COLUMNS],
+            )
+        gone = sorted(set(ids) - {int(row["activity"]) for row in now})
+        if gone:
+            await execute(f"DELETE FROM {TALLY} WHERE activity IN ({placeholders(gone)})", *gone)
+
+
+async def rebuild() -> int:
+    """Recompute every count from the activities; the number of activities counted."""
+    async with unit_of_work():
+        if on_postgres():
+            # Reconciles wait until the new counts are in, then correct what changed since.
+            await execute(f"LOCK TABLE {TALLY}, {DAYS} IN EXCLUSIVE MODE")
+        await execute(f"DELETE FROM {DAYS}")
+        await execute(f"DELETE FROM {TALLY}")
+        await execute(f"INSERT INTO {TALLY} ({', '.join(TALLY_COLUMNS)}) {_current_sql('')}")
+        cells = (
+            f"SELECT logged_day AS day, 'logged:' || type AS kind, owner, person FROM {TALLY} "
+            "WHERE logged_day IS NOT NULL "
+            f"UNION ALL SELECT done_day, 'done', owner, person FROM {TALLY} WHERE done_day IS NOT NULL "
+            f"UNION ALL SELECT due_day, 'due:' || due_state, owner, person FROM {TALLY} "
+            "WHERE due_day IS NOT NULL AND due_state <> ''"
+        )
+        await execute(
+            f"INSERT INTO {DAYS} (key, day, kind, owner, person, n) "
+            "SELECT day || '|' || kind || '|' || owner || '|' || person, day, kind, owner, person, count(*) "
+            f"FROM ({cells}) AS cells GROUP BY day, kind, owner, person"
+        )
+        rows = await fetch(f"SELECT count(*) AS n FROM {TALLY}")
+    return int(rows[0]["n"])
+
+
+async def readable_by(principal: Principal) -> bool:
+    """Whether the counts can answer for ``principal``: they know each activity's owner and
+    person, so the ownership rule applies to them, but not a plugin's conditions on other
+    columns (the reports then count the activities themselves)."""
+    kind = kinds.find(KIND)
+    if kind is not None and kind.team_column:
+        return False
+    return not await access.conditions(principal, "read", KIND)
