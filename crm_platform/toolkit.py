@@ -37,6 +37,7 @@ from crm_platform.identities.service import of_contacts as identities_of
 from crm_platform.identities.service import remove as remove_identity
 from crm_platform.imports.public import commit_import, dry_run_import, get_import, import_ledger, start_import
 from crm_platform.instance.permissions import has_permission, require_permission
+from crm_platform.instance.sealing import UnreadableSecret, decrypt_secret, encrypt_secret
 from crm_platform.instance.settings import get_setting as setting
 from crm_platform.instance.settings import set_setting
 from crm_platform.jobs.runner import enqueue
@@ -92,6 +93,7 @@ __all__ = [
     "Skip",
     "Sort",
     "UnitOfWork",
+    "UnreadableSecret",
     "attempt_limiter",
     "add_identities",
     "audit_diff",
@@ -110,12 +112,14 @@ __all__ = [
     "csv_document",
     "day_sql",
     "decode_cursor",
+    "decrypt_secret",
     "delete_record",
     "deliver_emails",
     "detach_links",
     "drop_indexes",
     "dry_run_import",
     "email_enabled",
+    "encrypt_secret",
     "encode_cursor",
     "enqueue",
     "event_classes",
