@@ -47,6 +47,7 @@ from crm_platform.mail.outbox import send_email, sender_domain
 from crm_platform.notifications.service import notify
 from crm_platform.records.access import can, ensure, visible_owner_ids
 from crm_platform.records.detach import detach as detach_links
+from crm_platform.records.matching import RecordFilter, count_records, list_records
 from crm_platform.records.pagination import (
     Sort,
     check_limit,
@@ -89,6 +90,7 @@ __all__ = [
     "Identity",
     "Invalid",
     "NotFound",
+    "RecordFilter",
     "SearchEntry",
     "Skip",
     "Sort",
@@ -103,6 +105,7 @@ __all__ = [
     "command_user",
     "check_limit",
     "contact_ids_by_email",
+    "count_records",
     "commit_import",
     "contacts_by_identity",
     "create_record",
@@ -143,6 +146,7 @@ __all__ = [
     "last_activity_at",
     "list_teams",
     "list_users",
+    "list_records",
     "log_activities",
     "log_activity",
     "month_sql",
