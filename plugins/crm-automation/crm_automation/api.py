@@ -9,7 +9,18 @@ from typing import Any
 from litestar import Controller, Request, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from crm_automation import actions, engine, inbound, runs, scoring, segments, triggers, webhooks, workflows
+from crm_automation import (
+    actions,
+    engine,
+    forms,
+    inbound,
+    runs,
+    scoring,
+    segments,
+    triggers,
+    webhooks,
+    workflows,
+)
 from crm_platform.toolkit import (
     CurrentPrincipal,
     check_limit,
@@ -268,6 +279,18 @@ class AutomationController(Controller):
         """Take ``ids`` out of a static list."""
         await require_permission(principal, MANAGE)
         return {"removed": await segments.remove(principal, segment_id, data.get("ids"))}
+
+    @get("/forms")
+    async def list_forms(self, principal: CurrentPrincipal) -> list[dict[str, Any]]:
+        await require_permission(principal, MANAGE)
+        return await forms.all_forms()
+
+    @post("/forms")
+    async def create_form(self, principal: CurrentPrincipal, data: JSONBody[Any]) -> dict[str, Any]:
+        """A web-to-lead form: ``fields`` of ``label``, ``maps_to`` (email, given_name, family_name,
+        phone, job_title or custom.<key>) and ``required``; its hosted page is ``url``."""
+        await require_permission(principal, MANAGE)
+        return await forms.create(principal, data)
 
 
 HANDLERS = (AutomationController,)

@@ -163,3 +163,19 @@ class SegmentMember(Table, tablename="automation_segment_member"):
 
 
 TABLES = (*TABLES, Segment, SegmentMember)
+
+
+class Form(Table, tablename="automation_form"):
+    """A web-to-lead form: its fields (``name``, ``label``, ``maps_to`` a contact field,
+    ``required``), hosted at ``/automation/public/forms/<token>``; contacts it makes are the
+    owner's and carry ``tag``."""
+
+    name = Varchar(length=200)
+    token = Varchar(length=64, unique=True)
+    fields = JSON(default=[])
+    tag = Varchar(length=100, default="")
+    owner = ForeignKey(references=_user(), null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+TABLES = (*TABLES, Form)
