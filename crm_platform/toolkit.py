@@ -37,6 +37,7 @@ from crm_platform.identities.service import of_contacts as identities_of
 from crm_platform.identities.service import remove as remove_identity
 from crm_platform.imports.public import commit_import, dry_run_import, get_import, import_ledger, start_import
 from crm_platform.instance.permissions import has_permission, require_permission
+from crm_platform.instance.sealing import UnreadableSecret, decrypt_secret, encrypt_secret
 from crm_platform.instance.settings import get_setting as setting
 from crm_platform.instance.settings import set_setting
 from crm_platform.jobs.runner import enqueue
@@ -46,6 +47,7 @@ from crm_platform.mail.outbox import send_email, sender_domain
 from crm_platform.notifications.service import notify
 from crm_platform.records.access import can, ensure, visible_owner_ids
 from crm_platform.records.detach import detach as detach_links
+from crm_platform.records.matching import RecordFilter, count_records, list_records
 from crm_platform.records.pagination import (
     Sort,
     check_limit,
@@ -88,10 +90,12 @@ __all__ = [
     "Identity",
     "Invalid",
     "NotFound",
+    "RecordFilter",
     "SearchEntry",
     "Skip",
     "Sort",
     "UnitOfWork",
+    "UnreadableSecret",
     "attempt_limiter",
     "add_identities",
     "audit_diff",
@@ -101,6 +105,7 @@ __all__ = [
     "command_user",
     "check_limit",
     "contact_ids_by_email",
+    "count_records",
     "commit_import",
     "contacts_by_identity",
     "create_record",
@@ -110,12 +115,14 @@ __all__ = [
     "csv_document",
     "day_sql",
     "decode_cursor",
+    "decrypt_secret",
     "delete_record",
     "deliver_emails",
     "detach_links",
     "drop_indexes",
     "dry_run_import",
     "email_enabled",
+    "encrypt_secret",
     "encode_cursor",
     "enqueue",
     "event_classes",
@@ -139,6 +146,7 @@ __all__ = [
     "last_activity_at",
     "list_teams",
     "list_users",
+    "list_records",
     "log_activities",
     "log_activity",
     "month_sql",

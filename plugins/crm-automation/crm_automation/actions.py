@@ -9,7 +9,7 @@ from typing import Any
 
 from crm_hookspecs import ActionCall, WorkflowAction
 
-from crm_automation import context, templating, webhooks
+from crm_automation import context, segments, templating, webhooks
 from crm_platform.toolkit import (
     CrmError,
     Invalid,
@@ -213,6 +213,29 @@ async def _webhook(call: ActionCall) -> dict[str, Any]:
     return {"delivery_id": delivery["id"], "message_id": delivery["message_id"]}
 
 
+async def _segment(call: ActionCall) -> dict[str, Any]:
+    segment_id = _int(call.params, "segment_id", 1, 2**31)
+    remove = bool(call.params.get("remove"))
+    if not call.record_id:
+        raise ValueError("the run has no record to add to a segment")
+    try:
+        segment = await segments.load(segment_id)
+    except CrmError:
+        raise ValueError(f"segment {segment_id} does not exist") from None
+    if segment["dynamic"]:
+        raise ValueError(f"segment {segment['name']!r} is a saved filter: only static lists take members")
+    if segment["kind"] != call.kind:
+        raise ValueError(f"segment {segment['name']!r} holds {segment['kind']} records, not {call.kind}")
+    verb = "remove from" if remove else "add to"
+    if call.dry_run:
+        return {"would": f"{verb} segment {segment['name']!r}"}
+    try:
+        changed = await (segments.remove if remove else segments.add)(call.principal, segment_id, [call.record_id])
+    except Invalid as exc:
+        raise ValueError("; ".join(f"{k}: {v}" for k, v in exc.errors.items())) from None
+    return {"segment_id": segment_id, "removed" if remove else "added": changed}
+
+
 async def _wait(call: ActionCall) -> dict[str, Any]:
     # The engine turns a wait into the run's resume time; the step itself does nothing.
     return {"wait_minutes": wait_minutes(call.params)}
@@ -268,6 +291,10 @@ BUILT_IN = (
                    help="To defaults to the record's contact ({{ contact.primary_email }})."),
     WorkflowAction("automation.webhook", "Call a webhook", run=_webhook, params=("endpoint_id",),
                    check=lambda p: _check_int(p, "endpoint_id", 1, 2**31, required=True)),
+    WorkflowAction("automation.segment", "Add to or remove from a segment", run=_segment,
+                   params=("segment_id", "remove"),
+                   check=lambda params: _check_int(params, "segment_id", 1, 2**31, required=True),
+                   help="segment_id: a static list; remove: true takes the record out"),
     WorkflowAction(WAIT, "Wait", run=_wait, params=("minutes", "hours", "days"), check=_check_wait),
 )
 

@@ -1,5 +1,6 @@
 """``/api/v1/automation/``: triggers and actions to build with, workflows and their versions,
-dry runs, runs with their steps, webhook endpoints and their delivery logs."""
+dry runs, runs with their steps, webhook endpoints and their delivery logs, segments and
+their members."""
 
 from __future__ import annotations
 
@@ -8,7 +9,18 @@ from typing import Any
 from litestar import Controller, Request, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from crm_automation import actions, engine, inbound, runs, scoring, triggers, webhooks, workflows
+from crm_automation import (
+    actions,
+    engine,
+    forms,
+    inbound,
+    runs,
+    scoring,
+    segments,
+    triggers,
+    webhooks,
+    workflows,
+)
 from crm_platform.toolkit import (
     CurrentPrincipal,
     check_limit,
@@ -216,6 +228,69 @@ class AutomationController(Controller):
     async def get_score(self, principal: CurrentPrincipal, contact_id: FromPath[int]) -> dict[str, Any]:
         """A contact's lead score and why: the rules that contributed."""
         return await scoring.score(principal, contact_id)
+
+    @get("/segments")
+    async def list_segments(self, principal: CurrentPrincipal) -> list[dict[str, Any]]:
+        await require_permission(principal, VIEW)
+        return await segments.all_segments()
+
+    @post("/segments")
+    async def create_segment(self, principal: CurrentPrincipal, data: JSONBody[Any]) -> dict[str, Any]:
+        """A dynamic segment (``filters``: ``owner_id``, ``tag``, ``equals``, ``custom``) or a
+        static list (``dynamic: false``); answered with its count."""
+        await require_permission(principal, MANAGE)
+        return await segments.create(principal, data)
+
+    @get("/segments/{segment_id:int}")
+    async def get_segment(self, principal: CurrentPrincipal, segment_id: FromPath[int]) -> dict[str, Any]:
+        """The segment and how many members the user sees."""
+        await require_permission(principal, VIEW)
+        return await segments.get(principal, segment_id)
+
+    @patch("/segments/{segment_id:int}")
+    async def update_segment(self, principal: CurrentPrincipal, segment_id: FromPath[int],
+                             data: JSONBody[Any]) -> dict[str, Any]:
+        await require_permission(principal, MANAGE)
+        return await segments.update(principal, segment_id, data)
+
+    @delete("/segments/{segment_id:int}")
+    async def delete_segment(self, principal: CurrentPrincipal, segment_id: FromPath[int]) -> None:
+        await require_permission(principal, MANAGE)
+        await segments.delete(segment_id)
+
+    @get("/segments/{segment_id:int}/members")
+    async def list_members(self, principal: CurrentPrincipal, segment_id: FromPath[int], limit: FromQuery[int] = 50,
+                           cursor: FromQuery[str | None] = None) -> dict[str, Any]:
+        """One keyset page of the members the user sees, by id."""
+        await require_permission(principal, VIEW)
+        _, rows, next_cursor = await segments.members(principal, segment_id, limit=check_limit(limit), cursor=cursor)
+        return {"items": rows, "next_cursor": next_cursor}
+
+    @post("/segments/{segment_id:int}/members", status_code=200)
+    async def add_members(self, principal: CurrentPrincipal, segment_id: FromPath[int],
+                          data: JSONBody[dict[str, Any]]) -> dict[str, Any]:
+        """Add ``ids`` to a static list."""
+        await require_permission(principal, MANAGE)
+        return {"added": await segments.add(principal, segment_id, data.get("ids"))}
+
+    @post("/segments/{segment_id:int}/members/remove", status_code=200)
+    async def remove_members(self, principal: CurrentPrincipal, segment_id: FromPath[int],
+                             data: JSONBody[dict[str, Any]]) -> dict[str, Any]:
+        """Take ``ids`` out of a static list."""
+        await require_permission(principal, MANAGE)
+        return {"removed": await segments.remove(principal, segment_id, data.get("ids"))}
+
+    @get("/forms")
+    async def list_forms(self, principal: CurrentPrincipal) -> list[dict[str, Any]]:
+        await require_permission(principal, MANAGE)
+        return await forms.all_forms()
+
+    @post("/forms")
+    async def create_form(self, principal: CurrentPrincipal, data: JSONBody[Any]) -> dict[str, Any]:
+        """A web-to-lead form: ``fields`` of ``label``, ``maps_to`` (email, given_name, family_name,
+        phone, job_title or custom.<key>) and ``required``; its hosted page is ``url``."""
+        await require_permission(principal, MANAGE)
+        return await forms.create(principal, data)
 
 
 HANDLERS = (AutomationController,)

@@ -1,5 +1,6 @@
 """Conditions: typed comparisons on the record's fields (the operators of custom fields), its
-owner or team, in AND/OR groups. ``{}`` is always true."""
+owner or team, its segments (``{"field": "segment", "op": "eq", "value": 3}``: in segment 3;
+``"not"``: not in it), in AND/OR groups. ``{}`` is always true."""
 
 from __future__ import annotations
 
@@ -36,6 +37,12 @@ def check(node: Any, path: str = "conditions", depth: int = 0) -> dict[str, str]
     if op not in OPERATORS:
         return {f"{path}.op": f"unknown operator {op!r}; use one of {', '.join(OPERATORS)}"}
     value = node.get("value")
+    if field == "segment":
+        if op not in ("eq", "not"):
+            return {f"{path}.op": "a segment is eq (in it) or not (not in it)"}
+        if not isinstance(value, int) or isinstance(value, bool):
+            return {f"{path}.value": "must be a segment id"}
+        return {}
     if op in NO_VALUE:
         return {}
     if op in ("in", "between"):
@@ -82,9 +89,20 @@ def _equal(actual: Any, expected: Any) -> bool:
     return left == right
 
 
+def segment_ids(node: Any) -> list[int]:
+    """The segments a condition tree asks about, so only those are looked up."""
+    if not isinstance(node, dict) or node == {}:
+        return []
+    if "all" in node or "any" in node:
+        return list(dict.fromkeys(i for item in node.get("all") or node.get("any") for i in segment_ids(item)))
+    return [node["value"]] if node.get("field") == "segment" else []
+
+
 def value_of(field: str, record: dict[str, Any], facts: dict[str, Any]) -> Any:
     if field == "team":
         return facts.get("owner_team_id")
+    if field == "segment":
+        return facts.get("segments") or []
     if field.startswith("custom."):
         return (record.get("custom") or {}).get(field.removeprefix("custom."))
     return record.get(field)
@@ -138,5 +156,7 @@ def explain(node: Any) -> str:
     if "any" in node:
         return " or ".join(f"({explain(item)})" if "all" in item else explain(item) for item in node["any"])
     value = node.get("value")
+    if node["field"] == "segment":
+        return f"{'not ' if node.get('op') == 'not' else ''}in segment {value}"
     shown = "" if node.get("op") in NO_VALUE else f" {value}"
     return f"{node['field']} {node.get('op', 'eq')}{shown}"

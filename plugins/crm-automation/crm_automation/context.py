@@ -7,6 +7,7 @@ from typing import Any
 
 from crm_hookspecs import Principal
 
+from crm_automation import segments
 from crm_platform.toolkit import (
     CrmError,
     fetch,
@@ -68,11 +69,17 @@ async def linked_contacts(principal: Principal, kind: str, record: dict[str, Any
     return [found[i] for i in dict.fromkeys(ids) if i in found]
 
 
-async def facts(record: dict[str, Any]) -> dict[str, Any]:
+async def facts(record: dict[str, Any], principal: Principal | None = None, kind: str = "",
+                segment_ids: list[int] | None = None) -> dict[str, Any]:
+    """What conditions know beside the record: its owner and team, and which of
+    ``segment_ids`` hold it (as ``principal`` sees them)."""
     owner_id = record.get("owner")
     users = await get_users([owner_id]) if owner_id else {}
     owner = users.get(owner_id)
-    return {"owner": owner, "owner_team_id": owner["team_id"] if owner else None}
+    held = []
+    if segment_ids and principal is not None and record.get("id") is not None:
+        held = await segments.containing(principal, segment_ids, kind, record["id"])
+    return {"owner": owner, "owner_team_id": owner["team_id"] if owner else None, "segments": held}
 
 
 async def template_context(

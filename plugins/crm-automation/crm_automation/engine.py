@@ -132,7 +132,8 @@ async def execute_run(run_id: int) -> None:
     await execute("UPDATE automation_run SET state = 'running' WHERE id = {}", run_id)
     record = await context.load_record(principal, run["record_kind"], run["record_id"])
     if not ledger and run["conditions"]:
-        if not conditions.evaluate(run["conditions"], record, await context.facts(record)):
+        if not conditions.evaluate(run["conditions"], record, await context.facts(
+                record, principal, run["record_kind"], conditions.segment_ids(run["conditions"]))):
             await _finish(run_id, "skipped", f"conditions not met: {conditions.explain(run['conditions'])}")
             return
     known = actions.available()
@@ -197,7 +198,8 @@ async def dry_run(principal: Principal, workflow: dict[str, Any], kind: str, rec
     run = {"id": 0, "workflow": workflow["id"], "event": workflow["trigger"].get("event", ""),
            "payload": {"actor_id": principal.id, "kind": kind, "record_id": record_id},
            "record_kind": kind, "record_id": record_id}
-    met = conditions.evaluate(workflow["conditions"], record, await context.facts(record))
+    met = conditions.evaluate(workflow["conditions"], record, await context.facts(
+        record, principal, kind, conditions.segment_ids(workflow["conditions"])))
     result: dict[str, Any] = {"record": {"kind": kind, "id": record_id}, "conditions_met": met,
                               "conditions": conditions.explain(workflow["conditions"]), "steps": []}
     if not met:

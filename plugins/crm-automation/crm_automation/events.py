@@ -25,3 +25,12 @@ class LeadScoreChanged(Event):
     contact_id: int
     score: int
     previous: int
+
+
+@dataclass(frozen=True)
+class FormSubmitted(Event):
+    """A visitor sent a web form; ``contact_id`` is the contact made (``created``) or updated."""
+
+    form_id: int
+    contact_id: int
+    created: bool

@@ -10,7 +10,17 @@ from typing import Any
 
 from crm_automation import signing
 from crm_automation.events import InboundWebhookReceived
-from crm_platform.toolkit import Conflict, NotFound, execute, fetch, invalid, now, unit_of_work
+from crm_platform.toolkit import (
+    Conflict,
+    NotFound,
+    decrypt_secret,
+    encrypt_secret,
+    execute,
+    fetch,
+    invalid,
+    now,
+    unit_of_work,
+)
 
 MAX_BODY = 256 * 1024
 
@@ -20,7 +30,7 @@ async def create(name: str) -> dict[str, Any]:
         raise invalid("name", "is required, at most 200 characters")
     secret = signing.new_secret()
     rows = await execute("INSERT INTO automation_inbound (name, secret, created_at) VALUES ({}, {}, {}) RETURNING id",
-                         name.strip(), secret, now())
+                         name.strip(), encrypt_secret(secret), now())
     return {"id": rows[0]["id"], "name": name.strip(), "secret": secret}
 
 
@@ -31,7 +41,7 @@ async def receive(actor_id: int, inbound_id: int, headers: dict[str, str], body:
     if len(body) > MAX_BODY:
         raise invalid("body", f"must be at most {MAX_BODY // 1024} KiB")
     try:
-        message_id = signing.verify(rows[0]["secret"], headers, body)
+        message_id = signing.verify(decrypt_secret(rows[0]["secret"]), headers, body)
     except signing.BadSignature as exc:
         raise invalid("webhook-signature", str(exc)) from None
     try:

@@ -141,3 +141,41 @@ class Score(Table, tablename="automation_score"):
 
 
 TABLES = (*TABLES, ScoreRule, Score)
+
+
+class Segment(Table, tablename="automation_segment"):
+    """A set of records of one kind: dynamic (a saved filter, its members found when asked)
+    or static (the records added to it, kept in :class:`SegmentMember`)."""
+
+    name = Varchar(length=200)
+    kind = Varchar(length=60, default="contact")
+    dynamic = Boolean(default=True)
+    # owner_id, tag, equals {column: value} and custom ["key:op:value"], as a list filters.
+    filters = JSON(default={})
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class SegmentMember(Table, tablename="automation_segment_member"):
+    segment = ForeignKey(references=Segment, on_delete=OnDelete.cascade)
+    record_id = Integer()
+    added_at = Timestamptz(default=TimestamptzNow())
+
+
+TABLES = (*TABLES, Segment, SegmentMember)
+
+
+class Form(Table, tablename="automation_form"):
+    """A web-to-lead form: its fields (``name``, ``label``, ``maps_to`` a contact field,
+    ``required``), hosted at ``/automation/public/forms/<token>``; contacts it makes are the
+    owner's and carry ``tag``."""
+
+    name = Varchar(length=200)
+    token = Varchar(length=64, unique=True)
+    fields = JSON(default=[])
+    tag = Varchar(length=100, default="")
+    owner = ForeignKey(references=_user(), null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+TABLES = (*TABLES, Form)

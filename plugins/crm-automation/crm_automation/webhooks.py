@@ -12,7 +12,17 @@ from typing import Any
 import httpx
 
 from crm_automation import guard, signing
-from crm_platform.toolkit import NotFound, execute, fetch, invalid, now, setting, unit_of_work
+from crm_platform.toolkit import (
+    NotFound,
+    decrypt_secret,
+    encrypt_secret,
+    execute,
+    fetch,
+    invalid,
+    now,
+    setting,
+    unit_of_work,
+)
 
 log = logging.getLogger("crm.automation")
 
@@ -26,6 +36,17 @@ def _decode(row: dict[str, Any], *names: str) -> dict[str, Any]:
     for name in names:
         if isinstance(row.get(name), str):
             row[name] = json.loads(row[name])
+    return row
+
+
+def _sealed(secrets: list[str]) -> str:
+    """The secrets as stored: each encrypted with the instance's key, never in clear."""
+    return json.dumps([encrypt_secret(secret) for secret in secrets])
+
+
+def _opened(row: dict[str, Any]) -> dict[str, Any]:
+    _decode(row, "secrets")
+    row["secrets"] = [decrypt_secret(secret) for secret in row["secrets"]]
     return row
 
 
@@ -45,7 +66,7 @@ async def create_endpoint(name: str, url: str) -> dict[str, Any]:
     secret = signing.new_secret()
     rows = await execute(
         "INSERT INTO automation_endpoint (name, url, secrets, created_at) VALUES ({}, {}, {}, {}) RETURNING id",
-        name.strip(), url, json.dumps([secret]), now(),
+        name.strip(), url, _sealed([secret]), now(),
     )
     return {**public({"id": rows[0]["id"], "name": name.strip(), "url": url, "secrets": [secret]}), "secret": secret}
 
@@ -54,12 +75,12 @@ async def get_endpoint(endpoint_id: int) -> dict[str, Any]:
     rows = await fetch("SELECT id, name, url, secrets FROM automation_endpoint WHERE id = {}", endpoint_id)
     if not rows:
         raise NotFound("automation.endpoint", endpoint_id)
-    return _decode(rows[0], "secrets")
+    return _opened(rows[0])
 
 
 async def list_endpoints() -> list[dict[str, Any]]:
     rows = await fetch("SELECT id, name, url, secrets FROM automation_endpoint ORDER BY id LIMIT 200")
-    return [public(_decode(row, "secrets")) for row in rows]
+    return [public(_opened(row)) for row in rows]
 
 
 async def rotate(endpoint_id: int) -> dict[str, Any]:
@@ -67,14 +88,14 @@ async def rotate(endpoint_id: int) -> dict[str, Any]:
     endpoint = await get_endpoint(endpoint_id)
     secret = signing.new_secret()
     kept = [secret, *endpoint["secrets"]][:MAX_SECRETS]
-    await execute("UPDATE automation_endpoint SET secrets = {} WHERE id = {}", json.dumps(kept), endpoint_id)
+    await execute("UPDATE automation_endpoint SET secrets = {} WHERE id = {}", _sealed(kept), endpoint_id)
     return {**public({**endpoint, "secrets": kept}), "secret": secret}
 
 
 async def retire_old_secrets(endpoint_id: int) -> dict[str, Any]:
     endpoint = await get_endpoint(endpoint_id)
     kept = endpoint["secrets"][:1]
-    await execute("UPDATE automation_endpoint SET secrets = {} WHERE id = {}", json.dumps(kept), endpoint_id)
+    await execute("UPDATE automation_endpoint SET secrets = {} WHERE id = {}", _sealed(kept), endpoint_id)
     return public({**endpoint, "secrets": kept})
 
 
@@ -139,7 +160,7 @@ async def deliver(delivery_id: int) -> None:
     )
     if not rows or rows[0]["state"] in ("delivered", "failed"):
         return
-    delivery = _decode(rows[0], "log", "secrets")
+    delivery = _opened(_decode(rows[0], "log"))
     body = delivery["body"].encode()
     sent_at = now()
     headers = signing.headers(delivery["secrets"], delivery["message_id"], int(sent_at.timestamp()), body)

@@ -103,6 +103,34 @@ async def test_a_webhook_is_signed_and_its_delivery_logged(crm_client, make_work
     assert [entry["status"] for entry in delivery["log"]] == [204]
 
 
+async def test_signing_secrets_are_stored_sealed_and_clear_ones_are_sealed_by_the_migration(
+        crm_client, make_workflow, crm_run_jobs, receiver_factory):
+    from crm_automation.migrations.automation_0004_sealed_secrets import seal_clear_secrets
+
+    receiver = receiver_factory([204])
+    await _allow_local(receiver.port)
+    endpoint = await _hook_workflow(crm_client, make_workflow, receiver.url)
+    hook = (await crm_client.post("/api/v1/automation/inbound", json={"name": "Shop"})).json()
+    [stored] = await toolkit.fetch("SELECT secrets FROM automation_endpoint WHERE id = {}", endpoint["id"])
+    [stored_inbound] = await toolkit.fetch("SELECT secret FROM automation_inbound WHERE id = {}", hook["id"])
+    assert endpoint["secret"] not in str(stored["secrets"]) and hook["secret"] not in stored_inbound["secret"]
+    assert "sealed:v1:" in str(stored["secrets"]) and stored_inbound["secret"].startswith("sealed:v1:")
+
+    # A secret written in clear before sealing existed: the migration seals it, and it still signs.
+    await toolkit.execute("UPDATE automation_endpoint SET secrets = {} WHERE id = {}",
+                          json.dumps([endpoint["secret"]]), endpoint["id"])
+    await seal_clear_secrets()
+    [stored] = await toolkit.fetch("SELECT secrets FROM automation_endpoint WHERE id = {}", endpoint["id"])
+    assert endpoint["secret"] not in str(stored["secrets"])
+    [listed] = (await crm_client.get("/api/v1/automation/endpoints")).json()
+    assert listed["secrets"] == [f"{endpoint['secret'][:6]}…{endpoint['secret'][-4:]}"]
+    await crm_client.post("/api/v1/contacts", json={"given_name": "Hook"})
+    await crm_run_jobs()
+    [(headers, body)] = receiver.received
+    lowered = {key.lower(): value for key, value in headers.items()}
+    assert signing.verify(endpoint["secret"], lowered, body) == lowered["webhook-id"]
+
+
 async def test_a_rotated_secret_signs_beside_the_old_one(crm_client, make_workflow, crm_run_jobs, receiver_factory):
     receiver = receiver_factory([200])
     await _allow_local(receiver.port)
