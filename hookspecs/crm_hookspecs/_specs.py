@@ -506,7 +506,7 @@ def crm_personal_data() -> Iterable[PersonalData]:
     (``POST /api/v1/contacts/{id}/erase``, ``crm privacy erase``) calls ``erase(contact_id)``
     inside its transaction, before the contact is deleted: delete the rows, or blank the
     personal fields of rows you must keep (an order's total, a ticket's history). Keys are
-    ``<slug>.<name>`` and unique. Added in crm-hookspecs 1.4.
+    ``<slug>.<name>`` and unique. Added in crm-hookspecs 1.3.
 
     Returns:
         :class:`~crm_hookspecs.types.PersonalData` items.

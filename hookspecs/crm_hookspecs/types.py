@@ -789,7 +789,7 @@ class PersonalData:
     the erasure's transaction before the contact is deleted, returning how many rows it
     touched. When the rows are records of a kind (``record_kind``, such as ``desk.ticket``),
     ``export`` includes each row's ``id`` and the core also erases those records' audit
-    history and trash entries, which keep their past values. Added in crm-hookspecs 1.4.
+    history and trash entries, which keep their past values. Added in crm-hookspecs 1.3.
     """
 
     key: str

@@ -30,7 +30,19 @@ from crm_platform.toolkit import (
 )
 
 VIEW = "automation.view"
+SEGMENT_FIELDS = ("name", "kind", "dynamic", "filters")
 MANAGE = "automation.manage"
+
+
+def only_fields(data: Any, *allowed: str) -> dict[str, Any]:
+    """The body as given, refused with a 422 naming the first field it does not take, so a
+    misspelt field is not silently ignored."""
+    if not isinstance(data, dict):
+        raise invalid("body", f"must be an object with {', '.join(allowed)}")
+    unknown = sorted(set(data) - set(allowed))
+    if unknown:
+        raise invalid(unknown[0], f"is not a field here; the fields are {', '.join(allowed)}")
+    return data
 
 
 def action_entry(action: Any) -> dict[str, Any]:
@@ -128,6 +140,7 @@ class AutomationController(Controller):
                       data: JSONBody[dict[str, Any]]) -> dict[str, Any]:
         """What the workflow would do for ``{"kind": ..., "record_id": ...}``; nothing is changed."""
         await require_permission(principal, MANAGE)
+        only_fields(data, "kind", "record_id")
         workflow = await workflows.get(workflow_id)
         kind = data.get("kind") or workflow["trigger"].get("kind") or ""
         record_id = data.get("record_id")
@@ -168,7 +181,7 @@ class AutomationController(Controller):
     async def create_endpoint(self, principal: CurrentPrincipal, data: JSONBody[dict[str, Any]]) -> dict[str, Any]:
         """An endpoint with a new signing secret, shown this once."""
         await require_permission(principal, MANAGE)
-        name, url = data.get("name"), data.get("url")
+        name, url = only_fields(data, "name", "url").get("name"), data.get("url")
         if not isinstance(name, str):
             raise invalid("name", "is required")
         if not isinstance(url, str):
@@ -197,7 +210,7 @@ class AutomationController(Controller):
     async def create_inbound(self, principal: CurrentPrincipal, data: JSONBody[dict[str, Any]]) -> dict[str, Any]:
         """An inbound webhook with its signing secret, shown this once."""
         await require_permission(principal, MANAGE)
-        return await inbound.create(data.get("name"))
+        return await inbound.create(only_fields(data, "name").get("name"))
 
     @post("/inbound/{inbound_id:int}/messages", status_code=202)
     async def receive_inbound(self, request: Request, principal: CurrentPrincipal,
@@ -217,7 +230,7 @@ class AutomationController(Controller):
     async def create_score_rule(self, principal: CurrentPrincipal, data: JSONBody[dict[str, Any]]) -> dict[str, Any]:
         """A rule: ``points`` for contacts meeting ``conditions``; contacts are scored as they change."""
         await require_permission(principal, MANAGE)
-        return await scoring.create_rule(data)
+        return await scoring.create_rule(only_fields(data, "name", "conditions", "points"))
 
     @delete("/score-rules/{rule_id:int}")
     async def delete_score_rule(self, principal: CurrentPrincipal, rule_id: FromPath[int]) -> None:
@@ -239,7 +252,7 @@ class AutomationController(Controller):
         """A dynamic segment (``filters``: ``owner_id``, ``tag``, ``equals``, ``custom``) or a
         static list (``dynamic: false``); answered with its count."""
         await require_permission(principal, MANAGE)
-        return await segments.create(principal, data)
+        return await segments.create(principal, only_fields(data, *SEGMENT_FIELDS))
 
     @get("/segments/{segment_id:int}")
     async def get_segment(self, principal: CurrentPrincipal, segment_id: FromPath[int]) -> dict[str, Any]:
@@ -251,7 +264,7 @@ class AutomationController(Controller):
     async def update_segment(self, principal: CurrentPrincipal, segment_id: FromPath[int],
                              data: JSONBody[Any]) -> dict[str, Any]:
         await require_permission(principal, MANAGE)
-        return await segments.update(principal, segment_id, data)
+        return await segments.update(principal, segment_id, only_fields(data, *SEGMENT_FIELDS))
 
     @delete("/segments/{segment_id:int}")
     async def delete_segment(self, principal: CurrentPrincipal, segment_id: FromPath[int]) -> None:
@@ -271,14 +284,14 @@ class AutomationController(Controller):
                           data: JSONBody[dict[str, Any]]) -> dict[str, Any]:
         """Add ``ids`` to a static list."""
         await require_permission(principal, MANAGE)
-        return {"added": await segments.add(principal, segment_id, data.get("ids"))}
+        return {"added": await segments.add(principal, segment_id, only_fields(data, "ids").get("ids"))}
 
     @post("/segments/{segment_id:int}/members/remove", status_code=200)
     async def remove_members(self, principal: CurrentPrincipal, segment_id: FromPath[int],
                              data: JSONBody[dict[str, Any]]) -> dict[str, Any]:
         """Take ``ids`` out of a static list."""
         await require_permission(principal, MANAGE)
-        return {"removed": await segments.remove(principal, segment_id, data.get("ids"))}
+        return {"removed": await segments.remove(principal, segment_id, only_fields(data, "ids").get("ids"))}
 
     @get("/forms")
     async def list_forms(self, principal: CurrentPrincipal) -> list[dict[str, Any]]:
@@ -290,7 +303,7 @@ class AutomationController(Controller):
         """A web-to-lead form: ``fields`` of ``label``, ``maps_to`` (email, given_name, family_name,
         phone, job_title or custom.<key>) and ``required``; its hosted page is ``url``."""
         await require_permission(principal, MANAGE)
-        return await forms.create(principal, data)
+        return await forms.create(principal, only_fields(data, "name", "tag", "fields"))
 
 
 HANDLERS = (AutomationController,)
