@@ -27,8 +27,9 @@ from crm_platform.toolkit import (
     execute,
     fetch,
     get_records,
-    get_relationships,
-    log_activity,
+    get_relationships_of,
+    log_activities,
+    placeholders,
 )
 
 KIND_KEY = "conversations.message"
@@ -96,48 +97,64 @@ async def clean(principal: Principal, values: dict[str, Any], existing: dict[str
 
 
 async def after_write(write: RecordWrite) -> None:
-    if write.action != "create" or write.values is None:
-        return
-    values, principal = write.values, write.principal
-    contact_ids = list(values.get("contact_ids") or [])
-    if pending := values.get("_unknown_sender"):
-        created = await unknown.handle(principal, write.record_id, pending)
-        if created is not None:
-            contact_ids.append(created)
-            await execute("UPDATE conversations_message SET contact_ids = {} WHERE id = {}",
-                          json.dumps(sorted(contact_ids)), write.record_id)
-    await threading.assign(write.record_id, values, principal.id)
-    if contact_ids:
-        activity_id = await log_on_timelines(principal, write.record_id, values, contact_ids)
-        await execute("UPDATE conversations_message SET activity = {} WHERE id = {}", activity_id, write.record_id)
+    await after_write_many([write])
 
 
-async def log_on_timelines(principal: Principal, message_id: int, values: dict[str, Any],
-                           contact_ids: list[int]) -> int:
-    """One activity for the message, with every matched contact as a participant and their
-    companies linked, so it is on each of their timelines."""
-    companies: set[int] = set()
-    for contact_id in contact_ids:
-        for relationship in await get_relationships(principal, "contact", contact_id, "works_at"):
-            if relationship["target_type"] == "company":
-                companies.add(relationship["target_id"])
-    writable = await get_records(principal, "company", sorted(companies), "write") if companies else {}
-    channel = values.get("channel") or "email"
-    links = [{"record_type": KIND_KEY, "record_id": message_id},
-             *({"record_type": "company", "record_id": company} for company in sorted(writable))]
-    activity, _ = await log_activity(principal, ActivityIn(
-        type="email" if channel == "email" else "social_message",
-        subject=(values.get("subject") or "(no subject)")[:300],
-        body=_timeline_body(message_id, values),
-        occurred_at=values.get("sent_at"),
-        direction=values.get("direction") or "",
-        channel=channel,
-        participant_ids=sorted(contact_ids)[:100],
-        links=links,  # type: ignore[arg-type]
-        source="conversations",
-        external_id=(values.get("key") or "")[:255],
-    ))
-    return activity["id"] if isinstance(activity, dict) else activity.id
+async def after_write_many(writes: list[RecordWrite]) -> None:
+    """Thread each new message, handle its unknown sender, then put every message of the
+    batch on its contacts' timelines in one bulk write."""
+    placed: list[tuple[int, dict[str, Any], list[int]]] = []
+    for write in writes:
+        if write.action != "create" or write.values is None:
+            continue
+        contact_ids = list(write.values.get("contact_ids") or [])
+        if pending := write.values.get("_unknown_sender"):
+            created = await unknown.handle(write.principal, write.record_id, pending)
+            if created is not None:
+                contact_ids.append(created)
+                await execute("UPDATE conversations_message SET contact_ids = {} WHERE id = {}",
+                              json.dumps(sorted(contact_ids)), write.record_id)
+        await threading.assign(write.record_id, write.values, write.principal.id)
+        if contact_ids:
+            placed.append((write.record_id, write.values, contact_ids))
+    if placed:
+        activity_ids = await log_on_timelines(writes[0].principal, placed)
+        pairs = list(zip((message_id for message_id, _, _ in placed), activity_ids, strict=True))
+        cases = " ".join("WHEN {} THEN CAST({} AS INTEGER)" for _ in pairs)
+        await execute(f"UPDATE conversations_message SET activity = CASE id {cases} END "
+                      f"WHERE id IN ({placeholders(pairs)})",
+                      *(value for pair in pairs for value in pair), *(message_id for message_id, _ in pairs))
+
+
+async def log_on_timelines(principal: Principal, placed: list[tuple[int, dict[str, Any], list[int]]]) -> list[int]:
+    """One activity for each ``(message_id, values, contact_ids)``, with every matched contact as a participant and their
+    companies linked, so it is on each of their timelines; all in a constant number of
+    statements. Returns the activities' ids in the order of ``placed``."""
+    contacts = sorted({contact_id for *_, contact_ids in placed for contact_id in contact_ids})
+    relationships = await get_relationships_of(principal, "contact", contacts, "works_at")
+    employers = {contact_id: {item["target_id"] for item in items if item["target_type"] == "company"}
+                 for contact_id, items in relationships.items()}
+    companies = sorted({company for found in employers.values() for company in found})
+    writable = await get_records(principal, "company", companies, "write") if companies else {}
+    items = []
+    for message_id, values, contact_ids in placed:
+        linked = sorted({company for contact_id in contact_ids for company in employers.get(contact_id, ())
+                         if company in writable})
+        channel = values.get("channel") or "email"
+        items.append(ActivityIn(
+            type="email" if channel == "email" else "social_message",
+            subject=(values.get("subject") or "(no subject)")[:300],
+            body=_timeline_body(message_id, values),
+            occurred_at=values.get("sent_at"),
+            direction=values.get("direction") or "",
+            channel=channel,
+            participant_ids=sorted(contact_ids)[:100],
+            links=[{"record_type": KIND_KEY, "record_id": message_id},  # type: ignore[list-item]
+                   *({"record_type": "company", "record_id": company} for company in linked)],
+            source="conversations",
+            external_id=(values.get("key") or "")[:255],
+        ))
+    return [activity["id"] for activity, _ in await log_activities(principal, items)]
 
 
 def _timeline_body(message_id: int, values: dict[str, Any]) -> str:
@@ -152,7 +169,7 @@ KIND = RecordKind(
     KIND_KEY, "Message", table=Message, title_column="subject", url="/conversations/messages/{id}",
     audited=("subject", "sender", "direction", "thread"), subtitle_column="sender",
     search_columns=("subject", "sender", "sender_name", "body_text"),
-    clean=clean, after_write=after_write, plural="messages",
+    clean=clean, after_write=after_write, after_write_many=after_write_many, plural="messages",
     personal_data=("sender", "sender_name", "recipients", "subject", "body_text", "body_html"),
 )
 THREAD_KIND = RecordKind(
