@@ -9,6 +9,7 @@ rows match, one to read those the user may change, one for emails already taken.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -230,6 +231,11 @@ async def plan_batch(context: Context, batch: list[Row]) -> list[Planned]:
         key = _match_value(context, row, values, match_column) if context.match_key else ""
         external = (row.get(external_column) or "").strip() if external_column else ""
         prepared.append((row_number, values, custom, errors, key, key or external, external))
+    if kind.prepare_many is not None:
+        # The kind looks up once for the batch what its ``clean`` would look up for each row.
+        looked_up = kind.prepare_many(context.principal, [item[1] for item in prepared if not item[3]])
+        if inspect.isawaitable(looked_up):
+            await looked_up
     keys = sorted({key for *_, key, _, _ in prepared if key})
     matches = await _matches(context, keys)
     matched_ids = sorted({record_id for ids in matches.values() for record_id in ids})

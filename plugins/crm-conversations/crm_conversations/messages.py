@@ -21,6 +21,7 @@ from crm_conversations.matching import creating_channels, identity_of, own_ident
 from crm_conversations.tables import Message, Thread
 from crm_platform.toolkit import (
     ActivityIn,
+    Identity,
     Invalid,
     Skip,
     contacts_by_identity,
@@ -63,6 +64,37 @@ def _about(values: dict[str, Any]) -> str:
     return f"from {values.get('sender') or values.get('sender_name') or 'unknown sender'}, subject {subject!r}"
 
 
+async def prepare_many(principal: Principal, items: list[dict[str, Any]]) -> None:
+    """Look up for a whole import batch what :func:`clean` needs: which messages are already
+    imported, the business's own addresses, the channels that create contacts, and the
+    contacts the participants are; left in each item under ``_found``."""
+    keyed = [item for item in items if (item.get("message_id") or "").strip()]
+    if not keyed:
+        return
+    own, creating = await own_identities(), await creating_channels()
+    keys = sorted({_key_of(item) for item in keyed})
+    imported = {row["key"] for row in await fetch(
+        f"SELECT key FROM conversations_message WHERE key IN ({placeholders(keys)})", *keys)}
+    identities = {identity for item in keyed for identity in _participants(item)[1] if identity not in own}
+    found = await contacts_by_identity(sorted(identities, key=lambda identity: identity.key))
+    writable = set(await get_records(principal, "contact", sorted(set(found.values())), "write"))
+    for item in keyed:
+        item["_found"] = {"imported": _key_of(item) in imported, "own": own, "creating": creating,
+                          "contacts": found, "writable": writable}
+
+
+def _key_of(values: dict[str, Any]) -> str:
+    channel = (values.get("channel") or "email").strip().lower()
+    return f"{channel}:{(values.get('message_id') or '').strip()}"[:330]
+
+
+def _participants(values: dict[str, Any]) -> tuple[Identity | None, list[Identity]]:
+    channel = (values.get("channel") or "email").strip().lower()
+    sender = identity_of(channel, values.get("sender") or "")
+    others = [identity_of(channel, text.strip()) for text in (values.get("recipients") or "").split(",")]
+    return sender, [identity for identity in [sender, *others] if identity is not None]
+
+
 async def clean(principal: Principal, values: dict[str, Any], existing: dict[str, Any] | None) -> dict[str, Any]:
     if existing is not None:
         return values  # a message is not edited; re-importing it changes nothing
@@ -76,23 +108,29 @@ async def clean(principal: Principal, values: dict[str, Any], existing: dict[str
     message_id = (values.get("message_id") or "").strip()
     if not message_id:
         raise Invalid({"message_id": "is empty; every message needs its id (or the stable id the reader makes)"})
-    values["channel"], values["key"] = channel, f"{channel}:{message_id}"[:330]
-    if await fetch("SELECT id FROM conversations_message WHERE key = {}", values["key"]):
+    values["channel"], values["key"] = channel, _key_of(values)
+    ahead = values.pop("_found", None)  # what prepare_many looked up for the import's batch
+    imported = ahead["imported"] if ahead else bool(await fetch(
+        "SELECT id FROM conversations_message WHERE key = {}", values["key"]))
+    if imported:
         raise Skip(f"already imported ({_about(values)})")
-    own = await own_identities()
-    sender = identity_of(channel, values.get("sender") or "")
-    others = [identity_of(channel, text.strip()) for text in (values.get("recipients") or "").split(",")]
-    participants = [identity for identity in [sender, *others] if identity is not None]
+    own = ahead["own"] if ahead else await own_identities()
+    sender, participants = _participants(values)
     outsiders = [identity for identity in participants if identity not in own]
     values["direction"] = "outbound" if sender is not None and sender in own else "inbound"
-    found = await contacts_by_identity(outsiders)
-    writable = await get_records(principal, "contact", sorted(set(found.values())), "write")
+    if ahead:
+        found = {identity: ahead["contacts"][identity] for identity in outsiders if identity in ahead["contacts"]}
+        writable = ahead["writable"]
+    else:
+        found = await contacts_by_identity(outsiders)
+        writable = set(await get_records(principal, "contact", sorted(set(found.values())), "write"))
     values["contact_ids"] = sorted({contact_id for contact_id in found.values() if contact_id in writable})
     values["body_html"] = sanitise_html(values.get("body_html") or "")
     values["attachments"] = _attachments(values.get("attachments") or "")
     if sender is not None and sender not in own and sender not in found and "malformed-from" not in flags:
+        creating = ahead["creating"] if ahead else await creating_channels()
         values["_unknown_sender"] = {"identity": sender, "name": values.get("sender_name") or "",
-                                     "create": channel in await creating_channels()}
+                                     "create": channel in creating}
     return values
 
 
@@ -169,7 +207,7 @@ KIND = RecordKind(
     KIND_KEY, "Message", table=Message, title_column="subject", url="/conversations/messages/{id}",
     audited=("subject", "sender", "direction", "thread"), subtitle_column="sender",
     search_columns=("subject", "sender", "sender_name", "body_text"),
-    clean=clean, after_write=after_write, after_write_many=after_write_many, plural="messages",
+    clean=clean, prepare_many=prepare_many, after_write=after_write, after_write_many=after_write_many, plural="messages",
     personal_data=("sender", "sender_name", "recipients", "subject", "body_text", "body_html"),
 )
 THREAD_KIND = RecordKind(
