@@ -231,15 +231,16 @@ async def plan_batch(context: Context, batch: list[Row]) -> list[Planned]:
         key = _match_value(context, row, values, match_column) if context.match_key else ""
         external = (row.get(external_column) or "").strip() if external_column else ""
         prepared.append((row_number, values, custom, errors, key, key or external, external))
-    if kind.prepare_many is not None:
-        # The kind looks up once for the batch what its ``clean`` would look up for each row.
-        looked_up = kind.prepare_many(context.principal, [item[1] for item in prepared if not item[3]])
-        if inspect.isawaitable(looked_up):
-            await looked_up
     keys = sorted({key for *_, key, _, _ in prepared if key})
     matches = await _matches(context, keys)
     matched_ids = sorted({record_id for ids in matches.values() for record_id in ids})
     writable = await pipeline.read_many(context.principal, kind.key, matched_ids, "write")
+    if kind.prepare_many is not None:
+        # The kind looks up once for the batch what its ``clean`` would look up for each new row.
+        new = [values for _, values, _, errors, key, _, _ in prepared if not errors and not (key and matches.get(key))]
+        looked_up = kind.prepare_many(context.principal, new)
+        if inspect.isawaitable(looked_up):
+            await looked_up
     results: list[Planned] = []
     for row_number, values, custom, errors, key, shown, external in prepared:
         planned = Planned(row_number, "error", external_id=shown[:254], own_external_id=external[:254])
