@@ -10,13 +10,13 @@ pagination, the search index and what reports count over. Versioned with ``crm-p
 
 from crm_platform.activities.reads import (
     create_task,
-    get_activities,
     last_activity_at,
     log_activities,
     record_timeline,
 )
 from crm_platform.activities.schemas import ActivityIn
 from crm_platform.activities.service import create as log_activity
+from crm_platform.activities.service import get_activities
 from crm_platform.audit.service import diff as audit_diff
 from crm_platform.audit.service import history as audit_history
 from crm_platform.audit.service import record as audit_record
@@ -65,6 +65,7 @@ from crm_platform.records.pipeline import read_one as get_record
 from crm_platform.records.pipeline import update as update_record
 from crm_platform.records.pipeline import visibility as visibility_sql
 from crm_platform.relationships.service import of_record as get_relationships
+from crm_platform.relationships.service import of_records as get_relationships_of
 from crm_platform.reports.measures import measure as report_measure
 from crm_platform.reports.measures import rate as report_rate
 from crm_platform.reports.periods import day_sql, month_sql, week_of
@@ -136,6 +137,7 @@ __all__ = [
     "get_record",
     "get_records",
     "get_relationships",
+    "get_relationships_of",
     "get_users",
     "has_permission",
     "identities_of",

@@ -146,12 +146,55 @@ async def _after_write(write: RecordWrite) -> list[Event]:
     return [ActivityUpdated(actor_id=actor_id, activity_id=activity_id, changes=write.changes)] if write.changes else []
 
 
+async def _after_write_many(writes: list[RecordWrite]) -> list[Event]:
+    """:func:`_after_write` for a batch of new activities, in a constant number of statements:
+    every link in one insert, every contact's last contact in one update."""
+    types = registered_types()
+    await links.insert_many([(write.record_id, (write.values or {})["occurred_at"],
+                              _link_tuples((write.values or {})["links"])) for write in writes])
+    now = clock.now()
+    touching = [write for write in writes if (kind := types.get((write.values or {})["type"])) is not None
+                and not kind.is_task and (write.values or {})["occurred_at"] <= now]
+    contact_ids = sorted({link["record_id"] for write in touching for link in (write.values or {})["links"]
+                          if link["record_type"] == "contact"})
+    if contact_ids:
+        activity_ids = [write.record_id for write in touching]
+        latest = ("(SELECT max(l.occurred_at) FROM crm_activity_link l WHERE l.record_type = 'contact' "
+                  f"AND l.record_id = crm_contact.id AND l.activity IN ({placeholders(activity_ids)}))")
+        await execute(
+            f"UPDATE crm_contact SET last_contacted_at = {latest} WHERE id IN ({placeholders(contact_ids)}) "
+            f"AND (last_contacted_at IS NULL OR last_contacted_at < {latest})",
+            *activity_ids, *contact_ids, *activity_ids,
+        )
+    return [ActivityLogged(actor_id=write.principal.id, activity_id=write.record_id,
+                           type=(write.values or {})["type"]) for write in writes]
+
+
 KIND = RecordKind(
     key=RECORD_TYPE, label="Activity", plural="Activities", table=Activity, title_column="subject",
-    audited=AUDITED, searched=False, clean=_clean, after_write=_after_write,
+    audited=AUDITED, searched=False, clean=_clean, after_write=_after_write, after_write_many=_after_write_many,
     # A hand-over moves the tasks and follow-ups still to do; what was done stays with who did it.
     open_condition="NOT done AND due_at IS NOT NULL", handover_columns=("assignee",),
 )
+
+
+async def get_activities(principal: Principal, activity_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The activities among ``activity_ids`` that ``principal`` may see (owned by them or their
+    team, or assigned to them), each with ``links`` and ``participant_ids``, in two queries."""
+    ids = sorted(set(activity_ids))
+    if not ids:
+        return {}
+    where, args = await access.assigned_or_visible_sql(principal, "read", RECORD_TYPE, "crm_activity")
+    condition = "".join(f" AND {part}" for part in where)
+    rows = await fetch(f"SELECT * FROM crm_activity WHERE id IN ({placeholders(ids)}){condition}", *ids, *args)
+    linked = await links.of([row["id"] for row in rows])
+    found = {}
+    for row in rows:
+        row["done"] = bool(row["done"])
+        row["links"] = linked[row["id"]]
+        row["participant_ids"] = [link["record_id"] for link in row["links"] if link["role"] == links.PARTICIPANT]
+        found[row["id"]] = row
+    return found
 
 
 async def _existing_import(principal: Principal, source: str, external_id: str) -> dict[str, Any] | None:
@@ -177,15 +220,75 @@ async def create(principal: Principal, data: ActivityIn) -> tuple[dict[str, Any]
         found = await _existing_import(principal, data.source, data.external_id)
         if found is not None:
             return found, False
-    values = msgspec.to_builtins(data, builtin_types=(dt.datetime,))
-    values["owner"] = values.pop("owner_id", principal.id)
-    values["assignee"] = values.pop("assignee_id", values["owner"] if kind.is_task else None)
-    participant_ids, link_values = values.pop("participant_ids"), values.pop("links")
+    values, participant_ids, link_values = _new_values(principal, data, kind)
     lookups = pipeline.Lookups()
     values = await pipeline.validate(principal, KIND, values, None, lookups=lookups)
     values["links"] = _link_list(await links.check(principal, participant_ids, link_values))
     activity_id = await pipeline.create(principal, RECORD_TYPE, values, validated=lookups)
     return await get(principal, activity_id), True
+
+
+def _new_values(principal: Principal, data: ActivityIn, kind: ActivityType) -> tuple[dict[str, Any], list, list]:
+    """The activity's fields as the pipeline validates them, its participants and its links."""
+    values = msgspec.to_builtins(data, builtin_types=(dt.datetime,))
+    values["owner"] = values.pop("owner_id", principal.id)
+    values["assignee"] = values.pop("assignee_id", values["owner"] if kind.is_task else None)
+    return values, values.pop("participant_ids"), values.pop("links")
+
+
+async def create_many(principal: Principal, items: list[ActivityIn]) -> list[tuple[dict[str, Any], bool]]:
+    """:func:`create` for many activities, all or none, in a constant number of statements
+    whatever their number (errors named ``items[3].subject``). An item whose ``source`` +
+    ``external_id`` is already imported, or repeats an earlier item's, gives that activity and
+    ``False``."""
+    errors: dict[str, str] = {}
+    keys = {(item.source, item.external_id) for item in items if item.external_id is not None}
+    imported: dict[tuple[str, str], int] = {}
+    if keys:
+        external_ids = sorted({external_id for _, external_id in keys})
+        rows = await fetch(f"SELECT id, source, external_id FROM crm_activity WHERE external_id IN "
+                           f"({placeholders(external_ids)})", *external_ids)
+        imported = {key: row["id"] for row in rows if (key := (row["source"], row["external_id"])) in keys}
+    lookups = pipeline.Lookups()
+    new: list[tuple[int, dict[str, Any], list, list]] = []
+    repeats: dict[int, tuple[str, str]] = {}
+    coming: set[tuple[str, str]] = set()
+    for index, item in enumerate(items):
+        key = (item.source, item.external_id) if item.external_id is not None else None
+        if key is not None and (key in imported or key in coming):
+            repeats[index] = key
+            continue
+        try:
+            kind = _check_type(item.type)
+            values, participant_ids, link_values = _new_values(principal, item, kind)
+            values = await pipeline.validate(principal, KIND, values, None, lookups=lookups)
+        except Invalid as exc:
+            errors.update({f"items[{index}].{name}": message for name, message in exc.errors.items()})
+            continue
+        if key is not None:
+            repeats[index] = key  # a later item with the same key is this one again
+            coming.add(key)
+        new.append((index, values, participant_ids, link_values))
+    found = await get_activities(principal, list(imported.values()))
+    for key, activity_id in imported.items():
+        if activity_id not in found:
+            raise Conflict(f"an activity from {key[0] or 'no source'} with external_id {key[1]} exists and is not yours")
+    try:
+        linked = await links.check_many(principal, [(participants, about) for _, _, participants, about in new])
+    except Invalid as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise Invalid(errors)
+    for (_, values, _, _), chosen in zip(new, linked, strict=True):
+        values["links"] = _link_list(chosen)
+    ids = await pipeline.create_many(principal, RECORD_TYPE, [values for _, values, _, _ in new], validated=lookups)
+    created = {index: activity_id for (index, *_), activity_id in zip(new, ids, strict=True)}
+    for (index, *_), activity_id in zip(new, ids, strict=True):
+        if index in repeats:
+            imported.setdefault(repeats[index], activity_id)
+    found |= await get_activities(principal, ids)
+    return [(found[created[index]], True) if index in created else (found[imported[repeats[index]]], False)
+            for index in range(len(items))]
 
 
 async def _relinked(

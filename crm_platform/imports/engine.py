@@ -189,7 +189,8 @@ async def _write_batch(context: Context, planned: list[Planned], work: Any) -> N
                 work.emit(ContactCreated(actor_id=principal.id, contact_id=contact_id))
                 work.emit(RecordCreated(actor_id=principal.id, kind=key, record_id=contact_id))
         else:
-            ids = await pipeline.create_many(principal, key, values)  # type: ignore[arg-type]
+            # The plan has just validated these rows: they are written as the dry run showed them.
+            ids = await pipeline.create_many(principal, key, values, validated=context.lookups)  # type: ignore[arg-type]
         for item, record_id in zip(creates, ids, strict=True):
             item.record_id = record_id
     for item in planned:

@@ -9,6 +9,7 @@ rows match, one to read those the user may change, one for emails already taken.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -234,6 +235,12 @@ async def plan_batch(context: Context, batch: list[Row]) -> list[Planned]:
     matches = await _matches(context, keys)
     matched_ids = sorted({record_id for ids in matches.values() for record_id in ids})
     writable = await pipeline.read_many(context.principal, kind.key, matched_ids, "write")
+    if kind.prepare_many is not None:
+        # The kind looks up once for the batch what its ``clean`` would look up for each new row.
+        new = [values for _, values, _, errors, key, _, _ in prepared if not errors and not (key and matches.get(key))]
+        looked_up = kind.prepare_many(context.principal, new)
+        if inspect.isawaitable(looked_up):
+            await looked_up
     results: list[Planned] = []
     for row_number, values, custom, errors, key, shown, external in prepared:
         planned = Planned(row_number, "error", external_id=shown[:254], own_external_id=external[:254])

@@ -302,18 +302,23 @@ async def create(
 
 
 async def create_many(
-    principal: Principal, key: str, items: list[dict[str, Any]], *, field_name: str = "items"
+    principal: Principal, key: str, items: list[dict[str, Any]], *, field_name: str = "items",
+    validated: Lookups | None = None,
 ) -> list[int]:
     """Validate every item, then write them all in one transaction, or none: the rows, tags,
-    audit entries and search entries in as few statements as the engine allows (the kind's
-    ``after_write`` still runs once per record). Errors are named ``items[3].name``. Returns
-    the new ids in the order of ``items``."""
+    audit entries and search entries in as few statements as the engine allows, and the
+    kind's ``after_write_many`` once for the batch (else its ``after_write`` once per record).
+    Errors are named ``items[3].name``. Returns the new ids in the order of ``items``. A
+    caller that has validated the items itself passes the lookups it used as ``validated``."""
     kind = kinds.get(key)
-    lookups = Lookups()
+    lookups = validated or Lookups()
     errors: dict[str, str] = {}
     cleaned: list[dict[str, Any]] = []
     for index, item in enumerate(items):
         values = {kind.owner_column: principal.id, **item}
+        if validated is not None:
+            cleaned.append(values)
+            continue
         try:
             cleaned.append(await validate(principal, kind, values, None, lookups=lookups))
         except Invalid as exc:
@@ -347,10 +352,14 @@ async def create_many(
         )
         search_index.add_new(inserts, entries)
         await inserts.done()
-        for record_id, values, changes in zip(ids, cleaned, created, strict=True):
-            write = RecordWrite(principal, key, record_id, "create", values, None, changes)
-            for event in (*await _after_write(kind, write), RecordCreated(principal.id, kind=key, record_id=record_id)):
-                work.emit(event)
+        writes = [RecordWrite(principal, key, record_id, "create", values, None, changes)
+                  for record_id, values, changes in zip(ids, cleaned, created, strict=True)]
+        if kind.after_write_many is not None:
+            events = await maybe_events(kind.after_write_many(writes))
+        else:
+            events = [event for write in writes for event in await _after_write(kind, write)]
+        for event in (*events, *(RecordCreated(principal.id, kind=key, record_id=record_id) for record_id in ids)):
+            work.emit(event)
     return ids
 
 

@@ -457,6 +457,13 @@ class RecordKind:
     columns of ``table`` are stored; the others reach ``after_write`` only.
     ``after_write(write)`` receives a :class:`RecordWrite` inside the transaction, writes
     related rows, and may return events to deliver after the commit. Both may be coroutines.
+    ``after_write_many(writes)`` (added in 1.4), when set, takes ``after_write``'s place for a
+    bulk create (``create_records``, an import batch): it receives the batch's list of
+    :class:`RecordWrite` at once, so it can write the related rows of all of them in a few
+    statements, and may return events. ``prepare_many(principal, items)`` (added in 1.4) runs
+    once before an import batch's new records are cleaned, with their values: it may look up
+    at once what ``clean`` would look up for each record, and leave the answers in each
+    item's values under a name that is no column (``_found``) for ``clean`` to use.
 
     ``search`` builds the record's entry in global search from its stored row; by default the
     entry holds ``title_column``, ``subtitle_column`` and ``search_columns``. A kind with
@@ -506,6 +513,8 @@ class RecordKind:
     open_condition: str = ""
     handover_columns: tuple[str, ...] = ()
     team_column: str = ""
+    after_write_many: Callable[..., Any] | None = None
+    prepare_many: Callable[..., Any] | None = None
 
     def __post_init__(self) -> None:
         if not _KIND_KEY.match(self.key):

@@ -91,12 +91,15 @@ async def resolve(principal: Principal, entry_id: int, contact_id: int | None = 
         messages = await fetch(
             "SELECT * FROM conversations_message WHERE sender IN ({}, {}) AND channel = {} ORDER BY id LIMIT 1000",
             entry["value"], entry["name"], "email" if identity.kind == "email" else identity.network or "whatsapp")
+        placed = []
         for message in messages:
             contacts = sorted(set(json.loads(message["contact_ids"]) if isinstance(message["contact_ids"], str)
                                   else message["contact_ids"] or []) | {contact_id})
             if message["activity"] is None:
-                activity = await log_on_timelines(principal, message["id"], message, contacts)
-                await execute("UPDATE conversations_message SET contact_ids = {}, activity = {} WHERE id = {}",
-                              json.dumps(contacts), activity, message["id"])
+                placed.append((message["id"], message, contacts))
+        activities = await log_on_timelines(principal, placed) if placed else []
+        for (message_id, _, contacts), activity in zip(placed, activities, strict=True):
+            await execute("UPDATE conversations_message SET contact_ids = {}, activity = {} WHERE id = {}",
+                          json.dumps(contacts), activity, message_id)
         await execute("DELETE FROM conversations_unknown WHERE id = {}", entry_id)
     return contact_id
