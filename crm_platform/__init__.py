@@ -1,7 +1,7 @@
 """crm-platform: the core of an open-source CRM.
 
 The toolkit (:mod:`crm_platform.toolkit`) is versioned with the platform: a plugin bounds
-``crm-platform`` in its requirements (``crm-platform>=0.2,<0.3``) as it bounds ``crm-hookspecs``.
+``crm-platform`` in its requirements (``crm-platform>=0.3,<0.4``) as it bounds ``crm-hookspecs``.
 """
 
 from importlib import metadata

@@ -83,7 +83,7 @@ def test_pyproject_names_the_entry_point_and_bounds_contract_and_toolkit(generat
     project = tomllib.loads((generated / "pyproject.toml").read_text())["project"]
     assert project["name"] == "crm-scaffolded"
     assert project["entry-points"]["crm_platform.plugins"] == {SLUG: f"{PACKAGE}.plugin"}
-    assert project["dependencies"] == ["crm-hookspecs>=1.2,<2", "crm-platform>=0.2,<0.3"]
+    assert project["dependencies"] == ["crm-hookspecs>=1.3,<2", "crm-platform>=0.3,<0.4"]
 
 
 def test_readme_tells_its_users_how_to_install_and_use_it(generated: Path):

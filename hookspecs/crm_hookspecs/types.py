@@ -457,10 +457,10 @@ class RecordKind:
     columns of ``table`` are stored; the others reach ``after_write`` only.
     ``after_write(write)`` receives a :class:`RecordWrite` inside the transaction, writes
     related rows, and may return events to deliver after the commit. Both may be coroutines.
-    ``after_write_many(writes)`` (added in 1.4), when set, takes ``after_write``'s place for a
+    ``after_write_many(writes)`` (added in 1.3), when set, takes ``after_write``'s place for a
     bulk create (``create_records``, an import batch): it receives the batch's list of
     :class:`RecordWrite` at once, so it can write the related rows of all of them in a few
-    statements, and may return events. ``prepare_many(principal, items)`` (added in 1.4) runs
+    statements, and may return events. ``prepare_many(principal, items)`` (added in 1.3) runs
     once before an import batch's new records are cleaned, with their values: it may look up
     at once what ``clean`` would look up for each record, and leave the answers in each
     item's values under a name that is no column (``_found``) for ``clean`` to use.
