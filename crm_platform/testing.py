@@ -125,6 +125,17 @@ def pytest_configure(config: pytest.Config) -> None:
     passwords.use_cheap_hashing_for_tests()
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A browser test module shares one served app among its tests, which follow one
+    another's steps, so under pytest-xdist (``--dist loadgroup``) each such module runs whole
+    on one worker."""
+    for item in items:
+        uses_browser = item.get_closest_marker("browser") or {"page", "chromium"} & set(getattr(item, "fixturenames", ()))
+        if uses_browser and not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
+
+
 def worker_name() -> str:
     """This pytest-xdist worker's name (``gw0``, ``gw1`` ...), or ``main`` without xdist."""
     return os.environ.get("PYTEST_XDIST_WORKER", "main")

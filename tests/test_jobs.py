@@ -241,7 +241,7 @@ async def test_task_reminders_fire_when_the_clock_passes_the_due_time(crm_client
     crm_clock.set(MORNING)
     task = await _due_task(crm_client, MORNING + dt.timedelta(hours=1))
 
-    assert _ran(await crm_run_jobs(), plugin="core") == [("core.task_reminders", {}, "done")]
+    assert _ran(await crm_run_jobs(), plugin="core.task_reminders") == [("core.task_reminders", {}, "done")]
     assert [event for event in RECEIVED if isinstance(event, TaskDue)] == []
 
     crm_clock.advance(minutes=59)
@@ -249,7 +249,7 @@ async def test_task_reminders_fire_when_the_clock_passes_the_due_time(crm_client
     assert [event for event in RECEIVED if isinstance(event, TaskDue)] == []
 
     crm_clock.advance(minutes=1)
-    assert _ran(await crm_run_jobs(), plugin="core") == [("core.task_reminders", {}, "done")]
+    assert _ran(await crm_run_jobs(), plugin="core.task_reminders") == [("core.task_reminders", {}, "done")]
     reminders = [event for event in RECEIVED if isinstance(event, TaskDue)]
     assert reminders == [TaskDue(actor_id=None, activity_id=task, assignee_id=crm_admin[0].id)]
 

@@ -56,7 +56,7 @@ def test_an_order_export_is_imported_and_its_customer_lands_in_a_segment(
 
         page.get_by_role("link", name="Orders").first.click()
         page.get_by_role("link", name="Import orders").click()
-        page.get_by_label("CSV file").set_input_files(str(SAMPLES / "shopify_orders.csv"))
+        page.get_by_label("File", exact=True).set_input_files(str(SAMPLES / "shopify_orders.csv"))
         page.get_by_label("Import into").select_option("retail.order")
         page.get_by_role("button", name="Upload and map columns").click()
         page.wait_for_url("**/imports/*")

@@ -76,13 +76,17 @@ def test_the_keyboard_moves_a_card_through_the_move_dialog(page: Any) -> None:
 
 
 def test_a_card_dropped_on_lost_asks_for_the_reason(page: Any) -> None:
+    page.goto("/sales/deals/new")
+    page.get_by_label("Title").fill("Solar roof")
+    page.get_by_role("button", name="Create deal").click()
+    page.wait_for_url("**/sales/deals/*")
     page.goto("/sales/")
-    card = page.locator(".sales-card", has=page.get_by_role("link", name="Heat pumps"))
+    card = page.locator(".sales-card", has=page.get_by_role("link", name="Solar roof"))
     card.drag_to(page.locator('.sales-drop[data-kind="lost"]'))
     page.get_by_label("Why was it lost?").select_option(label="Competitor")
     with page.expect_navigation():
         page.get_by_role("button", name="Move", exact=True).click()
-    assert page.get_by_role("link", name="Heat pumps").count() == 0
+    assert page.get_by_role("link", name="Solar roof").count() == 0
 
 
 def test_a_deal_started_on_a_contacts_page_is_saved_shown_and_edited(page: Any, served: tuple[str, dict[str, Any]]) -> None:
