@@ -136,3 +136,14 @@ def test_unmarked_function_named_like_a_hook_is_reported_as_misspelled():
     module = types.ModuleType("plugin_typo")
     module.crm_activity_type = lambda: []
     assert build_host([("typo", module)]).records["typo"].error.startswith("unknown hook 'crm_activity_type'")
+
+
+def test_every_host_has_its_own_serial_for_caches_even_after_another_is_gone():
+    # Template environments are cached per host; keyed by id(), a host built after another
+    # was collected could be given the dead one's environment, and so its template folders.
+    serials = set()
+    for _ in range(5):
+        host = build_host([plugin("alpha")])
+        serials.add(host.serial)
+        del host
+    assert len(serials) == 5

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import heapq
 import inspect
+import itertools
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -113,6 +114,9 @@ def _reason(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+_SERIALS = itertools.count(1)
+
+
 class PluginHost:
     """Plugins, validated and ordered, with what they registered."""
 
@@ -121,6 +125,8 @@ class PluginHost:
         self.enabled: set[str] = set()
         # When ``enabled`` was last read from the database (time.monotonic()).
         self.enabled_read_at = 0.0
+        # Unique in the process, for caches keyed by host: an id() is reused once a host is gone.
+        self.serial = next(_SERIALS)
         for candidate in candidates:
             self.records[candidate.slug] = self._validate(candidate)
         self.order = [CORE, *(slug for slug in _ordered(self._plugins()) if slug != CORE)]

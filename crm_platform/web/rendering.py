@@ -59,7 +59,7 @@ def _loader(theme_name: str) -> BaseLoader:
 
 
 @lru_cache(maxsize=16)
-def _environment(theme_name: str, host_id: int) -> Environment:
+def _environment(theme_name: str, host_serial: int) -> Environment:
     environment = Environment(
         loader=_loader(theme_name),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -73,8 +73,9 @@ def _environment(theme_name: str, host_id: int) -> Environment:
 
 
 def environment(theme_name: str) -> Environment:
-    # Keyed by the host too: tests build several apps, each with its own plugins.
-    return _environment(themes.resolve(theme_name), id(runtime.current().host))
+    # Keyed by the host too: tests build several apps, each with its own plugins (and so its
+    # own template folders). Not by id(host): a later host can be given a dead one's id.
+    return _environment(themes.resolve(theme_name), runtime.current().host.serial)
 
 
 def csrf_token(request: Request) -> str:
