@@ -49,7 +49,8 @@ Fixtures:
   ``crm_redis.require()`` skips (fails under ``CRM_REQUIRE_REDIS=1``) without one.
 - ``crm_smtp``: a real SMTP server on 127.0.0.1 the instance sends email through (email is off without it).
 
-Helpers: ``client_for(app, token)`` (a client signed in with a token), ``smtp_server(folder,
+Helpers: ``client_for(app, token)`` (a client signed in with a token), ``signed_in(app, email)``
+(a browser-like client signed in through the login form, with ``client.csrf(html)``), ``smtp_server(folder,
 security=..., username=..., password=...)`` (an SMTP server with STARTTLS or TLS and a login), ``assert_hidden_from(client,
 url, *secrets)`` and ``assert_names_hidden(client, url, *names)`` (cross-team access checks, below),
 ``serve(script, folder)``
@@ -87,6 +88,7 @@ import datetime as dt
 import functools
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -361,6 +363,29 @@ def client_for(app: Litestar, token: str | None = None) -> httpx.AsyncClient:
     # httpx's ASGI transport runs the app in this event loop, like the database pool.
     transport = httpx.ASGITransport(app=app)
     return httpx.AsyncClient(transport=transport, base_url="http://testserver", headers=headers)
+
+
+@contextlib.asynccontextmanager
+async def signed_in(app: Litestar, email: str, password: str = DEFAULT_PASSWORD) -> AsyncIterator[httpx.AsyncClient]:
+    """A browser-like client of ``email``, signed in through the login form (so it carries the
+    session cookie, as a browser does); ``client.csrf(html)`` reads a page's CSRF token::
+
+        async with signed_in(crm_running_app, "ada@example.com") as client: ...
+    """
+    async with client_for(app) as client:
+        form = await client.get("/login")
+        await client.post(
+            "/login", data={"email": email, "password": password, "_csrf_token": _csrf_in(form.text), "next": "/"}
+        )
+        client.csrf = _csrf_in  # type: ignore[attr-defined]
+        yield client
+
+
+def _csrf_in(html: str) -> str:
+    found = re.search(r'name="_csrf_token" value="([^"]+)"', html)
+    if found is None:
+        raise AssertionError("the page has no CSRF token")
+    return found.group(1)
 
 
 @pytest_asyncio.fixture

@@ -46,6 +46,7 @@ from crm_platform.mail.outbox import deliver_now as deliver_emails
 from crm_platform.mail.outbox import send_email, sender_domain
 from crm_platform.notifications.service import notify
 from crm_platform.records.access import can, ensure, visible_owner_ids
+from crm_platform.records.customfields import definitions as field_definitions
 from crm_platform.records.detach import detach as detach_links
 from crm_platform.records.matching import RecordFilter, count_records, list_records
 from crm_platform.records.pagination import (
@@ -54,6 +55,7 @@ from crm_platform.records.pagination import (
     decode_cursor,
     encode_cursor,
     keyset_condition,
+    keyset_page,
     order_by,
 )
 from crm_platform.records.pipeline import create as create_record
@@ -80,6 +82,8 @@ from crm_platform.users.service import principal_for_user_id as principal_for
 from crm_platform.web.csv_export import csv_document, spreadsheet_safe
 from crm_platform.web.ratelimit import attempt_limiter
 from crm_platform.web.rendering import csrf_token, render_fragment, render_page
+from crm_platform.web.rendering import zone_of as user_zone
+from crm_platform.web.forms import custom_inputs
 from crm_platform.web.undo import offer_undo
 
 __all__ = [
@@ -145,6 +149,7 @@ __all__ = [
     "insert_rows",
     "invalid",
     "keyset_condition",
+    "keyset_page",
     "last_activity_at",
     "list_teams",
     "list_users",
@@ -181,6 +186,9 @@ __all__ = [
     "start_import",
     "unit_of_work",
     "update_record",
+    "user_zone",
+    "custom_inputs",
+    "field_definitions",
     "visibility_sql",
     "visible_owner_ids",
     "week_of",

@@ -185,6 +185,8 @@ def parse_filter(known: Mapping[str, FieldDefinition], record_type: str, pair: s
     definition = known.get(key)
     if definition is None:
         raise Invalid({f"custom.{key}": f"unknown custom field for {record_type}"})
+    if not definition.filterable:
+        raise Invalid({f"custom.{key}": "cannot be filtered on: its values are not to be found by trying"})
     operator, raw = fieldfilters.split_operator(rest)
     try:
         return fieldfilters.parse(definition, operator, raw, _region())

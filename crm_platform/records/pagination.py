@@ -6,8 +6,10 @@ import base64
 import datetime as dt
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
+from crm_platform.db.raw import fetch
 from crm_platform.errors import invalid
 
 MAX_LIMIT = 200
@@ -36,6 +38,10 @@ def check_limit(limit: int) -> int:
 def encode_cursor(value: Any, record_id: int) -> str:
     if isinstance(value, dt.datetime):
         value = {"t": value.isoformat()}
+    elif isinstance(value, dt.date):
+        value = value.isoformat()
+    elif isinstance(value, Decimal):
+        value = float(value)
     raw = json.dumps([value, record_id], separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
@@ -85,3 +91,21 @@ def order_by(sort: Sort, table_alias: str = "") -> str:
     prefix = f"{table_alias}." if table_alias else ""
     direction = "DESC" if sort.descending else "ASC"
     return f"{prefix}{sort.column} {direction}, {prefix}id {direction}"
+
+
+async def keyset_page(
+    select: str, conditions: list[str], args: list[Any], sort: Sort, *, cursor: str | None, limit: int
+) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of ``select`` (``SELECT columns FROM table``, no ``WHERE``) under ``conditions``
+    (SQL with ``{}`` placeholders for ``args``, joined by AND), in ``sort`` order after
+    ``cursor``, and the next page's cursor (None on the last page). One statement: it reads
+    one row more than ``limit`` to know whether another page follows. The selected columns
+    include ``id`` and the sort column."""
+    after, after_args = keyset_condition(sort, cursor)
+    conditions = [*conditions, after] if after else conditions
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    rows = await fetch(f"{select}{where} ORDER BY {order_by(sort)} LIMIT {limit + 1}", *args, *after_args)
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    return rows, encode_cursor(rows[-1][sort.column], rows[-1]["id"])

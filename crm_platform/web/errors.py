@@ -12,7 +12,7 @@ from litestar.exceptions import HTTPException, NotAuthorizedException, Validatio
 from litestar.response import Redirect
 
 from crm_platform import runtime
-from crm_platform.errors import CrmError
+from crm_platform.errors import CrmError, Invalid
 from crm_platform.web.rendering import render
 
 log = logging.getLogger("crm.web")
@@ -60,9 +60,11 @@ def page_error(request: Request, exc: Exception) -> Response:
         message = f"Files up to {limit / 1_000_000:g} MB can be uploaded; split the file, or raise CRM_IMPORT_MAX_BYTES."
     if status == 403 and "CSRF" in message:
         message = "This form has expired. Go back, reload the page and try again."
+    # A 422 says what was wrong with each value, not only which ones.
+    problems = exc.errors if isinstance(exc, Invalid) else {}
     try:
         html = render(request, "error.html", status=status, title=TITLES.get(status, "Something went wrong"),
-                      message=message)
+                      message="" if problems else message, problems=problems)
     except Exception:  # the error page itself must never fail
         log.exception("the error page failed to render")
         html = "<!doctype html><title>Error</title><h1>Something went wrong</h1>"

@@ -10,6 +10,8 @@ from crm_hookspecs import FieldDefinition
 from litestar import Request
 
 from crm_platform.errors import Invalid
+from crm_platform.records.customfields import definitions
+from crm_platform.web.rendering import zone_of
 
 
 async def form_data(request: Request) -> dict[str, Any]:
@@ -100,6 +102,15 @@ def custom_values(
         else:
             custom[key] = raw
     return custom
+
+
+async def custom_inputs(request: Request, record_type: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """The posted ``custom.<key>`` inputs (as the ``custom_input`` macro writes them) of every
+    custom field of ``record_type``, as the record's ``custom`` values, and the inputs that
+    could not be read, by input name. Read in the user's time zone."""
+    errors: dict[str, str] = {}
+    found = (await definitions(record_type)).values()
+    return custom_values(await form_data(request), found, errors, zone_of(request)), errors
 
 
 def field_errors(exc: Invalid, renames: dict[str, str] | None = None) -> dict[str, str]:

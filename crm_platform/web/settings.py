@@ -17,6 +17,7 @@ from crm_platform.errors import Forbidden, Invalid, NotFound
 from crm_platform.instance import permissions
 from crm_platform.instance import plugins as plugin_state
 from crm_platform.mail.config import mail_status
+from crm_platform.records import kinds
 from crm_platform.records.tables import CustomField
 from crm_platform.users import accounts, invites
 from crm_platform.users.auth import CurrentPrincipal
@@ -69,7 +70,7 @@ async def _page(request: Request, principal: Principal, *, status_code: int = 20
         request, "settings/page.html", status_code=status_code, **extra,
         themes=sorted(themes.available().values(), key=lambda theme: (theme.name != themes.DEFAULT_THEME, theme.label)),
         current_theme=theme_of(request), current_scheme=scheme_of(request), roles=ALL_ROLES,
-        field_kinds=FIELD_KINDS, errors=errors or {}, values=values or {}, notice=notice, mail=mail_status(),
+        field_kinds=FIELD_KINDS, field_targets=_field_targets(), errors=errors or {}, values=values or {}, notice=notice, mail=mail_status(),
         **await _admin_context(principal, (values or {}).get("plugin_settings")),
     )
 
@@ -150,14 +151,21 @@ async def toggle_plugin(request: Request, principal: CurrentPrincipal, slug: Fro
     return back_with_notice(request, f"Plugin {slug} {'enabled' if enable else 'disabled'}", "#plugins")
 
 
+def _field_targets() -> list[tuple[str, str]]:
+    """The record kinds an admin may add fields to: every enabled kind that takes custom fields
+    (contacts, companies and plugins' kinds such as properties or orders)."""
+    return [(kind.key, kind.plural) for kind in kinds.active().values() if kind.custom_fields]
+
+
 def _field_errors(values: dict[str, Any]) -> tuple[dict[str, str], dict[str, Any]]:
     errors: dict[str, str] = {}
     record_type = forms.text(values, "record_type", 40)
     key = forms.text(values, "key", 60)
     kind = forms.text(values, "kind", 20)
     choices = [choice.strip() for choice in forms.text(values, "choices", 2000).split(",") if choice.strip()]
-    if record_type not in ("contact", "company"):
-        errors["record_type"] = "must be contact or company"
+    targets = dict(_field_targets())
+    if record_type not in targets:
+        errors["record_type"] = f"must be one of {', '.join(targets)}"
     if not FIELD_KEY.match(key):
         errors["key"] = "lower-case letters, digits and _, starting with a letter"
     if kind not in FIELD_KINDS:

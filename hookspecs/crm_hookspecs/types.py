@@ -209,6 +209,10 @@ class FieldDefinition:
     to. A definition checks itself when made: a bad key, an unknown kind, a choice field
     without choices or a record field without a reference raises :class:`ValueError`, which
     fails the plugin that returned it.
+
+    ``filterable=False`` (1.3) keeps a field out of list filters and segments: for a value that
+    must not be found out by trying guesses (a member id). A filter on it is a 422 naming the
+    field, and list filter forms do not offer it.
     """
 
     record_type: str
@@ -220,6 +224,7 @@ class FieldDefinition:
     searchable: bool = False
     help: str = ""
     reference: str = ""
+    filterable: bool = True
 
     def __post_init__(self) -> None:
         where = f"custom field {self.key!r} of {self.record_type!r}"

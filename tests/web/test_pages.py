@@ -93,6 +93,13 @@ async def test_a_missing_contact_shows_the_404_page(admin_browser) -> None:
     assert "Traceback" not in response.text
 
 
+async def test_a_wrong_value_in_the_address_shows_what_was_wrong_with_it(admin_browser) -> None:
+    response = await admin_browser.get("/notifications", params={"cursor": "not-a-cursor"})
+    assert response.status_code == 422
+    assert "Some of that was not valid" in response.text
+    assert "<strong>cursor</strong>: is not a cursor this API returned" in response.text
+
+
 async def test_an_unknown_address_shows_the_404_page(admin_browser) -> None:
     response = await admin_browser.get("/no-such-page")
     assert response.status_code == 404

@@ -11,11 +11,8 @@ from crm_platform.toolkit import (
     Invalid,
     Sort,
     check_limit,
-    encode_cursor,
-    fetch,
-    keyset_condition,
+    keyset_page,
     now,
-    order_by,
     visibility_sql,
 )
 
@@ -105,15 +102,5 @@ async def list_tickets(
     order = SORTS[sort]
     conditions, args = await visibility_sql(principal, KIND_KEY)
     _where(principal, filters, conditions, args)
-    after, after_args = keyset_condition(order, cursor)
-    if after:
-        conditions.append(after)
-        args += after_args
-    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
-    rows = await fetch(
-        f"SELECT {LIST_COLUMNS} FROM desk_ticket {where} ORDER BY {order_by(order)} LIMIT {limit + 1}", *args
-    )
-    if len(rows) <= limit:
-        return rows, None
-    rows = rows[:limit]
-    return rows, encode_cursor(rows[-1][order.column], rows[-1]["id"])
+    select = f"SELECT {LIST_COLUMNS} FROM desk_ticket"
+    return await keyset_page(select, conditions, args, order, cursor=cursor, limit=limit)

@@ -16,16 +16,14 @@ from crm_platform.toolkit import (
     Sort,
     audit_record,
     check_limit,
-    encode_cursor,
     execute,
     fetch,
     get_record,
     get_records,
-    keyset_condition,
+    keyset_page,
     log_activity,
     notify,
     now,
-    order_by,
     placeholders,
     principal_for,
     setting,
@@ -92,7 +90,8 @@ async def book(principal: Principal, values: dict[str, Any]) -> dict[str, Any]:
 
 async def get(principal: Principal, appointment_id: int, action: str = "read") -> dict[str, Any]:
     """The appointment, as its activity's visibility allows (404 / 403 as for the activity)."""
-    rows = await fetch(f"SELECT {COLUMNS} FROM healthcare_appointment WHERE id = {{}}", appointment_id)
+    rows = await fetch(f"SELECT {COLUMNS} FROM healthcare_appointment WHERE id = {{}} AND trashed_at IS NULL",
+                       appointment_id)
     if not rows:
         raise NotFound("healthcare.appointment", appointment_id)
     await get_record(principal, "activity", rows[0]["activity_id"], action)
@@ -120,7 +119,7 @@ async def list_appointments(
     limit = check_limit(limit)
     if status is not None and status not in STATUSES:
         raise Invalid({"status": f"must be one of {', '.join(STATUSES)}"})
-    conditions: list[str] = []
+    conditions: list[str] = ["trashed_at IS NULL"]
     args: list[Any] = []
     owners = await visible_owner_ids(principal)
     if owners is not None:
@@ -130,19 +129,8 @@ async def list_appointments(
         if value is not None:
             conditions.append(f"{column} = {{}}")
             args.append(value)
-    after, after_args = keyset_condition(LATEST_FIRST, cursor)
-    if after:
-        conditions.append(after)
-        args += after_args
-    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
-    rows = await fetch(
-        f"SELECT {COLUMNS} FROM healthcare_appointment {where} ORDER BY {order_by(LATEST_FIRST)} LIMIT {limit + 1}",
-        *args,
-    )
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        next_cursor = encode_cursor(rows[-1]["starts_at"], rows[-1]["id"])
+    select = f"SELECT {COLUMNS} FROM healthcare_appointment"
+    rows, next_cursor = await keyset_page(select, conditions, args, LATEST_FIRST, cursor=cursor, limit=limit)
     patients = await get_records(principal, "contact", sorted({row["patient_id"] for row in rows}))
     for row in rows:
         patient = patients.get(row["patient_id"])
@@ -157,7 +145,7 @@ async def send_reminders() -> None:
     moment = now()
     rows = await fetch(
         "SELECT id, patient_id, owner, starts_at, provider, location FROM healthcare_appointment "
-        "WHERE status = 'booked' AND reminded_at IS NULL AND owner IS NOT NULL AND starts_at > {} AND starts_at <= {} "
+        "WHERE status = 'booked' AND reminded_at IS NULL AND trashed_at IS NULL AND owner IS NOT NULL AND starts_at > {} AND starts_at <= {} "
         "ORDER BY starts_at, id LIMIT 500",
         moment, moment + dt.timedelta(hours=hours),
     )
@@ -176,6 +164,17 @@ async def send_reminders() -> None:
             await execute("UPDATE healthcare_appointment SET reminded_at = {} WHERE id = {}", moment, row["id"])
 
 
-async def forget_activity(activity_id: int) -> None:
-    """The appointment's activity was deleted: the appointment goes with it."""
-    await execute("DELETE FROM healthcare_appointment WHERE activity_id = {}", activity_id)
+async def trash_with_activity(activity_id: int) -> None:
+    """The appointment's activity went to the trash: the appointment is hidden with it."""
+    await execute("UPDATE healthcare_appointment SET trashed_at = {} WHERE activity_id = {}", now(), activity_id)
+
+
+async def restore_with_activity(activity_id: int) -> None:
+    """The activity came back from the trash: so does its appointment, as it was."""
+    await execute("UPDATE healthcare_appointment SET trashed_at = NULL WHERE activity_id = {}", activity_id)
+
+
+async def purge_trashed() -> None:
+    """Remove the appointments whose activity the trash has let go (after ``core.trash_keep_days``)."""
+    days = float(await setting("core", "trash_keep_days"))
+    await execute("DELETE FROM healthcare_appointment WHERE trashed_at < {}", now() - dt.timedelta(days=days))

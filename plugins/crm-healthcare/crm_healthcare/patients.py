@@ -36,7 +36,8 @@ def _consent_fields() -> list[FieldDefinition]:
 FIELDS = [
     FieldDefinition("contact", "healthcare_date_of_birth", "Date of birth", kind="date"),
     FieldDefinition("contact", "healthcare_insurer", "Insurer", searchable=True),
-    FieldDefinition("contact", MEMBER_ID, "Member id", help="Shown masked; ask to reveal it"),
+    # Not filterable: a list filter would tell whoever tries a guessed member id who holds it.
+    FieldDefinition("contact", MEMBER_ID, "Member id", help="Shown masked; ask to reveal it", filterable=False),
     FieldDefinition("contact", "healthcare_primary_physician", "Primary physician", searchable=True),
     FieldDefinition("contact", "healthcare_preferred_channel", "Preferred channel", kind="choice", choices=CHANNELS),
     *_consent_fields(),

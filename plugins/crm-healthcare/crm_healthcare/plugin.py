@@ -27,7 +27,7 @@ from crm_hookspecs import (
     TemplateDir,
     hookimpl,
 )
-from crm_hookspecs.events import RecordDeleted
+from crm_hookspecs.events import RecordDeleted, RecordRestored
 
 from crm_healthcare import api, appointments, audit, demo_records, notes, patients, privacy, web
 
@@ -66,7 +66,8 @@ def crm_notification_kinds() -> list[NotificationKind]:
 
 @hookimpl
 def crm_jobs() -> list[Job]:
-    return [Job("healthcare.appointment_reminders", appointments.send_reminders, schedule="*/15 * * * *")]
+    return [Job("healthcare.appointment_reminders", appointments.send_reminders, schedule="*/15 * * * *"),
+            Job("healthcare.appointments_purge", appointments.purge_trashed, schedule="17 3 * * *")]
 
 
 @hookimpl
@@ -125,9 +126,11 @@ async def crm_record_panels(record_type: str, record_id: int, principal: Princip
 
 @hookimpl
 async def crm_event(event: Event) -> None:
-    """A deleted appointment activity takes the appointment with it."""
+    """An appointment follows its activity to the trash and back."""
     if isinstance(event, RecordDeleted) and event.kind == "activity":
-        await appointments.forget_activity(event.record_id)
+        await appointments.trash_with_activity(event.record_id)
+    elif isinstance(event, RecordRestored) and event.kind == "activity":
+        await appointments.restore_with_activity(event.record_id)
 
 
 @hookimpl

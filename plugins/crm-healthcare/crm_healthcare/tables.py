@@ -33,6 +33,9 @@ class Appointment(Table, tablename="healthcare_appointment"):
     status = Varchar(length=20, default="booked", index=True)
     # When the booker was reminded, so the reminder job reminds once.
     reminded_at = Timestamptz(null=True, default=None)
+    # When its activity went to the trash: hidden until the activity is restored, removed by
+    # ``healthcare.appointments_purge`` once the trash would have let the activity go.
+    trashed_at = Timestamptz(null=True, default=None)
 
 
 class ReadLog(Table, tablename="healthcare_read_log"):

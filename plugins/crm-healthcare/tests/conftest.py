@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
 import pytest
 import pytest_asyncio
-from crm_platform.testing import DEFAULT_PASSWORD, client_for
+from crm_platform.testing import client_for, signed_in
 
 
 @pytest.fixture
@@ -49,18 +46,6 @@ async def receptionist(crm_running_app, crm_make_user):
     principal, token = await crm_make_user("desk@example.com", role="member", team="Clinic")
     async with client_for(crm_running_app, token) as client:
         client.principal = principal
-        yield client
-
-
-@asynccontextmanager
-async def signed_in(app, email: str) -> AsyncIterator[httpx.AsyncClient]:
-    """A browser-like client of ``email``: signed in through the login form, with the session
-    cookie; ``client.csrf(html)`` reads a page's CSRF token."""
-    async with client_for(app) as client:
-        form = await client.get("/login")
-        token = re.search(r'name="_csrf_token" value="([^"]+)"', form.text).group(1)
-        await client.post("/login", data={"email": email, "password": DEFAULT_PASSWORD, "_csrf_token": token, "next": "/"})
-        client.csrf = lambda html: re.search(r'name="_csrf_token" value="([^"]+)"', html).group(1)
         yield client
 
 

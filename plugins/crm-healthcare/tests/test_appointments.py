@@ -7,6 +7,8 @@ import csv
 import datetime as dt
 import io
 
+from crm_platform.toolkit import fetch
+
 APPOINTMENTS = "/api/v1/healthcare/appointments"
 
 
@@ -82,9 +84,23 @@ async def test_the_booking_form_names_what_was_wrong(web_client, make_patient):
     assert "provider: must not be empty" in answer.text and "starts_at: must be a date and time" in answer.text
 
 
-async def test_deleting_the_activity_removes_the_appointment(crm_client, make_patient):
+async def test_an_appointment_follows_its_activity_to_the_trash_and_back(
+    crm_client, crm_clock, crm_run_jobs, make_patient
+):
     patient = await make_patient()
     booked = await _book(crm_client, patient["id"])
+    assert (await crm_client.patch(f"{APPOINTMENTS}/{booked['id']}", json={"status": "no_show"})).status_code == 200
     assert (await crm_client.delete(f"/api/v1/activities/{booked['activity_id']}")).status_code == 204
     assert (await crm_client.get(f"{APPOINTMENTS}/{booked['id']}")).status_code == 404
     assert (await crm_client.get(APPOINTMENTS)).json()["items"] == []
+
+    [entry] = (await crm_client.get("/api/v1/trash", params={"kind": "activity"})).json()["items"]
+    assert (await crm_client.post(f"/api/v1/trash/{entry['id']}/restore")).status_code == 200
+    back = (await crm_client.get(f"{APPOINTMENTS}/{booked['id']}")).json()
+    assert (back["provider"], back["location"], back["status"]) == ("Dr. Who", "Room 1", "no_show")
+
+    await crm_client.delete(f"/api/v1/activities/{booked['activity_id']}")
+    crm_clock.set(crm_clock.now().replace(hour=3, minute=17) + dt.timedelta(days=31))
+    outcomes = [o for o in await crm_run_jobs() if o.job_name == "healthcare.appointments_purge"]
+    assert outcomes and all(o.ok for o in outcomes), outcomes
+    assert await fetch("SELECT id FROM healthcare_appointment") == []

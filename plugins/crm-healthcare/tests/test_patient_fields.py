@@ -23,6 +23,17 @@ async def test_patient_fields_filter_the_contact_list(crm_client, make_patient):
     assert [row["given_name"] for row in older.json()["items"]] == ["Ann"]
 
 
+async def test_nobody_can_test_a_guessed_member_id_through_a_list_filter(crm_client, web_client, make_patient):
+    await make_patient(given_name="Ann", healthcare_member_id="MEM-424242")
+    guessed = await crm_client.get("/api/v1/contacts", params={"custom": "healthcare_member_id:MEM-424242"})
+    assert guessed.status_code == 422
+    assert "cannot be filtered on" in guessed.json()["errors"]["custom.healthcare_member_id"]
+    page = await web_client.get("/contacts", params={"cf": "healthcare_member_id", "cv": "MEM-424242"})
+    assert "Ann" not in page.text and "cannot be filtered on" in page.text
+    assert '<option value="healthcare_member_id"' not in page.text
+    assert '<option value="healthcare_insurer"' in page.text
+
+
 async def test_the_forms_list_columns_and_export_show_the_fields(web_client, make_patient):
     patient = await make_patient(healthcare_insurer="Acme Health", healthcare_consent_email="given",
                                  healthcare_consent_email_date="2026-01-05", healthcare_consent_email_source="form")

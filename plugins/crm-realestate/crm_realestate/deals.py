@@ -45,6 +45,15 @@ async def linked(principal: Principal, property_id: int) -> list[dict[str, Any]]
     return [found[deal_id] for deal_id in ids if deal_id in found]
 
 
+async def properties_of_deal(principal: Principal, deal_id: int) -> list[dict[str, Any]]:
+    """The properties a deal is about that the user may see, for the deal's page."""
+    rows = await fetch(f"SELECT property_id FROM realestate_deal_link WHERE deal_id = {{}} ORDER BY id "
+                       f"LIMIT {PER_PROPERTY}", deal_id)
+    ids = [row["property_id"] for row in rows]
+    found = await get_records(principal, KIND_KEY, ids) if ids else {}
+    return [found[property_id] for property_id in ids if property_id in found]
+
+
 async def link(principal: Principal, property_id: int, deal_id: int) -> None:
     """Link a deal the user may change to a property the user may change; linking twice is one link."""
     await get_record(principal, KIND_KEY, property_id, "write")

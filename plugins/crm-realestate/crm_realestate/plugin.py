@@ -37,7 +37,7 @@ from crm_hookspecs.events import (
 )
 from crm_platform.toolkit import list_users, principal_for
 
-from crm_realestate import api, fields, matching, merges, offers, privacy, properties, web
+from crm_realestate import api, deals, fields, matching, merges, offers, privacy, properties, web
 from crm_realestate import demo as demo_data
 
 HERE = Path(__file__).parent
@@ -117,9 +117,11 @@ def crm_permissions() -> list[Permission]:
 
 @hookimpl
 async def crm_record_panels(record_type: str, record_id: int, principal: Principal) -> list[Panel] | None:
-    if record_type != "contact":
-        return None
-    return await web.contact_panels(record_id, principal)
+    if record_type == "contact":
+        return await web.contact_panels(record_id, principal)
+    if record_type == deals.DEAL_KIND:
+        return await web.deal_panels(record_id, principal)
+    return None
 
 
 @hookimpl

@@ -4,7 +4,6 @@ itself. SQL names only the plugin's own tables."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from crm_hookspecs import Permission, Principal, RecordKind
@@ -12,12 +11,9 @@ from crm_platform.toolkit import (
     Invalid,
     Sort,
     check_limit,
-    encode_cursor,
-    fetch,
     get_records,
     get_users,
-    keyset_condition,
-    order_by,
+    keyset_page,
     visibility_sql,
 )
 
@@ -117,15 +113,6 @@ class Filters:
         return conditions, args
 
 
-def _cursor_value(row: dict[str, Any], column: str) -> Any:
-    value = row[column]
-    if isinstance(value, Decimal):
-        return float(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
-
-
 async def list_properties(
     principal: Principal, filters: Filters | None = None, *, sort: str = "-created_at", limit: int = 50,
     cursor: str | None = None,
@@ -137,18 +124,8 @@ async def list_properties(
     more, more_args = (filters or Filters()).sql()
     conditions += more
     args += more_args
-    after, after_args = keyset_condition(order, cursor)
-    if after:
-        conditions.append(after)
-        args += after_args
-    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
-    rows = await fetch(
-        f"SELECT {LIST_COLUMNS} FROM realestate_property {where} ORDER BY {order_by(order)} LIMIT {limit + 1}", *args
-    )
-    if len(rows) <= limit:
-        return rows, None
-    rows = rows[:limit]
-    return rows, encode_cursor(_cursor_value(rows[-1], order.column), rows[-1]["id"])
+    select = f"SELECT {LIST_COLUMNS} FROM realestate_property"
+    return await keyset_page(select, conditions, args, order, cursor=cursor, limit=limit)
 
 
 async def names(principal: Principal, rows: list[dict[str, Any]]) -> dict[str, dict[int, str]]:

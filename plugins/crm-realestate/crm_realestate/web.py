@@ -13,7 +13,9 @@ from crm_platform.toolkit import (
     CurrentPrincipal,
     Invalid,
     create_record,
+    custom_inputs,
     delete_record,
+    field_definitions,
     get_record,
     get_records,
     list_users,
@@ -52,10 +54,19 @@ def _form_values(form: Any) -> dict[str, Any]:
             for name, value in given.items()}
 
 
+async def _posted(request: Request) -> tuple[dict[str, Any], dict[str, str]]:
+    """The form's values, custom fields included, and the inputs that could not be read."""
+    values = _form_values(await request.form())
+    values["custom"], errors = await custom_inputs(request, KIND_KEY)
+    return values, errors
+
+
 async def _form_context(principal: Principal, values: dict[str, Any]) -> dict[str, Any]:
     owner_id = values.get("owner_contact_id")
     owner = (await get_records(principal, "contact", [owner_id])).get(owner_id) if owner_id else None
-    return {"values": values, "owner": owner, "type_choices": [(key, key.capitalize()) for key in TYPES],
+    # The custom_input macro reads ``custom.<key>`` entries.
+    values = values | {f"custom.{key}": value for key, value in (values.get("custom") or {}).items()}
+    return {"values": values, "owner": owner, "custom_fields": list((await field_definitions(KIND_KEY)).values()), "type_choices": [(key, key.capitalize()) for key in TYPES],
             "statuses": STATUS_LABELS,
             "agents": [(user["id"], user["display_name"]) for user in await list_users()]}
 
@@ -87,8 +98,10 @@ async def new_page(request: Request, principal: CurrentPrincipal) -> Response:
 
 @post("/properties", name="realestate-create", include_in_schema=False)
 async def create_page(request: Request, principal: CurrentPrincipal) -> Response:
-    values = _form_values(await request.form())
+    values, errors = await _posted(request)
     try:
+        if errors:
+            raise Invalid(errors)
         property_id = await create_record(principal, KIND_KEY, values)
     except Invalid as error:
         return render_page(request, "realestate/form.html", status_code=422, listing=None, errors=error.errors,
@@ -129,8 +142,10 @@ async def edit_page(request: Request, principal: CurrentPrincipal, property_id: 
 @post("/properties/{property_id:int}", name="realestate-update", include_in_schema=False)
 async def update_page(request: Request, principal: CurrentPrincipal, property_id: FromPath[int]) -> Response:
     listing = await get_record(principal, KIND_KEY, property_id, "write")
-    values = _form_values(await request.form())
+    values, errors = await _posted(request)
     try:
+        if errors:
+            raise Invalid(errors)
         await update_record(principal, KIND_KEY, property_id, values)
     except Invalid as error:
         return render_page(request, "realestate/form.html", status_code=422, listing=listing, errors=error.errors,
@@ -201,6 +216,15 @@ async def contact_panels(contact_id: int, principal: Principal) -> list[Panel]:
         panels.insert(0, Panel("realestate-matches", "Matching listings", template="realestate/matches_panel.html",
                                context={"rows": matches, "statuses": STATUS_LABELS}))
     return panels
+
+
+async def deal_panels(deal_id: int, principal: Principal) -> list[Panel]:
+    """On a deal's page (with sales): the properties it is about."""
+    rows = await deals.properties_of_deal(principal, deal_id)
+    if not rows:
+        return []
+    return [Panel("realestate-deal-properties", "Properties", template="realestate/owned_panel.html",
+                  context={"rows": rows, "statuses": STATUS_LABELS})]
 
 
 HANDLERS = [index_page, new_page, create_page, property_page, edit_page, update_page, delete_page, offer_page,

@@ -40,3 +40,13 @@ async def test_another_teams_deal_is_neither_shown_nor_linked(crm_running_app, c
         deal = (await ann.post("/api/v1/sales/deals", json={"title": "Secret deal"})).json()
         refused = await cid.post(f"{PROPERTIES}/{listing['id']}/deals", json={"deal_id": deal["id"]})
         assert refused.status_code == 422 and "Secret deal" not in refused.text
+
+
+async def test_the_deal_page_shows_the_property_it_is_about(crm_client, web_client, add_property):
+    listing = await add_property("3 Quay Street")
+    deal = (await crm_client.post("/api/v1/sales/deals", json={"title": "Sale of 3 Quay Street"})).json()
+    page = await web_client.get(f"/sales/deals/{deal['id']}")
+    assert 'aria-label="Properties"' not in page.text
+    await crm_client.post(f"{PROPERTIES}/{listing['id']}/deals", json={"deal_id": deal["id"]})
+    page = await web_client.get(f"/sales/deals/{deal['id']}")
+    assert f'<a href="/realestate/properties/{listing["id"]}">3 Quay Street</a>' in page.text

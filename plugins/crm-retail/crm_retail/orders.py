@@ -13,12 +13,10 @@ from crm_platform.toolkit import (
     Sort,
     check_limit,
     contact_ids_by_email,
-    encode_cursor,
     fetch,
     get_records,
-    keyset_condition,
+    keyset_page,
     now,
-    order_by,
     visibility_sql,
 )
 
@@ -149,18 +147,8 @@ async def list_orders(
     for condition, value in filters:
         conditions.append(condition)
         args.append(value)
-    after, after_args = keyset_condition(order, cursor)
-    if after:
-        conditions.append(after)
-        args += after_args
-    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
-    rows = await fetch(
-        f"SELECT {LIST_COLUMNS} FROM retail_order {where} ORDER BY {order_by(order)} LIMIT {limit + 1}", *args
-    )
-    if len(rows) <= limit:
-        return rows, None
-    rows = rows[:limit]
-    return rows, encode_cursor(rows[-1][order.column], rows[-1]["id"])
+    select = f"SELECT {LIST_COLUMNS} FROM retail_order"
+    return await keyset_page(select, conditions, args, order, cursor=cursor, limit=limit)
 
 
 async def contact_names(principal: Principal, rows: list[dict[str, Any]]) -> dict[int, str]:

@@ -21,7 +21,7 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from crm_retail import lines, loyalty, orders, rfm, value
+from crm_retail import lines, loyalty, order_forms, orders, rfm, value
 
 PANEL_LIMIT = 10
 
@@ -43,6 +43,7 @@ async def orders_page(request: Request, principal: CurrentPrincipal) -> Response
         request, "retail/orders.html", orders=rows, names=await orders.contact_names(principal, rows),
         next_cursor=next_cursor, status=status or "", statuses=orders.STATUSES, errors=errors,
         can_export=await has_permission(principal, orders.EXPORT.key),
+        can_create=await has_permission(principal, orders.CREATE.key),
     )
 
 
@@ -114,8 +115,10 @@ async def contact_panel(contact_id: int, principal: Principal) -> Panel:
         "contact_id": contact_id, "orders": found, "standing": await loyalty.standing(contact_id),
         "history": await loyalty.history(contact_id, PANEL_LIMIT), "value": await value.of_contact(principal, contact_id),
         "can_redeem": await has_permission(principal, f"{loyalty.SLUG}.redeem"),
+        "can_create": await has_permission(principal, orders.CREATE.key),
     }
     return Panel(key="retail", title="Orders and loyalty", template="retail/panel.html", context=context)
 
 
-HANDLERS = [orders_page, order_page, delete_order_page, redeem_page, segments_page, segment_page, run_rfm_page]
+HANDLERS = [orders_page, order_page, delete_order_page, redeem_page, segments_page, segment_page, run_rfm_page,
+            *order_forms.HANDLERS]

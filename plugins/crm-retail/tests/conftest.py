@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import pytest_asyncio
-from crm_platform.testing import DEFAULT_PASSWORD, client_for
+from crm_platform.testing import signed_in
 
 SAMPLES = Path(__file__).parent / "samples"
 
@@ -49,18 +46,6 @@ def make_order(crm_client: httpx.AsyncClient):
         return response.json()
 
     return make
-
-
-@asynccontextmanager
-async def signed_in(app, email: str) -> AsyncIterator[httpx.AsyncClient]:
-    """A browser-like client of ``email``, signed in through the login form;
-    ``client.csrf(html)`` reads a page's CSRF token."""
-    async with client_for(app) as client:
-        form = await client.get("/login")
-        token = re.search(r'name="_csrf_token" value="([^"]+)"', form.text).group(1)
-        await client.post("/login", data={"email": email, "password": DEFAULT_PASSWORD, "_csrf_token": token, "next": "/"})
-        client.csrf = lambda html: re.search(r'name="_csrf_token" value="([^"]+)"', html).group(1)
-        yield client
 
 
 @pytest_asyncio.fixture
