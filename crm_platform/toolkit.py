@@ -80,10 +80,10 @@ from crm_platform.users.auth import CurrentPrincipal
 from crm_platform.users.reads import get_users, list_teams, list_users
 from crm_platform.users.service import principal_for_user_id as principal_for
 from crm_platform.web.csv_export import csv_document, spreadsheet_safe
+from crm_platform.web.forms import custom_inputs
 from crm_platform.web.ratelimit import attempt_limiter
 from crm_platform.web.rendering import csrf_token, render_fragment, render_page
 from crm_platform.web.rendering import zone_of as user_zone
-from crm_platform.web.forms import custom_inputs
 from crm_platform.web.undo import offer_undo
 
 __all__ = [
