@@ -9,7 +9,7 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
-from crm_platform.contacts import duplicates
+from crm_platform.contacts import duplicates, quality
 from crm_platform.errors import Conflict, CrmError, Invalid
 from crm_platform.merges import fields, finder, queue, scan, service, undo
 from crm_platform.merges.api import ensure_may_scan
@@ -172,3 +172,13 @@ async def record_merges(
 
 
 HANDLERS = [duplicates_page, scan_submit, dismiss_submit, merge_form, merge_submit, undo_submit, record_merges]
+
+
+@get("/data-quality", include_in_schema=False)
+async def data_quality_page(request: Request, principal: CurrentPrincipal) -> Response:
+    """Counts of the visible contacts that lack something, hold what validation would refuse,
+    or wait in the duplicate queue."""
+    return render_page(request, "merges/quality.html", counts=await quality.counts(principal))
+
+
+HANDLERS.append(data_quality_page)
