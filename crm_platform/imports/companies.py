@@ -25,6 +25,8 @@ from crm_platform.db.engine import SQLiteEngine
 from crm_platform.db.raw import execute, fetch, placeholders
 from crm_platform.records import kinds, pipeline
 
+# The ledger's name, in an updated row's ``written``, of the company the run linked it to.
+LINK = "link.works_at"
 RELATIONSHIP_COLUMNS = ("type", "source_type", "source_id", "target_type", "target_id", "role", "created_at",
                         "created_by")
 
@@ -142,6 +144,14 @@ def _company_defaults() -> dict[str, Any]:
     instance = kind.table()
     values = {name: getattr(instance, name) for name in kinds.columns(kind) - {"id", "created_at", "updated_at"}}
     return {name: value for name, value in kinds.decode(kind, values).items() if not isinstance(value, dt.datetime)}
+
+
+async def unlink(contact_id: int, company_id: int) -> None:
+    """Remove the works-at link a run added to a contact it updated."""
+    await execute(
+        "DELETE FROM crm_relationship WHERE type = 'works_at' AND source_type = 'contact' AND source_id = {} "
+        "AND target_type = 'company' AND target_id = {}", contact_id, company_id,
+    )
 
 
 async def link(principal: Principal, links: list[tuple[int, int, str]]) -> None:

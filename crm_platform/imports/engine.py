@@ -210,6 +210,9 @@ async def _write_batch(context: Context, planned: list[Planned], work: Any) -> N
         await companies.create_missing(principal, known, [item.company_key for item in linking], context.run_id)
         await companies.link(principal, [(item.record_id, known.ids[item.company_key], item.role)
                                          for item in linking])  # type: ignore[misc]
+        for item in linking:
+            if item.outcome == "update":  # for a rollback: the link is the run's to take away
+                item.written = {**item.written, companies.LINK: known.ids[item.company_key]}
     keyed = [item for item in planned if item.own_external_id and item.record_id is not None
              and item.outcome in ("create", "update")]
     if keyed:

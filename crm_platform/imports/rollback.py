@@ -104,6 +104,8 @@ async def _undo_batch(kind: RecordKind, principal: Principal, rows: list[dict[st
 async def _restore(kind: RecordKind, principal: Principal, record: dict[str, Any], row: dict[str, Any]) -> str:
     previous = _json(row["previous"])
     written = _json(row["written"])
+    if (company_id := written.pop(companies.LINK, None)) is not None:
+        await companies.unlink(record["id"], company_id)
     changes: dict[str, Any] = {}
     edited = []
     for name, value in written.items():

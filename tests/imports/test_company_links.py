@@ -91,13 +91,17 @@ async def test_a_company_the_user_may_not_see_is_not_linked_nor_named(
 async def test_rollback_removes_the_companies_the_import_created(crm_app, crm_admin, crm_client, write_csv):
     principal, _ = crm_admin
     await crm_client.post("/api/v1/companies", json={"name": "Acme Ltd"})
-    path = write_csv([HEADER, ["Ada", "ada@example.com", "", "Acme Ltd"], ["Cy", "cy@example.com", "", "Globex"]])
+    await crm_client.post("/api/v1/contacts", json={"given_name": "Bo", "emails": [{"address": "bo@example.com"}]})
+    path = write_csv([HEADER, ["Ada", "ada@example.com", "", "Acme Ltd"], ["Cy", "cy@example.com", "", "Globex"],
+                      ["Bo", "bo@example.com", "", "Initech"]])
     run_id, _, _ = await _dry(principal, path)
     await engine.commit(run_id, principal)
+    assert len(await _links()) == 3
     undone = await rollback.rollback(run_id, principal)
-    assert undone["removed"] == 2 and undone["companies_removed"] == 1
+    assert undone["removed"] == 2 and undone["companies_removed"] == 2
     assert await fetch("SELECT name FROM crm_company") == [{"name": "Acme Ltd"}]
     assert await _links() == []
+    assert await fetch("SELECT given_name FROM crm_contact") == [{"given_name": "Bo"}]
 
 
 async def test_a_batch_with_companies_costs_the_same_statements_for_ten_rows_as_for_a_hundred(
