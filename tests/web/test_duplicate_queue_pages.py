@@ -55,8 +55,8 @@ async def test_the_data_quality_page_counts_what_is_missing_or_invalid(admin_bro
                  {"given_name": "Cy", "emails": [{"address": "cy@example.com"}]}):
         assert (await crm_client.post("/api/v1/contacts", json=body)).status_code == 201
     # A phone kept as typed, from before validation.
-    await execute("""UPDATE crm_contact SET phones = '[{"number": "020 7946 0000", "label": "work"}]' """
-                  "WHERE given_name = 'Cy'")
+    await execute("UPDATE crm_contact SET phones = {} WHERE given_name = {}",
+                  '[{"number": "020 7946 0000", "label": "work"}]', "Cy")
     await crm_client.post("/api/v1/duplicates/scans", json={"kind": "contact"})
     await crm_run_jobs()
     page = (await admin_browser.get("/data-quality")).text
