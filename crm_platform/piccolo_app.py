@@ -14,7 +14,7 @@ from crm_platform.imports.tables import ImportKey, ImportRow, ImportRun
 from crm_platform.instance.tables import PluginState, SettingValue
 from crm_platform.jobs.tables import JobRun
 from crm_platform.mail.tables import OutboundEmail
-from crm_platform.merges.tables import Merge
+from crm_platform.merges.tables import DuplicatePair, DuplicateScan, Merge
 from crm_platform.notifications.tables import Notification, NotificationPreference
 from crm_platform.privacy.tables import Consent
 from crm_platform.records.tables import CustomField, SavedView, Tagging
@@ -52,6 +52,8 @@ APP_CONFIG = AppConfig(
         ImportKey,
         TrashEntry,
         Merge,
+        DuplicateScan,
+        DuplicatePair,
         Dashboard,
         ReportSchedule,
         SavedReport,

@@ -11,6 +11,7 @@ from crm_platform.cli import (
     contacts,
     db,
     demo,
+    duplicates,
     imports,
     plugins,
     privacy,
@@ -40,6 +41,7 @@ CORE_COMMANDS: list[click.Command] = [
     contacts.contacts_group,
     reports.report_group,
     privacy.privacy_group,
+    duplicates.duplicates_group,
 ]
 # Other spellings of a core command, left out of ``crm --help``.
 ALIASES = {"plugin": "plugins"}

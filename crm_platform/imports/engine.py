@@ -24,7 +24,7 @@ from crm_platform.db.bulk import insert_rows
 from crm_platform.db.raw import execute, fetch
 from crm_platform.db.unit import unit_of_work
 from crm_platform.errors import Invalid
-from crm_platform.imports import formats, runs
+from crm_platform.imports import companies, formats, runs
 from crm_platform.imports.fields import importable
 from crm_platform.imports.plan import Context, Planned, plan_batch
 from crm_platform.imports.sniff import FileProblem
@@ -41,7 +41,8 @@ async def context_for(run: dict[str, Any], principal: Principal) -> Context:
     users = {user["email"].lower(): user["id"] for user in await _all_users()}
     return Context(
         principal, kind, importable(kind, definitions), run["mapping"], run["match_key"], run["source"], users,
-        definitions,
+        definitions, mode=run.get("mode") or "create_and_update", update_mode=run.get("update_mode") or "overwrite",
+        run_id=run["id"],
     )
 
 
@@ -118,6 +119,8 @@ async def dry_run(run_id: int, principal: Principal, progress: Progress | None =
         await runs.set_status(run_id, "failed", error=exc.errors.get("file") or str(exc))
         raise
     counts = await totals(run_id, "dry")
+    if context.companies.linked_new:
+        counts["new_companies"] = len(context.companies.linked_new)
     await runs.set_status(run_id, "planned", planned=counts, rows_done=done)
     return counts
 
@@ -164,6 +167,10 @@ async def commit(run_id: int, principal: Principal, progress: Progress | None = 
                                                      f"{type(exc).__name__}: {exc}; commit again to resume")
         raise
     counts = await totals(run_id, "commit")
+    created = await fetch("SELECT count(*) AS n FROM crm_import_key WHERE record_type = 'company' AND source = {}",
+                          companies.source_of(run_id))
+    if created[0]["n"]:
+        counts["new_companies"] = created[0]["n"]
     await runs.set_status(run_id, "committed", committed=counts, rows_done=done)
     _forget_upload(Path(run["path"]))
     return counts
@@ -194,8 +201,18 @@ async def _write_batch(context: Context, planned: list[Planned], work: Any) -> N
         for item, record_id in zip(creates, ids, strict=True):
             item.record_id = record_id
     for item in planned:
-        if item.outcome == "update" and item.record_id is not None and item.values is not None:
+        if item.outcome == "update" and item.record_id is not None and item.values:
             await pipeline.update(principal, key, item.record_id, item.values, existing=item.existing)
+    linking = [item for item in planned if item.new_link and item.record_id is not None
+               and item.outcome in ("create", "update")]
+    if linking:
+        known = context.companies
+        await companies.create_missing(principal, known, [item.company_key for item in linking], context.run_id)
+        await companies.link(principal, [(item.record_id, known.ids[item.company_key], item.role)
+                                         for item in linking])  # type: ignore[misc]
+        for item in linking:
+            if item.outcome == "update":  # for a rollback: the link is the run's to take away
+                item.written = {**item.written, companies.LINK: known.ids[item.company_key]}
     keyed = [item for item in planned if item.own_external_id and item.record_id is not None
              and item.outcome in ("create", "update")]
     if keyed:

@@ -33,6 +33,8 @@ from crm_platform import runtime
 from crm_platform.records import fieldkinds
 
 EXTERNAL_ID = "external_id"
+# A contact's company, by name or domain: the import links the contact to it (works at).
+COMPANY = "company"
 # Columns a person never types: the pipeline and the database keep them.
 _NOT_IMPORTED = {"id", "created_at", "updated_at", "custom", "tags", "primary_email", "lifecycle_changed_at",
                  "last_contacted_at", "display_name_sort"}
@@ -62,6 +64,7 @@ class ImportField:
     is_list: bool = False
     item_key: str = ""
     is_custom: bool = False
+    links_company: bool = False
 
 
 def _integer(text: str) -> int:
@@ -160,6 +163,9 @@ def importable(kind: RecordKind, definitions: dict[str, FieldDefinition]) -> dic
     for name, label, column, item_key in _LIST_FIELDS.get(kind.key, ()):
         fields[name] = ImportField(name, label, _text, column, is_list=True, item_key=item_key)
     listed = {column for *_, column, _ in _LIST_FIELDS.get(kind.key, ())}
+    if kind.key == "contact":
+        fields[COMPANY] = ImportField(COMPANY, "Company (name or domain)", _bounded_text(200), "",
+                                      links_company=True)
     for column in kind.table._meta.columns:
         name = column._meta.name
         # Lists and objects have no one-cell spelling; the list fields above cover the usual ones.

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 
 from crm_platform.errors import Invalid
-from crm_platform.imports.fields import EXTERNAL_ID, ImportField
+from crm_platform.imports.fields import COMPANY, EXTERNAL_ID, ImportField
 
 # What other systems call our fields, squeezed (lower case, letters and digits only).
 _SYNONYMS = {
@@ -29,6 +29,7 @@ _SYNONYMS = {
     "domain": ("domain", "website", "web", "url", "companydomain"),
     "name": ("name", "companyname", "company", "accountname", "organisation", "organization"),
     "industry": ("industry", "sector"),
+    COMPANY: ("company", "companyname", "organisation", "organization", "org", "accountname", "employer"),
     "size": ("size", "employees", "companysize"),
 }
 

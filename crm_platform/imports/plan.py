@@ -3,7 +3,12 @@ the field and what was wrong). The dry run stores this; the commit computes it a
 batch just before writing it, so it acts on the database as it is then.
 
 A batch costs a constant number of queries whatever its size: one to find the records its
-rows match, one to read those the user may change, one for emails already taken.
+rows match, one to read those the user may change, one for emails already taken, and two
+for a company column (``companies``).
+
+The run's ``mode`` says which rows it writes (``create_and_update``, ``create_only``,
+``update_only``; a row the mode leaves out is a skip saying why) and its ``update_mode``
+how an update treats a field already filled (``overwrite`` it, or ``fill_empty`` fields only).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from crm_hookspecs import FieldDefinition, Principal, RecordKind
 from crm_platform.contacts.clean import clean_emails
 from crm_platform.db.raw import fetch, placeholders
 from crm_platform.errors import Invalid, Skip
+from crm_platform.imports import companies
 from crm_platform.imports.fields import EXTERNAL_ID, ImportField
 from crm_platform.records import kinds, pipeline
 
@@ -44,6 +50,10 @@ class Context:
     mutable_defaults: list[str] = field(default_factory=list)
     # The mapping's (column, field name, field) but the external id's.
     mapped_fields: list[tuple[str, str, ImportField]] | None = None
+    mode: str = "create_and_update"
+    update_mode: str = "overwrite"
+    run_id: int = 0
+    companies: companies.Companies = field(default_factory=companies.Companies)
 
 
 @dataclass
@@ -61,6 +71,11 @@ class Planned:
     own_external_id: str = ""
     # An update of a contact: its primary email once the update is done.
     primary_email: str | None = None
+    # The company the row's contact works at (a key of ``companies``), its role there, and
+    # whether the link is new.
+    company_key: str = ""
+    role: str = ""
+    new_link: bool = False
 
 
 def reason_for(errors: dict[str, str]) -> str:
@@ -71,11 +86,13 @@ def jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
 
 
-def _mapped(context: Context, row: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any], dict[str, str]]:
-    """The row's values by column, its custom values, and the fields whose text is wrong."""
+def _mapped(context: Context, row: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any], dict[str, str], str]:
+    """The row's values by column, its custom values, the fields whose text is wrong, and
+    the company the row names."""
     values: dict[str, Any] = {}
     custom: dict[str, Any] = {}
     errors: dict[str, str] = {}
+    company = ""
     if context.mapped_fields is None:  # found once per run, not per row
         context.mapped_fields = [
             (column, name, context.fields[name]) for column, name in context.mapping.items() if name != EXTERNAL_ID
@@ -90,7 +107,9 @@ def _mapped(context: Context, row: dict[str, str]) -> tuple[dict[str, Any], dict
         except ValueError as exc:
             errors[name] = f"{exc} (column {column!r})"
             continue
-        if spec.is_custom:
+        if spec.links_company:
+            company = value
+        elif spec.is_custom:
             custom[spec.column] = value
         elif spec.is_list:
             values.setdefault(spec.column, []).append(
@@ -104,7 +123,7 @@ def _mapped(context: Context, row: dict[str, str]) -> tuple[dict[str, Any], dict
                 values[spec.column] = owner
         else:
             values[spec.column] = value
-    return values, custom, errors
+    return values, custom, errors, company
 
 
 def _column_of(context: Context, name: str) -> str | None:
@@ -189,12 +208,19 @@ def _item_key(item: Any) -> str:
     return str(item).strip().lower()
 
 
-def _with_changes(existing: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+def _is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def _with_changes(existing: dict[str, Any], values: dict[str, Any], fill_empty: bool = False) -> dict[str, Any]:
     """An update's changes: list columns gain the row's items they lack, other fields take
     the row's non-blank values (a blank cell leaves a field as it is). Values the record has
-    already are left out, so an unchanged row costs no validation."""
+    already are left out, so an unchanged row costs no validation. With ``fill_empty``, a
+    field the record has filled (a list with any item) is left as it is."""
     changes: dict[str, Any] = {}
     for name, value in values.items():
+        if fill_empty and not _is_empty(existing.get(name)):
+            continue
         if isinstance(value, list):
             current = list(existing.get(name) or [])
             known = {_item_key(item) for item in current}
@@ -226,15 +252,22 @@ async def plan_batch(context: Context, batch: list[Row]) -> list[Planned]:
     external_column = _column_of(context, EXTERNAL_ID)
     match_column = _column_of(context, context.match_key)
     prepared = []
+    cells: dict[int, str] = {}
     for row_number, row in batch:
-        values, custom, errors = _mapped(context, row)
+        values, custom, errors, company = _mapped(context, row)
         key = _match_value(context, row, values, match_column) if context.match_key else ""
         external = (row.get(external_column) or "").strip() if external_column else ""
         prepared.append((row_number, values, custom, errors, key, key or external, external))
+        if company and not errors:
+            cells[row_number] = company
     keys = sorted({key for *_, key, _, _ in prepared if key})
     matches = await _matches(context, keys)
     matched_ids = sorted({record_id for ids in matches.values() for record_id in ids})
     writable = await pipeline.read_many(context.principal, kind.key, matched_ids, "write")
+    links: set[tuple[int, int]] = set()
+    if cells:
+        await companies.resolve(context.principal, context.companies, list(cells.values()))
+        links = await companies.linked(sorted(writable))
     if kind.prepare_many is not None:
         # The kind looks up once for the batch what its ``clean`` would look up for each new row.
         new = [values for _, values, _, errors, key, _, _ in prepared if not errors and not (key and matches.get(key))]
@@ -245,10 +278,13 @@ async def plan_batch(context: Context, batch: list[Row]) -> list[Planned]:
     for row_number, values, custom, errors, key, shown, external in prepared:
         planned = Planned(row_number, "error", external_id=shown[:254], own_external_id=external[:254])
         results.append(planned)
+        if row_number in cells:
+            planned.company_key = "{}:{}".format(*companies.key_of(cells[row_number]))
+            planned.role = str(values.get("job_title") or "")
         if errors:
             planned.reason = reason_for(errors)
             continue
-        if not values and not custom:
+        if not values and not custom and not planned.company_key:
             planned.outcome, planned.reason = "skip", "every mapped cell is empty"
             continue
         if key and key in context.seen:
@@ -263,23 +299,53 @@ async def plan_batch(context: Context, batch: list[Row]) -> list[Planned]:
         if ids and ids[0] not in writable:
             planned.outcome, planned.reason = "skip", f"a {kind.label.lower()} you may not change has this {context.match_key}"
             continue
+        if ids and context.mode == "create_only":
+            planned.outcome, planned.reason = "skip", f"a {kind.label.lower()} has this {context.match_key} already; the import creates only"
+            continue
+        if not ids and context.mode == "update_only":
+            planned.outcome = "skip"
+            planned.reason = (f"no {kind.label.lower()} has this {context.match_key}; the import updates only" if key
+                              else f"no {context.match_key or 'value'} to match by; the import updates only")
+            continue
         if ids:
+            company_id = context.companies.ids.get(planned.company_key) if planned.company_key else None
+            planned.new_link = bool(planned.company_key) and (ids[0], company_id) not in links
             await _plan_update(context, planned, writable[ids[0]], values, custom)
         else:
+            planned.new_link = bool(planned.company_key)
             await _plan_create(context, planned, values, custom)
+        _describe_company(context, planned)
     if kind.key == "contact":
         await _check_emails_free(results)
     return results
 
 
+def _describe_company(context: Context, planned: Planned) -> None:
+    """Say in the row's reason which company it links to, and remember a new one's key
+    for the dry run's count of companies to create."""
+    if planned.outcome not in ("create", "update") or not planned.new_link:
+        return
+    key = planned.company_key
+    name = context.companies.names.get(key) or key.split(":", 1)[1]
+    if context.companies.ids.get(key) is None:
+        context.companies.linked_new.add(key)
+        note = f"works at {name} (a new company)"
+    else:
+        note = f"works at {name}"
+    planned.reason = f"{planned.reason}; {note}" if planned.reason else note
+
+
 async def _plan_update(context: Context, planned: Planned, existing: dict[str, Any], values: dict[str, Any],
                        custom: dict[str, Any]) -> None:
-    changes = _with_changes(existing, values)
+    fill_empty = context.update_mode == "fill_empty"
+    changes = _with_changes(existing, values, fill_empty)
     planned.record_id, planned.existing = existing["id"], existing
     stored_custom = existing.get("custom") or {}
-    custom = {key: value for key, value in custom.items() if jsonable(stored_custom.get(key)) != jsonable(value)}
+    custom = {key: value for key, value in custom.items() if jsonable(stored_custom.get(key)) != jsonable(value)
+              and not (fill_empty and not _is_empty(stored_custom.get(key)))}
+    how = "fills empty fields only" if fill_empty else "overwrites"
     if not changes and not custom:
-        planned.outcome, planned.reason = "skip", "no changes"
+        _only_a_link(planned, "no empty fields to fill" if fill_empty and (values or custom) else "no changes")
         return
     try:
         validated = await pipeline.validate(
@@ -291,11 +357,19 @@ async def _plan_update(context: Context, planned: Planned, existing: dict[str, A
         return
     planned.previous, planned.written = _differences(existing, validated, set(changes), custom)
     if not planned.written:
-        planned.outcome, planned.reason = "skip", "no changes"
+        _only_a_link(planned, "no changes")
         return
-    planned.outcome = "update"
+    planned.outcome, planned.reason = "update", how
     planned.values = {**changes, **({"custom": custom} if custom else {})}
     planned.primary_email = validated.get("primary_email")
+
+
+def _only_a_link(planned: Planned, reason: str) -> None:
+    """A matched row that changes no field: a skip, unless it links the contact to a company."""
+    if planned.new_link:
+        planned.outcome, planned.values = "update", {}
+    else:
+        planned.outcome, planned.reason = "skip", reason
 
 
 async def _plan_create(context: Context, planned: Planned, values: dict[str, Any], custom: dict[str, Any]) -> None:

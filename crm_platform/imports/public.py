@@ -18,15 +18,18 @@ LEDGER_LIMIT = 200
 
 async def start_import(principal: Principal, path: str | Path, kind: str, *, filename: str = "",
                        mapping: dict[str, str] | None = None, match_key: str | None = None,
-                       source: str | None = None) -> dict[str, Any]:
+                       source: str | None = None, mode: str | None = None,
+                       update_mode: str | None = None) -> dict[str, Any]:
     """A new run for the file at ``path`` as ``kind``: its format detected by the importers,
     its columns mapped as suggested (or by ``mapping``), ready for a dry run or a commit.
-    :class:`Invalid` names ``file``, ``kind``, ``mapping`` or ``match`` when one is wrong."""
+    ``mode`` is ``create_and_update`` (the default), ``create_only`` or ``update_only``;
+    ``update_mode`` ``overwrite`` (the default) or ``fill_empty``. :class:`Invalid` names
+    ``file``, ``kind``, ``mapping``, ``match``, ``mode`` or ``update_mode`` when one is wrong."""
     file = Path(path).resolve()
     run_id = await service.start(principal, file, filename or file.name, kind, file.stat().st_size)
     run = await runs.load(run_id)
     return await service.set_mapping(principal, run_id, mapping if mapping is not None else run["mapping"],
-                                     match_key, source)
+                                     match_key, source, mode, update_mode)
 
 
 async def dry_run_import(principal: Principal, run_id: int, progress: Progress | None = None) -> dict[str, int]:

@@ -1,6 +1,7 @@
 """Undoing a committed run: the records it created are deleted through the pipeline, the
 fields it updated get their previous values back, unless someone edited them since (those
-are listed in the ledger, not overwritten)."""
+are listed in the ledger, not overwritten). The companies it created for a company column go
+too, unless a record the run did not update works at one of them since."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from piccolo.columns import Date, Timestamp, Timestamptz
 from crm_platform.db.raw import execute, fetch, placeholders
 from crm_platform.db.unit import unit_of_work
 from crm_platform.errors import Invalid
-from crm_platform.imports import runs
+from crm_platform.imports import companies, runs
 from crm_platform.imports.plan import jsonable
 from crm_platform.records import kinds, pipeline
 
@@ -59,6 +60,8 @@ async def rollback(run_id: int, principal: Principal) -> dict[str, int]:
         "SELECT undo FROM crm_import_row WHERE run = {} AND phase = 'commit' AND undo <> ''", run_id
     ):
         counts[row["undo"].split(":", 1)[0]] = counts.get(row["undo"].split(":", 1)[0], 0) + 1
+    if removed := await _remove_companies(run_id, principal):
+        counts["companies_removed"] = removed
     await runs.set_status(run_id, "rolled_back", undone=counts)
     return counts
 
@@ -101,6 +104,8 @@ async def _undo_batch(kind: RecordKind, principal: Principal, rows: list[dict[st
 async def _restore(kind: RecordKind, principal: Principal, record: dict[str, Any], row: dict[str, Any]) -> str:
     previous = _json(row["previous"])
     written = _json(row["written"])
+    if (company_id := written.pop(companies.LINK, None)) is not None:
+        await companies.unlink(record["id"], company_id)
     changes: dict[str, Any] = {}
     edited = []
     for name, value in written.items():
@@ -119,3 +124,25 @@ async def _restore(kind: RecordKind, principal: Principal, record: dict[str, Any
 
 def _json(value: Any) -> dict[str, Any]:
     return json.loads(value) if isinstance(value, str) else (value or {})
+
+
+async def _remove_companies(run_id: int, principal: Principal) -> int:
+    """Delete the companies the run created that nobody but the run's updated contacts works
+    at now; how many."""
+    source = companies.source_of(run_id)
+    keys = await fetch("SELECT record_id FROM crm_import_key WHERE record_type = 'company' AND source = {}", source)
+    if not keys:
+        return 0
+    ids = [row["record_id"] for row in keys]
+    used = {row["target_id"] for row in await fetch(
+        "SELECT DISTINCT target_id FROM crm_relationship WHERE target_type = 'company' "
+        f"AND target_id IN ({placeholders(ids)}) AND NOT (type = 'works_at' AND source_type = 'contact' "
+        "AND source_id IN (SELECT record_id FROM crm_import_row WHERE run = {} AND phase = 'commit' "
+        "AND outcome = 'update'))", *ids, run_id,
+    )}
+    deletable = await pipeline.read_many(principal, "company", [i for i in ids if i not in used], "delete")
+    async with unit_of_work():
+        for company_id, record in deletable.items():
+            await pipeline.delete(principal, "company", company_id, existing=record)
+        await execute("DELETE FROM crm_import_key WHERE record_type = 'company' AND source = {}", source)
+    return len(deletable)

@@ -50,11 +50,11 @@ _RECENT = 50
 
 
 async def saved_mapping(principal: Principal, kind: str, format: str, columns: list[str]) -> dict[str, Any] | None:
-    """The ``mapping``, ``match_key`` and ``source`` of ``principal``'s latest run of the same
+    """The ``mapping``, ``match_key``, ``source`` and modes of ``principal``'s latest run of the same
     kind and format whose file had exactly these columns and that went past choosing its
     mapping: the next export from the same system maps itself as the last one was mapped."""
     rows = await fetch(
-        "SELECT columns, mapping, match_key, source FROM crm_import_run WHERE owner = {} AND kind = {} "
+        "SELECT columns, mapping, match_key, source, mode, update_mode FROM crm_import_run WHERE owner = {} AND kind = {} "
         "AND format = {} AND status <> 'mapping' ORDER BY id DESC LIMIT {}", principal.id, kind, format, _RECENT,
     )
     for row in rows:

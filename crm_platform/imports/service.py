@@ -10,9 +10,10 @@ from crm_hookspecs import Principal
 
 from crm_platform import runtime
 from crm_platform.errors import Invalid
-from crm_platform.imports import engine, formats, mapping, runs
+from crm_platform.imports import engine, formats, mapping, presets, runs
 from crm_platform.imports.fields import EXTERNAL_ID, importable
 from crm_platform.imports.sniff import FileProblem, text_format
+from crm_platform.imports.tables import MODES, UPDATE_MODES
 from crm_platform.jobs.runner import enqueue
 from crm_platform.records import customfields, kinds
 
@@ -54,20 +55,45 @@ async def start(principal: Principal, path: Path, filename: str, kind_key: str, 
         raise Invalid({"file": "the file has a header row but no rows to import"})
     suggested = mapping.suggest(columns, fields)
     match_key, source = default_match(kind_key, suggested), importer.key
+    modes = {"mode": MODES[0], "update_mode": UPDATE_MODES[0]}
+    preset = presets.detect(columns) if importer.key in ("csv", "xlsx") else None
+    preset = preset if preset is not None and kind_key in preset.kinds else None
+    if preset is not None:
+        suggested = presets.mapping_for(preset, columns, fields)
+        match_key, source = default_match(kind_key, suggested), preset.key
     saved = await runs.saved_mapping(principal, kind_key, importer.key, columns)
     if saved is not None:  # fields removed since (a custom field, a plugin's) are left out
         suggested = {column: name for column, name in saved["mapping"].items() if name in fields}
         match_key = saved["match_key"] if saved["match_key"] in fields or not saved["match_key"] else match_key
         source = saved["source"] or source
+        modes = {"mode": saved["mode"] or MODES[0], "update_mode": saved["update_mode"] or UPDATE_MODES[0]}
     return await runs.create(
         principal, kind=kind_key, format=importer.key, filename=filename[:255], path=str(path), size=size,
         encoding=encoding, delimiter=delimiter, columns=columns, mapping=suggested, source=source,
-        match_key=match_key, rows_total=total, status="mapping",
+        match_key=match_key, rows_total=total, status="mapping", preset=preset.key if preset else "", **modes,
     )
 
 
+def check_modes(mode: str, update_mode: str, match_key: str) -> None:
+    """:class:`Invalid` naming ``mode`` or ``update_mode`` when one is unknown, or when the
+    run would update only with nothing to match rows by."""
+    errors = {}
+    if mode not in MODES:
+        errors["mode"] = f"unknown mode {mode!r}; one of {', '.join(MODES)}"
+    elif mode == "update_only" and not match_key:
+        errors["mode"] = "an import that updates only needs a field to match existing records by"
+    if update_mode not in UPDATE_MODES:
+        errors["update_mode"] = f"unknown update mode {update_mode!r}; one of {', '.join(UPDATE_MODES)}"
+    if errors:
+        raise Invalid(errors)
+
+
 async def set_mapping(principal: Principal, run_id: int, chosen: dict[str, str], match_key: str | None = None,
-                      source: str | None = None) -> dict[str, Any]:
+                      source: str | None = None, mode: str | None = None,
+                      update_mode: str | None = None) -> dict[str, Any]:
+    """Choose the run's mapping, the field rows match by, its source, which rows it writes
+    (``mode``) and how an update treats filled fields (``update_mode``); ``None`` keeps
+    what the run has."""
     run = await runs.get(principal, run_id)
     if run["status"] not in ("mapping", "planned", "failed") or await runs.commit_started(run_id):
         raise Invalid({"run": f"the run is {run['status']} and has written rows; its mapping can no longer change"})
@@ -76,9 +102,12 @@ async def set_mapping(principal: Principal, run_id: int, chosen: dict[str, str],
     if match and match not in fields:
         raise Invalid({"match": f"unknown field {match!r}"})
     cleaned = mapping.check(chosen, run["columns"], fields, match)
+    mode = mode if mode is not None else run["mode"]
+    update_mode = update_mode if update_mode is not None else run["update_mode"]
+    check_modes(mode, update_mode, match)
     source = (source if source is not None else run["source"]).strip()[:100] or run["format"]
-    await runs.set_status(run_id, "mapping", mapping=cleaned, match_key=match, source=source,
-                          revision=run["revision"] + 1, error="")
+    await runs.set_status(run_id, "mapping", mapping=cleaned, match_key=match, source=source, mode=mode,
+                          update_mode=update_mode, revision=run["revision"] + 1, error="")
     return await runs.load(run_id)
 
 

@@ -12,6 +12,10 @@ STATUSES = (
     "mapping", "planning", "planned", "committing", "committed", "rolling_back", "rolled_back", "failed",
 )
 OUTCOMES = ("create", "update", "skip", "error")
+# Which rows a run writes: new records, changes to matched ones, or both.
+MODES = ("create_and_update", "create_only", "update_only")
+# How an update treats a field the record has already filled: replace it, or keep it.
+UPDATE_MODES = ("overwrite", "fill_empty")
 
 
 class ImportRun(Table, tablename="crm_import_run"):
@@ -30,6 +34,10 @@ class ImportRun(Table, tablename="crm_import_run"):
     mapping = JSON(default={})
     source = Varchar(length=100, default="")
     match_key = Varchar(length=60, default="")
+    mode = Varchar(length=20, default="create_and_update")
+    update_mode = Varchar(length=20, default="overwrite")
+    # The other system's export the header was recognised as (``hubspot``, ``zoho`` ...), if any.
+    preset = Varchar(length=30, default="")
     status = Varchar(length=20, default="mapping")
     revision = Integer(default=0)
     rows_total = Integer(default=0)

@@ -8,8 +8,22 @@ from crm_hookspecs import Principal
 from litestar import get, post
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
-from crm_platform.merges import finder, service, undo
-from crm_platform.merges.schemas import DuplicatePairOut, MergeEntryOut, MergeIn, MergeOut, UndoIn, UndoOut
+from crm_platform.db.raw import fetch
+from crm_platform.errors import Forbidden, NotFound
+from crm_platform.merges import finder, queue, scan, service, undo
+from crm_platform.merges.schemas import (
+    DismissedOut,
+    DuplicatePairOut,
+    MergeEntryOut,
+    MergeIn,
+    MergeOut,
+    QueuedPairOut,
+    QueuePageOut,
+    ScanIn,
+    ScanOut,
+    UndoIn,
+    UndoOut,
+)
 from crm_platform.records import kinds
 from crm_platform.users.auth import CurrentPrincipal
 
@@ -68,4 +82,52 @@ async def list_duplicates(
     ]
 
 
-HANDLERS = [merge_records, undo_merge, get_merge, list_merges, list_duplicates]
+async def _scan_out(scan_id: int) -> ScanOut:
+    rows = await fetch("SELECT id, kind, status, records, pairs, error FROM crm_duplicate_scan WHERE id = {}", scan_id)
+    if not rows:
+        raise NotFound("duplicate scan", scan_id)
+    return ScanOut(**rows[0])
+
+
+def ensure_may_scan(principal: Principal) -> None:
+    """A scan reads every record: admins and managers start one, members review its pairs."""
+    if not principal.sees_everything:
+        raise Forbidden("only admins and managers start a duplicate scan")
+
+
+@post("/api/v1/duplicates/scans", status_code=202, tags=["merges"])
+async def start_scan(principal: CurrentPrincipal, data: JSONBody[ScanIn]) -> ScanOut:
+    """Scan every contact (or company) for likely duplicates, as a background job; its pairs
+    go to the review queue (``GET /api/v1/duplicates/queue``)."""
+    ensure_may_scan(principal)
+    return await _scan_out(await scan.start(data.kind, principal.id))
+
+
+@get("/api/v1/duplicates/scans/{scan_id:int}", tags=["merges"])
+async def get_scan(principal: CurrentPrincipal, scan_id: FromPath[int]) -> ScanOut:
+    """A scan's state (``queued``, ``running``, ``done``, ``failed``) and what it found."""
+    return await _scan_out(scan_id)
+
+
+@get("/api/v1/duplicates/queue", tags=["merges"])
+async def duplicate_queue(
+    principal: CurrentPrincipal,
+    kind: Annotated[str, Parameter(description="contact or company")] = "contact",
+    cursor: Annotated[str, Parameter(description="next_cursor of the page before")] = "",
+    limit: Annotated[int, Parameter(ge=1, le=200)] = queue.PAGE_SIZE,
+) -> QueuePageOut:
+    """The pending pairs of the last scans whose two records you may see, highest score first."""
+    pairs, next_cursor = await queue.page(principal, kind, cursor, limit)
+    return QueuePageOut([QueuedPairOut(p.id, p.kind, p.first_id, p.first_title, p.second_id, p.second_title,
+                                       p.reasons, p.score) for p in pairs], next_cursor)
+
+
+@post("/api/v1/duplicates/queue/{pair_id:int}/dismiss", status_code=200, tags=["merges"])
+async def dismiss_pair(principal: CurrentPrincipal, pair_id: FromPath[int]) -> DismissedOut:
+    """Not a duplicate: the pair leaves the queue and later scans keep it out."""
+    pair = await queue.dismiss(principal, pair_id)
+    return DismissedOut(pair["id"], pair["kind"], pair["first_id"], pair["second_id"], pair["status"])
+
+
+HANDLERS = [merge_records, undo_merge, get_merge, list_merges, list_duplicates, start_scan, get_scan,
+            duplicate_queue, dismiss_pair]

@@ -64,3 +64,40 @@ class DuplicatePairOut(msgspec.Struct):
     second_id: int
     second_title: str
     reasons: list[str]
+
+
+class ScanIn(msgspec.Struct):
+    kind: str = "contact"
+
+
+class ScanOut(msgspec.Struct):
+    id: int
+    kind: str
+    status: str
+    records: int
+    pairs: int
+    error: str
+
+
+class QueuedPairOut(msgspec.Struct):
+    id: int
+    kind: str
+    first_id: int
+    first_title: str
+    second_id: int
+    second_title: str
+    reasons: list[str]
+    score: int
+
+
+class QueuePageOut(msgspec.Struct):
+    items: list[QueuedPairOut]
+    next_cursor: str | None
+
+
+class DismissedOut(msgspec.Struct):
+    id: int
+    kind: str
+    first_id: int
+    second_id: int
+    status: str

@@ -19,7 +19,7 @@ from crm_platform.audit import service as audit
 from crm_platform.db.raw import fetch
 from crm_platform.db.unit import unit_of_work
 from crm_platform.errors import Conflict, CrmError, Invalid
-from crm_platform.merges import fields, links
+from crm_platform.merges import fields, links, queue
 from crm_platform.merges.rows import as_json
 from crm_platform.merges.tables import Merge
 from crm_platform.records import kinds, pipeline, tags
@@ -148,6 +148,7 @@ async def _write(
             links=moved_links,
         ))
         merge_id = inserted[0]["id"]
+        await queue.record_merge(key, survivor_id, other_id, merge_id, principal.id)
         result = MergeResult(
             merge_id, key, survivor_id, other_id, made, changed, _counts(moved_links), dry_run=dry_run
         )

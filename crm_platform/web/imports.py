@@ -16,13 +16,16 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Stream
 
 from crm_platform.errors import Invalid
-from crm_platform.imports import ledger, runs, service
+from crm_platform.imports import ledger, presets, runs, service
 from crm_platform.records import kinds
 from crm_platform.users.auth import CurrentPrincipal
 from crm_platform.web import forms
 from crm_platform.web.rendering import is_htmx, render_fragment, render_page
 
 OUTCOMES = ("create", "update", "skip", "error")
+MODE_LABELS = {"create_and_update": "Create new records and update matched ones", "create_only": "Create only (skip matched rows)",
+               "update_only": "Update only (skip rows that match nothing)"}
+UPDATE_MODE_LABELS = {"overwrite": "Overwrite fields with the file's values", "fill_empty": "Fill empty fields only"}
 BUSY = ("planning", "committing", "rolling_back")
 # Room for the form's other fields and the multipart framing around the file.
 FORM_OVERHEAD = 64 * 1024
@@ -93,7 +96,8 @@ async def _run_page(request: Request, principal: Any, run_id: int, *, errors: di
     return render_page(
         request, "imports/run.html", status_code=status_code, run=run, phase=phase, fields=fields, rows=rows,
         next_after=next_after, outcome=outcome, q=q, found=found, errors=errors or {}, busy=run["status"] in BUSY,
-        resumable=resumable,
+        resumable=resumable, mode_labels=MODE_LABELS, update_mode_labels=UPDATE_MODE_LABELS,
+        preset=presets.by_key(run["preset"]) if run["preset"] else None,
         kind_label=kinds.get(run["kind"], "kind").label,
     )
 
@@ -121,7 +125,8 @@ async def save_mapping(request: Request, principal: CurrentPrincipal, run_id: Fr
     chosen = {column: str(values.get(f"map.{index}") or "") for index, column in enumerate(run["columns"])}
     try:
         await service.set_mapping(principal, run_id, chosen, str(values.get("match_key") or ""),
-                                  str(values.get("source") or ""))
+                                  str(values.get("source") or ""), str(values.get("mode") or "create_and_update"),
+                                  str(values.get("update_mode") or "overwrite"))
         await service.launch(principal, run_id, "dry")
     except Invalid as exc:
         return await _run_page(request, principal, run_id, errors=dict(exc.errors), status_code=422)

@@ -9,14 +9,15 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
-from crm_platform.contacts import duplicates
+from crm_platform.contacts import duplicates, quality
 from crm_platform.errors import Conflict, CrmError, Invalid
-from crm_platform.merges import fields, finder, service, undo
+from crm_platform.merges import fields, finder, queue, scan, service, undo
+from crm_platform.merges.api import ensure_may_scan
 from crm_platform.records import kinds, pipeline
 from crm_platform.records.reads import announce_read
 from crm_platform.users.auth import CurrentPrincipal
 from crm_platform.web import forms, lookups
-from crm_platform.web.rendering import render_fragment, render_page
+from crm_platform.web.rendering import is_htmx, render_fragment, render_page
 
 LIST_SIZE = 100
 
@@ -29,10 +30,42 @@ def _kind(kind: str) -> Any:
 
 
 @get("/duplicates", include_in_schema=False)
-async def duplicates_page(request: Request, principal: CurrentPrincipal, kind: FromQuery[str] = "contact") -> Response:
+async def duplicates_page(request: Request, principal: CurrentPrincipal, kind: FromQuery[str] = "contact",
+                          cursor: FromQuery[str] = "") -> Response:
+    """The review queue of the last scan, a page at a time; before any scan, the pairs found
+    now among the first records."""
     record_kind = _kind(kind)
-    pairs = await finder.pairs(principal, kind, LIST_SIZE)
-    return render_page(request, "merges/duplicates.html", kind=kind, kind_label=record_kind.plural, pairs=pairs)
+    last = await queue.last_scan(kind)
+    queued, next_cursor, pairs = [], None, []
+    if last is not None:
+        try:
+            queued, next_cursor = await queue.page(principal, kind, cursor, LIST_SIZE)
+        except Invalid as exc:
+            raise CrmError(exc.errors["cursor"]) from exc
+    else:
+        pairs = await finder.pairs(principal, kind, LIST_SIZE)
+    return render_page(request, "merges/duplicates.html", kind=kind, kind_label=record_kind.plural, pairs=pairs,
+                       last=last, queued=queued, next_cursor=next_cursor, cursor=cursor,
+                       may_scan=principal.sees_everything)
+
+
+@post("/duplicates/scan", include_in_schema=False)
+async def scan_submit(request: Request, principal: CurrentPrincipal) -> Response:
+    values = await forms.form_data(request)
+    kind = str(values.get("kind") or "contact")
+    _kind(kind)
+    ensure_may_scan(principal)
+    await scan.start(kind, principal.id)
+    return Redirect(f"/duplicates?kind={kind}", status_code=303)
+
+
+@post("/duplicates/pairs/{pair_id:int}/dismiss", include_in_schema=False)
+async def dismiss_submit(request: Request, principal: CurrentPrincipal, pair_id: FromPath[int]) -> Response:
+    await forms.form_data(request)
+    pair = await queue.dismiss(principal, pair_id)
+    if is_htmx(request):
+        return Response("", media_type="text/html")  # the row is swapped out
+    return Redirect(f"/duplicates?kind={pair['kind']}", status_code=303)
 
 
 def _shown(name: str, value: Any, owners: dict[int, str]) -> str:
@@ -138,4 +171,14 @@ async def record_merges(
                            candidates=candidates, title=title)
 
 
-HANDLERS = [duplicates_page, merge_form, merge_submit, undo_submit, record_merges]
+HANDLERS = [duplicates_page, scan_submit, dismiss_submit, merge_form, merge_submit, undo_submit, record_merges]
+
+
+@get("/data-quality", include_in_schema=False)
+async def data_quality_page(request: Request, principal: CurrentPrincipal) -> Response:
+    """Counts of the visible contacts that lack something, hold what validation would refuse,
+    or wait in the duplicate queue."""
+    return render_page(request, "merges/quality.html", counts=await quality.counts(principal))
+
+
+HANDLERS.append(data_quality_page)
