@@ -30,13 +30,15 @@ async def _measure(db: _database.Database, folder: Path, selected: int) -> list[
     from crm_platform.config import Settings
     from crm_platform.contacts import bulk
     from crm_platform.contacts.listing import ContactFilters
-    from crm_platform.db.raw import fetch
+    from crm_platform.db.raw import execute, fetch
     from crm_platform.users.service import principal_for_user_id
 
     rt = setup_runtime(Settings(database_url=db.url, jobs_url=f"sqlite:///{folder / 'bench-jobs.sqlite3'}"), plugins=[])
     try:
         admin = await principal_for_user_id(db.admin_id)
         assert admin is not None
+        # The loader's phone numbers are only shaped like numbers; an edit checks them in full.
+        await execute("UPDATE crm_contact SET phones = '[]'")
         filters = ContactFilters(tag="vip")
         begun = time.perf_counter()
         matching = await bulk.matching_count(admin, filters)
@@ -49,7 +51,7 @@ async def _measure(db: _database.Database, folder: Path, selected: int) -> list[
         await bulk_service.run_bulk_action(run_id)
         seconds = time.perf_counter() - begun
         run = await bulk_service.load(run_id)
-        assert run is not None and run["state"] == "done", run
+        assert run is not None and run["state"] == "done", (run or {}).get("error")
         tagged = await fetch("SELECT count(*) AS n FROM crm_contact WHERE tags LIKE {}", '%"bench-bulk"%')
         assert int(tagged[0]["n"]) == len(ids) == run["changed"], (tagged, len(ids), run["changed"])
     finally:
