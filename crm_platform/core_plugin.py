@@ -69,11 +69,13 @@ def crm_jobs() -> list[Job]:
 
 @hookimpl
 def crm_settings() -> list[Setting]:
+    from crm_platform.regional.preferences import instance_settings
     from crm_platform.trash.store import KEEP_DAYS_DEFAULT, KEEP_DAYS_KEY
 
     return [
         Setting(KEEP_DAYS_KEY, "Days deleted records stay in the trash", default=KEEP_DAYS_DEFAULT, kind="number",
                 help="After this many days a deleted record is purged for good and can no longer be restored."),
+        *instance_settings(),
     ]
 
 

@@ -779,7 +779,8 @@ def serve(script: Path, folder: Path) -> Iterator[tuple[str, dict[str, Any]]]:
             stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "CRM_CONFIG": str(folder / "none.toml")},
         )
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
+        # Migrating and seeding takes 25 s on a machine at load 18; a shared CI machine can be slower.
+        deadline = time.monotonic() + 180
         while True:
             try:
                 if httpx.get(f"{url}/health", timeout=1).status_code == 200 and facts.exists():

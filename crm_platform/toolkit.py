@@ -66,6 +66,10 @@ from crm_platform.records.pipeline import read_many as get_records
 from crm_platform.records.pipeline import read_one as get_record
 from crm_platform.records.pipeline import update as update_record
 from crm_platform.records.pipeline import visibility as visibility_sql
+from crm_platform.regional.formatting import format_amount, format_number, parse_amount
+from crm_platform.regional.preferences import Regional as RegionalPreferences
+from crm_platform.regional.preferences import current as regional_preferences
+from crm_platform.regional.preferences import for_user as regional_preferences_for
 from crm_platform.relationships.service import of_record as get_relationships
 from crm_platform.relationships.service import of_records as get_relationships_of
 from crm_platform.reports.measures import measure as report_measure
@@ -84,7 +88,7 @@ from crm_platform.web.forms import custom_inputs
 from crm_platform.web.ratelimit import attempt_limiter
 from crm_platform.web.rendering import csrf_token, render_fragment, render_page
 from crm_platform.web.rendering import zone_of as user_zone
-from crm_platform.web.undo import offer_undo
+from crm_platform.web.undo import offer_notice, offer_undo
 
 __all__ = [
     "ActivityIn",
@@ -193,4 +197,11 @@ __all__ = [
     "visible_owner_ids",
     "week_of",
     "workflow_actions",
+    "RegionalPreferences",
+    "regional_preferences",
+    "regional_preferences_for",
+    "format_amount",
+    "format_number",
+    "parse_amount",
+    "offer_notice",
 ]

@@ -22,7 +22,7 @@ from crm_platform.records import access
 
 # What happens at a time, as opposed to notes and messages, which are only logged.
 EVENT_TYPES = ("meeting", "call")
-# Activities have a start, not an end: a calendar shows them this long.
+# An event logged without an end shows this long.
 DEFAULT_MINUTES = {"meeting": 60, "call": 30}
 MAX_ITEMS = 2000
 
@@ -70,8 +70,14 @@ async def entries(
         row["done"] = bool(row["done"])
         is_task = row["type"] in tasks
         at = clock.as_utc(row["due_at"] if is_task else row["occurred_at"])
-        found.append(Entry(row, at, 0 if is_task else DEFAULT_MINUTES.get(row["type"], 60), is_task))
+        found.append(Entry(row, at, 0 if is_task else _minutes(row, at), is_task))
     return found
+
+
+def _minutes(row: dict[str, Any], start: dt.datetime) -> int:
+    if row.get("ends_at") is None:
+        return DEFAULT_MINUTES.get(row["type"], 60)
+    return int((clock.as_utc(row["ends_at"]) - start).total_seconds() // 60)
 
 
 async def move(principal: Principal, activity_id: int, to: dt.datetime) -> dict[str, Any]:

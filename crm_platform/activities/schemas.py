@@ -32,6 +32,8 @@ class ActivityIn(msgspec.Struct, forbid_unknown_fields=True):
     subject: Subject = ""
     body: Body = ""
     occurred_at: dt.datetime | None = None
+    # When a meeting or call ended (at or after ``occurred_at``); none for a moment.
+    ends_at: dt.datetime | None = None
     direction: str = ""
     channel: Channel = ""
     participant_ids: ParticipantIds = []
@@ -52,6 +54,7 @@ class ActivityPatch(msgspec.Struct, forbid_unknown_fields=True):
     subject: Subject | UnsetType = UNSET
     body: Body | UnsetType = UNSET
     occurred_at: dt.datetime | UnsetType = UNSET
+    ends_at: dt.datetime | None | UnsetType = UNSET
     direction: str | UnsetType = UNSET
     channel: Channel | UnsetType = UNSET
     participant_ids: ParticipantIds | UnsetType = UNSET
@@ -88,6 +91,7 @@ class ActivityOut(msgspec.Struct):
     external_id: str | None
     created_at: dt.datetime
     updated_at: dt.datetime
+    ends_at: dt.datetime | None = None
 
 
 class TimelineEntry(msgspec.Struct):

@@ -22,9 +22,11 @@ from crm_platform.records import access, pipeline
 RECORD_TYPE = "activity"
 DIRECTIONS = ("", "inbound", "outbound")
 EDITABLE = (
-    "subject", "body", "occurred_at", "direction", "channel", "owner", "due_at", "assignee", "done",
+    "subject", "body", "occurred_at", "direction", "channel", "owner", "due_at", "assignee", "done", "ends_at",
 )
 AUDITED = ("type", *EDITABLE, "source", "external_id", "links")
+# The longest an activity may last: a conference, not a typing slip of a year.
+MAX_LENGTH = dt.timedelta(days=31)
 
 
 def registered_types() -> dict[str, ActivityType]:
@@ -69,6 +71,7 @@ async def _clean(
     values["occurred_at"] = as_utc(values["occurred_at"] or clock.now())
     if values["due_at"] is not None:
         values["due_at"] = as_utc(values["due_at"])
+    _clean_end(values, existing, errors)
     assignee = values["assignee"]
     # Owners may always take their own tasks.
     new_assignee = assignee not in (None, values["owner"])
@@ -83,6 +86,23 @@ async def _clean(
         # A rescheduled task is reminded again when it falls due, and when it is overdue.
         values["reminded_at"] = values["overdue_reminded_at"] = None
     return values
+
+
+def _clean_end(values: dict[str, Any], existing: dict[str, Any] | None, errors: dict[str, str]) -> None:
+    """An end is at or after the start. Moving the start of an activity that has an end
+    (a meeting dragged on the calendar) moves the end with it: it keeps its length."""
+    ends_at = values.get("ends_at")
+    if ends_at is None:
+        values["ends_at"] = None
+        return
+    ends_at = as_utc(ends_at)
+    if existing is not None and existing.get("ends_at") is not None and as_utc(existing["ends_at"]) == ends_at:
+        ends_at += values["occurred_at"] - as_utc(existing["occurred_at"])
+    if ends_at < values["occurred_at"]:
+        errors["ends_at"] = "must not be before the start (occurred_at)"
+    elif ends_at - values["occurred_at"] > MAX_LENGTH:
+        errors["ends_at"] = f"must be at most {MAX_LENGTH.days} days after the start"
+    values["ends_at"] = ends_at
 
 
 def _check_retype(current: str, wanted: str) -> None:

@@ -24,6 +24,8 @@ class Activity(Table, tablename="crm_activity"):
     channel = Varchar(length=60, default="")
     owner = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null, index=True)
     due_at = Timestamptz(null=True, default=None, index=True)
+    # When a meeting or call ended; none for a moment (a note, an email) or a task.
+    ends_at = Timestamptz(null=True, default=None)
     assignee = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null, index=True)
     done = Boolean(default=False)
     done_at = Timestamptz(null=True, default=None)

@@ -12,9 +12,9 @@ from typing import Any
 from crm_hookspecs import Principal
 from rapidfuzz import fuzz
 
-from crm_platform import runtime
 from crm_platform.contacts import service
 from crm_platform.contacts.clean import clean_emails, clean_phones
+from crm_platform.regional import preferences as regional
 from crm_platform.search.index import search
 
 NAME_THRESHOLD = 85
@@ -47,7 +47,7 @@ async def candidates_for_new(principal: Principal, body: dict[str, Any]) -> list
     draft = {
         "display_name": f"{given} {family}".strip(), "given_name": given, "family_name": family,
         "emails": clean_emails(body["emails"], ignored),
-        "phones": clean_phones(body["phones"], runtime.current().settings.default_region, ignored),
+        "phones": clean_phones(body["phones"], regional.phone_region(), ignored),
     }
     return await candidates_like(principal, draft)
 

@@ -8,13 +8,14 @@ import msgspec
 from crm_hookspecs import Event, FieldDefinition, Principal, RecordKind, RecordWrite, SearchText
 from crm_hookspecs.events import ContactCreated, ContactDeleted, ContactUpdated
 
-from crm_platform import clock, runtime
+from crm_platform import clock
 from crm_platform.contacts.clean import clean_emails, clean_phones, search_terms
 from crm_platform.contacts.schemas import ContactIn, ContactPatch
 from crm_platform.contacts.tables import LIFECYCLE_STAGES, Contact, LifecycleChange
 from crm_platform.db.raw import decode_json_columns, fetch, placeholders
 from crm_platform.errors import Conflict, Invalid
 from crm_platform.records import access, pipeline
+from crm_platform.regional import preferences as regional
 from crm_platform.search import index as search_index
 
 RECORD_TYPE = "contact"
@@ -81,12 +82,11 @@ def _clean(principal: Principal, values: dict[str, Any], existing: dict[str, Any
     """Validate and normalise the contact's own fields (the pipeline checks owner, tags and
     custom fields); raise :class:`Invalid` naming every wrong field at once."""
     errors: dict[str, str] = {}
-    settings = runtime.current().settings
     # A plugin's create_record may give only some fields; the others take their defaults.
     values["given_name"] = (values.get("given_name") or "").strip()
     values["family_name"] = (values.get("family_name") or "").strip()
     values["emails"] = clean_emails(values.get("emails") or [], errors)
-    values["phones"] = clean_phones(values.get("phones") or [], settings.default_region, errors)
+    values["phones"] = clean_phones(values.get("phones") or [], regional.phone_region(), errors)
     values.setdefault("lifecycle_stage", "lead")
     values["display_name"] = (values.get("display_name") or "").strip() or _display_name(values)
     if not values["display_name"] and not errors:

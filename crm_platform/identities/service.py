@@ -12,11 +12,12 @@ from dataclasses import dataclass
 
 import phonenumbers
 
-from crm_platform import clock, runtime
+from crm_platform import clock
 from crm_platform.db.bulk import insert_rows
 from crm_platform.db.raw import execute, fetch, placeholders
 from crm_platform.db.unit import unit_of_work
 from crm_platform.errors import invalid
+from crm_platform.regional import preferences as regional
 
 KINDS = ("email", "phone", "handle")
 _NETWORK = re.compile(r"^[a-z0-9_]{1,30}$")
@@ -49,7 +50,7 @@ def normalise(kind: str, value: str, network: str = "") -> Identity | None:
         return Identity("email", text)
     if kind == "phone":
         try:
-            number = phonenumbers.parse(text, runtime.current().settings.default_region or None)
+            number = phonenumbers.parse(text, regional.phone_region() or None)
         except phonenumbers.NumberParseException:
             return None
         if not phonenumbers.is_possible_number(number):

@@ -29,8 +29,8 @@ from piccolo.columns import (
     Varchar,
 )
 
-from crm_platform import runtime
 from crm_platform.records import fieldkinds
+from crm_platform.regional import preferences as regional
 
 EXTERNAL_ID = "external_id"
 # A contact's company, by name or domain: the import links the contact to it (works at).
@@ -146,7 +146,7 @@ def converter(column: Any) -> Callable[[str], Any]:
 
 def _custom_converter(definition: FieldDefinition) -> Callable[[str], Any]:
     def convert(text: str) -> Any:
-        region = runtime.current().settings.default_region
+        region = regional.phone_region()
         if definition.kind == "multi_choice":
             # A cell holds every choice, separated as the CSV export writes them ("buyer, seller").
             return fieldkinds.check(definition, [part.strip() for part in re.split(r"[,;]", text) if part.strip()], region)

@@ -6,6 +6,7 @@ import logging
 
 from crm_platform.errors import Invalid
 from crm_platform.imports import engine, rollback, runs
+from crm_platform.regional import preferences as regional
 from crm_platform.users.service import principal_for_user_id
 
 log = logging.getLogger("crm.imports")
@@ -18,13 +19,16 @@ async def run_import(run_id: int, phase: str) -> None:
     if principal is None:
         await runs.set_status(run_id, "failed", error="the user who started the import no longer exists")
         return
+    # National phone numbers in the file are read in the region of the user who started it.
+    preferences = await regional.for_user(principal.id)
     try:
-        if phase == "dry":
-            await engine.dry_run(run_id, principal)
-        elif phase == "commit":
-            await engine.commit(run_id, principal)
-        elif phase == "rollback":
-            await rollback.rollback(run_id, principal)
+        with regional.using(preferences):
+            if phase == "dry":
+                await engine.dry_run(run_id, principal)
+            elif phase == "commit":
+                await engine.commit(run_id, principal)
+            elif phase == "rollback":
+                await rollback.rollback(run_id, principal)
     except Invalid as exc:
         # The run says why; running the job again would fail the same way.
         log.warning("import run %s (%s) failed: %s", run_id, phase, exc.errors)

@@ -47,7 +47,7 @@ def as_zip(document: dict[str, Any]) -> bytes:
 
 async def _activities(contact_id: int) -> list[dict[str, Any]]:
     rows = await fetch(
-        "SELECT a.id, a.type, a.subject, a.body, a.occurred_at, a.direction, a.channel, a.due_at, a.done, "
+        "SELECT a.id, a.type, a.subject, a.body, a.occurred_at, a.ends_at, a.direction, a.channel, a.due_at, a.done, "
         "a.source FROM crm_activity a WHERE a.id IN (SELECT activity FROM crm_activity_link "
         "WHERE record_type = 'contact' AND record_id = {}) ORDER BY a.occurred_at, a.id", contact_id,
     )

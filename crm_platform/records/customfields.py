@@ -19,6 +19,7 @@ from crm_platform.errors import Invalid
 from crm_platform.records import access, fieldfilters, fieldkinds, kinds
 from crm_platform.records.tables import CustomField
 from crm_platform.records.text import text_problem
+from crm_platform.regional import preferences as regional
 
 MAX_TEXT = fieldkinds.MAX_TEXT
 
@@ -58,7 +59,7 @@ async def definitions(record_type: str) -> dict[str, FieldDefinition]:
 
 
 def _region() -> str:
-    return runtime.current().settings.default_region
+    return regional.phone_region()
 
 
 async def _missing_references(

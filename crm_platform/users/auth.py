@@ -12,6 +12,7 @@ from litestar.types import Receive, Scope, Send
 
 from crm_platform import runtime
 from crm_platform.instance import plugins as plugin_state
+from crm_platform.regional import preferences as regional
 from crm_platform.users.service import principal_for_session, principal_for_token, request_cache
 
 # Everything else needs a signed-in user. A calendar feed's URL holds its own secret token.
@@ -23,7 +24,7 @@ SESSION_VERSION_KEY = "session_version"
 
 class AuthMiddleware(AbstractAuthenticationMiddleware):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        with request_cache():
+        with request_cache(), regional.request_scope():
             await super().__call__(scope, receive, send)
 
     async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:

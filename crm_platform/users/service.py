@@ -17,6 +17,7 @@ from email_validator import EmailNotValidError, validate_email
 from crm_platform.db.raw import fetch
 from crm_platform.db.unit import unit_of_work
 from crm_platform.errors import Conflict, NotFound, invalid
+from crm_platform.regional import preferences as regional
 from crm_platform.users import passwords, security_events
 from crm_platform.users.tables import ApiToken, Team, User
 
@@ -144,7 +145,7 @@ async def revoke_token(token_or_prefix: str) -> int:
 
 
 _PRINCIPAL_BY_TOKEN = (
-    "SELECT u.id, u.email, u.display_name, u.role, u.team FROM crm_api_token t "
+    f"SELECT u.id, u.email, u.display_name, u.role, u.team, {regional.PRINCIPAL_COLUMNS} FROM crm_api_token t "
     "JOIN crm_user u ON u.id = t.\"user\" "
     "WHERE t.token_hash = {} AND t.revoked_at IS NULL AND u.is_active = {}"
 )
@@ -153,16 +154,24 @@ _PRINCIPAL_BY_TOKEN = (
 async def principal_for_token(token: str) -> Principal | None:
     """The user behind a live token, in one indexed query."""
     rows = await fetch(_PRINCIPAL_BY_TOKEN, hash_token(token), True)
-    return principal_from_row(rows[0]) if rows else None
+    if not rows:
+        return None
+    # The same statement read the user's regional preferences: they hold for this request.
+    regional.remember(regional.from_row(rows[0]))
+    return principal_from_row(rows[0])
 
 
 async def principal_for_session(user_id: int, session_version: int) -> Principal | None:
     """The user behind a web session, while the session is as new as the user's last
     disabling or password change."""
-    row = await User.select(User.id, User.email, User.display_name, User.role, User.team).where(
-        (User.id == user_id) & (User.is_active == True) & (User.session_version == session_version)  # noqa: E712
-    ).first()
-    return principal_from_row(row) if row else None
+    rows = await fetch(
+        f"SELECT u.id, u.email, u.display_name, u.role, u.team, {regional.PRINCIPAL_COLUMNS} FROM crm_user u "
+        "WHERE u.id = {} AND u.is_active = {} AND u.session_version = {}", user_id, True, session_version,
+    )
+    if not rows:
+        return None
+    regional.remember(regional.from_row(rows[0]))
+    return principal_from_row(rows[0])
 
 
 async def principal_for_user_id(user_id: int) -> Principal | None:

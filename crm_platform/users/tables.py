@@ -21,6 +21,13 @@ class User(Table, tablename="crm_user"):
     # Sessions signed in under an older version are over (the user was disabled, or their
     # password was set): re-enabling a user never brings those sessions back.
     session_version = Integer(default=0)
+    # The user's own regional preferences (crm_platform.regional); empty: the instance's.
+    phone_region = Varchar(length=2, default="")
+    currency = Varchar(length=3, default="")
+    time_zone = Varchar(length=60, default="")
+    date_format = Varchar(length=20, default="")
+    number_format = Varchar(length=20, default="")
+    week_start = Varchar(length=10, default="")
 
 
 class ApiToken(Table, tablename="crm_api_token"):

@@ -83,6 +83,7 @@ def setup(settings: Settings, host: Any) -> WebSetup:
     from crm_platform.web.account import account_handlers
     from crm_platform.web.auth import LoginLimits, login_handlers
     from crm_platform.web.notifications import UnreadCount
+    from crm_platform.web.preferences_page import preferences_handlers
 
     limits = LoginLimits(
         per_address_and_email=make_limiter(settings.redis_url, settings.login_attempts_per_minute),
@@ -92,7 +93,7 @@ def setup(settings: Settings, host: Any) -> WebSetup:
                                  settings.account_lock_minutes * 60, name="login-failures-account"),
     )
     return WebSetup(
-        route_handlers=[*login_handlers(limits), *account_handlers(), *page_handlers(settings),
+        route_handlers=[*login_handlers(limits), *account_handlers(), *preferences_handlers(), *page_handlers(settings),
                         *_static_routers(host)],
         middleware=security.middleware(settings),
         signed_in_middleware=[UnreadCount()],

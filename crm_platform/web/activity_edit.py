@@ -18,6 +18,7 @@ from crm_platform.users.auth import CurrentPrincipal
 from crm_platform.web import forms, record_parts
 from crm_platform.web.auth import safe_next
 from crm_platform.web.rendering import is_htmx, render_fragment, render_page, zone_of
+from crm_platform.web.undo import offer_notice
 
 
 async def _linked(principal: Principal, activity: dict[str, Any]) -> list[dict[str, Any]]:
@@ -99,6 +100,8 @@ async def save(request: Request, principal: CurrentPrincipal, activity_id: FromP
     occurred_at = forms.optional_datetime(values, "occurred_at", errors, zone_of(request))
     if occurred_at is not None:
         body["occurred_at"] = occurred_at
+    if "ends_at" in values:
+        body["ends_at"] = forms.optional_datetime(values, "ends_at", errors, zone_of(request))
     if not body["subject"] and not body["body"]:
         errors["subject"] = "say what happened, in the summary or the notes"
     try:
@@ -110,6 +113,7 @@ async def save(request: Request, principal: CurrentPrincipal, activity_id: FromP
     except Invalid as exc:
         return await _form(request, principal, activity_id, next_href, values=values,
                            errors=forms.field_errors(exc), status_code=422)
+    offer_notice(request, "Activity saved.")
     return Redirect(f"{next_href.split('#')[0]}#timeline", status_code=303)
 
 

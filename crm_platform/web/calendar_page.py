@@ -19,6 +19,7 @@ from litestar.response import Redirect
 from crm_platform import clock
 from crm_platform.activities import calendar, feed, service, tasks
 from crm_platform.errors import Forbidden, Invalid, NotFound, invalid
+from crm_platform.regional import preferences as regional
 from crm_platform.users.auth import CurrentPrincipal
 from crm_platform.users.service import team_member_ids
 from crm_platform.web import forms, lookups, record_parts
@@ -40,17 +41,22 @@ class Span:
     zone: ZoneInfo
 
     @classmethod
-    def of(cls, view: str, anchor: dt.date, zone: ZoneInfo) -> Span:
+    def of(cls, view: str, anchor: dt.date, zone: ZoneInfo, first_weekday: int = 0) -> Span:
+        """``first_weekday`` is the day weeks start on, as ``date.weekday()`` counts."""
+
+        def back(day: dt.date) -> int:
+            return (day.weekday() - first_weekday) % 7
+
         if view == "day":
             days = [anchor]
         elif view == "week":
-            monday = anchor - dt.timedelta(days=anchor.weekday())
-            days = [monday + dt.timedelta(days=n) for n in range(7)]
+            start = anchor - dt.timedelta(days=back(anchor))
+            days = [start + dt.timedelta(days=n) for n in range(7)]
         else:
             first = anchor.replace(day=1)
-            start = first - dt.timedelta(days=first.weekday())
+            start = first - dt.timedelta(days=back(first))
             following = (first + dt.timedelta(days=32)).replace(day=1)
-            end = following + dt.timedelta(days=(7 - following.weekday()) % 7)
+            end = following + dt.timedelta(days=(7 - back(following)) % 7)
             days = [start + dt.timedelta(days=n) for n in range((end - start).days)]
         return cls(view, anchor, days, zone)
 
@@ -133,7 +139,7 @@ async def _context(request: Request, principal: Principal, params: Mapping[str, 
     today = dt.datetime.now(zone).date()
     anchor = _parse_date(params["date"], "date") if params.get("date") else today
     user_id = await _whose(principal, params.get("user", ""))
-    span = Span.of(view, anchor, zone)
+    span = Span.of(view, anchor, zone, regional.current().first_weekday)
     by_day = _by_day(await calendar.entries(principal, user_id, span.start, span.end), zone)
     hours = sorted({*WORKING_HOURS, *(item["local"].hour for items in by_day.values() for item in items)})
     query = {"view": view, **({"user": str(user_id)} if user_id != principal.id else {})}

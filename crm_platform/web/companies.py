@@ -25,6 +25,7 @@ from crm_platform.users.auth import CurrentPrincipal
 from crm_platform.web import customlists, forms, lookups, plugin_slots, record_parts
 from crm_platform.web.csv_export import csv_document
 from crm_platform.web.rendering import is_htmx, render_fragment, render_page, zone_of
+from crm_platform.web.undo import offer_notice
 
 PAGE_SIZE = 50
 EXPORT_PAGE = 200  # the most one list page holds
@@ -180,6 +181,7 @@ async def create_company(request: Request, principal: CurrentPrincipal) -> Respo
         return await _form(request, None, values, forms.field_errors(exc, {"domains": "domains", "parent": "parent_id"}))
     except Conflict as exc:
         return await _form(request, None, values, {"name": exc.message})
+    offer_notice(request, f"Company {created['name']} created.")
     return Redirect(f"/companies/{created['id']}", status_code=303)
 
 
@@ -207,6 +209,7 @@ async def update_company(request: Request, principal: CurrentPrincipal, company_
         return await _form(request, company, values, forms.field_errors(exc, {"parent": "parent_id"}))
     except Conflict as exc:
         return await _form(request, company, values, {"name": exc.message})
+    offer_notice(request, "Company saved.")
     return Redirect(f"/companies/{company_id}", status_code=303)
 
 
@@ -261,6 +264,7 @@ async def _log(request: Request, principal: Principal, company_id: int, kind: st
     except Invalid as exc:
         return await _page(request, principal, company_id, status_code=422,
                            errors={kind: forms.field_errors(exc)}, values={kind: values})
+    offer_notice(request, "Activity logged." if kind == "log" else "Follow-up scheduled.")
     return Redirect(f"/companies/{company_id}#timeline", status_code=303)
 
 

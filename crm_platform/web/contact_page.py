@@ -25,6 +25,7 @@ from crm_platform.users.auth import CurrentPrincipal
 from crm_platform.web import forms, lookups, plugin_slots, record_parts
 from crm_platform.web.contacts import RENAMES, contact_values, stage_choices
 from crm_platform.web.rendering import is_htmx, render_fragment, render_page, zone_of
+from crm_platform.web.undo import offer_notice
 
 
 def _other_end(row: dict[str, Any], contact_id: int) -> dict[str, Any]:
@@ -143,10 +144,13 @@ async def update_profile(request: Request, principal: CurrentPrincipal, contact_
         errors = {"email": exc.message}
     else:
         if not is_htmx(request):
+            offer_notice(request, "Contact saved.")
             return Redirect(f"/contacts/{contact_id}", status_code=303)
         await announce_read(principal, "contact", [updated], "page", request)
         context = await _profile_context(principal, updated)
-        return render_fragment(request, "contacts/_profile.html", **context)
+        response = render_fragment(request, "contacts/_profile.html", **context)
+        response.headers["X-Toast"] = "Contact saved."
+        return response
     return render_fragment(request, "contacts/_profile_form.html", status_code=422, values=values, errors=errors,
                            **context)
 
@@ -178,6 +182,7 @@ async def log_activity(request: Request, principal: CurrentPrincipal, contact_id
     except Invalid as exc:
         return await _page(request, principal, contact_id, status_code=422,
                            errors={"log": forms.field_errors(exc)}, values={"log": values})
+    offer_notice(request, "Activity logged.")
     return Redirect(f"/contacts/{contact_id}#timeline", status_code=303)
 
 
@@ -193,6 +198,7 @@ async def schedule_follow_up(request: Request, principal: CurrentPrincipal, cont
     except Invalid as exc:
         return await _page(request, principal, contact_id, status_code=422,
                            errors={"follow_up": forms.field_errors(exc)}, values={"follow_up": values})
+    offer_notice(request, "Follow-up scheduled.")
     return Redirect(f"/contacts/{contact_id}#timeline", status_code=303)
 
 
@@ -210,6 +216,7 @@ async def add_relationship(request: Request, principal: CurrentPrincipal, contac
         errors = forms.field_errors(exc) if isinstance(exc, Invalid) else {"target": exc.message}
         return await _page(request, principal, contact_id, status_code=422,
                            errors={"relationship": errors}, values={"relationship": values})
+    offer_notice(request, "Relationship added.")
     return Redirect(f"/contacts/{contact_id}#relationships", status_code=303)
 
 

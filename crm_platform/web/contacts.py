@@ -28,6 +28,7 @@ from crm_platform.web import bulk as web_bulk
 from crm_platform.web import customlists, forms, lookups
 from crm_platform.web.csv_export import csv_document
 from crm_platform.web.rendering import is_htmx, render_fragment, render_page, zone_of
+from crm_platform.web.undo import offer_notice
 
 PAGE_SIZE = 50
 # The most contacts one "select all matching" takes.
@@ -215,6 +216,7 @@ async def create_contact(request: Request, principal: CurrentPrincipal) -> Respo
         # Named only when the user may see it (contacts.email_taken decides).
         duplicate = exc.extra if "existing_id" in exc.extra else None
     else:
+        offer_notice(request, f"Contact {created['display_name']} created.")
         return Redirect(f"/contacts/{created['id']}", status_code=303)
     return await _new_form(request, values, errors, duplicate)
 
@@ -332,16 +334,18 @@ async def save_view(request: Request, principal: CurrentPrincipal) -> Response:
     query = {key: forms.text(values, key, 200) for key in FILTER_KEYS if forms.text(values, key, 200)}
     if name:
         await SavedView.insert(SavedView(user=principal.id, record_type="contact", name=name, query=json.dumps(query)))
+        offer_notice(request, f"View {name} saved.")
     return Redirect("/contacts?" + urlencode(query), status_code=303)
 
 
 @post("/contacts/views/{view_id:int}/delete", include_in_schema=False)
-async def delete_view(principal: CurrentPrincipal, view_id: FromPath[int]) -> Response:
+async def delete_view(request: Request, principal: CurrentPrincipal, view_id: FromPath[int]) -> Response:
     deleted = await SavedView.delete().where((SavedView.id == view_id) & (SavedView.user == principal.id)).returning(
         SavedView.id
     )
     if not deleted:
         raise NotFound("saved view", view_id)
+    offer_notice(request, "View removed.")
     return Redirect("/contacts", status_code=303)
 
 

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
+
+from crm_platform.regional import preferences as regional
+from crm_platform.regional.choices import DEFAULT_DATE_FORMAT
+from crm_platform.regional.formatting import format_amount, format_date, format_moment, format_number
 
 
 def _as_datetime(value: Any) -> dt.datetime | None:
@@ -37,9 +42,59 @@ def when(context: Context, value: Any) -> str:
         return "yesterday"
     if days == -1:
         return f"tomorrow {moment:%H:%M}"
+    preferences = context.get("regional") or regional.current()
+    if preferences.date_format != DEFAULT_DATE_FORMAT:
+        return format_date(moment.date(), preferences)
     if moment.year == now.year:
         return f"{moment.day} {moment:%b}"
     return f"{moment.day} {moment:%b %Y}"
+
+
+@pass_context
+def moment(context: Context, value: Any) -> str:
+    """A date and time in the user's zone and date format: "05/03/2026 14:05"."""
+    parsed = _as_datetime(value)
+    if parsed is None:
+        return ""
+    return format_moment(parsed.astimezone(context.get("zone") or dt.UTC), context.get("regional") or regional.current())
+
+
+@pass_context
+def time_of_day(context: Context, value: Any) -> str:
+    """The time of day in the user's zone: "14:05"."""
+    parsed = _as_datetime(value)
+    return parsed.astimezone(context.get("zone") or dt.UTC).strftime("%H:%M") if parsed else ""
+
+
+@pass_context
+def day(context: Context, value: Any) -> str:
+    """A date (a ``date``, or a moment taken in the user's zone) in the user's date format."""
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime) or isinstance(value, str):
+        parsed = _as_datetime(value)
+        if parsed is None:
+            return ""
+        value = parsed.astimezone(context.get("zone") or dt.UTC).date()
+    if not isinstance(value, dt.date):
+        return ""
+    return format_date(value, context.get("regional") or regional.current())
+
+
+@pass_context
+def amount(context: Context, value: Any, currency: str | None = None) -> str:
+    """A number, or an amount of ``currency``, in the user's number format."""
+    if value is None or value == "":
+        return ""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    preferences = context.get("regional") or regional.current()
+    return format_amount(number, currency, preferences) if currency else format_number(number, preferences)
 
 
 def iso(value: Any) -> str:
@@ -85,3 +140,5 @@ def install(environment: Environment) -> None:
     environment.filters.update(
         zip_pairs=zip_pairs, when=when, iso=iso, local_input=local_input, initials=initials, audit_value=audit_value, humanise=humanise
     )
+    # In the user's regional preferences (crm_platform.regional).
+    environment.filters.update(moment=moment, time_of_day=time_of_day, day=day, amount=amount)

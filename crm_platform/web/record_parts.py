@@ -74,7 +74,8 @@ def activity_body(values: dict[str, Any], errors: dict[str, str], zone: dt.tzinf
     if not subject and not body:
         errors["subject"] = "say what happened, in the summary or the notes"
     occurred_at = forms.optional_datetime(values, "occurred_at", errors, zone)
-    return {"type": kind, "subject": subject, "body": body, "occurred_at": occurred_at}
+    ends_at = forms.optional_datetime(values, "ends_at", errors, zone)
+    return {"type": kind, "subject": subject, "body": body, "occurred_at": occurred_at, "ends_at": ends_at}
 
 
 def follow_up_body(values: dict[str, Any], errors: dict[str, str], zone: dt.tzinfo) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from litestar.utils.scope.state import ScopeState
 from markupsafe import Markup
 
 from crm_platform import runtime
+from crm_platform.regional import preferences as regional
 from crm_platform.web import filters, themes
 from crm_platform.web.undo import take_undo
 
@@ -89,8 +90,9 @@ def theme_of(request: Request) -> str:
 
 
 def zone_of(request: Request) -> ZoneInfo:
-    """The browser's time zone (``crm.js`` keeps it in a cookie); UTC until it is known."""
-    name = unquote(request.cookies.get(TIME_ZONE_COOKIE, ""))[:60]
+    """The time zone the user chose, else the instance's, else the browser's (``crm.js`` keeps
+    it in a cookie); UTC until one is known."""
+    name = regional.current().time_zone or unquote(request.cookies.get(TIME_ZONE_COOKIE, ""))[:60]
     try:
         return ZoneInfo(name) if name else UTC_ZONE
     except (ZoneInfoNotFoundError, ValueError):
@@ -147,6 +149,7 @@ def page_context(request: Request) -> dict[str, Any]:
         "stylesheets": _stylesheets(theme_name),
         "csrf_token": token,
         "zone": zone_of(request),
+        "regional": regional.current(),
         "csrf_input": csrf_input,
         "hx_headers": json.dumps({CSRF_HEADER: token}),
         "search_shortcut": search_shortcut_of(request),

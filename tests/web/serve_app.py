@@ -72,9 +72,17 @@ async def seed(facts_path: Path) -> None:
                                                          occurred_at=monday + dt.timedelta(days=2)))
     for subject in ("Send the proposal", "Book the venue", "Renew the licence"):
         await activities.create(casey, ActivityIn(type="task", subject=subject, due_at=now + dt.timedelta(days=1)))
+    # Riley's own meeting at a known moment, for the time zone test (their preferences change).
+    riley = await users.create_user("riley@example.com", PASSWORD, role="member", display_name="Riley Abroad",
+                                    team="West")
+    client = await contacts.create(riley, ContactIn(given_name="Priya", family_name="Rao"))
+    kickoff = dt.datetime(2026, 3, 5, 9, 0, tzinfo=dt.UTC)
+    await activities.create(riley, ActivityIn(
+        type="meeting", subject="Kick-off in Bangalore", occurred_at=kickoff, ends_at=kickoff + dt.timedelta(minutes=90),
+        links=[{"record_type": "contact", "record_id": client["id"]}]))
     facts_path.write_text(json.dumps({"bob_contact_id": secret["id"], "grace_id": made[0]["id"],
                                       "northwind_id": northwind["id"], "planning_id": planning[0]["id"],
-                                      "casey_id": casey.id}))
+                                      "casey_id": casey.id, "riley_contact_id": client["id"]}))
 
 
 def main() -> None:

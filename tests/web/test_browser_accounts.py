@@ -56,17 +56,42 @@ def test_an_invited_user_joins_through_the_copied_link_and_lands_signed_in(brows
     assert "used already" in again.get_by_role("alert").inner_text()
 
 
-def test_an_admin_hands_over_a_leaving_users_records_from_the_settings_page(browser, accounts_app) -> None:
+def test_a_member_leaves_and_their_contacts_and_open_tasks_go_to_a_colleague(browser, accounts_app) -> None:
+    """The whole journey: the leaver's open work, a colleague who cannot see it yet, the admin
+    who disables the leaver and hands over, the colleague who then finds it all."""
+    contact_id = accounts_app.facts["bob_contact_id"]
+    bob = new_page(browser, accounts_app)
+    sign_in(bob, "bob@example.com")
+    bob.goto(f"/contacts/{contact_id}")
+    bob.locator("#fu-subject").fill("Send the renewal quote")
+    bob.locator("#fu-due_at").fill("2031-04-02T10:00")
+    bob.locator("#follow-up-submit").click()
+    expect(bob.locator(".timeline-item", has_text="Send the renewal quote")).to_be_visible()
+
+    alice = new_page(browser, accounts_app)
+    sign_in(alice, "alice@example.com")
+    assert alice.goto(f"/contacts/{contact_id}").status == 403
+
     admin = new_page(browser, accounts_app)
     sign_in(admin, "admin@example.com")
     admin.goto("/settings#users")
+    admin.get_by_label("More for Bob Member").click()
+    admin.locator("tr", has_text="bob@example.com").get_by_role("button", name="Disable").click()
+    expect(admin.locator("tr", has_text="bob@example.com").get_by_text("Disabled")).to_be_visible()
     admin.get_by_text("Hand over someone's records").click()
     admin.get_by_label("From (the user who leaves)").select_option(label="Bob Member (bob@example.com)")
     admin.get_by_label("To", exact=True).select_option(label="Alice Member (alice@example.com)")
     admin.get_by_role("button", name="Hand over", exact=True).click()
-    assert admin.locator(".alert-ok").first.inner_text() == "Handed over from bob@example.com: 1 contact"
+    summary = admin.locator(".alert-ok").first.inner_text()
+    assert summary.startswith("Handed over from bob@example.com:")
+    assert "1 activity" in summary
+    screenshot(admin, "desktop-hand-over-summary")
 
-    alice = new_page(browser, accounts_app)
-    sign_in(alice, "alice@example.com")
-    alice.goto("/contacts")
-    expect(alice.get_by_role("link", name="Bobs Client")).to_be_visible()
+    bob.goto("/")
+    bob.wait_for_url("**/login**")
+
+    alice.goto(f"/contacts/{contact_id}")
+    expect(alice.get_by_role("heading", name="Bobs Client")).to_be_visible()
+    expect(alice.locator(".timeline-item", has_text="Send the renewal quote")).to_be_visible()
+    alice.goto("/tasks?due=upcoming")
+    expect(alice.locator("#task-rows", has_text="Send the renewal quote")).to_be_visible()

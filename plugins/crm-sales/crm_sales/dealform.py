@@ -11,12 +11,20 @@ remove them.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import msgspec
 from crm_hookspecs import Principal
 
-from crm_platform.toolkit import Invalid, get_records, get_relationships, list_users
+from crm_platform.toolkit import (
+    Invalid,
+    get_records,
+    get_relationships,
+    list_users,
+    parse_amount,
+    regional_preferences,
+)
 from crm_sales.deals import HIDDEN_NAME
 from crm_sales.pipelines import get_stage, list_pipelines
 from crm_sales.tables import CONTACT_ROLES
@@ -131,3 +139,13 @@ def body(struct_type: type[T], data: dict[str, Any]) -> T:
         message, _, where = str(error).partition(" - at `$.")
         field = where.rstrip("`").split("[")[0].split(".")[0] if where else "form"
         raise Invalid({field or "form": message}) from None
+
+
+def amount(text: str) -> Decimal:
+    """The amount as the user typed it, in their number format ("1,200.50" or "1.200,50")."""
+    if not text.strip():
+        return Decimal(0)
+    try:
+        return parse_amount(text, regional_preferences())
+    except ValueError as error:
+        raise Invalid({"amount": str(error)}) from None

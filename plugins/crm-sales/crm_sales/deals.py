@@ -19,6 +19,7 @@ from crm_platform.toolkit import (
     get_records,
     now,
     placeholders,
+    regional_preferences,
     setting,
     update_record,
 )
@@ -158,12 +159,21 @@ KIND = RecordKind(
 )
 
 
+async def default_currency() -> str:
+    """A new deal's currency: the user's own choice, else this plugin's setting, else the
+    instance's currency."""
+    preferences = regional_preferences()
+    if "currency" in preferences.own:
+        return preferences.currency
+    return await setting("sales", "default_currency") or preferences.currency
+
+
 async def create(principal: Principal, data: DealIn) -> dict[str, Any]:
     values = msgspec.to_builtins(data, builtin_types=(dt.date, dt.datetime))
     values["amount"] = data.amount
     values["owner"] = values.pop("owner_id", principal.id)
     values["company"] = values.pop("company_id")
-    values.setdefault("currency", await setting("sales", "default_currency"))
+    values.setdefault("currency", await default_currency())
     pipeline = await get_pipeline(values.pop("pipeline_id"))
     stage_id = values.pop("stage_id")
     open_stages = [stage for stage in pipeline["stages"] if stage["kind"] == "open"]

@@ -10,9 +10,9 @@ from typing import Any
 
 from crm_hookspecs import DemoContact, DemoData
 
-from crm_platform.toolkit import create_records, get_records, principal_for, setting
+from crm_platform.toolkit import create_records, get_records, principal_for
 from crm_sales.clean import lost_reasons
-from crm_sales.deals import RECORD_TYPE
+from crm_sales.deals import RECORD_TYPE, default_currency
 from crm_sales.pipelines import get_pipeline
 
 MIN_DEALS, MAX_DEALS = 12, 200
@@ -40,7 +40,7 @@ async def load(demo: DemoData) -> str | None:
     companies = await get_records(admin, "company", [c.company_id for c in chosen if c.company_id is not None])
     people = await get_records(admin, "contact", [c.contact_id for c in chosen])
     pipeline = await get_pipeline(None)
-    currency = await setting("sales", "default_currency")
+    currency = await default_currency()
     reasons = await lost_reasons() or ["Other"]
     items = []
     for contact in chosen:

@@ -11,8 +11,9 @@ from typing import Any
 
 from crm_hookspecs import Principal
 
-from crm_platform.toolkit import Invalid, fetch, get_users, setting
+from crm_platform.toolkit import Invalid, fetch, get_users
 from crm_sales.clean import clean_currency, money
+from crm_sales.deals import default_currency
 from crm_sales.listing import visibility
 from crm_sales.pipelines import get_pipeline
 
@@ -25,7 +26,7 @@ async def forecast(
 ) -> dict[str, Any]:
     """The figures over the deals ``principal`` may see (of ``owner_ids`` only, when given)."""
     errors: dict[str, str] = {}
-    currency = clean_currency(currency or await setting("sales", "default_currency"), errors)
+    currency = clean_currency(currency or await default_currency(), errors)
     if errors:
         raise Invalid(errors)
     pipeline = await get_pipeline(pipeline_id)

@@ -103,7 +103,8 @@ def crm_permissions() -> list[Permission]:
 def crm_settings() -> list[Setting]:
     return [
         Setting("lost_reasons", "Reasons a deal is lost", default=LOST_REASONS, help="One reason per line."),
-        Setting("default_currency", "Currency of new deals", default="EUR", help="An ISO 4217 code."),
+        Setting("default_currency", "Currency of new deals", default=None,
+                help="An ISO 4217 code. Empty: the instance's currency (core settings); a user's own choice wins."),
         Setting(
             "stale_after_days", "Days without activity before a deal is stale", default=14, kind="number",
             help="A stage's own value wins over this one.",

@@ -11,8 +11,9 @@ from decimal import Decimal
 
 from crm_hookspecs import DashboardWidget, Panel, Principal, RecordAction
 
-from crm_platform.toolkit import fetch, setting
+from crm_platform.toolkit import fetch
 from crm_sales.clean import money
+from crm_sales.deals import default_currency
 from crm_sales.listing import DealFilters, list_deals
 
 PANEL_LIMIT = 20
@@ -44,7 +45,7 @@ def new_deal_action(record_type: str, record_id: int) -> RecordAction | None:
 
 async def pipeline_widget(principal: Principal) -> DashboardWidget:
     """The user's own open deals: weighted total and the next to close."""
-    currency = await setting("sales", "default_currency")
+    currency = await default_currency()
     totals = await fetch(
         "SELECT count(*) AS n, sum(amount * probability) AS weighted FROM sales_deal "
         "WHERE status = 'open' AND owner = {} AND currency = {}",

@@ -12,11 +12,13 @@ from crm_platform.toolkit import (
     CurrentPrincipal,
     Invalid,
     ensure,
+    format_number,
     get_records,
     list_users,
+    offer_notice,
     offer_undo,
+    regional_preferences,
     render_page,
-    setting,
     unit_of_work,
 )
 from crm_sales import board as board_service
@@ -72,6 +74,7 @@ async def move_from_page(request: Request, principal: CurrentPrincipal, deal_id:
         return await _deal_response(request, principal, deal, errors=error.errors, status_code=422)
     if request.headers.get("x-requested-with") == "fetch":
         return Response({"ok": True}, status_code=200)
+    offer_notice(request, "Deal moved.")
     return Redirect(back)
 
 
@@ -98,7 +101,7 @@ async def new_page(
     request: Request, principal: CurrentPrincipal, contact: FromQuery[str | None] = None, company: FromQuery[str | None] = None
 ) -> Response:
     """A new deal; from a contact's or a company's page it starts with them linked."""
-    values = {"currency": await setting("sales", "default_currency"), "owner_id": principal.id}
+    values = {"currency": await deals.default_currency(), "owner_id": principal.id}
     values |= await dealform.prefill(principal, _int(contact), _int(company))
     return await _form_response(request, principal, values, {})
 
@@ -120,7 +123,7 @@ async def create_from_page(request: Request, principal: CurrentPrincipal) -> Res
     try:
         stage = await dealform.chosen_stage(values["stage_id"])
         data = dealform.body(DealIn, {
-            "title": values["title"], "amount": values["amount"] or "0", "currency": values["currency"],
+            "title": values["title"], "amount": dealform.amount(values["amount"]), "currency": values["currency"],
             "pipeline_id": stage["pipeline"] if stage else None, "stage_id": stage["id"] if stage else None,
             "expected_close_date": dealform.date(values["expected_close_date"]),
             "owner_id": dealform.owner(values["owner_id"]) or principal.id,
@@ -129,6 +132,7 @@ async def create_from_page(request: Request, principal: CurrentPrincipal) -> Res
         deal = await deals.create(principal, data)
     except Invalid as error:
         return await _form_response(request, principal, values, error.errors, status_code=422)
+    offer_notice(request, f"Deal {deal['title']} created.")
     return Redirect(f"/sales/deals/{deal['id']}")
 
 
@@ -137,7 +141,7 @@ async def edit_page(request: Request, principal: CurrentPrincipal, deal_id: From
     deal = await deals.get(principal, deal_id)
     await ensure(principal, "write", deals.RECORD_TYPE, deal)
     values = {
-        "title": deal["title"], "amount": str(deal["amount"]), "currency": deal["currency"],
+        "title": deal["title"], "amount": format_number(deal["amount"], regional_preferences()), "currency": deal["currency"],
         "expected_close_date": deal["expected_close_date"] or "", "owner_id": deal["owner"], "stage_id": deal["stage"],
         "lost_reason": deal["lost_reason"] or "", "company_id": deal["company"],
         "contacts": [{"contact_id": item["contact_id"], "role": item["role"]} for item in deal["contacts"]],
@@ -152,7 +156,7 @@ async def update_from_page(request: Request, principal: CurrentPrincipal, deal_i
     values = dealform.read(await request.form())
     try:
         patch = dealform.body(DealPatch, {
-            "title": values["title"], "amount": values["amount"] or "0", "currency": values["currency"],
+            "title": values["title"], "amount": dealform.amount(values["amount"]), "currency": values["currency"],
             "expected_close_date": dealform.date(values["expected_close_date"]),
             "owner_id": dealform.owner(values["owner_id"]), "company_id": values["company_id"],
             "contacts": values["contacts"],
@@ -165,6 +169,7 @@ async def update_from_page(request: Request, principal: CurrentPrincipal, deal_i
                 await moves.move(principal, deal_id, move)
     except Invalid as error:
         return await _form_response(request, principal, values, error.errors, deal=deal, status_code=422)
+    offer_notice(request, "Deal saved.")
     return Redirect(f"/sales/deals/{deal_id}")
 
 

@@ -35,7 +35,9 @@ async def seed(facts_path: Path) -> None:
     univac = await companies.create(admin, CompanyIn(name="Univac Ltd"))
     grace = await contacts.create(admin, ContactIn(given_name="Grace", family_name="Hopper", company_ids=[univac["id"]]))
     await contacts.create(admin, ContactIn(given_name="Alan", family_name="Turing"))
-    facts_path.write_text(json.dumps({"deal_id": deal["id"], "contact_id": grace["id"]}))
+    # Deleted in another tab while the board still shows it: its drag must fail visibly.
+    stale = await deals.create(admin, DealIn(title="Wind farm", amount="9000"))  # type: ignore[arg-type]
+    facts_path.write_text(json.dumps({"deal_id": deal["id"], "contact_id": grace["id"], "stale_deal_id": stale["id"]}))
 
 
 def main() -> None:

@@ -157,3 +157,24 @@ def test_the_sales_pages_do_not_scroll_sideways_on_a_375_px_phone(page: Any) -> 
             assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
     finally:
         page.set_viewport_size({"width": 1400, "height": 900})
+
+
+def test_a_drag_the_server_refuses_shows_a_toast_and_the_card_stays(page: Any, served: tuple[str, dict[str, Any]]) -> None:
+    deal_id = served[1]["stale_deal_id"]
+    card = f'[data-deal-id="{deal_id}"]'
+    page.goto("/sales/")
+    assert _column(page, "Lead").locator(card).is_visible()
+    # A colleague deletes the deal in another tab; this board still shows its card.
+    status = page.evaluate(
+        "(id) => fetch('/api/v1/sales/deals/' + id, {method: 'DELETE', credentials: 'same-origin', headers: "
+        "{'x-csrftoken': JSON.parse(document.body.getAttribute('hx-headers'))['x-csrftoken']}}).then(r => r.status)",
+        deal_id,
+    )
+    assert status == 204
+    page.drag_and_drop(card, 'section.sales-column[data-kind="open"]:nth-of-type(3)')
+    toast = page.locator("#toast.show")
+    toast.wait_for()
+    assert toast.inner_text().startswith("The deal could not be moved")
+    assert toast.is_visible()
+    assert _column(page, "Lead").locator(card).is_visible()
+

@@ -12,8 +12,9 @@
     var box = document.getElementById("toast");
     if (!box) return;
     box.textContent = message;
-    box.classList.add("is-visible");
-    setTimeout(function () { box.classList.remove("is-visible"); }, 4000);
+    // The core's toast shows with "show" (crm.css); any other class leaves it invisible.
+    box.classList.add("show");
+    setTimeout(function () { box.classList.remove("show"); }, 6000);
   }
 
   function move(dealId, stageId, lostReason) {
@@ -26,9 +27,11 @@
       body: body
     }).then(function (response) {
       if (response.ok) { window.location.reload(); return; }
-      return response.json().then(function (payload) {
+      // The card was never moved on the page, so it stays in its own stage.
+      return response.json().catch(function () { return {}; }).then(function (payload) {
         var errors = payload.errors || {};
-        toast(Object.keys(errors).map(function (key) { return errors[key]; }).join("; ") || "The deal could not be moved.");
+        var detail = Object.keys(errors).map(function (key) { return errors[key]; }).join("; ") || payload.detail;
+        toast("The deal could not be moved" + (detail ? ": " + detail : "."));
       });
     }).catch(function () { toast("The deal could not be moved; check the connection."); });
   }
