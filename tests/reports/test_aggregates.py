@@ -212,3 +212,19 @@ async def test_an_activity_write_reconciles_its_counts_once(teams, monkeypatch):
     response = await teams["ann"].client.patch(f"/api/v1/activities/{call['id']}", json={"subject": "Again"})
     assert response.status_code == 200, response.text
     assert reconciled == [[call["id"]], [call["id"]]]
+
+
+async def test_the_counts_follow_records_handed_over_to_another_team(teams, crm_client, monkeypatch):
+    ann, cat = teams["ann"], teams["cat"]
+    viewers = {"ann": ann.client, "cat": cat.client, "admin": crm_client}
+    ago = lambda days: (toolkit.now() - dt.timedelta(days=days)).isoformat()  # noqa: E731
+    ada = await _contact(ann.client, "Ada")
+    await log(ann.client, "call", ada["id"], occurred_at=ago(3))
+    await log(ann.client, "task", ada["id"], due_at=ago(1))
+    response = await crm_client.post(f"/api/v1/users/{ann.principal.id}/hand-over",
+                                     json={"to_user_id": cat.principal.id})
+    assert response.status_code == 200, response.text
+    await _assert_counts_match_a_direct_count(viewers, monkeypatch)
+    seen = await _assert_contact_counts_match_a_direct_count(viewers, monkeypatch)
+    assert _untouched(seen[("cat", "follow_up", (("stale_days", "2"),))]) == {"cat": 1}
+    assert _untouched(seen[("ann", "follow_up", (("stale_days", "2"),))]) == {}
