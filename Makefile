@@ -31,6 +31,9 @@ $(VENV)/.test-plugins: $(VENV)/.test-installed $(wildcard tests/plugins/*/pyproj
 system-deps:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@# CairoSVG draws report charts as PNG through the system's cairo.
+	@/sbin/ldconfig -p | grep -q 'libcairo\.so\.2' || { $(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libcairo2 >/dev/null; }
 
 TEST_PLUGIN_NAMES := $(notdir $(patsubst %/,%,$(TEST_PLUGIN_DIRS)))
 

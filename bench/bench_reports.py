@@ -31,6 +31,8 @@ OWNERS = 20
 BATCH = 20_000
 POSTGRES_DATABASE = "crm_bench_reports"
 REPORTS = ("team_activity", "follow_up", "lifecycle_funnel", "customers_won_lost", "sources", "referrals")
+# The reports that read the daily contact counts (crm_report_contact_day).
+CONTACT_REPORTS = ("follow_up", "lifecycle_funnel", "sources")
 TYPES = ("call", "meeting", "email", "note", "task", "follow_up")
 SOURCES = ("web", "fair", "referral", "ads", "partner", "")
 STAGES = ("lead", "lead", "lead", "prospect", "customer", "former")
@@ -117,7 +119,7 @@ async def _run(contacts: int, activities: int, folder: Path, database_url: str, 
     from crm_platform.config import Settings
     from crm_platform.db.engine import PostgresEngine
     from crm_platform.db.setup import migrate
-    from crm_platform.reports import aggregates
+    from crm_platform.reports import aggregates, contact_aggregates
     from crm_platform.testing import client_for
     from crm_platform.users import service
 
@@ -142,6 +144,9 @@ async def _run(contacts: int, activities: int, folder: Path, database_url: str, 
     begun = time.perf_counter()
     await aggregates.rebuild()
     rows.append((f"reports {label}: rebuild-aggregates", time.perf_counter() - begun, "s"))
+    begun = time.perf_counter()
+    await contact_aggregates.rebuild()
+    rows.append((f"reports {label}: rebuild-aggregates, contacts", time.perf_counter() - begun, "s"))
     await _analyze()
     async with client_for(app, await service.create_token("bench@example.com")) as manager, \
             client_for(app, await service.create_token("rep0@example.com")) as member:
@@ -154,6 +159,24 @@ async def _run(contacts: int, activities: int, folder: Path, database_url: str, 
         created.raise_for_status()
         samples = await _time(manager, f"/api/v1/dashboards/{created.json()['id']}", ROUNDS // 2)
         rows.append((f"reports {label}: dashboard of 8 widgets, manager, p95", _p95(samples), "ms"))
+        # The same requests in the same run with the contact counts switched off: the reports
+        # over contacts then count the contacts themselves, as before the counts were kept.
+        kept = contact_aggregates.readable_by
+
+        async def never(principal: object) -> bool:
+            return False
+
+        contact_aggregates.readable_by = never
+        try:
+            for who, client in (("manager", manager), ("member", member)):
+                for key in CONTACT_REPORTS:
+                    samples = await _time(client, f"/api/v1/reports/{key}", ROUNDS)
+                    rows.append((f"reports {label}: {key}, {who}, from the contacts, p95", _p95(samples), "ms"))
+            samples = await _time(manager, f"/api/v1/dashboards/{created.json()['id']}", ROUNDS // 2)
+            rows.append((f"reports {label}: dashboard of 8 widgets, manager, from the contacts, p95", _p95(samples),
+                         "ms"))
+        finally:
+            contact_aggregates.readable_by = kept
     for hook in app.on_shutdown:
         await hook()
     if isinstance(engine, PostgresEngine):

@@ -19,7 +19,15 @@ from crm_platform.notifications.tables import Notification, NotificationPreferen
 from crm_platform.privacy.tables import Consent
 from crm_platform.records.tables import CustomField, SavedView, Tagging
 from crm_platform.relationships.tables import Relationship
-from crm_platform.reports.tables import ActivityDay, ActivityTally, Dashboard, ReportSchedule, SavedReport
+from crm_platform.reports.tables import (
+    ActivityDay,
+    ActivityTally,
+    ContactDay,
+    ContactTally,
+    Dashboard,
+    ReportSchedule,
+    SavedReport,
+)
 from crm_platform.trash.tables import TrashEntry
 from crm_platform.users.tables import ApiToken, Team, User, UserInvite
 
@@ -59,6 +67,8 @@ APP_CONFIG = AppConfig(
         SavedReport,
         ActivityDay,
         ActivityTally,
+        ContactDay,
+        ContactTally,
         ContactIdentity,
         BulkRun,
         Consent,

@@ -8,7 +8,7 @@ import json
 import click
 
 from crm_platform.cli._context import acting_user, run
-from crm_platform.reports import aggregates, registry, running
+from crm_platform.reports import aggregates, contact_aggregates, registry, running
 
 
 @click.group("report")
@@ -60,7 +60,9 @@ def run_report(key: str, output: str, date_from: str | None, date_to: str | None
 
 @report_group.command("rebuild-aggregates")
 def rebuild_aggregates() -> None:
-    """Recompute the daily activity counts the reports read, from every activity: once after
-    upgrading an existing database, or after activities were changed outside the application."""
+    """Recompute the daily activity and contact counts the reports read, from every activity
+    and contact: once after upgrading an existing database, or after either was changed
+    outside the application."""
     counted = run(aggregates.rebuild)
-    click.echo(f"counted {counted} activities")
+    contacts = run(contact_aggregates.rebuild)
+    click.echo(f"counted {counted} activities and {contacts} contacts")

@@ -17,9 +17,6 @@ from typing import Any
 
 from crm_hookspecs import Event, Principal
 from crm_hookspecs.events import (
-    ActivityDeleted,
-    ActivityLogged,
-    ActivityUpdated,
     MergeUndone,
     RecordCreated,
     RecordDeleted,
@@ -31,6 +28,7 @@ from crm_hookspecs.events import (
 from crm_platform.db.raw import execute, fetch, placeholders
 from crm_platform.db.unit import unit_of_work
 from crm_platform.records import access, kinds
+from crm_platform.reports import contact_aggregates
 from crm_platform.reports.periods import day_sql, on_postgres
 
 DAYS = "crm_report_activity_day"
@@ -73,9 +71,10 @@ def _key(day: str, kind: str, owner: int, person: int) -> str:
 
 
 def activity_ids(event: Event) -> list[int]:
-    """The activities ``event`` says changed."""
-    if isinstance(event, ActivityLogged | ActivityUpdated | ActivityDeleted):
-        return [event.activity_id]
+    """The activities ``event`` says changed. Every activity write through the records
+    pipeline sends the record kind's event (created, updated, deleted) beside its own
+    (``ActivityLogged`` ...); only the kind's are read, so each write is reconciled once, and
+    they alone also cover restores from the trash."""
     if isinstance(event, RecordCreated | RecordUpdated | RecordDeleted | RecordRestored) and event.kind == KIND:
         return [event.record_id]
     if isinstance(event, RecordsMerged | MergeUndone) and event.kind == KIND:
@@ -87,6 +86,9 @@ async def on_event(event: Event) -> None:
     ids = activity_ids(event)
     if ids:
         await reconcile(ids)
+    contacts = await contact_aggregates.contact_ids(event, ids)
+    if contacts:
+        await contact_aggregates.reconcile(contacts)
 
 
 async def reconcile(ids: Iterable[int]) -> None:

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, TypeVar
 
 from crm_hookspecs import Principal, ReportDefinition, ReportQuery, ReportResult
 
 from crm_platform import runtime
+from crm_platform.db.engine import PostgresEngine
 from crm_platform.errors import CrmError
 from crm_platform.reports import query as report_query
 from crm_platform.reports import registry
 from crm_platform.web.csv_export import csv_document
 
 log = logging.getLogger("crm.reports")
+T = TypeVar("T")
 
 
 class ReportFailed(CrmError):
@@ -43,6 +46,16 @@ async def run_key(principal: Principal, key: str, values: Mapping[str, str]) -> 
     report = await registry.resolve(principal, key)
     query = await report_query.parse(principal, report, values)
     return report, query, await run(report, query)
+
+
+async def run_each(calls: list[Callable[[], Awaitable[T]]]) -> list[T]:
+    """Each call's answer, in order: all at once on PostgreSQL, where each takes a connection
+    of the pool; one after another on SQLite, whose reads run on the event loop's own
+    connection anyway, and inside a transaction, which has only one connection."""
+    engine = runtime.current().engine
+    if isinstance(engine, PostgresEngine) and engine.current_transaction.get() is None:
+        return list(await asyncio.gather(*(call() for call in calls)))
+    return [await call() for call in calls]
 
 
 def series_of(result: ReportResult) -> list[str]:

@@ -80,3 +80,33 @@ class ActivityTally(Table, tablename="crm_report_activity_tally"):
     done_day = Varchar(length=10, null=True, default=None)
     due_day = Varchar(length=10, null=True, default=None)
     due_state = Varchar(length=10, default="")
+
+
+class ContactDay(Table, tablename="crm_report_contact_day"):
+    """How many contacts of one owner count towards ``kind`` on ``day`` (UTC, ``YYYY-MM-DD``):
+    ``created`` by the day a contact was created, with its stage and source now (the
+    lifecycle funnel and sources), and ``touched`` by the day it was last contacted, else
+    created (follow-up's contacts left untouched). ``key`` joins the five so an upsert finds
+    the row; owner 0 stands for nobody."""
+
+    key = Varchar(length=200, unique=True)
+    day = Varchar(length=10, index=True)
+    kind = Varchar(length=10)
+    owner = Integer(default=0)
+    stage = Varchar(length=20, default="")
+    source = Varchar(length=100, default="")
+    n = Integer(default=0)
+
+
+class ContactTally(Table, tablename="crm_report_contact_tally"):
+    """What each contact last added to :class:`ContactDay`; ``touched_at`` (its last contact,
+    else its creation) also answers the one day of "untouched for N days" that the day counts
+    cannot split."""
+
+    contact = Integer(unique=True)
+    owner = Integer(default=0)
+    created_day = Varchar(length=10, null=True, default=None)
+    stage = Varchar(length=20, default="")
+    source = Varchar(length=100, default="")
+    touched_at = Timestamptz(null=True, default=None, index=True)
+    touched_day = Varchar(length=10, null=True, default=None)

@@ -74,16 +74,17 @@ def _match(kind: RecordKind, columns: list[str]) -> str:
 
 
 async def _hand_over_kind(kind: RecordKind, actor_id: int | None, from_id: int, targets: list[int],
-                          inserts: Inserts, now: Any) -> int:
+                          inserts: Inserts, now: Any) -> list[int]:
+    """Move the records of ``kind`` ``from_id`` holds; their ids."""
     columns = _user_columns(kind)
     if not columns:
-        return 0
+        return []
     table = kinds.table_name(kind)
     match = _match(kind, columns)
     held = await fetch(f"SELECT id, {', '.join(columns)} FROM {table} WHERE {match} ORDER BY id",
                        *[from_id] * len(columns))
     if not held:
-        return 0
+        return []
     # The n-th record (by id) goes to targets[n % len(targets)]: the audit entries built here
     # and the single UPDATE below number the same rows in the same order.
     audit_rows = []
@@ -116,7 +117,7 @@ async def _hand_over_kind(kind: RecordKind, actor_id: int | None, from_id: int, 
         )
     inserts.add("crm_audit_entry", ("record_id", "changes"), audit_rows,
                 {"at": stored(now), "actor_id": actor_id, "record_type": kind.key, "action": "update"})
-    return len(held)
+    return [row["id"] for row in held]
 
 
 async def hand_over(actor: Principal | None, from_user_id: int, *, to_user_id: int | None = None,
@@ -132,11 +133,17 @@ async def hand_over(actor: Principal | None, from_user_id: int, *, to_user_id: i
     actor_id = actor.id if actor else None
     async with unit_of_work():
         inserts = Inserts()
+        held: dict[str, list[int]] = {}
         for key, kind in sorted(kinds.active().items()):
-            count = await _hand_over_kind(kind, actor_id, from_user_id, targets, inserts, now)
-            if count:
-                moved[key] = count
+            held[key] = await _hand_over_kind(kind, actor_id, from_user_id, targets, inserts, now)
+            if held[key]:
+                moved[key] = len(held[key])
         await inserts.done()
         await security_events.record(actor_id, from_user_id, security_events.HANDED_OVER, to=targets,
                                      team_id=team_id, moved=moved)
+    # One UPDATE sends no event per record: the reports' counts follow the new owners here.
+    from crm_platform.reports import aggregates, contact_aggregates
+
+    await aggregates.reconcile(held.get(aggregates.KIND, []))
+    await contact_aggregates.reconcile(held.get(contact_aggregates.KIND, []))
     return HandOver(from_user_id=from_user_id, to_user_ids=targets, moved=moved)

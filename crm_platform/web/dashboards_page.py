@@ -3,6 +3,7 @@ with one date range and team applied to every widget, and forms to add, move and
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 from urllib.parse import urlencode
 
@@ -12,7 +13,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 
 from crm_platform.errors import CrmError, Invalid
-from crm_platform.reports import builder, dashboards, registry
+from crm_platform.reports import builder, dashboards, registry, running
 from crm_platform.reports.tables import SHARING
 from crm_platform.users.auth import CurrentPrincipal
 from crm_platform.web.rendering import render_page
@@ -25,16 +26,21 @@ async def _page(request: Request, principal: Principal, dashboard: dict[str, Any
                 error: str = "") -> Response:
     chosen = {key: str(request.query_params[key])[:40] for key in FILTERS if request.query_params.get(key)}
     filters = {**dashboard["filters"], **chosen}
-    widgets = []
     errors: dict[str, str] = {}
-    for index, widget in enumerate(dashboard["widgets"]):
+
+    async def widget_view(index: int, widget: dict[str, Any]) -> dict[str, Any] | None:
         try:
             report = await registry.resolve(principal, widget["report"])
         except CrmError:
-            continue  # its plugin is disabled (it comes back with it), or a built report is gone
+            return None  # its plugin is disabled (it comes back with it), or a built report is gone
         view = await report_view(principal, report, {**widget["params"], **filters})
+        return {"index": index, "chart_id": f"widget-{index}", **view}
+
+    found = await running.run_each([functools.partial(widget_view, index, widget)
+                                    for index, widget in enumerate(dashboard["widgets"])])
+    widgets = [view for view in found if view is not None]
+    for view in widgets:
         errors |= view["errors"]
-        widgets.append({"index": index, "chart_id": f"widget-{index}", **view})
     return render_page(
         request, "reports/dashboard.html", status_code=422 if errors and status_code == 200 else status_code,
         dashboard=dashboard, widgets=widgets, filters=filters, errors=errors, teams=await team_choices(principal),

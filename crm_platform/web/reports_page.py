@@ -12,7 +12,7 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from crm_platform.errors import CrmError, Invalid
+from crm_platform.errors import CrmError, Forbidden, Invalid
 from crm_platform.records import kinds
 from crm_platform.reports import builder, charts, registry, running, schedules
 from crm_platform.reports import query as report_query
@@ -61,7 +61,7 @@ async def reports_list(request: Request, principal: CurrentPrincipal) -> Respons
 
 
 async def _builder_page(request: Request, principal: Principal, values: Mapping[str, Any],
-                        errors: Mapping[str, str] | None = None) -> Response:
+                        errors: Mapping[str, str] | None = None, editing: int | None = None) -> Response:
     kind_choices = [(kind.key, kind.plural or kind.label) for kind in kinds.active().values()]
     chosen = str(values.get("kind") or "contact")
     try:
@@ -70,7 +70,8 @@ async def _builder_page(request: Request, principal: Principal, values: Mapping[
         errors, found = {**(errors or {}), **exc.errors}, {"groups": {}, "values": {}}
     return render_page(request, "reports/builder.html", status_code=422 if errors else 200, kinds=kind_choices,
                        values=dict(values), kind=chosen, found=found, errors=errors or {}, measures=builder.MEASURES,
-                       charts=builder.CHARTS)
+                       charts=builder.CHARTS,
+                       action=f"/reports/saved/{editing}/edit" if editing is not None else "/reports/new")
 
 
 @get("/reports/new", include_in_schema=False)
@@ -85,6 +86,28 @@ async def create_report(request: Request, principal: CurrentPrincipal) -> Respon
         saved = await builder.create(principal, form)
     except Invalid as exc:
         return await _builder_page(request, principal, form, exc.errors)
+    return Redirect(f"/reports/{saved['key']}", status_code=303)
+
+
+@get("/reports/saved/{report_id:int}/edit", include_in_schema=False)
+async def edit_report(request: Request, principal: CurrentPrincipal, report_id: FromPath[int]) -> Response:
+    """The builder filled with a saved report; choosing another kind keeps the rest as typed."""
+    saved = await builder.get(principal, report_id)
+    if not saved["editable"]:
+        raise Forbidden(f"report {saved['key']} is another user's: only they change it")
+    values = {key: saved[key] for key in ("title", "kind", "group_by", "measure", "value", "chart", "shared")}
+    if request.query_params.get("kind"):
+        values["kind"] = request.query_params["kind"]
+    return await _builder_page(request, principal, values, editing=report_id)
+
+
+@post("/reports/saved/{report_id:int}/edit", include_in_schema=False)
+async def update_report(request: Request, principal: CurrentPrincipal, report_id: FromPath[int]) -> Response:
+    form = dict(await request.form())
+    try:
+        saved = await builder.update(principal, report_id, form)
+    except Invalid as exc:
+        return await _builder_page(request, principal, form, exc.errors, editing=report_id)
     return Redirect(f"/reports/{saved['key']}", status_code=303)
 
 
@@ -103,6 +126,7 @@ async def report_page(request: Request, principal: CurrentPrincipal, key: FromPa
     return render_page(
         request, "reports/page.html", status_code=422 if view["errors"] else 200,
         teams=await team_choices(principal), csv_href=f"/api/v1/reports/{key}?{urlencode({**values, 'format': 'csv'})}",
+        png_href=f"/api/v1/reports/{key}?{urlencode({**values, 'format': 'png'})}",
         query_string=query_string, frequencies=schedules.FREQUENCIES,
         schedules=await schedules.list_for(principal, key), **view,
     )
@@ -123,6 +147,7 @@ async def schedule_report(request: Request, principal: CurrentPrincipal, key: Fr
         return render_page(
             request, "reports/page.html", status_code=exc.status_code, teams=await team_choices(principal),
             csv_href=f"/api/v1/reports/{key}?{urlencode({**values, 'format': 'csv'})}", frequencies=schedules.FREQUENCIES,
+            png_href=f"/api/v1/reports/{key}?{urlencode({**values, 'format': 'png'})}",
             schedules=await schedules.list_for(principal, key), schedule_error=problem, **view,
         )
     return Redirect(f"/reports/{key}?{urlencode(filter_values(report, form))}", status_code=303)
@@ -135,4 +160,4 @@ async def unschedule_report(principal: CurrentPrincipal, schedule_id: FromPath[i
     return Redirect(f"/reports/{schedule['report']}", status_code=303)
 
 
-HANDLERS = [reports_list, new_report, create_report, delete_report, report_page, schedule_report, unschedule_report]
+HANDLERS = [reports_list, new_report, create_report, edit_report, update_report, delete_report, report_page, schedule_report, unschedule_report]

@@ -20,6 +20,7 @@ from crm_hookspecs.types import (
     ActionCall,
     ActivityType,
     CliCommand,
+    ContactRevenue,
     DashboardWidget,
     DatabaseApp,
     DemoContact,
@@ -106,6 +107,7 @@ __all__ = [
     "TemplateDir",
     "TimelineItem",
     "WorkflowAction",
+    "ContactRevenue",
     "hookimpl",
     "hookspecs",
 ]

@@ -16,6 +16,7 @@ from crm_hookspecs.types import (
     AccessFilter,
     ActivityType,
     CliCommand,
+    ContactRevenue,
     DashboardWidget,
     DatabaseApp,
     DemoData,
@@ -868,4 +869,38 @@ def crm_records_read(principal: Principal, record_type: str, records: list[dict]
                 custom = record.get("custom") or {}
                 if custom.get("vet_chip_number"):
                     custom["vet_chip_number"] = "•••" + custom["vet_chip_number"][-3:]
+    """
+
+
+@hookspec
+def crm_contact_revenue(principal: Principal, contact_ids: list[int]) -> list[ContactRevenue] | None:
+    """Say what these contacts brought in: the amounts of your won deals, orders or invoices.
+
+    Runtime hook; may be ``async``. The core's referrals report asks it once for all the
+    contacts its referrers brought in, to show the revenue of each referrer's contacts beside
+    how many became customers. Count only records ``principal`` may see
+    (``toolkit.visibility_sql``), one :class:`ContactRevenue` per contact and currency; a
+    record linked to several of the contacts counts for each. Keep it to one query (the ids
+    may be thousands: split them as SQLite's parameter limit asks). A plugin that raises is
+    logged and left out. Added in crm-hookspecs 1.3.
+
+    Args:
+        principal: The user the report is for.
+        contact_ids: The contacts, which ``principal`` may see.
+
+    Returns:
+        A list of :class:`ContactRevenue`, or ``None`` for nothing.
+
+    Example::
+
+        @hookimpl
+        async def crm_contact_revenue(principal, contact_ids):
+            where, args = await toolkit.visibility_sql(principal, "shop.order", alias="o")
+            rows = await toolkit.fetch(
+                "SELECT o.contact, o.currency, sum(o.total) AS amount FROM shop_order o "
+                f"WHERE o.paid AND o.contact IN ({toolkit.placeholders(contact_ids)})"
+                + "".join(f" AND {condition}" for condition in where) + " GROUP BY o.contact, o.currency",
+                *contact_ids, *args,
+            )
+            return [ContactRevenue(row["contact"], row["currency"], float(row["amount"])) for row in rows]
     """

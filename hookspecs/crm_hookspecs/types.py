@@ -826,3 +826,14 @@ class PersonalData:
             raise ValueError(f"PersonalData {self.key!r}: list the fields that hold personal data")
         if not (callable(self.export) and callable(self.erase)):
             raise ValueError(f"PersonalData {self.key!r}: export and erase must be functions")
+
+
+@dataclass(frozen=True)
+class ContactRevenue:
+    """What one contact brought in, in one currency: the sum of the plugin's won deals,
+    orders or invoices linked to it that the viewer may see (``amount`` in that currency's
+    units, not cents), for the core's referrals report. Added in crm-hookspecs 1.3."""
+
+    contact_id: int
+    currency: str
+    amount: float

@@ -84,3 +84,39 @@ async def _saved(principal, **values) -> dict:
     from crm_platform.reports import builder
 
     return await builder.create(principal, values)
+
+
+async def test_a_built_report_is_edited_in_the_builder_by_its_owner_only(teams, crm_client, browse):
+    ann = teams["ann"].client
+    await add_contact(ann, "Ada", source="web", lifecycle_stage="customer")
+    await add_contact(ann, "Alma", source="fair")
+    saved = await _saved(teams["ann"].principal, title="By source", kind="contact", group_by="source",
+                         shared="everyone")
+    async with browse("ann@example.com") as client:
+        listed = await client.get("/reports")
+        assert f'href="/reports/saved/{saved["id"]}/edit"' in listed.text
+        form = await client.get(f"/reports/saved/{saved['id']}/edit")
+        assert form.status_code == 200 and "Edit By source" in form.text
+        assert f'action="/reports/saved/{saved["id"]}/edit"' in form.text
+        assert 'value="By source"' in form.text and re.search(r'<option value="source"\s+selected', form.text)
+        token = re.search(r'name="_csrf_token" value="([^"]+)"', form.text).group(1)
+        bad = await client.post(f"/reports/saved/{saved['id']}/edit", data={
+            "_csrf_token": token, "kind": "contact", "title": "By stage", "group_by": "nothing"})
+        assert bad.status_code == 422 and "nothing" in bad.text and 'value="By stage"' in bad.text
+        changed = await client.post(f"/reports/saved/{saved['id']}/edit", data={
+            "_csrf_token": token, "kind": "contact", "title": "By stage", "group_by": "lifecycle_stage",
+            "measure": "count", "chart": "table", "shared": "everyone"})
+        assert changed.status_code == 303 and changed.headers["location"] == f"/reports/{saved['key']}"
+    # The same key answers the new question, to whoever it is shared with, over what they see.
+    result = (await crm_client.get(f"/api/v1/reports/{saved['key']}")).json()
+    assert result["report"]["title"] == "By stage"
+    assert {row["group"]: row["value"] for row in result["rows"]} == {"customer": 1.0, "lead": 1.0}
+    theirs = (await teams["cat"].client.get(f"/api/v1/reports/{saved['key']}")).json()
+    assert theirs["report"]["title"] == "By stage" and theirs["rows"] == []
+    # Someone else sees it but does not change it; the bad try left it as it was.
+    async with browse("cat@example.com") as client:
+        assert (await client.get(f"/reports/saved/{saved['id']}/edit")).status_code == 403
+        listed = await client.get("/reports")
+        assert f'href="/reports/saved/{saved["id"]}/edit"' not in listed.text
+    rows = await toolkit.fetch("SELECT title, group_by, chart FROM crm_saved_report")
+    assert rows == [{"title": "By stage", "group_by": "lifecycle_stage", "chart": "table"}]

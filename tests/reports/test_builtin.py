@@ -66,11 +66,38 @@ async def test_the_lifecycle_funnel_shows_how_far_the_contacts_who_came_in_got(t
     await add_contact(teams["cat"].client, "C lead")
     rows = await _rows(teams["ann"].client, "lifecycle_funnel")
     assert rows == [
-        {"stage": "Leads", "reached": 5, "to_next": 0.6},
-        {"stage": "Prospects", "reached": 3, "to_next": 0.6667},
-        {"stage": "Customers", "reached": 2, "to_next": None},
+        {"stage": "Leads", "reached": 5, "to_next": 0.6, "days_in_stage": None},
+        {"stage": "Prospects", "reached": 3, "to_next": 0.6667, "days_in_stage": None},
+        {"stage": "Customers", "reached": 2, "to_next": None, "days_in_stage": None},
     ]
     assert (await _rows(crm_client, "lifecycle_funnel"))[0]["reached"] == 6
+
+
+async def test_the_lifecycle_funnel_says_how_long_contacts_stayed_in_each_stage(teams, crm_client, crm_clock):
+    start = dt.datetime(2030, 5, 1, 9, 0, tzinfo=dt.UTC)
+    crm_clock.set(start)
+    ann = teams["ann"].client
+    ada, bea = await add_contact(ann, "Ada"), await add_contact(ann, "Bea")
+    cleo = await add_contact(teams["cat"].client, "Cleo")
+
+    async def move(client, contact, stage, days):
+        crm_clock.set(start + dt.timedelta(days=days))
+        response = await client.patch(f"/api/v1/contacts/{contact['id']}", json={"lifecycle_stage": stage})
+        assert response.status_code == 200, response.text
+
+    await move(ann, bea, "customer", 2)
+    await move(ann, ada, "prospect", 4)
+    await move(ann, ada, "customer", 10)
+    await move(teams["cat"].client, cleo, "prospect", 12)
+    # Leads: Bea 2 days, Ada 4; prospects: Ada 6 days; no customer lost yet.
+    rows = await _rows(ann, "lifecycle_funnel")
+    assert [(row["stage"], row["days_in_stage"]) for row in rows] == [
+        ("Leads", 3.0), ("Prospects", 6.0), ("Customers", None)]
+    # Cat sees only Cleo, twelve days a lead.
+    assert [row["days_in_stage"] for row in await _rows(teams["cat"].client, "lifecycle_funnel")] == [
+        12.0, None, None]
+    assert [row["days_in_stage"] for row in await _rows(crm_client, "lifecycle_funnel")] == [
+        6.0, 6.0, None]
 
 
 async def test_customers_won_and_lost_are_counted_by_month_of_the_change(teams, crm_client):

@@ -44,6 +44,6 @@ async def test_rebuild_aggregates_counts_activities_the_reports_never_heard_of(t
         await toolkit.execute(f"DELETE FROM {aggregates.TALLY}")
     assert crm_cli("report", "run", "team_activity", "--param", "per=person").output.count("\n") == 1
     rebuilt = crm_cli("report", "rebuild-aggregates")
-    assert rebuilt.exit_code == 0 and rebuilt.output == "counted 1 activities\n", rebuilt.output
+    assert rebuilt.exit_code == 0 and rebuilt.output == "counted 1 activities and 1 contacts\n", rebuilt.output
     assert crm_cli("report", "run", "team_activity", "--param", "per=person").output.splitlines()[1:] == [
         "ann,1,0,0,0,0,1"]

@@ -1,5 +1,5 @@
 """Reports in a real browser: open the reports from the navigation, filter one by team and
-period, read its chart and the table behind it, and export the same figures as CSV."""
+period, read its chart and the table behind it, and export the same figures as CSV and the chart as PNG."""
 
 from __future__ import annotations
 
@@ -45,7 +45,16 @@ def test_a_report_is_filtered_read_as_chart_and_table_and_exported(browser, serv
     exported = list(csv.reader(io.StringIO(open(download.value.path(), encoding="utf-8").read())))
     assert exported[0] == rows[0]
     assert exported[1][:3] == rows[1][:3]
+    with page.expect_download() as download:
+        page.get_by_test_id("export-png").click()
+    assert download.value.suggested_filename == "sources.png"
+    assert open(download.value.path(), "rb").read(8) == b"\x89PNG\r\n\x1a\n"
     screenshot(page, "report-sources")
+    # Every table's column labels, the core's too, are readable at 12 px and above.
+    page.goto("/contacts")
+    sizes = page.locator(".table th").evaluate_all(
+        "nodes => nodes.map(node => parseFloat(getComputedStyle(node).fontSize))")
+    assert sizes and min(sizes) >= 12
 
     phone = new_page(browser, served_app, PHONE)
     sign_in(phone, "admin@example.com")

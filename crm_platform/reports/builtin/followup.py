@@ -9,7 +9,7 @@ from crm_hookspecs import ReportColumn, ReportDefinition, ReportParameter, Repor
 
 from crm_platform import clock
 from crm_platform.db.raw import fetch
-from crm_platform.reports import aggregates
+from crm_platform.reports import aggregates, contact_aggregates
 from crm_platform.reports.builtin.activity import PERSON
 from crm_platform.reports.builtin.people import names
 from crm_platform.reports.measures import rate
@@ -57,6 +57,37 @@ async def _counted_tasks(query: ReportQuery, now: dt.datetime) -> list[dict[str,
     return found
 
 
+async def _scanned_untouched(query: ReportQuery, since: dt.datetime) -> list[dict[str, Any]]:
+    """Contacts last touched (or, never touched, created) before ``since``, counted one by one."""
+    where, args = await report_scope(query, "contact", "crm_contact")
+    return await fetch(
+        "SELECT owner AS person, count(*) AS n FROM crm_contact "
+        # A contact added since is not one left untouched for that long.
+        f"WHERE (last_contacted_at < {{}} OR (last_contacted_at IS NULL AND created_at < {{}})){joined(where)} "
+        "GROUP BY owner",
+        since, since, *args,
+    )
+
+
+async def _counted_untouched(query: ReportQuery, since: dt.datetime) -> list[dict[str, Any]]:
+    """The same from the daily contact counts: the days before ``since``'s day summed, that
+    day's contacts up to ``since`` counted from the tally (one day's worth, through its index)."""
+    day, midnight, moment = contact_aggregates.untouched_since(since)
+    where, args = await report_scope(query, "contact", contact_aggregates.DAYS)
+    days = await fetch(
+        f"SELECT owner AS person, sum(n) AS n FROM {contact_aggregates.DAYS} "
+        f"WHERE kind = 'touched' AND day < {{}}{joined(where)} GROUP BY owner HAVING sum(n) > 0",
+        day, *args,
+    )
+    where, args = await report_scope(query, "contact", contact_aggregates.TALLY)
+    part = await fetch(
+        f"SELECT owner AS person, count(*) AS n FROM {contact_aggregates.TALLY} "
+        f"WHERE touched_at >= {{}} AND touched_at < {{}}{joined(where)} GROUP BY owner",
+        midnight, moment, *args,
+    )
+    return [{"person": row["person"] or None, "n": row["n"]} for row in (*days, *part)]
+
+
 async def follow_up(query: ReportQuery) -> ReportResult:
     now = clock.now()
     if await aggregates.readable_by(query.principal):
@@ -65,21 +96,19 @@ async def follow_up(query: ReportQuery) -> ReportResult:
         tasks = await _scanned_tasks(query, query.starts, query.ends, now)
     # Within a century: further back than that no contact was touched anyway.
     stale_days = min(max(int(float(query.params.get("stale_days") or DEFAULT_STALE_DAYS)), 0), 36_500)
-    contact_where, contact_args = await report_scope(query, "contact", "crm_contact")
-    untouched = await fetch(
-        "SELECT owner AS person, count(*) AS n FROM crm_contact "
-        # A contact added since is not one left untouched for that long.
-        f"WHERE (last_contacted_at < {{}} OR (last_contacted_at IS NULL AND created_at < {{}})){joined(contact_where)} "
-        "GROUP BY owner",
-        now - dt.timedelta(days=stale_days), now - dt.timedelta(days=stale_days), *contact_args,
-    )
+    since = now - dt.timedelta(days=stale_days)
+    if await contact_aggregates.readable_by(query.principal):
+        untouched = await _counted_untouched(query, since)
+    else:
+        untouched = await _scanned_untouched(query, since)
     by_person: dict[Any, dict[str, int]] = {}
     for row in tasks:
         counts = by_person.setdefault(row["person"], dict.fromkeys(STATES, 0))
         for key in STATES:
             counts[key] += int(row[key] or 0)
     for row in untouched:
-        by_person.setdefault(row["person"], {"on_time": 0, "late": 0, "overdue": 0})["untouched"] = int(row["n"])
+        counts = by_person.setdefault(row["person"], dict.fromkeys(STATES, 0))
+        counts["untouched"] = counts.get("untouched", 0) + int(row["n"])
     people = await names(by_person)
     rows = [
         {"person": people.get(person, "Nobody"), "on_time": counts["on_time"], "late": counts["late"],

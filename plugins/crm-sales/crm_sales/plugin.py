@@ -6,6 +6,7 @@ from pathlib import Path
 
 from crm_hookspecs import (
     ActivityType,
+    ContactRevenue,
     DashboardWidget,
     DatabaseApp,
     DemoData,
@@ -46,6 +47,14 @@ def crm_reports() -> list[ReportDefinition]:
     from crm_sales.reports import REPORTS
 
     return REPORTS
+
+
+@hookimpl
+async def crm_contact_revenue(principal: Principal, contact_ids: list[int]) -> list[ContactRevenue]:
+    """Won deals' amounts of the contacts the core's referrals report asks about."""
+    from crm_sales.reports import contact_revenue
+
+    return await contact_revenue(principal, contact_ids)
 
 
 @hookimpl

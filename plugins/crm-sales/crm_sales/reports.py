@@ -5,9 +5,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from crm_hookspecs import ReportColumn, ReportDefinition, ReportParameter, ReportQuery, ReportResult
+from crm_hookspecs import (
+    ContactRevenue,
+    Principal,
+    ReportColumn,
+    ReportDefinition,
+    ReportParameter,
+    ReportQuery,
+    ReportResult,
+)
 
-from crm_platform.toolkit import fetch, get_users, report_measure, report_rate, report_scope
+from crm_platform.toolkit import (
+    fetch,
+    get_users,
+    placeholders,
+    report_measure,
+    report_rate,
+    report_scope,
+    visibility_sql,
+)
 from crm_sales import forecast
 
 NOBODY = "Nobody"
@@ -213,3 +229,24 @@ REPORTS += [
         group_by=("currency",), measure="avg", chart="bar", record_kind="sales.deal", order=65,
     ),
 ]
+
+# Contacts per query: well under SQLite's bound parameters, beside the visibility's own.
+REVENUE_CHUNK = 5_000
+
+
+async def contact_revenue(principal: Principal, contact_ids: list[int]) -> list[ContactRevenue]:
+    """Won amounts per contact and currency, over the deals ``principal`` may see linked to
+    each contact (a deal with two of the contacts counts for both)."""
+    where, args = await visibility_sql(principal, "sales.deal", alias="d")
+    found: list[ContactRevenue] = []
+    for start in range(0, len(contact_ids), REVENUE_CHUNK):
+        chunk = contact_ids[start:start + REVENUE_CHUNK]
+        rows = await fetch(
+            "SELECT dc.contact AS contact, d.currency AS currency, sum(d.amount) AS amount "
+            "FROM sales_deal d JOIN sales_deal_contact dc ON dc.deal = d.id "
+            f"WHERE d.status = 'won' AND d.amount > 0 AND dc.contact IN ({placeholders(chunk)})"
+            + "".join(f" AND {condition}" for condition in where) + " GROUP BY dc.contact, d.currency",
+            *chunk, *args,
+        )
+        found += [ContactRevenue(int(row["contact"]), row["currency"], float(row["amount"])) for row in rows]
+    return found

@@ -1,0 +1,167 @@
+"""Daily contact counts for the reports, kept up to date from the contacts' and activities' events.
+
+Each contact adds one to two cells of ``crm_report_contact_day`` (day, kind, owner, stage,
+source): ``created`` on the day it was created, with its stage and source now, which the
+lifecycle funnel and sources sum; ``touched`` on the day it was last contacted (else
+created), which follow-up sums for "contacts untouched for N days". As for the activity
+counts (:mod:`crm_platform.reports.aggregates`), what each contact added is kept in
+``crm_report_contact_tally`` and :func:`reconcile` takes that back and adds what the contact
+says now: idempotent, no "before" values needed. A contact's last contact moves when an
+activity linked to it is written, so an activity's events reconcile its contacts too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from crm_hookspecs import Event, Principal
+from crm_hookspecs.events import (
+    MergeUndone,
+    RecordCreated,
+    RecordDeleted,
+    RecordRestored,
+    RecordsMerged,
+    RecordUpdated,
+)
+
+from crm_platform.db.raw import execute, fetch, placeholders
+from crm_platform.db.unit import unit_of_work
+from crm_platform.records import access, kinds
+from crm_platform.reports.periods import day_sql, on_postgres
+
+DAYS = "crm_report_contact_day"
+TALLY = "crm_report_contact_tally"
+KIND = "contact"
+CHUNK = 500
+TALLY_COLUMNS = ("contact", "owner", "created_day", "stage", "source", "touched_at", "touched_day")
+Cell = tuple[str, str, int, str, str]
+
+
+def _current_sql(where: str) -> str:
+    """What each contact counts towards, computed by the database the same way for
+    :func:`rebuild` and :func:`reconcile`."""
+    touched = "coalesce(last_contacted_at, created_at)"
+    return (
+        "SELECT id AS contact, coalesce(owner, 0) AS owner, "
+        f"{day_sql('created_at')} AS created_day, coalesce(lifecycle_stage, '') AS stage, "
+        f"coalesce(source, '') AS source, {touched} AS touched_at, {day_sql(touched)} AS touched_day "
+        f"FROM crm_contact {where}"
+    )
+
+
+def _cells(row: dict[str, Any]) -> list[Cell]:
+    """The (day, kind, owner, stage, source) cells a tally row adds one to."""
+    owner = int(row["owner"] or 0)
+    cells = []
+    if row["created_day"]:
+        cells.append((row["created_day"], "created", owner, row["stage"] or "", row["source"] or ""))
+    if row["touched_day"]:
+        cells.append((row["touched_day"], "touched", owner, "", ""))
+    return cells
+
+
+def _key(day: str, kind: str, owner: int, stage: str, source: str) -> str:
+    # The source comes last: it is the only part that may hold a "|".
+    return f"{day}|{kind}|{owner}|{stage}|{source}"
+
+
+async def contact_ids(event: Event, activity_ids: list[int]) -> list[int]:
+    """The contacts ``event`` may have changed: the contact it names, or those linked to the
+    activities it names (their last contact)."""
+    if isinstance(event, RecordCreated | RecordUpdated | RecordDeleted | RecordRestored) and event.kind == KIND:
+        return [event.record_id]
+    if isinstance(event, RecordsMerged | MergeUndone) and event.kind == KIND:
+        return [event.survivor_id, event.merged_id]
+    if activity_ids and not isinstance(event, RecordDeleted):  # a deletion leaves the last contact as it was
+        rows = await fetch(
+            "SELECT DISTINCT record_id FROM crm_activity_link WHERE record_type = 'contact' "
+            f"AND activity IN ({placeholders(activity_ids)})", *activity_ids,
+        )
+        return [int(row["record_id"]) for row in rows]
+    return []
+
+
+async def reconcile(ids: Iterable[int]) -> None:
+    """Bring the counts of contacts ``ids`` in line with what they are now."""
+    unique = sorted({int(i) for i in ids})
+    for start in range(0, len(unique), CHUNK):
+        await _reconcile_chunk(unique[start:start + CHUNK])
+
+
+async def _reconcile_chunk(ids: list[int]) -> None:
+    async with unit_of_work():
+        # An empty tally row first takes the write lock on these contacts (see aggregates).
+        await execute(
+            f"INSERT INTO {TALLY} (contact, owner, stage, source) VALUES "
+            f"{', '.join('({}, 0, {}, {})' for _ in ids)} ON CONFLICT (contact) DO NOTHING",
+            *[value for i in ids for value in (i, "", "")],
+        )
+        lock = " FOR UPDATE" if on_postgres() else ""
+        before = await fetch(f"SELECT * FROM {TALLY} WHERE contact IN ({placeholders(ids)}){lock}", *ids)
+        now = await fetch(_current_sql(f"WHERE id IN ({placeholders(ids)})"), *ids)
+        delta: Counter[Cell] = Counter()
+        for row in before:
+            delta.subtract(_cells(row))
+        for row in now:
+            delta.update(_cells(row))
+        changed = [(cell, n) for cell, n in delta.items() if n]
+        if changed:
+            await execute(
+                f"INSERT INTO {DAYS} (key, day, kind, owner, stage, source, n) VALUES "
+                f"{', '.join('({}, {}, {}, {}, {}, {}, {})' for _ in changed)} "
+                f"ON CONFLICT (key) DO UPDATE SET n = {DAYS}.n + excluded.n",
+                *[value for cell, n in changed for value in (_key(*cell), *cell, n)],
+            )
+        if now:
+            await execute(
+                f"INSERT INTO {TALLY} ({', '.join(TALLY_COLUMNS)}) VALUES "
+                f"{', '.join('(' + placeholders(TALLY_COLUMNS) + ')' for _ in now)} "
+                "ON CONFLICT (contact) DO UPDATE SET "
+                + ", ".join(f"{column} = excluded.{column}" for column in TALLY_COLUMNS[1:]),
+                *[row[column] for row in now for column in TALLY_COLUMNS],
+            )
+        gone = sorted(set(ids) - {int(row["contact"]) for row in now})
+        if gone:
+            await execute(f"DELETE FROM {TALLY} WHERE contact IN ({placeholders(gone)})", *gone)
+
+
+async def rebuild() -> int:
+    """Recompute every count from the contacts; the number of contacts counted."""
+    async with unit_of_work():
+        if on_postgres():
+            await execute(f"LOCK TABLE {TALLY}, {DAYS} IN EXCLUSIVE MODE")
+        await execute(f"DELETE FROM {DAYS}")
+        await execute(f"DELETE FROM {TALLY}")
+        await execute(f"INSERT INTO {TALLY} ({', '.join(TALLY_COLUMNS)}) {_current_sql('')}")
+        cells = (
+            f"SELECT created_day AS day, 'created' AS kind, owner, stage, source FROM {TALLY} "
+            "WHERE created_day IS NOT NULL "
+            f"UNION ALL SELECT touched_day, 'touched', owner, '', '' FROM {TALLY} WHERE touched_day IS NOT NULL"
+        )
+        await execute(
+            f"INSERT INTO {DAYS} (key, day, kind, owner, stage, source, n) "
+            "SELECT day || '|' || kind || '|' || owner || '|' || stage || '|' || source, "
+            "day, kind, owner, stage, source, count(*) "
+            f"FROM ({cells}) AS cells GROUP BY day, kind, owner, stage, source"
+        )
+        rows = await fetch(f"SELECT count(*) AS n FROM {TALLY}")
+    return int(rows[0]["n"])
+
+
+async def readable_by(principal: Principal) -> bool:
+    """Whether the counts can answer for ``principal``: the ownership rule applies to them,
+    a plugin's conditions on other columns do not (the reports then count the contacts)."""
+    kind = kinds.find(KIND)
+    if kind is not None and kind.team_column:
+        return False
+    return not await access.conditions(principal, "read", KIND)
+
+
+def untouched_since(moment: dt.datetime) -> tuple[str, dt.datetime, dt.datetime]:
+    """How "last touched before ``moment``" splits: whole days before ``moment``'s day from
+    the day counts, and the part of its day before it, ``[midnight, moment)``, from the tally."""
+    day = moment.astimezone(dt.UTC).date()
+    return day.isoformat(), dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC), moment
