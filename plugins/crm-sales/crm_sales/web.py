@@ -15,6 +15,7 @@ from crm_platform.toolkit import (
     get_records,
     list_users,
     offer_undo,
+    record_slots,
     render_page,
     setting,
     unit_of_work,
@@ -183,6 +184,8 @@ async def _deal_response(
         request, "sales/deal.html", deal=deal, pipeline=pipeline, timeline=await deal_timeline(principal, deal["id"]),
         company=company.get(deal["company"]),
         lost_reasons=await lost_reasons(), errors=errors or {}, status_code=status_code,
+        # Other plugins' panels on the deal (the desk's tickets linked to it).
+        slots=await record_slots(request, "sales.deal", deal["id"], principal),
     )
 
 
