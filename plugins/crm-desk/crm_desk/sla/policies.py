@@ -73,6 +73,11 @@ def matching(policies: Iterable[dict[str, Any]], company_id: int | None, categor
     return sorted(found, key=lambda policy: -level(policy))
 
 
+def matching_tickets(policy: dict[str, Any], tickets: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The tickets (with ``company_id`` and ``category``) that ``policy`` fits."""
+    return [ticket for ticket in tickets if matching([policy], ticket["company_id"], ticket["category"] or "")]
+
+
 def _targets_text(priority: str, first: int, resolution: int) -> str:
     return f"{priority}: first response in {duration(first)}, resolution in {duration(resolution)}"
 
