@@ -85,6 +85,7 @@ from crm_platform.users.reads import get_users, list_teams, list_users
 from crm_platform.users.service import principal_for_user_id as principal_for
 from crm_platform.web.csv_export import csv_document, spreadsheet_safe
 from crm_platform.web.forms import custom_inputs
+from crm_platform.web.plugin_slots import record_slots
 from crm_platform.web.ratelimit import attempt_limiter
 from crm_platform.web.rendering import csrf_token, render_fragment, render_page
 from crm_platform.web.rendering import zone_of as user_zone
@@ -204,4 +205,5 @@ __all__ = [
     "format_number",
     "parse_amount",
     "offer_notice",
+    "record_slots",
 ]

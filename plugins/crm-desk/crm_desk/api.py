@@ -20,6 +20,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from msgspec import UNSET, Meta, UnsetType
 
 from crm_desk import canned, conversation, listing, merges, service, tickets
+from crm_desk.sla import policies as sla_policies
 from crm_desk.sla import service as sla
 
 Subject = Annotated[str, Meta(max_length=1000)]
@@ -42,6 +43,7 @@ class TicketIn(msgspec.Struct, forbid_unknown_fields=True):
     team_id: int | None = None
     tags: Tags = []
     custom: dict[str, Any] = {}
+    deal_id: int | None = None
 
 
 class TicketPatch(msgspec.Struct, forbid_unknown_fields=True):
@@ -57,6 +59,7 @@ class TicketPatch(msgspec.Struct, forbid_unknown_fields=True):
     team_id: int | None | UnsetType = UNSET
     tags: Tags | UnsetType = UNSET
     custom: dict[str, Any] | UnsetType = UNSET
+    deal_id: int | None | UnsetType = UNSET
 
 
 class Sla(msgspec.Struct):
@@ -66,6 +69,8 @@ class Sla(msgspec.Struct):
     resolution_due: dt.datetime | None
     resolution_derivation: str
     flags: list[str]
+    policy_id: int | None
+    policy_reason: str
 
 
 class TicketSummary(msgspec.Struct):
@@ -83,6 +88,7 @@ class TicketSummary(msgspec.Struct):
     first_response_due: dt.datetime | None
     resolution_due: dt.datetime | None
     created_at: dt.datetime
+    deal_id: int | None
 
 
 class TicketOut(TicketSummary):
@@ -111,6 +117,7 @@ class MessageIn(msgspec.Struct, forbid_unknown_fields=True):
     body: Body
     kind: str = "reply"
     status: str | None = None
+    seen_message_id: int | None = None
 
 
 class MessageOut(msgspec.Struct):
@@ -142,6 +149,38 @@ class PolicyIn(msgspec.Struct, forbid_unknown_fields=True):
     resolution_minutes: Any
 
 
+class SlaRuleIn(msgspec.Struct, forbid_unknown_fields=True):
+    name: Any
+    targets: Any
+    company_id: Any = None
+    category: Any = ""
+
+
+class SlaRulePatch(msgspec.Struct, forbid_unknown_fields=True):
+    name: Any = UNSET
+    targets: Any = UNSET
+    company_id: Any = UNSET
+    category: Any = UNSET
+
+
+class SlaRuleOut(msgspec.Struct):
+    id: int
+    name: str
+    company_id: int | None
+    category: str
+    targets: dict[str, dict[str, int]]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+def _rule_out(row: dict[str, Any]) -> SlaRuleOut:
+    targets = {
+        priority: {"first_response_minutes": first, "resolution_minutes": resolution}
+        for priority, (first, resolution) in row["targets"].items()
+    }
+    return msgspec.convert(row | {"targets": targets}, SlaRuleOut, strict=False)
+
+
 class CalendarIn(msgspec.Struct, forbid_unknown_fields=True):
     timezone: Any
     hours: Any
@@ -166,7 +205,8 @@ async def ticket_out(principal: Any, ticket_id: int) -> TicketOut:
                     "first_response_due", "first_response_derivation", "first_responded_at",
                     "resolution_due", "resolution_derivation",
                 )
-            } | {"flags": flags.get(ticket_id, [])},
+            } | {"flags": flags.get(ticket_id, []), "policy_id": row["sla_policy_id"],
+                 "policy_reason": row["sla_policy_reason"]},
         },
         TicketOut, from_attributes=True, strict=False,
     )
@@ -195,6 +235,7 @@ class TicketController(Controller):
         assignee_id: FromQuery[int | None] = None,
         team_id: FromQuery[int | None] = None,
         tag: FromQuery[str | None] = None,
+        deal_id: FromQuery[int | None] = None,
         sort: FromQuery[str] = "due",
         limit: FromQuery[int] = 50,
         cursor: FromQuery[str | None] = None,
@@ -205,6 +246,7 @@ class TicketController(Controller):
         filters = listing.Filters(
             queue=queue, status=status, priority=priority, channel=channel, category=category,
             requester_id=requester_id, company_id=company_id, assignee_id=assignee_id, team_id=team_id, tag=tag,
+            deal_id=deal_id,
         )
         rows, next_cursor = await listing.list_tickets(principal, filters, sort=sort, limit=limit, cursor=cursor)
         return TicketPage([_summary(row) for row in rows], next_cursor)
@@ -252,8 +294,11 @@ class TicketController(Controller):
         self, principal: CurrentPrincipal, ticket_id: FromPath[int], data: JSONBody[MessageIn]
     ) -> MessageOut:
         """A public reply (``kind="reply"``, emailed to the requester) or an internal note
-        (``kind="note"``); ``status`` moves the ticket on in the same step."""
-        message_id = await conversation.add(principal, ticket_id, data.kind, data.body, status=data.status)
+        (``kind="note"``); ``status`` moves the ticket on in the same step. With
+        ``seen_message_id`` (the newest message you have read; 0 for none) a newer message
+        makes this a 409 naming it, and nothing is posted."""
+        message_id = await conversation.add(principal, ticket_id, data.kind, data.body, status=data.status,
+                                            seen_message_id=data.seen_message_id)
         [row] = [row for row in await conversation.messages(principal, ticket_id) if row["id"] == message_id]
         return msgspec.convert(row, MessageOut, strict=False)
 
@@ -334,4 +379,51 @@ class SlaController(Controller):
         return calendar.to_plain()
 
 
-HANDLERS = [TicketController, MergeController, CannedController, SlaController]
+class SlaRuleController(Controller):
+    """SLA policies for a company, a category or both: the most specific one that sets a target
+    for a ticket's priority wins over the priority's default."""
+
+    path = "/sla/rules"
+
+    @get("/")
+    async def list_rules(self, principal: CurrentPrincipal) -> list[SlaRuleOut]:
+        """Every policy, most specific first."""
+        return [_rule_out(row) for row in await sla_policies.list_policies()]
+
+    @post("/")
+    async def add_rule(self, principal: CurrentPrincipal, data: JSONBody[SlaRuleIn]) -> SlaRuleOut:
+        """A policy: ``company_id``, ``category`` or both, and ``targets`` by priority
+        (``{"urgent": {"first_response_minutes": 30, "resolution_minutes": 240}}``). Open tickets
+        it matches move onto it at once; one policy per company and category (else a 409)."""
+        await require_permission(principal, service.MANAGE.key)
+        policy_id = await service.create_sla_policy(principal, msgspec.structs.asdict(data))
+        return _rule_out(await sla_policies.get_policy(policy_id))
+
+    @get("/{policy_id:int}")
+    async def get_rule(self, principal: CurrentPrincipal, policy_id: FromPath[int]) -> SlaRuleOut:
+        return _rule_out(await sla_policies.get_policy(policy_id))
+
+    @patch("/{policy_id:int}")
+    async def change_rule(
+        self, principal: CurrentPrincipal, policy_id: FromPath[int], data: JSONBody[SlaRulePatch]
+    ) -> SlaRuleOut:
+        """Change the fields sent (``targets`` is replaced whole); open tickets are recomputed."""
+        await require_permission(principal, service.MANAGE.key)
+        values = {name: value for name, value in msgspec.structs.asdict(data).items() if value is not UNSET}
+        await service.update_sla_policy(principal, policy_id, values)
+        return _rule_out(await sla_policies.get_policy(policy_id))
+
+    @delete("/{policy_id:int}")
+    async def delete_rule(self, principal: CurrentPrincipal, policy_id: FromPath[int]) -> None:
+        """Remove a policy; its open tickets fall back to the next matching policy or the default."""
+        await require_permission(principal, service.MANAGE.key)
+        await service.delete_sla_policy(principal, policy_id)
+
+    @get("/{policy_id:int}/history")
+    async def rule_history(self, principal: CurrentPrincipal, policy_id: FromPath[int]) -> list[HistoryEntry]:
+        """Who created, changed or deleted the policy, newest first (kept after a delete)."""
+        entries = await audit_history(service.POLICY_RECORD, policy_id)
+        return [msgspec.convert(entry, HistoryEntry) for entry in entries]
+
+
+HANDLERS = [TicketController, MergeController, CannedController, SlaController, SlaRuleController]

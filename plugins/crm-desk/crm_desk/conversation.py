@@ -8,6 +8,7 @@ from typing import Any
 from crm_hookspecs import ActivityType, Principal
 from crm_platform.toolkit import (
     ActivityIn,
+    Conflict,
     Invalid,
     email_enabled,
     enqueue,
@@ -15,13 +16,14 @@ from crm_platform.toolkit import (
     fetch,
     get_record,
     get_records,
+    get_users,
     log_activity,
     now,
     unit_of_work,
     update_record,
 )
 
-from crm_desk import tickets
+from crm_desk import presence, tickets
 from crm_desk.events import TicketReplied
 from crm_desk.mail import outbound
 from crm_desk.sla import service as sla
@@ -70,9 +72,14 @@ async def timeline_for(principal: Principal, ticket: dict[str, Any], activity_ty
     return activity["id"]
 
 
-async def add(principal: Principal, ticket_id: int, kind: str, body: Any, *, status: str | None = None) -> int:
+async def add(
+    principal: Principal, ticket_id: int, kind: str, body: Any, *, status: str | None = None,
+    seen_message_id: int | None = None,
+) -> int:
     """An agent's public reply (emailed to the requester) or internal note; returns its id.
-    The first public reply meets the first-response target."""
+    The first public reply meets the first-response target. With ``seen_message_id`` (the
+    last message the agent's page showed), a newer message refuses the write with a
+    ``Conflict`` naming who wrote what, so nobody answers over a reply they have not read."""
     if kind not in KINDS:
         raise Invalid({"kind": f"must be one of {', '.join(KINDS)}"})
     text = check_body(body)
@@ -85,6 +92,8 @@ async def add(principal: Principal, ticket_id: int, kind: str, body: Any, *, sta
         to_address = await _requester_address(principal, ticket)
         message_id = outbound.new_message_id(ticket_id)
     async with unit_of_work() as work:
+        if seen_message_id is not None:
+            await _refuse_if_changed(ticket_id, seen_message_id)
         activity_id = await timeline_for(principal, ticket, REPLY_TYPE.key if kind == "reply" else NOTE_TYPE.key, text)
         [row] = await execute(
             "INSERT INTO desk_message (ticket, kind, author_id, from_address, to_address, body, message_id, "
@@ -106,9 +115,27 @@ async def add(principal: Principal, ticket_id: int, kind: str, body: Any, *, sta
         elif status is not None:
             await update_record(principal, tickets.KIND_KEY, ticket_id, {"status": status})
         await execute("UPDATE desk_ticket SET updated_at = {} WHERE id = {}", moment, ticket_id)
+    await presence.stop_replying(principal, ticket_id)
     if to_address and email_enabled():
         await enqueue(outbound.JOB, message_id=row["id"])
     return row["id"]
+
+
+async def _refuse_if_changed(ticket_id: int, seen_message_id: int) -> None:
+    newer = await presence.newer_messages(ticket_id, seen_message_id)
+    if not newer:
+        return
+    authors = await get_users([row["author_id"] for row in newer if row["author_id"] is not None])
+    labels = {"reply": "replied", "note": "added an internal note", "customer": "wrote"}
+    said = [
+        f"{(authors.get(row['author_id']) or {}).get('display_name') or row['from_address'] or 'someone'} "
+        f"{labels.get(row['kind'], 'wrote')}"
+        for row in newer
+    ]
+    raise Conflict(
+        f"the ticket changed since you opened it: {', '.join(said)}. Read the newer messages, then send again",
+        newer_message_ids=[row["id"] for row in newer], latest_message_id=newer[-1]["id"],
+    )
 
 
 async def _requester_address(principal: Principal, ticket: dict[str, Any]) -> str:

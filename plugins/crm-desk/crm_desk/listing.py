@@ -22,7 +22,7 @@ OPEN = ("new", "open", "pending_customer", "on_hold")
 QUEUES = ("all", "mine", "unassigned", "team", "at_risk", "breached", "pending_customer")
 LIST_COLUMNS = (
     "id, subject, status, priority, category, channel, requester_id, company_id, owner, team_id, "
-    "first_response_due, resolution_due, next_due, first_responded_at, created_at, updated_at"
+    "first_response_due, resolution_due, next_due, first_responded_at, deal_id, created_at, updated_at"
 )
 SORTS = {"due": Sort("next_due", descending=False), "newest": Sort("id", descending=True)}
 
@@ -39,6 +39,7 @@ class Filters:
     assignee_id: int | None = None
     team_id: int | None = None
     tag: str | None = None
+    deal_id: int | None = None
     errors: dict[str, str] = field(default_factory=dict)
 
     def check(self) -> None:
@@ -77,7 +78,7 @@ def _where(principal: Principal, filters: Filters, conditions: list[str], args: 
     for name, column in (
         ("status", "status"), ("priority", "priority"), ("channel", "channel"), ("category", "category"),
         ("requester_id", "requester_id"), ("company_id", "company_id"), ("assignee_id", "owner"),
-        ("team_id", "team_id"),
+        ("team_id", "team_id"), ("deal_id", "deal_id"),
     ):
         value = getattr(filters, name)
         if value is not None:

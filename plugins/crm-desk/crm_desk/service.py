@@ -8,6 +8,7 @@ from typing import Any
 from crm_hookspecs import Permission, Principal
 from crm_platform.toolkit import (
     Invalid,
+    audit_record,
     create_record,
     fetch,
     placeholders,
@@ -16,6 +17,7 @@ from crm_platform.toolkit import (
 )
 
 from crm_desk import assignment, requesters, tickets
+from crm_desk.sla import policies as sla_policies
 from crm_desk.sla import service as sla
 
 CREATE = Permission("desk.create", "Open tickets", roles=("admin", "manager", "member"))
@@ -95,3 +97,58 @@ async def set_calendar(principal: Principal, team_id: int, timezone: Any, hours:
         calendar = await sla.set_calendar(team_id, timezone, hours, holidays)
         await _refresh_open()
     return calendar
+
+
+POLICY_RECORD = "desk.sla_policy"
+
+
+async def _refresh_covered(*covering: dict[str, Any]) -> None:
+    """Recompute the open tickets a policy covered or covers now, and no others: a company's
+    policy touches that company's tickets, not the whole desk."""
+    ids: set[int] = set()
+    for policy in covering:
+        if policy["company_id"] is not None:
+            rows = await fetch(
+                "SELECT id, company_id, category FROM desk_ticket WHERE status NOT IN ('solved', 'closed') "
+                "AND company_id = {}", policy["company_id"],
+            )
+        else:
+            rows = await fetch(
+                "SELECT id, company_id, category FROM desk_ticket WHERE status NOT IN ('solved', 'closed') "
+                "AND category <> ''"
+            )
+        ids |= {row["id"] for row in sla_policies.matching_tickets(policy, rows)}
+    await sla.refresh(sorted(ids))
+
+
+async def create_sla_policy(principal: Principal, values: dict[str, Any]) -> int:
+    """A policy for a company, a category or both; open tickets move onto it at once, audited."""
+    async with unit_of_work():
+        policy_id = await sla_policies.create_policy(principal, values)
+        after = await sla_policies.get_policy(policy_id)
+        await audit_record(principal.id, POLICY_RECORD, policy_id, "create", _policy_changes({}, after))
+        await _refresh_covered(after)
+    return policy_id
+
+
+async def update_sla_policy(principal: Principal, policy_id: int, values: dict[str, Any]) -> None:
+    async with unit_of_work():
+        before = await sla_policies.update_policy(principal, policy_id, values)
+        after = await sla_policies.get_policy(policy_id)
+        await audit_record(principal.id, POLICY_RECORD, policy_id, "update", _policy_changes(before, after))
+        await _refresh_covered(before, after)
+
+
+async def delete_sla_policy(principal: Principal, policy_id: int) -> None:
+    """Remove a policy; its open tickets fall back to the next matching one, audited."""
+    async with unit_of_work():
+        before = await sla_policies.delete_policy(policy_id)
+        await audit_record(principal.id, POLICY_RECORD, policy_id, "delete", _policy_changes(before, {}))
+        await _refresh_covered(before)
+
+
+def _policy_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    return {
+        name: {"from": before.get(name), "to": after.get(name)}
+        for name in ("name", "company_id", "category", "targets") if before.get(name) != after.get(name)
+    }

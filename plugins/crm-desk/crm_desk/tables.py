@@ -62,6 +62,11 @@ class Ticket(Table, tablename="desk_ticket"):
     reopened_from = Integer(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
+    # Which SLA policy set the targets (none: the priority's default) and why it won, in words.
+    sla_policy_id = Integer(null=True, default=None)
+    sla_policy_reason = Text(default="")
+    # A deal of the sales plugin the ticket belongs to, when that plugin is enabled.
+    deal_id = Integer(null=True, default=None, index=True)
 
 
 class Message(Table, tablename="desk_message"):
@@ -104,6 +109,29 @@ class Policy(Table, tablename="desk_policy"):
     priority = Varchar(length=10, unique=True)
     first_response_minutes = Integer()
     resolution_minutes = Integer()
+
+
+class SlaPolicy(Table, tablename="desk_sla_policy"):
+    """Targets for the tickets of one company, one category, or both; ``targets`` maps a
+    priority to ``[first response, resolution]`` business minutes. A priority it leaves out
+    falls through to the next less specific policy. One policy per company and category."""
+
+    name = Varchar(length=100, unique=True)
+    company_id = Integer(null=True, default=None)
+    category = Varchar(length=100, default="")
+    targets = JSON(default={})
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class Presence(Table, tablename="desk_presence"):
+    """That an agent has a ticket open (``seen_at``, renewed while the page is open) and when
+    they last typed in its reply box; one row per ticket and agent."""
+
+    ticket = ForeignKey(references=Ticket, on_delete=OnDelete.cascade, index=True)
+    user_id = Integer()
+    seen_at = Timestamptz()
+    replying_at = Timestamptz(null=True, default=None)
 
 
 class BusinessCalendar(Table, tablename="desk_calendar"):

@@ -7,7 +7,7 @@ import secrets
 from typing import Any
 
 from crm_hookspecs import Event, Principal, RecordKind, RecordWrite
-from crm_platform.toolkit import Invalid, get_records, list_teams, now
+from crm_platform.toolkit import Invalid, get_records, list_teams, now, record_kinds
 
 from crm_desk.events import TicketAssigned, TicketOpened, TicketSolved
 from crm_desk.sla import service as sla
@@ -30,8 +30,20 @@ TRANSITIONS = {
 CATEGORY_LENGTH = 100
 AUDITED = (
     "subject", "description", "requester_id", "company_id", "status", "priority", "category", "channel",
-    "owner", "team_id", "tags", "custom",
+    "owner", "team_id", "tags", "custom", "deal_id",
 )
+# The sales plugin's deals, which a ticket may be linked to while that plugin is enabled.
+DEAL_KIND = "sales.deal"
+
+
+def deals_enabled() -> bool:
+    return any(kind.key == DEAL_KIND for kind in record_kinds())
+
+
+def deal_url(deal_id: int) -> str:
+    """The deal's page, as its record kind names it."""
+    [kind] = [kind for kind in record_kinds() if kind.key == DEAL_KIND]
+    return kind.url.format(id=deal_id)
 
 
 def _choice(values: dict[str, Any], name: str, allowed: tuple[str, ...], errors: dict[str, str]) -> None:
@@ -92,6 +104,11 @@ async def _check_references(
             errors[name] = f"{kind} {record_id} does not exist or is not visible to you"
     if changed("team_id") and values["team_id"] not in {team["id"] for team in await list_teams()}:
         errors["team_id"] = f"team {values['team_id']} does not exist"
+    if changed("deal_id"):
+        if not deals_enabled():
+            errors["deal_id"] = "deals need the sales plugin, which is not enabled"
+        elif not await get_records(principal, DEAL_KIND, [values["deal_id"]]):
+            errors["deal_id"] = f"deal {values['deal_id']} does not exist or is not visible to you"
 
 
 async def after_write(write: RecordWrite) -> list[Event]:
@@ -111,7 +128,9 @@ async def after_write(write: RecordWrite) -> list[Event]:
     owner, team = write.values.get("owner"), write.values.get("team_id")
     if (owner, team) != (before.get("owner"), before.get("team_id")) and (owner or team):
         events.append(TicketAssigned(actor_id=actor, ticket_id=write.record_id, assignee_id=owner, team_id=team))
-    if write.action == "create" or any(name in write.changes for name in ("status", "priority", "team_id")):
+    if write.action == "create" or any(
+        name in write.changes for name in ("status", "priority", "team_id", "company_id", "category")
+    ):
         await sla.refresh([write.record_id])
     return events
 

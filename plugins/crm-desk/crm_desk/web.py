@@ -9,13 +9,17 @@ from urllib.parse import urlencode
 
 from crm_hookspecs import Panel
 from crm_platform.toolkit import (
+    Conflict,
     CurrentPrincipal,
     Invalid,
+    RecordFilter,
     get_record,
     get_records,
     get_users,
+    list_records,
     list_teams,
     list_users,
+    render_fragment,
     render_page,
     require_permission,
 )
@@ -23,13 +27,14 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
-from crm_desk import canned, conversation, listing, reports, service, tickets
+from crm_desk import canned, conversation, listing, presence, reports, service, tickets
 
 QUEUE_LABELS = {
     "mine": "Mine", "unassigned": "Unassigned", "team": "My team's", "at_risk": "At risk",
     "breached": "Breached", "pending_customer": "Pending customer", "all": "All",
 }
 OTHER_TICKETS = 10
+DEAL_CHOICES = 30
 
 
 async def _names(principal, rows: list[dict[str, Any]]) -> dict[str, dict[int, str]]:
@@ -61,9 +66,10 @@ async def queues_page(
 
 async def _ticket_page(
     request: Request, principal, ticket_id: int, *, errors: dict[str, str] | None = None, draft: str = "",
-    status_code: int = 200,
+    status_code: int = 200, changed: str = "",
 ) -> Response:
     ticket = await get_record(principal, tickets.KIND_KEY, ticket_id)
+    await presence.ping(principal, ticket_id, "viewing")
     messages = await conversation.messages_of(ticket_id)
     requester = None
     others: list[dict[str, Any]] = []
@@ -78,15 +84,46 @@ async def _ticket_page(
     if ticket["company_id"] is not None:
         company = (await get_records(principal, "company", [ticket["company_id"]])).get(ticket["company_id"])
     teams = await list_teams()
+    deal, deal_choices = await _deal_of(principal, ticket) if tickets.deals_enabled() else (None, None)
     return render_page(
-        request, "desk/ticket.html", status_code=status_code, ticket=ticket, messages=messages,
+        request, "desk/ticket.html", deal=deal, deal_choices=deal_choices, status_code=status_code, ticket=ticket, messages=messages,
         requester=requester, company=company, others=others, errors=errors or {}, draft=draft,
         flags=(await service.flags_of([ticket_id])).get(ticket_id, []), canned_replies=await canned.list_all(),
         users=[(user["id"], user["display_name"]) for user in await list_users()],
         teams=[(team["id"], team["name"]) for team in teams],
         statuses=[(status, status.replace("_", " ")) for status in tickets.TRANSITIONS[ticket["status"]]],
-        number=service.number(ticket_id),
+        number=service.number(ticket_id), changed=changed, seen_message_id=_last_id(messages),
+        others_here=await presence.others(principal, ticket_id), poll_seconds=presence.POLL_SECONDS,
     )
+
+
+async def _deal_of(principal, ticket: dict[str, Any]) -> tuple[dict[str, Any] | None, list[tuple[int, str]]]:
+    """The linked deal as far as the agent may see it (``{"id", "title"}``, the title left out
+    when hidden), and the deals the agent may link: the ticket's company's first, then the
+    most recently changed, read through the contract in two queries."""
+    deal = None
+    if ticket["deal_id"] is not None:
+        found = (await get_records(principal, tickets.DEAL_KIND, [ticket["deal_id"]])).get(ticket["deal_id"])
+        deal = {"id": ticket["deal_id"], "title": found["title"] if found else None,
+                "url": tickets.deal_url(ticket["deal_id"])}
+    choices: dict[int, str] = {}
+    if ticket["company_id"] is not None:
+        try:
+            company_deals, _ = await list_records(principal, tickets.DEAL_KIND, RecordFilter(
+                equals={"company": ticket["company_id"]}), sort="-updated_at", limit=DEAL_CHOICES)
+        except Invalid:
+            company_deals = []  # a deal kind without a company column offers the recent ones only
+        choices |= {row["id"]: row["title"] for row in company_deals}
+    recent, _ = await list_records(principal, tickets.DEAL_KIND, RecordFilter(), sort="-updated_at", limit=DEAL_CHOICES)
+    for row in recent:
+        choices.setdefault(row["id"], row["title"])
+    if deal and deal["title"]:
+        choices.setdefault(deal["id"], deal["title"])
+    return deal, list(choices.items())
+
+
+def _last_id(messages: list[dict[str, Any]]) -> int:
+    return max((message["id"] for message in messages), default=0)
 
 
 async def _new_form(request: Request, values: dict[str, Any], errors: dict[str, str], status_code: int = 200) -> Response:
@@ -132,15 +169,36 @@ async def ticket_page(
 
 @post("/tickets/{ticket_id:int}/messages", name="desk-ticket-message", include_in_schema=False)
 async def post_message(request: Request, principal: CurrentPrincipal, ticket_id: FromPath[int]) -> Response:
+    """Send a reply or note; one written over a newer message comes back unsent, with a warning."""
     form = await request.form()
     kind = str(form.get("kind") or "reply")
     status = str(form.get("status") or "") or None
+    draft = str(form.get("body") or "")
+    seen = str(form.get("seen_message_id") or "").strip()
     try:
-        await conversation.add(principal, ticket_id, kind, form.get("body"), status=status)
+        await conversation.add(principal, ticket_id, kind, form.get("body"), status=status,
+                               seen_message_id=int(seen) if seen.isdigit() else None)
     except Invalid as exc:
-        return await _ticket_page(request, principal, ticket_id, errors=exc.errors, draft=str(form.get("body") or ""),
-                                  status_code=422)
+        return await _ticket_page(request, principal, ticket_id, errors=exc.errors, draft=draft, status_code=422)
+    except Conflict as exc:
+        return await _ticket_page(request, principal, ticket_id, draft=draft, status_code=409,
+                                  changed=exc.message[0].upper() + exc.message[1:] + ".")
     return Redirect(f"/desk/tickets/{ticket_id}", status_code=303)
+
+
+@post("/tickets/{ticket_id:int}/presence", name="desk-ticket-presence", include_in_schema=False)
+async def ticket_presence(request: Request, principal: CurrentPrincipal, ticket_id: FromPath[int]) -> Response:
+    """What an open ticket page polls: renews the agent's presence (``state`` viewing or
+    replying) and answers who else is here, and whether messages came after ``seen_message_id``."""
+    form = await request.form()
+    state = str(form.get("state") or "viewing")
+    if state not in presence.STATES:
+        raise Invalid({"state": f"must be one of {', '.join(presence.STATES)}"})
+    await presence.ping(principal, ticket_id, state)
+    seen = str(form.get("seen_message_id") or "").strip()
+    newer = await presence.newer_messages(ticket_id, int(seen)) if seen.isdigit() else []
+    return render_fragment(request, "desk/_presence.html", others_here=await presence.others(principal, ticket_id),
+                           newer=len(newer), ticket_id=ticket_id)
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -157,6 +215,8 @@ async def change_ticket(request: Request, principal: CurrentPrincipal, ticket_id
         changes["owner"] = _int_or_none(form.get("assignee_id"))
     if "team_id" in form:
         changes["team_id"] = _int_or_none(form.get("team_id"))
+    if "deal_id" in form:
+        changes["deal_id"] = _int_or_none(form.get("deal_id"))
     for name in ("status", "priority"):
         if form.get(name):
             changes[name] = str(form.get(name))
@@ -180,11 +240,14 @@ async def reports_csv(request: Request, principal: CurrentPrincipal) -> Redirect
                     status_code=307)
 
 
+PANEL_FILTERS = {"contact": "requester_id", "company": "company_id", tickets.DEAL_KIND: "deal_id"}
+
+
 async def tickets_panel(record_type: str, record_id: int, principal) -> Panel | None:
-    """The tickets of a contact (as requester) or a company, newest first; escaped HTML."""
-    if record_type not in ("contact", "company"):
+    """The tickets of a contact (as requester), a company or a deal, newest first; escaped HTML."""
+    if record_type not in PANEL_FILTERS:
         return None
-    filters = listing.Filters(**{"requester_id" if record_type == "contact" else "company_id": record_id})
+    filters = listing.Filters(**{PANEL_FILTERS[record_type]: record_id})
     rows, _ = await listing.list_tickets(principal, filters, sort="newest", limit=OTHER_TICKETS)
     items = "".join(
         f'<li><a href="/desk/tickets/{row["id"]}">#{row["id"]} {html.escape(row["subject"])}</a> · '
@@ -194,4 +257,7 @@ async def tickets_panel(record_type: str, record_id: int, principal) -> Panel | 
     return Panel(key="desk-tickets", title="Tickets", html=f"<ul>{items}</ul>" if rows else "<p>No tickets.</p>")
 
 
-HANDLERS = [queues_page, new_ticket_page, create_ticket, ticket_page, post_message, change_ticket, reports_page, reports_csv]
+HANDLERS = [
+    queues_page, new_ticket_page, create_ticket, ticket_page, post_message, change_ticket, reports_page, reports_csv,
+    ticket_presence,
+]

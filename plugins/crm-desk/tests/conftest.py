@@ -34,3 +34,9 @@ async def web_client(crm_running_app, crm_admin):
     """The admin's browser-like client."""
     async with signed_in(crm_running_app, crm_admin[0].email) as client:
         yield client
+
+
+@pytest.fixture
+def sign_in(crm_running_app):
+    """``async with sign_in(email) as client``: another agent's browser-like client."""
+    return lambda email: signed_in(crm_running_app, email)

@@ -1,5 +1,5 @@
-"""Serve the app with the desk plugin for the browser test: a fresh SQLite database, an admin,
-then uvicorn. Run as ``python serve_desk.py <database> <port> <facts.json>``."""
+"""Serve the app with the desk plugin for the browser test: a fresh SQLite database, an admin
+and a second agent, then uvicorn. Run as ``python serve_desk.py <database> <port> <facts.json>``."""
 
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ async def seed(facts_path: Path) -> None:
     await migrate()
     await plugin_state.load(runtime.current().host, {"desk"})
     admin = await users.create_user("admin@example.com", PASSWORD, role="admin", display_name="Morgan Admin")
-    facts_path.write_text(json.dumps({"admin_id": admin.id}))
+    agent = await users.create_user("sam@example.com", PASSWORD, role="manager", display_name="Sam Agent")
+    facts_path.write_text(json.dumps({"admin_id": admin.id, "agent_id": agent.id}))
 
 
 def main() -> None:

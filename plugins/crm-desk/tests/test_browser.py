@@ -69,3 +69,51 @@ def test_public_form_to_queue_assign_reply_solve_and_rating(served: tuple[str, d
 
         agent.reload()
         assert agent.get_by_text("5 of 5: Fast and friendly").is_visible()
+
+
+def _signed_in(browser: Any, base_url: str, email: str) -> Any:
+    page = browser.new_context(viewport={"width": 1400, "height": 900}, base_url=base_url).new_page()
+    page.set_default_timeout(10_000)
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/")
+    return page
+
+
+def test_two_agents_on_one_ticket_see_each_other_and_a_reply_over_a_newer_one_is_held(
+    served: tuple[str, dict[str, Any]],
+) -> None:
+    from playwright.sync_api import expect
+
+    with chromium() as browser:
+        morgan = _signed_in(browser, served[0], "admin@example.com")
+        morgan.goto("/desk/tickets/new")
+        morgan.get_by_label("Subject").fill("Two agents, one customer")
+        morgan.get_by_role("button", name="Open ticket").click()
+        morgan.wait_for_url("**/desk/tickets/*")
+        ticket_url = morgan.url
+
+        sam = _signed_in(browser, served[0], "sam@example.com")
+        sam.goto(ticket_url)
+        assert sam.locator("#desk-presence").inner_text().strip() == "Morgan Admin is viewing"
+        presence = morgan.locator("#desk-presence")
+        # Morgan's page learns of Sam through its polling, within a few seconds.
+        expect(presence).to_have_text("Sam Agent is viewing", timeout=20_000)
+        sam.get_by_label("Reply or note").press_sequentially("Try a restart")
+        expect(presence).to_have_text("Sam Agent is replying", timeout=20_000)
+        sam.get_by_role("button", name="Send", exact=True).click()
+        sam.wait_for_load_state()
+        expect(presence).to_contain_text("1 new message since this page was loaded", timeout=20_000)
+
+        morgan.get_by_label("Reply or note").fill("Have you tried a restart?")
+        morgan.get_by_role("button", name="Send", exact=True).click()
+        morgan.wait_for_load_state()
+        expect(morgan.get_by_role("alert")).to_contain_text("The ticket changed since you opened it: Sam Agent replied.")
+        assert morgan.get_by_text("Try a restart", exact=True).is_visible()
+        expect(morgan.get_by_label("Reply or note")).to_have_value("Have you tried a restart?")
+        morgan.get_by_role("button", name="Send", exact=True).click()
+        morgan.wait_for_url(ticket_url)
+        expect(morgan.get_by_text("Have you tried a restart?", exact=True)).to_be_visible()
+        expect(morgan.get_by_role("alert")).to_have_count(0)

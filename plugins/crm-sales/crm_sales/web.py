@@ -17,6 +17,7 @@ from crm_platform.toolkit import (
     list_users,
     offer_notice,
     offer_undo,
+    record_slots,
     regional_preferences,
     render_page,
     unit_of_work,
@@ -188,6 +189,8 @@ async def _deal_response(
         request, "sales/deal.html", deal=deal, pipeline=pipeline, timeline=await deal_timeline(principal, deal["id"]),
         company=company.get(deal["company"]),
         lost_reasons=await lost_reasons(), errors=errors or {}, status_code=status_code,
+        # Other plugins' panels on the deal (the desk's tickets, the properties it is about).
+        slots=await record_slots(request, "sales.deal", deal["id"], principal),
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from crm_platform.toolkit import Invalid, execute, fetch, list_teams, now, placeholders
 
+from crm_desk.sla import policies
 from crm_desk.sla.calendar import Calendar, CalendarError, standard
 from crm_desk.sla.clock import Due, due_at
 from crm_desk.tables import FAR_FUTURE
@@ -123,20 +124,24 @@ def _with_risk(calendar: Calendar, start: dt.datetime, minutes: int, pauses: lis
 
 async def refresh(ticket_ids: list[int]) -> None:
     """Recompute the due times, at-risk times and derivations of the tickets, from their
-    creation time, priority, team calendar and pauses. A met target keeps its derivation."""
+    creation time, SLA policy (by company, category and priority), team calendar and pauses.
+    A met target keeps its derivation."""
     if not ticket_ids:
         return
     rows = await fetch(
-        f"SELECT id, priority, team_id, status, created_at, first_responded_at, solved_at "
+        f"SELECT id, priority, team_id, company_id, category, status, created_at, first_responded_at, solved_at "
         f"FROM desk_ticket WHERE id IN ({placeholders(ticket_ids)})",
         *ticket_ids,
     )
-    policy, stored, pauses = await targets(), await calendars(), await pauses_of(ticket_ids)
+    defaults, stored, pauses = await targets(), await calendars(), await pauses_of(ticket_ids)
+    scoped = await policies.list_policies()
     for row in rows:
         calendar = calendar_for(stored, row["team_id"])
         start = as_utc(row["created_at"])
-        first_minutes, resolution_minutes = policy.get(row["priority"], DEFAULT_TARGETS["normal"])
-        values: dict[str, Any] = {}
+        priority = row["priority"] if row["priority"] in defaults else "normal"
+        choice = policies.choose(scoped, defaults, row["company_id"], row["category"] or "", priority)
+        first_minutes, resolution_minutes = choice.first_response_minutes, choice.resolution_minutes
+        values: dict[str, Any] = {"sla_policy_id": choice.policy_id, "sla_policy_reason": choice.reason}
         if row["first_responded_at"] is None and row["status"] not in DONE:
             due, risk = _with_risk(calendar, start, first_minutes, pauses[row["id"]])
             values |= {"first_response_due": due.at, "first_response_at_risk": risk,

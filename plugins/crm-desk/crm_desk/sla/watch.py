@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from crm_platform.toolkit import execute, fetch, now, unit_of_work
 
+from crm_desk import presence
 from crm_desk.events import SlaAtRisk, SlaBreached
 
 JOB = "desk.sla_watch"
@@ -61,3 +62,4 @@ async def mark_at_risk() -> None:
 async def run() -> None:
     await mark_at_risk()
     await raise_flags()
+    await presence.forget_old()
