@@ -31,6 +31,9 @@ $(VENV)/.test-plugins: $(VENV)/.test-installed $(wildcard tests/plugins/*/pyproj
 system-deps:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@# Dovecot is the IMAP server the mail tests start on 127.0.0.1 (the service itself stays off).
+	@command -v /usr/sbin/dovecot >/dev/null || { $(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null; }
 
 TEST_PLUGIN_NAMES := $(notdir $(patsubst %/,%,$(TEST_PLUGIN_DIRS)))
 
