@@ -22,6 +22,7 @@ import imaplib
 import os
 import pwd
 import shutil
+import socket
 import subprocess
 import tempfile
 import time
@@ -47,6 +48,8 @@ class ImapServer:
     folder: Path
     port: int
     host: str = "127.0.0.1"
+    security: str = "none"  # none, starttls (required before a login) or tls (implicit)
+    cafile: Path | None = None  # the self-signed certificate a client must trust, with TLS
     users: dict[str, str] = dataclasses.field(default_factory=dict)
     process: subprocess.Popen | None = None
 
@@ -60,7 +63,15 @@ class ImapServer:
         self._write_users()
 
     def connect(self, login: str = IMAP_USER) -> imaplib.IMAP4:
-        client = imaplib.IMAP4(self.host, self.port, timeout=10)
+        import ssl
+
+        context = ssl.create_default_context(cafile=str(self.cafile)) if self.cafile else None
+        if self.security == "tls":
+            client: imaplib.IMAP4 = imaplib.IMAP4_SSL(self.host, self.port, ssl_context=context, timeout=10)
+        else:
+            client = imaplib.IMAP4(self.host, self.port, timeout=10)
+            if self.security == "starttls":
+                client.starttls(context)
         client.login(login, self.users[login])
         return client
 
@@ -109,9 +120,8 @@ class ImapServer:
         deadline = time.monotonic() + 20
         while True:
             try:
-                client = imaplib.IMAP4(self.host, self.port, timeout=2)
-                client.logout()
-                return
+                with socket.create_connection((self.host, self.port), timeout=2):
+                    return
             except OSError:
                 if self.process.poll() is not None or time.monotonic() > deadline:
                     self.stop()
@@ -134,7 +144,20 @@ class ImapServer:
         return path.read_text(errors="replace") if path.exists() else ""
 
 
-def _config(folder: Path, port: int) -> str:
+def _tls(security: str, port: int, cert: Path | None, key: Path | None) -> tuple[str, str]:
+    """The ``ssl`` settings and the listeners: plain IMAP on ``port`` (STARTTLS required
+    before a login with ``starttls``), or implicit TLS on it with ``tls``."""
+    if security == "none":
+        return "ssl = no\n# Tests log in over plain IMAP on 127.0.0.1 only.\ndisable_plaintext_auth = no\n", (
+            f"  inet_listener imap {{\n    address = 127.0.0.1\n    port = {port}\n  }}\n"
+            "  inet_listener imaps {\n    port = 0\n  }\n")
+    settings = f"ssl = required\nssl_cert = <{cert}\nssl_key = <{key}\ndisable_plaintext_auth = yes\n"
+    imap, imaps = (port, 0) if security == "starttls" else (0, port)
+    return settings, (f"  inet_listener imap {{\n    address = 127.0.0.1\n    port = {imap}\n  }}\n"
+                      f"  inet_listener imaps {{\n    address = 127.0.0.1\n    port = {imaps}\n    ssl = yes\n  }}\n")
+
+
+def _config(folder: Path, port: int, security: str = "none", cert: Path | None = None, key: Path | None = None) -> str:
     if os.geteuid() == 0:
         internal, login_user = "dovecot", "dovenull"
         mail = pwd.getpwnam("dovecot")
@@ -146,16 +169,14 @@ def _config(folder: Path, port: int) -> str:
         internal = login_user = pwd.getpwuid(uid).pw_name
         group = grp.getgrgid(gid).gr_name
         chroot = "  chroot =\n"  # only root may chroot
+    ssl_settings, listeners = _tls(security, port, cert, key)
     return f"""\
 base_dir = {folder}/run
 state_dir = {folder}/state
 log_path = {folder}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = no
-# Tests log in over plain IMAP on 127.0.0.1 only.
-disable_plaintext_auth = no
-auth_mechanisms = plain login
+{ssl_settings}auth_mechanisms = plain login
 default_internal_user = {internal}
 default_internal_group = {group}
 default_login_user = {login_user}
@@ -172,27 +193,22 @@ userdb {{
 }}
 mail_location = maildir:~/Maildir
 service imap-login {{
-  inet_listener imap {{
-    address = 127.0.0.1
-    port = {port}
-  }}
-  inet_listener imaps {{
-    port = 0
-  }}
-{chroot}}}
+{listeners}{chroot}}}
 service anvil {{
 {chroot}}}
 """
 
 
 @contextlib.contextmanager
-def imap_server(folder: Path, users: dict[str, str] | None = None) -> Iterator[ImapServer]:
+def imap_server(folder: Path, users: dict[str, str] | None = None, *, security: str = "none") -> Iterator[ImapServer]:
     """Serve IMAP on 127.0.0.1 while the block runs, with the mailboxes ``users`` (login to
-    password; by default ``IMAP_USER`` with ``IMAP_PASSWORD``). Skips the test, saying why,
-    when Dovecot is not installed (``make system-deps`` installs it)."""
+    password; by default ``IMAP_USER`` with ``IMAP_PASSWORD``). ``security`` is ``"none"``,
+    ``"starttls"`` (required before a login) or ``"tls"`` (implicit), on a self-signed
+    certificate for 127.0.0.1 and localhost whose file is ``server.cafile``. Skips the test,
+    saying why, when Dovecot is not installed (``make system-deps`` installs it)."""
     if not Path(DOVECOT).exists():
         pytest.skip(f"{DOVECOT} is missing: apt-get install dovecot-imapd (make system-deps does)")
-    from crm_platform.testing import _free_port
+    from crm_platform.testing import _free_port, _self_signed
 
     own = os.geteuid() == 0
     # As root the server's users must reach the folder; pytest's is private to root.
@@ -206,8 +222,12 @@ def imap_server(folder: Path, users: dict[str, str] | None = None) -> Iterator[I
         os.chown(base / "home", mail.pw_uid, mail.pw_gid)
         os.chown(base / "state", mail.pw_uid, mail.pw_gid)
     port = _free_port()
-    server = ImapServer(base, port)
-    server.config.write_text(_config(base, port))
+    cert = key = None
+    if security != "none":
+        cert, key = _self_signed(base)
+        cert.chmod(0o644)
+    server = ImapServer(base, port, security=security, cafile=cert)
+    server.config.write_text(_config(base, port, security, cert, key))
     for login, password in (users or {IMAP_USER: IMAP_PASSWORD}).items():
         server.add_user(login, password)
     server.start()

@@ -22,6 +22,7 @@ class MailboxIn(msgspec.Struct, forbid_unknown_fields=True):
     port: int | None = None
     security: str = "tls"
     folders: str = "INBOX"
+    ca_certificate: str = ""
 
 
 class MailboxPatch(msgspec.Struct, forbid_unknown_fields=True):
@@ -32,6 +33,7 @@ class MailboxPatch(msgspec.Struct, forbid_unknown_fields=True):
     port: int | None = None
     security: str | None = None
     folders: str | None = None
+    ca_certificate: str | None = None
 
 
 class MailboxOut(msgspec.Struct):
@@ -42,6 +44,7 @@ class MailboxOut(msgspec.Struct):
     security: str
     username: str
     folders: list[str]
+    ca_certificate: str
     owner_id: int | None
     syncing: bool
     last_sync: dict[str, Any] | None
@@ -49,7 +52,8 @@ class MailboxOut(msgspec.Struct):
 
 def _out(row: dict[str, Any], last: dict[str, Any] | None) -> MailboxOut:
     return MailboxOut(id=row["id"], name=row["name"], host=row["host"], port=row["port"], security=row["security"],
-                      username=row["username"], folders=mailboxes.folder_list(row["folders"]), owner_id=row["owner"],
+                      username=row["username"], folders=mailboxes.folder_list(row["folders"]),
+                      ca_certificate=row["ca_certificate"] or "", owner_id=row["owner"],
                       syncing=row["sync_started"] is not None, last_sync=_sync_out(last) if last else None)
 
 

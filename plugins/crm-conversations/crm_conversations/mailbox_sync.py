@@ -105,6 +105,10 @@ async def sync(mailbox_id: int) -> dict[str, Any]:
     if not await _claim(mailbox_id):
         return {"status": "busy", "error": f"a sync of {mailbox['name']!r} is running"}
     started = now()
+    # This sync holds the claim, so a sync still marked running died with its process.
+    await execute("UPDATE conversations_mailbox_sync SET status = 'failed', finished_at = {}, "
+                  "error = 'the sync was cut short (its process stopped); the next one read its messages again' "
+                  "WHERE mailbox = {} AND status = 'running'", started, mailbox_id)
     await execute("INSERT INTO conversations_mailbox_sync (mailbox, started_at, status) VALUES ({}, {}, 'running')",
                   mailbox_id, started)
     [record] = await fetch("SELECT id FROM conversations_mailbox_sync WHERE mailbox = {} ORDER BY id DESC LIMIT 1",
@@ -121,7 +125,7 @@ async def sync(mailbox_id: int) -> dict[str, Any]:
         except UnreadableSecret:
             raise MailboxError("the stored password cannot be read with this instance's key; enter it again") from None
         account = Account(mailbox["host"], int(mailbox["port"]), mailbox["security"], mailbox["username"], password,
-                          tuple(mailboxes.folder_list(mailbox["folders"])))
+                          tuple(mailboxes.folder_list(mailbox["folders"])), mailbox["ca_certificate"] or "")
         archive = folder / f"{mailbox['name'][:60]}.zip"
         reads = await asyncio.to_thread(read_new, account, await _known(mailbox_id), archive, MAX_PER_SYNC)
         outcome["seen"] = sum(read.read for read in reads)

@@ -4,6 +4,7 @@ again; a mailbox is checked whole and a wrong one is refused naming every field.
 
 from __future__ import annotations
 
+import ssl
 from typing import Any
 
 from crm_hookspecs import Principal
@@ -11,10 +12,10 @@ from crm_hookspecs import Principal
 from crm_conversations.sources.imap_read import LOCAL_HOSTS, SECURITIES
 from crm_platform.toolkit import Conflict, Invalid, NotFound, encrypt_secret, execute, fetch
 
-FIELDS = ("name", "host", "port", "security", "username", "password", "folders")
+FIELDS = ("name", "host", "port", "security", "username", "password", "folders", "ca_certificate")
 DEFAULT_PORTS = {"tls": 993, "starttls": 143, "none": 143}
 # Everything but the sealed password.
-COLUMNS = "id, name, host, port, security, username, folders, owner, sync_started, created_at"
+COLUMNS = "id, name, host, port, security, username, folders, ca_certificate, owner, sync_started, created_at"
 
 
 def folder_list(text: str) -> list[str]:
@@ -55,10 +56,16 @@ def check(values: dict[str, Any], existing: dict[str, Any] | None = None) -> dic
         errors["password"] = "is required"
     if not folders or len(",".join(folders)) > 1000:
         errors["folders"] = "names at least one folder (comma separated), like INBOX, Sent"
+    certificate = str(merged.get("ca_certificate") or "").strip()
+    if certificate:
+        try:
+            ssl.create_default_context(cadata=certificate)
+        except (ssl.SSLError, ValueError):
+            errors["ca_certificate"] = "is not a PEM certificate (-----BEGIN CERTIFICATE----- ...)"
     if errors:
         raise Invalid(errors)
     cleaned = {"name": name, "host": host, "port": port, "security": security, "username": username,
-               "folders": ", ".join(folders)}
+               "folders": ", ".join(folders), "ca_certificate": certificate}
     if str(values.get("password") or ""):
         cleaned["password"] = encrypt_secret(str(values["password"]))
     return cleaned
@@ -75,10 +82,10 @@ async def create(principal: Principal, values: dict[str, Any]) -> dict[str, Any]
     cleaned = check(values)
     await _check_name_free(cleaned["name"])
     await execute(
-        "INSERT INTO conversations_mailbox (name, host, port, security, username, password, folders, owner, "
-        "created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, CURRENT_TIMESTAMP)",
+        "INSERT INTO conversations_mailbox (name, host, port, security, username, password, folders, ca_certificate, "
+        "owner, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, CURRENT_TIMESTAMP)",
         cleaned["name"], cleaned["host"], cleaned["port"], cleaned["security"], cleaned["username"],
-        cleaned["password"], cleaned["folders"], principal.id)
+        cleaned["password"], cleaned["folders"], cleaned["ca_certificate"], principal.id)
     rows = await fetch("SELECT id FROM conversations_mailbox WHERE name = {}", cleaned["name"])
     return await get(principal, rows[0]["id"])
 

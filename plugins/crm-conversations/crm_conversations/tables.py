@@ -86,6 +86,8 @@ class Mailbox(Table, tablename="conversations_mailbox"):
     username = Varchar(length=254)
     password = Text(default="")  # sealed with the instance key (toolkit.encrypt_secret)
     folders = Varchar(length=1000, default="INBOX")  # comma separated
+    # A certificate (PEM) to trust for this server besides the system's, for one that signs its own.
+    ca_certificate = Text(default="")
     owner = ForeignKey(references=LazyTableReference("User", app_name="crm"), null=True, on_delete=OnDelete.set_null,
                        index=True)
     # Set while a sync runs, so two at once (the schedule and "Sync now") never fetch twice.

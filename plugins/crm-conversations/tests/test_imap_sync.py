@@ -185,3 +185,27 @@ async def test_the_page_adds_a_mailbox_and_syncs_it(web_client, crm_imap, make_c
     assert "Synced Support" in synced.text and "Read 1 new message: 1 imported" in synced.text
     timeline = await web_client.get(f"/contacts/{ann['id']}")
     assert "From the page" in timeline.text
+
+
+@pytest.mark.parametrize("security", ["starttls", "tls"])
+async def test_a_sync_over_tls_trusts_only_the_certificate_it_is_given(crm_client, make_contact, tmp_path, security):
+    from crm_platform.testing import imap_server
+
+    ann = await make_contact("Ann Able", "ann@example.org")
+    with imap_server(tmp_path, security=security) as server:
+        server.append(eml("<t1@example.org>", "Ann Able <ann@example.org>", subject="Over TLS").encode())
+        mailbox = await _add_mailbox(crm_client, server, security=security, host="localhost")
+        untrusted = await _sync(crm_client, mailbox)
+        assert untrusted["status"] == "failed"
+        assert untrusted["error"] == f"the TLS certificate of localhost:{server.port} is not trusted: self-signed certificate"
+
+        bad = await crm_client.patch(f"/api/v1/conversations/mailboxes/{mailbox['id']}",
+                                     json={"ca_certificate": "not a certificate"})
+        assert bad.status_code == 422 and "ca_certificate" in bad.json()["errors"]
+        trusted = await crm_client.patch(f"/api/v1/conversations/mailboxes/{mailbox['id']}",
+                                         json={"ca_certificate": server.cafile.read_text()})
+        assert trusted.status_code == 200, trusted.text
+        outcome = await _sync(crm_client, mailbox)
+        assert (outcome["status"], outcome["imported"]) == ("ok", 1), outcome["error"]
+        assert ", TLS" in server.log()  # the login went over TLS, not in the clear
+    assert await _titles(crm_client, ann) == ["Over TLS"]

@@ -24,6 +24,7 @@ class Mailbox(Table, tablename="conversations_mailbox", schema=None):
     username = Varchar(length=254)
     password = Text(default="")
     folders = Varchar(length=1000, default="INBOX")
+    ca_certificate = Text(default="")
     owner = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null, index=True)
     sync_started = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())

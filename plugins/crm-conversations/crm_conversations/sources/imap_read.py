@@ -40,6 +40,7 @@ class Account:
     username: str
     password: str
     folders: tuple[str, ...]
+    ca_certificate: str = ""  # PEM, trusted besides the system's certificates
 
     @property
     def address(self) -> str:
@@ -81,6 +82,8 @@ def connect(account: Account) -> imaplib.IMAP4:
         raise MailboxError(f"{account.host} is not this machine: plain IMAP would send the password in clear; "
                            "use tls or starttls")
     context = ssl.create_default_context()
+    if account.ca_certificate:
+        context.load_verify_locations(cadata=account.ca_certificate)
     try:
         if account.security == "tls":
             client: imaplib.IMAP4 = imaplib.IMAP4_SSL(account.host, account.port, ssl_context=context,
