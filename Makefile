@@ -34,6 +34,9 @@ system-deps:
 	@# CairoSVG draws report charts as PNG through the system's cairo.
 	@/sbin/ldconfig -p | grep -q 'libcairo\.so\.2' || { $(SUDO) apt-get update -qq && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libcairo2 >/dev/null; }
+	@# Dovecot is the IMAP server the mail tests start on 127.0.0.1 (the service itself stays off).
+	@command -v /usr/sbin/dovecot >/dev/null || { $(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null; }
 
 TEST_PLUGIN_NAMES := $(notdir $(patsubst %/,%,$(TEST_PLUGIN_DIRS)))
 

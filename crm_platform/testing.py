@@ -48,6 +48,7 @@ Fixtures:
 - ``crm_redis`` (session): this worker's own Redis database (``.url``), or why there is none;
   ``crm_redis.require()`` skips (fails under ``CRM_REQUIRE_REDIS=1``) without one.
 - ``crm_smtp``: a real SMTP server on 127.0.0.1 the instance sends email through (email is off without it).
+- ``crm_imap``: a real IMAP server (Dovecot) on 127.0.0.1 with one mailbox, from ``crm_platform.testing_imap``.
 
 Helpers: ``client_for(app, token)`` (a client signed in with a token), ``signed_in(app, email)``
 (a browser-like client signed in through the login form, with ``client.csrf(html)``), ``smtp_server(folder,
@@ -812,3 +813,7 @@ def chromium() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+# The IMAP server lives beside the kit; importing its fixture here registers it with pytest.
+from crm_platform.testing_imap import IMAP_PASSWORD, IMAP_USER, ImapServer, crm_imap, imap_server  # noqa: E402,F401

@@ -19,10 +19,11 @@ def crm_plugins() -> list[str]:
 
 
 def _fixture_names() -> set[str]:
-    """Functions of the kit decorated with ``pytest.fixture`` or ``pytest_asyncio.fixture``."""
-    tree = ast.parse(Path(testing.__file__).read_text())
+    """Functions of the kit (and of the IMAP server module beside it, whose fixture the kit
+    loads) decorated with ``pytest.fixture`` or ``pytest_asyncio.fixture``."""
+    modules = (Path(testing.__file__), Path(testing.__file__).with_name("testing_imap.py"))
     return {
-        node.name for node in tree.body
+        node.name for module in modules for node in ast.parse(module.read_text()).body
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
         and any("fixture" in ast.unparse(decorator) for decorator in node.decorator_list)
     }

@@ -50,11 +50,13 @@ async def get_import(principal: Principal, run_id: int) -> dict[str, Any]:
 
 
 async def import_ledger(principal: Principal, *, text: str = "", formats: tuple[str, ...] = (),
-                        external_ids: tuple[str, ...] = (), limit: int = 50) -> list[dict[str, Any]]:
+                        external_ids: tuple[str, ...] = (), limit: int = 50, runs: tuple[int, ...] = (),
+                        outcomes: tuple[str, ...] = ()) -> list[dict[str, Any]]:
     """The committed ledger rows of the user's runs (every run for admins and managers),
     newest first: ``run``, ``filename``, ``format``, ``row_number``, ``external_id``,
     ``record_id``, ``outcome`` and ``reason``. ``text`` finds it in the external id or the
-    reason, ``formats`` keeps the runs of some importers, ``external_ids`` those rows."""
+    reason, ``formats`` keeps the runs of some importers, ``external_ids`` those rows, ``runs``
+    the rows of those runs and ``outcomes`` those outcomes (``create``, ``skip``, ``error``)."""
     conditions, args = ["r.phase = 'commit'"], []
     if not principal.sees_everything:
         conditions.append("u.owner = {}")
@@ -65,6 +67,12 @@ async def import_ledger(principal: Principal, *, text: str = "", formats: tuple[
     if external_ids:
         conditions.append(f"r.external_id IN ({', '.join('{}' for _ in external_ids)})")
         args += list(external_ids)
+    if runs:
+        conditions.append(f"r.run IN ({', '.join('{}' for _ in runs)})")
+        args += [int(run) for run in runs]
+    if outcomes:
+        conditions.append(f"r.outcome IN ({', '.join('{}' for _ in outcomes)})")
+        args += list(outcomes)
     if text.strip():
         pattern = "%" + text.strip().lower().replace("\\", "").replace("%", "").replace("_", "") + "%"
         conditions.append("(lower(r.external_id) LIKE {} OR lower(r.reason) LIKE {})")

@@ -72,3 +72,35 @@ def import_command(path: Path | None, dry_run: bool, user_email: str | None, run
         _print_counts(f"Imported (run {run_id}, {run['filename']})", await commit_import(principal, run_id))
 
     run_command(work)
+
+
+@group.command("sync")
+@click.argument("mailbox", required=False)
+@click.option("--user", "user_email", default=None, help="The user whose mailboxes are synced; the first admin by default.")
+def sync_command(mailbox: str | None, user_email: str | None) -> None:
+    """Sync the IMAP mailbox named MAILBOX now (every mailbox the user may see without it)
+    and print what each sync read, imported, skipped and why, or the error that stopped it."""
+    from crm_conversations import mailbox_sync, mailboxes
+
+    async def work() -> int:
+        principal = await command_user(user_email)
+        assert principal is not None
+        chosen = [await mailboxes.by_name(principal, mailbox)] if mailbox else await mailboxes.visible(principal)
+        if not chosen:
+            click.echo("No mailboxes: add one on /conversations/mailboxes or with the API.")
+        failures = 0
+        for box in chosen:
+            outcome = await mailbox_sync.sync(box["id"])
+            if outcome["status"] != "ok":
+                failures += 1
+                click.echo(f"{box['name']}: {outcome['status']}: {outcome['error']}", err=True)
+                continue
+            click.echo(f"{box['name']}: read {outcome['seen']}, imported {outcome['imported']}, "
+                       f"skipped {outcome['skipped']}, failed {outcome['failed']}"
+                       + (f" (run {outcome['run']})" if outcome["run"] else ""))
+            for label, count in outcome["reasons"].items():
+                click.echo(f"  {count} {label}")
+        return failures
+
+    if run_command(work):
+        raise SystemExit(1)

@@ -142,19 +142,19 @@ async def after_write_many(writes: list[RecordWrite]) -> None:
     """Thread each new message, handle its unknown sender, then put every message of the
     batch on its contacts' timelines in one bulk write."""
     placed: list[tuple[int, dict[str, Any], list[int]]] = []
-    for write in writes:
-        if write.action != "create" or write.values is None:
-            continue
+    created = [write for write in writes if write.action == "create" and write.values is not None]
+    for write in created:
+        assert write.values is not None
         contact_ids = list(write.values.get("contact_ids") or [])
         if pending := write.values.get("_unknown_sender"):
-            created = await unknown.handle(write.principal, write.record_id, pending)
-            if created is not None:
-                contact_ids.append(created)
+            made = await unknown.handle(write.principal, write.record_id, pending)
+            if made is not None:
+                contact_ids.append(made)
                 await execute("UPDATE conversations_message SET contact_ids = {} WHERE id = {}",
                               json.dumps(sorted(contact_ids)), write.record_id)
-        await threading.assign(write.record_id, write.values, write.principal.id)
         if contact_ids:
             placed.append((write.record_id, write.values, contact_ids))
+    await threading.assign_many([(write.record_id, write.values or {}, write.principal.id) for write in created])
     if placed:
         activity_ids = await log_on_timelines(writes[0].principal, placed)
         pairs = list(zip((message_id for message_id, _, _ in placed), activity_ids, strict=True))

@@ -9,6 +9,7 @@ from crm_hookspecs import (
     DatabaseApp,
     DemoData,
     Importer,
+    Job,
     NavItem,
     Panel,
     PersonalData,
@@ -21,7 +22,7 @@ from crm_hookspecs import (
     hookimpl,
 )
 
-from crm_conversations import cli, messages, panels, privacy
+from crm_conversations import cli, mailbox_sync, messages, panels, privacy
 from crm_conversations import demo as conversation_demo
 from crm_conversations.sources.chat_importers import (
     INSTAGRAM,
@@ -88,9 +89,9 @@ def crm_nav_items() -> list[NavItem]:
 
 @hookimpl
 def crm_web_routes() -> list[Routes]:
-    from crm_conversations import web
+    from crm_conversations import web, web_mailboxes
 
-    return [Routes(web.HANDLERS)]
+    return [Routes(web.HANDLERS), Routes(web_mailboxes.HANDLERS)]
 
 
 @hookimpl
@@ -106,11 +107,18 @@ async def crm_record_panels(record_type: str, record_id: int, principal: Princip
 
 @hookimpl
 def crm_api_routes() -> list[Routes]:
-    from crm_conversations import api
+    from crm_conversations import api, api_mailboxes
 
-    return [Routes(api.HANDLERS)]
+    return [Routes(api.HANDLERS), Routes(api_mailboxes.HANDLERS)]
 
 
 @hookimpl
 def crm_personal_data() -> tuple[PersonalData, ...]:
     return privacy.DECLARATIONS
+
+
+@hookimpl
+def crm_jobs() -> list[Job]:
+    # Every five minutes each mailbox gets a sync of its own (a slow one holds up no other).
+    return [Job(mailbox_sync.SYNC_JOB, mailbox_sync.sync_job),
+            Job(mailbox_sync.SCHEDULE_JOB, mailbox_sync.schedule_job, schedule="*/5 * * * *")]

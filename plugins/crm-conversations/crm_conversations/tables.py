@@ -1,7 +1,9 @@
-"""The conversations plugin's tables: threads, their messages, and senders nobody knows yet."""
+"""The conversations plugin's tables: threads, their messages, senders nobody knows yet, and
+the IMAP mailboxes it reads with what each sync of them found."""
 
 from piccolo.columns import (
     JSON,
+    BigInt,
     ForeignKey,
     Integer,
     LazyTableReference,
@@ -74,4 +76,52 @@ class UnknownSender(Table, tablename="conversations_unknown"):
     created_at = Timestamptz(default=TimestamptzNow())
 
 
-TABLES = (Thread, Message, Reference, UnknownSender)
+class Mailbox(Table, tablename="conversations_mailbox"):
+    """An IMAP account the plugin reads (never writes: folders are opened read-only)."""
+
+    name = Varchar(length=100, unique=True)
+    host = Varchar(length=253)
+    port = Integer(default=993)
+    security = Varchar(length=10, default="tls")  # tls, starttls, or none (only to this machine)
+    username = Varchar(length=254)
+    password = Text(default="")  # sealed with the instance key (toolkit.encrypt_secret)
+    folders = Varchar(length=1000, default="INBOX")  # comma separated
+    # A certificate (PEM) to trust for this server besides the system's, for one that signs its own.
+    ca_certificate = Text(default="")
+    owner = ForeignKey(references=LazyTableReference("User", app_name="crm"), null=True, on_delete=OnDelete.set_null,
+                       index=True)
+    # Set while a sync runs, so two at once (the schedule and "Sync now") never fetch twice.
+    sync_started = Timestamptz(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class MailboxFolder(Table, tablename="conversations_mailbox_folder"):
+    """Where a sync of one folder stopped: the UIDs up to ``last_uid`` under ``uidvalidity`` are read."""
+
+    key = Varchar(length=330, unique=True)  # mailbox id:folder name
+    mailbox = ForeignKey(references=Mailbox, on_delete=OnDelete.cascade, index=True)
+    name = Varchar(length=300)
+    uidvalidity = BigInt(default=0)
+    last_uid = BigInt(default=0)
+    server_count = Integer(default=0)  # messages in the folder at the last sync
+    seen = Integer(default=0)  # messages read from it under this uidvalidity
+
+
+class MailboxSync(Table, tablename="conversations_mailbox_sync"):
+    """One sync of a mailbox: what it read, what the import run made of it, or what went wrong."""
+
+    mailbox = ForeignKey(references=Mailbox, on_delete=OnDelete.cascade, index=True)
+    started_at = Timestamptz(default=TimestamptzNow())
+    finished_at = Timestamptz(null=True, default=None)
+    status = Varchar(length=10, default="running")  # running, ok, failed
+    error = Text(default="")
+    seen = Integer(default=0)
+    imported = Integer(default=0)
+    skipped = Integer(default=0)
+    failed = Integer(default=0)
+    run = Integer(null=True, default=None)  # the import run the messages went through
+    reasons = JSON(default={})  # {"skipped: already imported": 3, ...}
+    folders = JSON(default={})  # {folder: {uidvalidity, server_count, seen, rescanned}}
+
+
+TABLES = (Thread, Message, Reference, UnknownSender, Mailbox, MailboxFolder, MailboxSync)

@@ -128,3 +128,32 @@ async def test_mail_without_references_threads_by_subject_within_a_window(crm_ru
     await commit_import(crm_admin[0], run["id"])
     threads = {row["message_id"]: row["thread"] for row in await fetch("SELECT message_id, thread FROM conversations_message")}
     assert threads["s1@example.org"] == threads["s2@example.org"] != threads["s3@example.org"]
+
+
+async def test_a_message_that_arrives_later_joins_the_threads_on_both_sides_of_it(crm_running_app, crm_admin,
+                                                                                  tmp_path):
+    first = tmp_path / "first.mbox"
+    first.write_bytes(mbox(
+        eml("<t1@example.org>", subject="Plan", date="Tue, 01 Dec 2026 10:00:00 +0000"),
+        eml("<t3@example.org>", subject="Other words", date="Tue, 01 Dec 2026 12:00:00 +0000",
+            extra="In-Reply-To: <t2@example.org>\nReferences: <t1@example.org> <t2@example.org>"),
+        eml("<u1@example.org>", subject="Lunch", date="Tue, 01 Dec 2026 09:00:00 +0000"),
+        eml("<u3@example.org>", subject="Re: Something", date="Tue, 01 Dec 2026 13:00:00 +0000",
+            extra="In-Reply-To: <u2@example.org>"),
+    ))
+    run = await start_import(crm_admin[0], first, KIND)
+    await commit_import(crm_admin[0], run["id"])
+    threads = {row["message_id"]: row["thread"] for row in await fetch("SELECT message_id, thread FROM conversations_message")}
+    assert threads["t1@example.org"] == threads["t3@example.org"]  # t3 names t1 in References
+    assert threads["u1@example.org"] != threads["u3@example.org"]  # u2, which links them, is missing
+
+    later = tmp_path / "later.mbox"
+    later.write_bytes(mbox(eml("<u2@example.org>", subject="Re: Lunch", date="Tue, 01 Dec 2026 11:00:00 +0000",
+                               extra="In-Reply-To: <u1@example.org>")))
+    run = await start_import(crm_admin[0], later, KIND)
+    await commit_import(crm_admin[0], run["id"])
+    threads = {row["message_id"]: row["thread"] for row in await fetch("SELECT message_id, thread FROM conversations_message")}
+    assert threads["u1@example.org"] == threads["u2@example.org"] == threads["u3@example.org"] != threads["t1@example.org"]
+    [thread] = await fetch("SELECT started_at, last_at FROM conversations_thread WHERE id = {}", threads["u1@example.org"])
+    assert (thread["started_at"].hour, thread["last_at"].hour) == (9, 13)
+    assert len(await fetch("SELECT id FROM conversations_thread")) == 2  # the merged-away thread is gone

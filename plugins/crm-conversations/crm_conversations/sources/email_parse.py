@@ -31,6 +31,7 @@ ROW_COLUMNS = (
 )
 _MESSAGE_ID = re.compile(r"<([^<>\s]{1,300})>")
 _ADDRESS = re.compile(r"[^\s<>()\",;:@\[\]]+@[^\s<>()\",;:@\[\]]+")
+_FOLD = re.compile(r"\r?\n(?=[ \t])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _BASE64_DEFECTS = (email_errors.InvalidBase64PaddingDefect, email_errors.InvalidBase64CharactersDefect,
                    email_errors.InvalidBase64LengthDefect)
@@ -109,6 +110,36 @@ def _check_headers(message: Message) -> None:
                                  f"at most {MAX_HEADER_CHARS:,} are read")
 
 
+class _Headers:
+    """A message's headers as text, each read once. ``policy.default`` builds a structured
+    header object (addresses parsed, ids parsed) on every ``message.get``, which was most of
+    the time a message took to read; the reader parses addresses, ids and dates itself, so
+    plain ASCII headers are only unfolded. A header with encoded words or 8-bit bytes is left
+    to the policy, which decodes it."""
+
+    def __init__(self, message: Message) -> None:
+        self.message = message
+        self.values: dict[str, list[str]] = {}
+        for name, value in message.raw_items():
+            self.values.setdefault(name.lower(), []).append(value)
+
+    def _text(self, name: str, index: int, value: str) -> str:
+        if value.isascii() and "=?" not in value:
+            return _FOLD.sub("", value).strip()
+        return str(self.message.get_all(name, [])[index])
+
+    def get(self, name: str, default: str = "") -> str:
+        found = self.values.get(name.lower())
+        return self._text(name, 0, found[0]) if found else default
+
+    def get_all(self, name: str, default: Any = None) -> list[str]:
+        found = self.values.get(name.lower())
+        return [self._text(name, index, value) for index, value in enumerate(found)] if found else (default or [])
+
+    def raw_items(self) -> Any:
+        return self.message.raw_items()
+
+
 def _parse(raw: bytes) -> dict[str, str]:
     if len(raw) > MAX_MESSAGE_BYTES:
         raise MessageProblem(f"the message is {len(raw):,} bytes; at most {MAX_MESSAGE_BYTES:,} are read")
@@ -118,25 +149,26 @@ def _parse(raw: bytes) -> dict[str, str]:
         raise MessageProblem(f"the headers are {len(head):,} bytes long; at most {64 * MAX_HEADER_CHARS:,} are read")
     message = BytesParser(policy=policy.default).parsebytes(raw)
     _check_headers(message)
-    if not any(message.get(name) for name in ("From", "Date", "Subject", "Message-ID", "To")):
+    headers = _Headers(message)
+    if not any(headers.get(name) for name in ("From", "Date", "Subject", "Message-ID", "To")):
         raise MessageProblem("no headers: not an email, or the rest of the previous one after an unescaped "
                              "'From ' line in an mbox")
     row = empty_row()
     parts = _walk(message)
-    row["message_id"] = normalise_message_id(str(message.get("Message-ID", "")))
+    row["message_id"] = normalise_message_id(str(headers.get("Message-ID", "")))
     if not row["message_id"]:
-        row["message_id"], row["flags"] = _stable_id(message, raw), "no-message-id"
+        row["message_id"], row["flags"] = _stable_id(headers, raw), "no-message-id"
     row["external_id"] = row["message_id"]
-    row["subject"] = one_line(str(message.get("Subject", "")))[:MAX_SUBJECT_CHARS]
-    sender, name, suspicious = sender_of(message)
+    row["subject"] = one_line(str(headers.get("Subject", "")))[:MAX_SUBJECT_CHARS]
+    sender, name, suspicious = sender_of(headers)
     row["sender"], row["sender_name"] = sender, name[:200]
     if suspicious:
         row["flags"] = " ".join(filter(None, [row["flags"], "malformed-from"]))
-    row["recipients"] = ", ".join(recipients_of(message))
-    row["sent_at"], row["sent_tz"] = _date_of(message)
-    row["in_reply_to"] = " ".join(message_ids(str(message.get("In-Reply-To", ""))))[:300]
-    row["refs"] = " ".join(message_ids(str(message.get("References", ""))))
-    if skip := skip_reason(message, sender):
+    row["recipients"] = ", ".join(recipients_of(headers))
+    row["sent_at"], row["sent_tz"] = _date_of(headers)
+    row["in_reply_to"] = " ".join(message_ids(str(headers.get("In-Reply-To", ""))))[:300]
+    row["refs"] = " ".join(message_ids(str(headers.get("References", ""))))
+    if skip := skip_reason(headers, sender):
         row["flags"] = " ".join(filter(None, [row["flags"], f"skip:{skip}"]))
     text, html, attachments = _bodies(parts)
     row["body_text"], row["body_html"] = text[:MAX_TEXT_CHARS], html[:MAX_TEXT_CHARS * 2]
@@ -144,7 +176,7 @@ def _parse(raw: bytes) -> dict[str, str]:
     return row
 
 
-def _stable_id(message: Message, raw: bytes) -> str:
+def _stable_id(message: Message | _Headers, raw: bytes) -> str:
     """An id for a message without one, the same each time the same message is read."""
     basis = "\n".join(one_line(str(message.get(name, ""))) for name in ("From", "To", "Date", "Subject"))
     digest = hashlib.sha256(basis.encode() + b"\n" + raw.split(b"\n\n", 1)[-1]).hexdigest()
