@@ -12,6 +12,7 @@ from crm_platform.activities.reads import (
     create_task,
     last_activity_at,
     log_activities,
+    open_task_counts,
     record_timeline,
 )
 from crm_platform.activities.schemas import ActivityIn
@@ -27,7 +28,7 @@ from crm_platform.clock import now
 from crm_platform.contacts.lookup import ids_by_email as contact_ids_by_email
 from crm_platform.db.bulk import insert_rows, reserve_ids
 from crm_platform.db.raw import drop_indexes, execute, execute_each, fetch, placeholders
-from crm_platform.db.unit import UnitOfWork, unit_of_work
+from crm_platform.db.unit import UnitOfWork, delivery_cache, unit_of_work
 from crm_platform.errors import Conflict, CrmError, Forbidden, Invalid, NotFound, Skip, invalid
 from crm_platform.identities.service import Identity
 from crm_platform.identities.service import add as add_identities
@@ -45,6 +46,8 @@ from crm_platform.mail.config import email_enabled
 from crm_platform.mail.outbox import deliver_now as deliver_emails
 from crm_platform.mail.outbox import send_email, sender_domain
 from crm_platform.notifications.service import notify
+from crm_platform.privacy.consents import ledger as consent_ledger
+from crm_platform.privacy.consents import record as record_consent
 from crm_platform.records.access import can, ensure, visible_owner_ids
 from crm_platform.records.customfields import definitions as field_definitions
 from crm_platform.records.detach import detach as detach_links
@@ -206,4 +209,8 @@ __all__ = [
     "parse_amount",
     "offer_notice",
     "record_slots",
+    "open_task_counts",
+    "record_consent",
+    "consent_ledger",
+    "delivery_cache",
 ]

@@ -3,6 +3,8 @@ match a list's filters, as the user may see them."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from crm_platform import toolkit
@@ -47,3 +49,46 @@ async def test_a_wrong_filter_names_what_is_wrong(crm_client, crm_admin):
     with pytest.raises(toolkit.Invalid) as caught:
         await toolkit.list_records(crm_admin[0], "contact", toolkit.RecordFilter(), sort="shoe_size")
     assert set(caught.value.errors) == {"sort"}
+
+
+@pytest.mark.postgres
+async def test_records_are_found_by_a_column_range_and_by_silence_on_their_timeline(
+        crm_client, crm_admin, crm_clock):
+    admin = crm_admin[0]
+    start = crm_clock.set(dt.datetime(2030, 3, 1, 9, 0, tzinfo=dt.UTC))
+    quiet = await _contact(crm_client, "Quiet")
+    spoken = await _contact(crm_client, "Spoken")
+    crm_clock.advance(days=10)
+    fresh = await _contact(crm_client, "Fresh")
+    response = await crm_client.post("/api/v1/activities", json={
+        "type": "call", "subject": "Catch-up", "links": [{"record_type": "contact", "record_id": spoken}]})
+    assert response.status_code == 201, response.text
+    cutoff = start + dt.timedelta(days=5)
+    silent = toolkit.RecordFilter(inactive_since=cutoff, between={"created_at": (None, cutoff)})
+    rows, _ = await toolkit.list_records(admin, "contact", silent)
+    assert [row["id"] for row in rows] == [quiet]
+    everyone = toolkit.RecordFilter(between={"created_at": (start, None)})
+    assert await toolkit.count_records(admin, "contact", everyone) == 3
+    later = toolkit.RecordFilter(between={"created_at": (cutoff, None)})
+    assert [row["id"] for row in (await toolkit.list_records(admin, "contact", later))[0]] == [fresh]
+    await toolkit.execute("CREATE TABLE IF NOT EXISTS test_seen (record_id INTEGER)")
+    await toolkit.execute("DELETE FROM test_seen")
+    await toolkit.execute("INSERT INTO test_seen (record_id) VALUES ({})", quiet)
+    unseen = toolkit.RecordFilter(between={"created_at": (start, None)},
+                                  id_not_in="SELECT record_id FROM test_seen WHERE record_id > {}", id_not_in_args=(0,))
+    assert await toolkit.count_records(admin, "contact", unseen) == 2
+    with pytest.raises(toolkit.Invalid) as caught:
+        await toolkit.count_records(admin, "contact", toolkit.RecordFilter(between={"birthday": (None, start)}))
+    assert caught.value.errors == {"between.birthday": "is not a field of contact"}
+
+
+@pytest.mark.postgres
+async def test_open_task_counts_say_who_has_the_least_to_do(crm_client, crm_admin, crm_member):
+    admin, member = crm_admin[0], crm_member[0]
+    due = toolkit.now() + dt.timedelta(days=1)
+    for subject in ("One", "Two"):
+        await toolkit.create_task(admin, subject, due, assignee_id=admin.id)
+    done = await toolkit.create_task(admin, "Done", due, assignee_id=member.id)
+    await crm_client.patch(f"/api/v1/activities/{done['id']}", json={"done": True})
+    assert await toolkit.open_task_counts([admin.id, member.id]) == {admin.id: 2, member.id: 0}
+    assert await toolkit.open_task_counts([]) == {}

@@ -66,6 +66,20 @@ async def last_activity_at(record_type: str, record_ids: list[int]) -> dict[int,
     return {row["record_id"]: _as_datetime(row["at"]) for row in rows}
 
 
+async def open_task_counts(user_ids: list[int]) -> dict[int, int]:
+    """How many open tasks and follow-ups (not done, with a due time) each user is assigned,
+    ``0`` for those with none, in one query: who has the least on their plate."""
+    if not user_ids:
+        return {}
+    rows = await fetch(
+        "SELECT assignee, count(*) AS n FROM crm_activity WHERE NOT done AND due_at IS NOT NULL "
+        f"AND assignee IN ({placeholders(user_ids)}) GROUP BY assignee", *user_ids,
+    )
+    counts = {user_id: 0 for user_id in user_ids}
+    counts |= {row["assignee"]: int(row["n"]) for row in rows}
+    return counts
+
+
 def _as_datetime(value: Any) -> dt.datetime:
     # SQLite hands back an aggregate as the stored text, PostgreSQL as a datetime.
     if isinstance(value, str):

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import Any
 
 from crm_hookspecs import Event
 
@@ -31,6 +32,15 @@ class UnitOfWork:
 
 
 _current: ContextVar[UnitOfWork | None] = ContextVar("crm_unit_of_work", default=None)
+_delivery: ContextVar[dict[str, Any] | None] = ContextVar("crm_event_delivery", default=None)
+
+
+def delivery_cache() -> dict[str, Any] | None:
+    """A dict the event listeners share while the events of one committed transaction are
+    delivered, and ``None`` outside a delivery: a listener reads what every event needs (its
+    configuration) once per transaction instead of once per event. It is dropped when the
+    delivery ends, so nothing read here outlives the transaction's events."""
+    return _delivery.get()
 
 
 @asynccontextmanager
@@ -54,5 +64,11 @@ async def unit_of_work() -> AsyncIterator[UnitOfWork]:
             callback()
         except Exception:  # what was committed stays so; a job not handed over is requeued by the worker
             log.exception("after-commit step %r failed", callback)
-    for event in work.events:
-        await rt.host.call("crm_event", event=event)
+    if not work.events:
+        return
+    delivery = _delivery.set({})
+    try:
+        for event in work.events:
+            await rt.host.call("crm_event", event=event)
+    finally:
+        _delivery.reset(delivery)

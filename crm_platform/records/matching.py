@@ -10,6 +10,7 @@ from typing import Any
 
 from crm_hookspecs import Principal
 
+from crm_platform.clock import as_utc
 from crm_platform.db.raw import fetch, placeholders
 from crm_platform.errors import Invalid
 from crm_platform.records import kinds
@@ -23,7 +24,11 @@ class RecordFilter:
     ``custom`` holds custom-field filters as a list's query string writes them
     (``size:gt:10``); ``equals`` compares columns of the kind's table (``lifecycle_stage``);
     ``ids`` keeps the named records; ``id_in`` is a ``SELECT`` of ids from the caller's own
-    tables, with ``{}`` placeholders, and ``id_in_args`` its values (the members of a list).
+    tables, with ``{}`` placeholders, and ``id_in_args`` its values (the members of a list);
+    ``id_not_in``/``id_not_in_args`` leave such ids out (the records a job has already seen).
+    ``between`` keeps records whose column lies in ``(low, high)``, both inclusive, ``None``
+    for an open end (``{"due_at": (None, cutoff)}``); ``inactive_since`` keeps records with no
+    activity on their timeline at or after that moment (a contact nobody spoke to since).
     """
 
     owner_id: int | None = None
@@ -34,6 +39,10 @@ class RecordFilter:
     ids: tuple[int, ...] | None = None
     id_in: str = ""
     id_in_args: tuple[Any, ...] = ()
+    id_not_in: str = ""
+    id_not_in_args: tuple[Any, ...] = ()
+    between: Mapping[str, tuple[Any, Any]] = field(default_factory=dict)
+    inactive_since: dt.datetime | None = None
 
 
 async def _where(principal: Principal, record_type: str, filters: RecordFilter) -> tuple[str, Where]:
@@ -42,6 +51,7 @@ async def _where(principal: Principal, record_type: str, filters: RecordFilter) 
                                  updated_since=filters.updated_since, custom=list(filters.custom))
     known = kinds.columns(kind)
     unknown = {f"equals.{name}": f"is not a field of {kind.key}" for name in filters.equals if name not in known}
+    unknown |= {f"between.{name}": f"is not a field of {kind.key}" for name in filters.between if name not in known}
     if unknown:
         raise Invalid(unknown)
     for name, value in filters.equals.items():
@@ -53,7 +63,23 @@ async def _where(principal: Principal, record_type: str, filters: RecordFilter) 
             where.add(f"id IN ({placeholders(list(filters.ids))})", *filters.ids)
     if filters.id_in:
         where.add(f"id IN ({filters.id_in})", *filters.id_in_args)
+    if filters.id_not_in:
+        where.add(f"id NOT IN ({filters.id_not_in})", *filters.id_not_in_args)
+    for name, (low, high) in filters.between.items():
+        if low is not None:
+            where.add(f"{name} >= {{}}", _plain(low))
+        if high is not None:
+            where.add(f"{name} <= {{}}", _plain(high))
+    if filters.inactive_since is not None:
+        # One anti-join on the timeline's index (record_type, record_id, occurred_at).
+        where.add(f"NOT EXISTS (SELECT 1 FROM crm_activity_link l WHERE l.record_type = {{}} "
+                  f"AND l.record_id = {kinds.table_name(kind)}.id AND l.occurred_at >= {{}})",
+                  kind.key, as_utc(filters.inactive_since))
     return kinds.table_name(kind), where
+
+
+def _plain(value: Any) -> Any:
+    return as_utc(value) if isinstance(value, dt.datetime) else value
 
 
 async def count_records(principal: Principal, record_type: str, filters: RecordFilter) -> int:

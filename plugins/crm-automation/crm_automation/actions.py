@@ -9,7 +9,7 @@ from typing import Any
 
 from crm_hookspecs import ActionCall, WorkflowAction
 
-from crm_automation import context, segments, templating, webhooks
+from crm_automation import conditions, context, segments, sequences, templating, webhooks
 from crm_platform.toolkit import (
     CrmError,
     Invalid,
@@ -20,13 +20,17 @@ from crm_platform.toolkit import (
     list_teams,
     notify,
     now,
+    open_task_counts,
     send_email,
     update_record,
     workflow_actions,
 )
 
 WAIT = "automation.wait"
+WAIT_UNTIL = "automation.wait_until"
 MAX_WAIT_DAYS = 365
+# How often a run waiting for a condition looks at its record again.
+RECHECK_MINUTES = 15
 
 
 def business_days_after(start: dt.datetime, days: int) -> dt.datetime:
@@ -124,6 +128,15 @@ async def _assign_owner(call: ActionCall) -> dict[str, Any]:
         active = [uid for uid, user in (await get_users(members)).items() if user["is_active"]]
         if not active:
             raise ValueError(f"team {team_id} has no active member to assign")
+        if mode == "least_loaded":
+            # Fewest open tasks and follow-ups; the lowest id breaks a tie, so it is the same
+            # answer for everyone who asks at once.
+            load = await open_task_counts(sorted(active))
+            user_id = min(active, key=lambda uid: (load[uid], uid))
+            if call.dry_run:
+                return {"would": f"make user {user_id} the owner ({load[user_id]} open tasks)"}
+            await update_record(call.principal, call.kind, call.record_id, {"owner": user_id})
+            return {"owner": user_id, "open_tasks": load[user_id]}
         key = f"assign:{call.params.get('_workflow_id')}:{call.params.get('_position')}"
         if call.dry_run:
             rows = await fetch("SELECT position FROM automation_cursor WHERE key = {}", key)
@@ -236,34 +249,100 @@ async def _segment(call: ActionCall) -> dict[str, Any]:
     return {"segment_id": segment_id, "removed" if remove else "added": changed}
 
 
+async def _sequence(call: ActionCall) -> dict[str, Any]:
+    sequence_id = _int(call.params, "sequence_id", 1, 2**31)
+    remove = bool(call.params.get("remove"))
+    if call.kind == "contact":
+        contact_ids = [call.record_id] if call.record_id else []
+    else:
+        contact_ids = [c["id"] for c in await context.linked_contacts(call.principal, call.kind, dict(call.record))][:1]
+    if not contact_ids:
+        raise ValueError("the run's record has no contact to enrol")
+    try:
+        sequence = await sequences.get(sequence_id)
+    except CrmError:
+        raise ValueError(f"sequence {sequence_id} does not exist") from None
+    if call.dry_run:
+        return {"would": f"{'take contact out of' if remove else 'enrol contact in'} {sequence['name']!r}"}
+    if remove:
+        return {"sequence_id": sequence_id, "removed": await sequences.unenrol(
+            sequence_id, contact_ids, f"taken out by workflow {call.params.get('_workflow_id')}")}
+    try:
+        return {"sequence_id": sequence_id, "enrolled": await sequences.enrol(call.principal, sequence_id, contact_ids)}
+    except Invalid as exc:
+        raise ValueError("; ".join(f"{k}: {v}" for k, v in exc.errors.items())) from None
+
+
 async def _wait(call: ActionCall) -> dict[str, Any]:
     # The engine turns a wait into the run's resume time; the step itself does nothing.
-    return {"wait_minutes": wait_minutes(call.params)}
+    return {"would": f"wait until {wait_until(now(), call.params):%Y-%m-%d %H:%M}"} if call.dry_run else {}
+
+
+def wait_until(start: dt.datetime, params: Mapping[str, Any]) -> dt.datetime:
+    """When a wait that begins at ``start`` is over: minutes, hours and days, then
+    ``business_days`` working days (Monday to Friday) on top."""
+    total = sum(int(params.get(unit) or 0) * size for unit, size in (("minutes", 1), ("hours", 60), ("days", 1440)))
+    business = int(params.get("business_days") or 0)
+    if total < 0 or business < 0 or (total <= 0 and business <= 0) or total + business * 1440 > MAX_WAIT_DAYS * 1440:
+        raise ValueError(f"a wait lasts from one minute to {MAX_WAIT_DAYS} days")
+    return business_days_after(start + dt.timedelta(minutes=total), business)
 
 
 def wait_minutes(params: Mapping[str, Any]) -> int:
-    total = sum(int(params.get(unit) or 0) * size for unit, size in (("minutes", 1), ("hours", 60), ("days", 1440)))
-    if total <= 0 or total > MAX_WAIT_DAYS * 1440:
-        raise ValueError(f"a wait lasts from one minute to {MAX_WAIT_DAYS} days")
-    return total
+    moment = now()
+    return int((wait_until(moment, params) - moment).total_seconds() // 60)
 
 
 def _check_wait(params: Mapping[str, Any]) -> dict[str, str]:
     errors: dict[str, str] = {}
-    for unit in ("minutes", "hours", "days"):
+    for unit in ("minutes", "hours", "days", "business_days"):
         errors |= _check_int(params, unit, 0, MAX_WAIT_DAYS * 1440)
     if not errors:
         try:
-            wait_minutes(params)
+            wait_until(now(), params)
         except ValueError as exc:
             errors["days"] = str(exc)
     return errors
 
 
+def until_condition(params: Mapping[str, Any]) -> dict[str, Any]:
+    """The condition a ``wait_until`` step waits for, as a condition tree."""
+    op = params.get("op") or "eq"
+    condition: dict[str, Any] = {"field": params.get("field"), "op": op}
+    value = params.get("value")
+    if op in ("in", "between"):
+        condition["value"] = [part.strip() for part in str(value or "").split(",") if part.strip()]
+    elif op not in conditions.NO_VALUE:
+        condition["value"] = int(value) if params.get("field") == "segment" and str(value).isdigit() else value
+    return {"all": [condition]}
+
+
+def timeout_target(params: Mapping[str, Any]) -> str | int:
+    """``"continue"``, ``"stop"`` or the (1-based) step a timed-out wait goes on at."""
+    raw = params.get("on_timeout") or "continue"
+    return int(raw) if isinstance(raw, int) or str(raw).isdigit() else str(raw)
+
+
+def _check_wait_until(params: Mapping[str, Any]) -> dict[str, str]:
+    errors = {key.removeprefix("conditions.all[0]."): message
+              for key, message in conditions.check(until_condition(params)).items()}
+    errors |= _check_int(params, "timeout_days", 1, MAX_WAIT_DAYS, required=True)
+    target = timeout_target(params)
+    if target not in ("continue", "stop") and not isinstance(target, int):
+        errors["on_timeout"] = "is continue, stop or the number of the step to go on at"
+    return errors
+
+
+async def _wait_for(call: ActionCall) -> dict[str, Any]:
+    # The engine checks the condition and keeps the run waiting; a dry run says what it waits for.
+    return {"would": f"wait until {conditions.explain(until_condition(call.params))}, "
+                     f"at most {call.params.get('timeout_days')} days"} if call.dry_run else {}
+
+
 def _check_assign(params: Mapping[str, Any]) -> dict[str, str]:
     mode = params.get("mode") or "fixed"
-    if mode not in ("fixed", "round_robin"):
-        return {"mode": "is fixed or round_robin"}
+    if mode not in ("fixed", "round_robin", "least_loaded"):
+        return {"mode": "is fixed, round_robin or least_loaded"}
     return _check_int(params, "user_id" if mode == "fixed" else "team_id", 1, 2**31, required=True)
 
 
@@ -276,7 +355,8 @@ BUILT_IN = (
                    help="Due in N working days; assignee is owner, actor or a user id."),
     WorkflowAction("automation.assign_owner", "Assign an owner", run=_assign_owner,
                    params=("mode", "user_id", "team_id"), check=_check_assign,
-                   help="fixed: user_id; round_robin: team_id, taking the team's members in turn."),
+                   help="fixed: user_id; round_robin: team_id, taking the team's members in turn; "
+                   "least_loaded: team_id, the member with the fewest open tasks."),
     WorkflowAction("automation.set_field", "Set a field or stage", run=_set_field, params=("field", "value"),
                    check=lambda p: ({} if p.get("field") else {"field": "is required"})
                    | _check_templates(p, "value"),
@@ -295,7 +375,16 @@ BUILT_IN = (
                    params=("segment_id", "remove"),
                    check=lambda params: _check_int(params, "segment_id", 1, 2**31, required=True),
                    help="segment_id: a static list; remove: true takes the record out"),
-    WorkflowAction(WAIT, "Wait", run=_wait, params=("minutes", "hours", "days"), check=_check_wait),
+    WorkflowAction("automation.sequence", "Enrol in or take out of a sequence", run=_sequence,
+                   params=("sequence_id", "remove"),
+                   check=lambda params: _check_int(params, "sequence_id", 1, 2**31, required=True),
+                   help="The record's contact (a deal's first contact); remove: true takes it out."),
+    WorkflowAction(WAIT, "Wait", run=_wait, params=("minutes", "hours", "days", "business_days"), check=_check_wait,
+                   help="Minutes, hours and days, then business_days working days (Monday to Friday)."),
+    WorkflowAction(WAIT_UNTIL, "Wait until a condition holds", run=_wait_for,
+                   params=("field", "op", "value", "timeout_days", "on_timeout"), check=_check_wait_until,
+                   help="Checked now and every 15 minutes; after timeout_days the run goes on (continue), "
+                   "ends (stop) or goes on at the step numbered on_timeout."),
 )
 
 
@@ -329,4 +418,7 @@ def check_steps(steps: Any) -> dict[str, str]:
                 errors[f"{path}.{key}"] = "must be text, a number or true/false"
         if action.check is not None:
             errors |= {f"{path}.{key}": message for key, message in dict(action.check(step)).items()}
+        target = timeout_target(step) if action.key == WAIT_UNTIL else None
+        if isinstance(target, int) and not index + 1 < target <= len(steps):
+            errors[f"{path}.on_timeout"] = f"names a later step: from {index + 2} to {len(steps)}"
     return errors

@@ -21,8 +21,10 @@ from crm_automation import (
     webhooks,
     workflows,
 )
+from crm_automation.bodies import unknown_fields
 from crm_platform.toolkit import (
     CurrentPrincipal,
+    Invalid,
     check_limit,
     get_records,
     invalid,
@@ -35,13 +37,12 @@ MANAGE = "automation.manage"
 
 
 def only_fields(data: Any, *allowed: str) -> dict[str, Any]:
-    """The body as given, refused with a 422 naming the first field it does not take, so a
-    misspelt field is not silently ignored."""
+    """The body as given, refused with a 422 naming each field it does not take."""
     if not isinstance(data, dict):
         raise invalid("body", f"must be an object with {', '.join(allowed)}")
-    unknown = sorted(set(data) - set(allowed))
+    unknown = unknown_fields(data, allowed)
     if unknown:
-        raise invalid(unknown[0], f"is not a field here; the fields are {', '.join(allowed)}")
+        raise Invalid(unknown)
     return data
 
 

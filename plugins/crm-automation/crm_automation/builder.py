@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from crm_automation import actions, triggers
+from crm_automation import actions, timed, triggers
 
-TRIGGER_INPUTS = ("kind", "field", "from", "to", "activity_type")
-NUMBER_PARAMS = {"due_in_business_days", "user_id", "team_id", "endpoint_id", "minutes", "hours", "days"}
+TRIGGER_INPUTS = ("kind", "field", "from", "to", "activity_type", "days", "hours", "when")
+TRIGGER_NUMBERS = {"days", "hours"}
+NUMBER_PARAMS = {"due_in_business_days", "user_id", "team_id", "endpoint_id", "sequence_id", "minutes", "hours", "days",
+                 "business_days", "timeout_days"}
 
 
 def _value(name: str, raw: str) -> Any:
@@ -27,7 +29,9 @@ def definition_from(form: Any) -> dict[str, Any]:
     for key in TRIGGER_INPUTS:
         value = (form.get(f"trigger_{key}") or "").strip()
         if value:
-            trigger[key] = value
+            trigger[key] = int(value) if key in TRIGGER_NUMBERS and value.isdigit() else value
+    if trigger["event"] != timed.DATE:
+        trigger.pop("when", None)  # the select always sends one; only date triggers take it
     match = "any" if form.get("match") == "any" else "all"
     rows = []
     for field, op, value in zip(_all(form, "cond_field"), _all(form, "cond_op"), _all(form, "cond_value"),

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import logging
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from crm_hookspecs import ActionCall, Event, Principal
@@ -17,6 +18,7 @@ from crm_hookspecs import ActionCall, Event, Principal
 from crm_automation import actions, conditions, context, triggers
 from crm_platform.toolkit import (
     CrmError,
+    delivery_cache,
     enqueue,
     execute,
     fetch,
@@ -38,14 +40,61 @@ def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
 
-async def on_event(event: Event) -> list[int]:
-    """Start a run of every enabled workflow the event triggers; returns the runs' ids."""
-    name = type(event).__name__
+decoded = _json
+
+
+@dataclass(frozen=True)
+class NewRun:
+    """A run to record: of which workflow version, on what, about which record."""
+
+    workflow_id: int
+    version_id: int
+    event: str
+    payload: dict[str, Any]
+    record_kind: str
+    record_id: int | None
+    depth: int = 0
+    state: str = "queued"
+    error: str = ""
+
+
+async def create_runs(new_runs: list[NewRun]) -> list[int]:
+    """Record the runs in one statement (inside the caller's transaction); their ids, in order."""
+    if not new_runs:
+        return []
+    moment = now()
+    values = ", ".join("({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})" for _ in new_runs)
+    args = [arg for run in new_runs for arg in (
+        run.workflow_id, run.version_id, run.event, json.dumps(run.payload), run.record_kind, run.record_id,
+        run.depth, run.state, run.error, moment, moment if run.state in FINAL else None)]
+    rows = await execute(
+        "INSERT INTO automation_run (workflow, workflow_version, event, payload, record_kind, record_id, "
+        f"depth, state, error, created_at, finished_at) VALUES {values} RETURNING id", *args,
+    )
+    return sorted(row["id"] for row in rows)
+
+
+async def enabled_workflows() -> list[dict[str, Any]]:
+    """The enabled workflows' current versions, read once per delivered transaction (a bulk
+    write of 1,000 contacts reads them once, not 1,000 times)."""
+    cache = delivery_cache()
+    if cache is not None and "automation.workflows" in cache:
+        return cache["automation.workflows"]
     rows = await fetch(
         "SELECT w.id, v.id AS version_id, v.trigger FROM automation_workflow w "
         "JOIN automation_version v ON v.workflow = w.id AND v.number = w.version WHERE w.enabled = {}", True,
     )
-    matching = [row for row in rows if triggers.matches(_json(row["trigger"]), event)]
+    for row in rows:
+        row["trigger"] = _json(row["trigger"])
+    if cache is not None:
+        cache["automation.workflows"] = rows
+    return rows
+
+
+async def on_event(event: Event) -> list[int]:
+    """Start a run of every enabled workflow the event triggers; returns the runs' ids."""
+    name = type(event).__name__
+    matching = [row for row in await enabled_workflows() if triggers.matches(row["trigger"], event)]
     if not matching:
         return []
     kind, record_id = triggers.subject(event)
@@ -53,21 +102,14 @@ async def on_event(event: Event) -> list[int]:
     parent = _running_depth.get()
     depth = 0 if parent is None else parent + 1
     stopped = depth > MAX_DEPTH
-    moment = now()
-    run_ids = []
+    error = (f"stopped: runs started by runs reached the depth limit of {MAX_DEPTH} (the workflow triggers "
+             "itself, or workflows trigger each other)") if stopped else ""
     async with unit_of_work():
-        for row in matching:
-            created = await execute(
-                "INSERT INTO automation_run (workflow, workflow_version, event, payload, record_kind, record_id, "
-                "depth, state, error, created_at, finished_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}) "
-                "RETURNING id",
-                row["id"], row["version_id"], name, json.dumps(payload), kind, record_id, depth,
-                "stopped" if stopped else "queued",
-                f"stopped: runs started by runs reached the depth limit of {MAX_DEPTH} (the workflow triggers "
-                "itself, or workflows trigger each other)" if stopped else "",
-                moment, moment if stopped else None,
-            )
-            run_ids.append(created[0]["id"])
+        run_ids = await create_runs([
+            NewRun(row["id"], row["version_id"], name, payload, kind, record_id, depth,
+                   "stopped" if stopped else "queued", error)
+            for row in matching
+        ])
     if stopped:
         log.warning("workflow runs %s stopped at depth %d", run_ids, depth)
         return run_ids
@@ -128,7 +170,7 @@ async def execute_run(run_id: int) -> None:
         await _finish(run_id, "failed", "the workflow's owner is no longer an active user")
         return
     ledger = {row["position"]: row for row in await fetch(
-        "SELECT position, state FROM automation_step WHERE run = {}", run_id)}
+        "SELECT position, state, outcome FROM automation_step WHERE run = {}", run_id)}
     await execute("UPDATE automation_run SET state = 'running' WHERE id = {}", run_id)
     record = await context.load_record(principal, run["record_kind"], run["record_id"])
     if not ledger and run["conditions"]:
@@ -137,9 +179,12 @@ async def execute_run(run_id: int) -> None:
             await _finish(run_id, "skipped", f"conditions not met: {conditions.explain(run['conditions'])}")
             return
     known = actions.available()
-    for position, step in enumerate(run["steps"]):
+    position, end = 0, len(run["steps"])
+    while position < end:
+        step = run["steps"][position]
         entry = ledger.get(position)
-        if entry is not None and entry["state"] == "done":
+        if entry is not None and entry["state"] in ("done", "skipped"):
+            position, end = _next_position(step, position, entry, end)
             continue
         action = known.get(step["action"])
         if action is None:
@@ -150,13 +195,25 @@ async def execute_run(run_id: int) -> None:
             if entry is not None:  # waiting: the resume job brought us back once it was due
                 await execute("UPDATE automation_step SET state = 'done', finished_at = {} "
                               "WHERE run = {} AND position = {}", started, run_id, position)
+                position += 1
                 continue
-            resume_at = started + dt.timedelta(minutes=actions.wait_minutes(step))
+            resume_at = actions.wait_until(started, step)
             async with unit_of_work():
                 await _mark(run_id, position, action.key, "waiting", {"until": resume_at.isoformat()}, started)
                 await execute("UPDATE automation_run SET state = 'waiting', resume_at = {} WHERE id = {}",
                               resume_at, run_id)
             return
+        if action.key == actions.WAIT_UNTIL:
+            outcome = await _wait_for_condition(principal, run, record, position, step, entry, started)
+            if outcome is None:
+                return
+            ledger[position] = {"position": position, "state": "done", "outcome": outcome}
+            if outcome.get("stopped"):
+                await _finish(run_id, "done", f"step {position + 1}: waited {step.get('timeout_days')} days "
+                              "and the condition did not hold")
+                return
+            position, end = _next_position(step, position, ledger[position], end)
+            continue
         token = _running_depth.set(run["depth"])
         try:
             async with unit_of_work():
@@ -171,9 +228,61 @@ async def execute_run(run_id: int) -> None:
             _running_depth.reset(token)
         if isinstance(outcome, dict) and outcome.get("delivery_id"):
             await enqueue("automation.deliver", delivery_id=outcome["delivery_id"])
-        if position + 1 < len(run["steps"]):  # the next step sees what this one changed
+        position += 1
+        if position < len(run["steps"]):  # the next step sees what this one changed
             record = await context.load_record(principal, run["record_kind"], run["record_id"])
     await _finish(run_id, "done")
+
+
+def _next_position(step: dict[str, Any], position: int, entry: dict[str, Any], end: int) -> tuple[int, int]:
+    """Where a run goes on after a step it has done, and where it ends. A wait for a
+    condition whose ``on_timeout`` names step N splits the steps after it in two branches:
+    when the condition holds the run does the steps before N and ends; when the wait times out
+    it goes on at N. ``stop`` ends a timed-out run. The ledger's outcome says which it was."""
+    if step.get("action") != actions.WAIT_UNTIL:
+        return position + 1, end
+    outcome = _json(entry.get("outcome")) or {}
+    target = actions.timeout_target(step)
+    if outcome.get("timed_out"):
+        if target == "stop":
+            return end, end
+        return (target - 1, end) if isinstance(target, int) else (position + 1, end)
+    return position + 1, (target - 1 if isinstance(target, int) else end)
+
+
+async def _wait_for_condition(principal: Principal, run: dict[str, Any], record: dict[str, Any], position: int,
+                              step: dict[str, Any], entry: dict[str, Any] | None,
+                              started: dt.datetime) -> dict[str, Any] | None:
+    """A ``wait_until`` step: its outcome once the condition holds or the wait timed out, or
+    ``None`` while the run waits on (and is looked at again by the minute job)."""
+    condition = actions.until_condition(step)
+    held = conditions.evaluate(condition, record, await context.facts(
+        record, principal, run["record_kind"], conditions.segment_ids(condition)))
+    if entry is None:
+        deadline = started + dt.timedelta(days=int(step["timeout_days"]))
+    else:
+        deadline = dt.datetime.fromisoformat((_json(entry["outcome"]) or {})["deadline"])
+    outcome: dict[str, Any] | None = None
+    if held:
+        outcome = {"met": conditions.explain(condition)}
+    elif started >= deadline:
+        target = actions.timeout_target(step)
+        outcome = {"timed_out": True, "on_timeout": target} | ({"stopped": True} if target == "stop" else {})
+    async with unit_of_work():
+        if outcome is not None:
+            if entry is None:
+                await _mark(run["id"], position, actions.WAIT_UNTIL, "done", outcome, started)
+            else:
+                await execute("UPDATE automation_step SET state = 'done', outcome = {}, finished_at = {} "
+                              "WHERE run = {} AND position = {}", json.dumps(outcome), started, run["id"], position)
+            await execute("UPDATE automation_run SET state = 'running', resume_at = NULL WHERE id = {}", run["id"])
+            return outcome
+        if entry is None:
+            await _mark(run["id"], position, actions.WAIT_UNTIL, "waiting",
+                        {"deadline": deadline.isoformat(), "waiting_for": conditions.explain(condition)}, started)
+        recheck = min(deadline, started + dt.timedelta(minutes=actions.RECHECK_MINUTES))
+        await execute("UPDATE automation_run SET state = 'waiting', resume_at = {} WHERE id = {}", recheck, run["id"])
+    return None
 
 
 async def resume_due() -> None:
@@ -185,6 +294,11 @@ async def resume_due() -> None:
     for row in rows:
         stamp = row["resume_at"].isoformat() if hasattr(row["resume_at"], "isoformat") else str(row["resume_at"])
         await enqueue("automation.run", run_id=row["id"], key=f"automation.run:{row['id']}@{stamp}")
+    # Runs recorded whose enqueue did not follow (the process stopped between the commit and
+    # the enqueue); the enqueue key is the run's, so a run already queued is not queued twice.
+    for row in await fetch("SELECT id FROM automation_run WHERE state = 'queued' AND created_at <= {} "
+                           "ORDER BY id LIMIT 500", now() - dt.timedelta(minutes=2)):
+        await enqueue("automation.run", run_id=row["id"])
     for delivery_id, attempts in await webhooks.due_retries():
         await enqueue("automation.deliver", delivery_id=delivery_id,
                       key=f"automation.deliver:{delivery_id}#{attempts}")

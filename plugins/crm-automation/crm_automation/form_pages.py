@@ -37,6 +37,8 @@ def _designed(form: Any) -> dict[str, Any]:
 async def _designer(request: Request, *, data: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
                     status_code: int = 200) -> Response:
     targets = [(key, label) for key, label in forms.TARGETS.items()]
+    targets += [(f"{forms.CONSENT}{purpose}", f"A box to tick: consent to the {purpose}") for purpose in
+                ("newsletter", "marketing")]
     return render_page(request, "automation/forms.html", status_code=status_code, forms=await forms.all_forms(),
                        data=data or {"fields": []}, errors=errors or {}, rows=range(DESIGN_ROWS), targets=targets)
 

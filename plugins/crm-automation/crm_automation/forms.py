@@ -20,6 +20,7 @@ from crm_platform.toolkit import (
     invalid,
     now,
     principal_for,
+    record_consent,
     unit_of_work,
     update_record,
 )
@@ -30,6 +31,13 @@ MAX_FIELDS = 20
 MAX_VALUE = 500
 # The hidden input that people never fill in and form-filling robots do.
 HONEYPOT = "website"
+# A field mapped to ``consent.<purpose>`` is a box; ticked, it is a row of the consent ledger
+# (purpose, email channel, the form as source, the box's wording as the text agreed to).
+CONSENT = "consent."
+
+
+def _is_key(text: str) -> bool:
+    return bool(text) and len(text) <= 60 and text.replace("_", "").isalnum()
 
 
 def _row(row: dict[str, Any]) -> dict[str, Any]:
@@ -51,12 +59,15 @@ def check_fields(fields: Any) -> list[dict[str, Any]]:
         if not label or len(label) > 100:
             errors[f"fields[{index}].label"] = "is required, at most 100 characters"
         if not isinstance(target, str) or not (target in TARGETS or (
-                target.startswith("custom.") and target.removeprefix("custom.").replace("_", "").isalnum())):
-            errors[f"fields[{index}].maps_to"] = f"must be one of {', '.join(TARGETS)} or custom.<key>"
+                target.startswith("custom.") and target.removeprefix("custom.").replace("_", "").isalnum()) or (
+                target.startswith(CONSENT) and _is_key(target.removeprefix(CONSENT)))):
+            errors[f"fields[{index}].maps_to"] = (f"must be one of {', '.join(TARGETS)}, custom.<key> or "
+                                                  "consent.<purpose> (a box to tick)")
         elif target in seen:
             errors[f"fields[{index}].maps_to"] = f"{target} is asked for twice"
         seen.add(target)
-        cleaned.append({"name": f"f{index}", "label": label, "maps_to": target, "required": bool(item.get("required"))})
+        cleaned.append({"name": f"f{index}", "label": label, "maps_to": target, "required": bool(item.get("required")),
+                        "consent": isinstance(target, str) and target.startswith(CONSENT)})
     if "email" not in seen:
         errors["fields"] = "a form asks for the email, so a second submission updates the same contact"
     if errors:
@@ -115,6 +126,12 @@ def _values(form: dict[str, Any], submitted: dict[str, str]) -> dict[str, str]:
     values: dict[str, str] = {}
     for field in form["fields"]:
         value = str(submitted.get(field["name"]) or "").strip()
+        if field.get("consent"):
+            if field["required"] and not value:
+                errors[field["name"]] = f"{field['label']}: tick the box to send the form"
+            elif value:
+                values[field["maps_to"]] = field["label"]
+            continue
         if len(value) > MAX_VALUE:
             errors[field["name"]] = f"{field['label']}: at most {MAX_VALUE} characters"
         elif field["required"] and not value:
@@ -133,6 +150,7 @@ async def submit(form: dict[str, Any], submitted: dict[str, str]) -> dict[str, A
     if owner is None:
         raise invalid("form", "this form is closed")
     email = values.pop("email").lower()
+    consents = {key.removeprefix(CONSENT): values.pop(key) for key in list(values) if key.startswith(CONSENT)}
     custom = {key.removeprefix("custom."): values.pop(key) for key in list(values) if key.startswith("custom.")}
     changes: dict[str, Any] = {key: value for key, value in values.items() if key != "phone"}
     if "phone" in values:
@@ -156,5 +174,8 @@ async def submit(form: dict[str, Any], submitted: dict[str, str]) -> dict[str, A
             raise Invalid({labels[key]["name"] if key in labels else "form":
                            f"{labels[key]['label']}: {message}" if key in labels else message
                            for key, message in exc.errors.items()}) from None
+        for purpose, wording in consents.items():
+            await record_consent(owner, contact_id, purpose=purpose, granted=True, channel="email",
+                                 source=f"web form {form['name']}"[:100], text_version=wording[:60])
         work.emit(FormSubmitted(actor_id=owner.id, form_id=form["id"], contact_id=contact_id, created=created))
     return {"contact_id": contact_id, "created": created}

@@ -25,7 +25,18 @@ from crm_hookspecs import (
 )
 
 from crm_automation import demo as demo_workflows
-from crm_automation import engine, events, privacy, runs, scoring, web, webhooks  # noqa: F401 - events: its classes are triggers
+from crm_automation import (  # noqa: F401 - events: its classes are triggers
+    engine,
+    events,
+    privacy,
+    runs,
+    scoring,
+    sequence_api,
+    sequences,
+    timed,
+    web,
+    webhooks,
+)
 from crm_automation.api import HANDLERS, MANAGE, VIEW
 from crm_platform.toolkit import has_permission
 
@@ -44,7 +55,7 @@ def crm_database_apps() -> list[DatabaseApp]:
 
 @hookimpl
 def crm_api_routes() -> list[Routes]:
-    return [Routes(HANDLERS)]
+    return [Routes((*HANDLERS, *sequence_api.HANDLERS))]
 
 
 @hookimpl
@@ -89,6 +100,8 @@ def crm_jobs() -> list[Job]:
         Job("automation.run", engine.execute_run),
         Job("automation.deliver", webhooks.deliver),
         Job("automation.resume", engine.resume_due, schedule="* * * * *"),
+        Job("automation.time_triggers", timed.scan, schedule=timed.SCHEDULE),
+        Job("automation.sequences", sequences.advance, schedule="* * * * *"),
     ]
 
 
@@ -101,6 +114,7 @@ def crm_notification_kinds() -> list[NotificationKind]:
 @hookimpl
 async def crm_event(event: Event) -> None:
     await scoring.on_event(event)
+    await sequences.on_event(event)
     await engine.on_event(event)
 
 

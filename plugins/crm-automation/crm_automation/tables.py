@@ -179,3 +179,50 @@ class Form(Table, tablename="automation_form"):
 
 
 TABLES = (*TABLES, Form)
+
+
+class Sequence(Table, tablename="automation_sequence"):
+    """A cadence: ordered steps (an email from a template, a call or LinkedIn task), each a
+    number of days after the one before, that contacts are enrolled in. ``stop_on`` names
+    the events that take a contact out (an inbound email always does, when ``stop_on_reply``);
+    ``deleted_at`` set is in the trash, from where it is restored."""
+
+    name = Varchar(length=200)
+    description = Text(default="")
+    steps = JSON(default=[])
+    stop_on_reply = Boolean(default=True)
+    stop_on = JSON(default=[])
+    owner = ForeignKey(references=_user(), null=True, on_delete=OnDelete.set_null)
+    deleted_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class Enrolment(Table, tablename="automation_enrolment"):
+    """A contact in a sequence: the next step to do (``position``) and when (``due_at``);
+    ``active`` until the last step is done (``finished``) or the contact is taken out
+    (``stopped``, with the ``reason``)."""
+
+    sequence = ForeignKey(references=Sequence, on_delete=OnDelete.cascade, index=True)
+    contact = ForeignKey(references=LazyTableReference(table_class_name="Contact", app_name="crm"),
+                         on_delete=OnDelete.cascade, index=True)
+    position = Integer(default=0)
+    state = Varchar(length=20, default="active")
+    due_at = Timestamptz(null=True, default=None, index=True)
+    reason = Varchar(length=300, default="")
+    enrolled_by = ForeignKey(references=_user(), null=True, on_delete=OnDelete.set_null)
+    enrolled_at = Timestamptz(default=TimestamptzNow())
+    ended_at = Timestamptz(null=True, default=None)
+
+
+class EnrolmentStep(Table, tablename="automation_enrolment_step"):
+    """The ledger of an enrolment's steps: written in the transaction that does the step, and
+    unique by (enrolment, position), so a step is never done twice."""
+
+    enrolment = ForeignKey(references=Enrolment, on_delete=OnDelete.cascade)
+    position = Integer()
+    outcome = JSON(default={})
+    done_at = Timestamptz(default=TimestamptzNow())
+
+
+TABLES = (*TABLES, Sequence, Enrolment, EnrolmentStep)

@@ -12,6 +12,7 @@ from typing import Any
 
 from crm_hookspecs import Event
 
+from crm_automation import timed
 from crm_platform.toolkit import event_classes, record_kinds
 
 # Filters a trigger may add to its event class; each applies only where the event has it.
@@ -46,7 +47,7 @@ def catalogue() -> list[dict[str, Any]]:
             filters.append("activity_type")
         found.append({"event": cls.__name__, "label": _label(cls.__name__), "module": cls.__module__,
                       "fields": fields, "filters": filters})
-    return found
+    return found + timed.catalogue()
 
 
 def find(name: str) -> type[Event] | None:
@@ -125,6 +126,8 @@ def check(trigger: Any) -> dict[str, str]:
     """What is wrong with a trigger, by path (``trigger.event``)."""
     if not isinstance(trigger, dict):
         return {"trigger": "must be an object with an event"}
+    if timed.is_timed(trigger):
+        return timed.check(trigger)
     errors: dict[str, str] = {}
     unknown = sorted(set(trigger) - {"event", WHERE, *FILTERS})
     if unknown:

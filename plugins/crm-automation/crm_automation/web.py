@@ -9,7 +9,17 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
-from crm_automation import builder, conditions, engine, form_pages, runs, segment_pages, webhooks, workflows
+from crm_automation import (
+    builder,
+    conditions,
+    engine,
+    form_pages,
+    runs,
+    segment_pages,
+    sequence_pages,
+    webhooks,
+    workflows,
+)
 from crm_automation.api import MANAGE, VIEW, with_titles
 from crm_platform.toolkit import (
     CrmError,
@@ -161,5 +171,5 @@ async def run_page(request: Request, principal: CurrentPrincipal, run_id: FromPa
     return render_page(request, "automation/run.html", run=shown[0])
 
 
-HANDLERS = (*segment_pages.HANDLERS, *form_pages.HANDLERS, list_page, new_page, create_from_page, step_fragment, condition_fragment, workflow_page, edit_page,
+HANDLERS = (*segment_pages.HANDLERS, *sequence_pages.HANDLERS, *form_pages.HANDLERS, list_page, new_page, create_from_page, step_fragment, condition_fragment, workflow_page, edit_page,
             update_from_page, switch_from_page, dry_run_from_page, run_page)

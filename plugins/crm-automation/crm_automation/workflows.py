@@ -9,6 +9,7 @@ from typing import Any
 from crm_hookspecs import Principal
 
 from crm_automation import actions, conditions, triggers
+from crm_automation.bodies import unknown_fields
 from crm_platform.toolkit import (
     Invalid,
     NotFound,
@@ -27,10 +28,7 @@ def check(data: Any) -> dict[str, Any]:
     """The definition, cleaned; raises :class:`Invalid` naming every wrong part."""
     if not isinstance(data, dict):
         raise Invalid({"body": "must be an object with name, trigger and steps"})
-    errors: dict[str, str] = {}
-    unknown = sorted(set(data) - set(FIELDS) - {"enabled"})
-    if unknown:
-        errors[unknown[0]] = f"unknown field; a workflow has {', '.join(FIELDS)}"
+    errors = unknown_fields(data, (*FIELDS, "enabled"))
     name = data.get("name")
     if not isinstance(name, str) or not name.strip() or len(name) > 200:
         errors["name"] = "is required, at most 200 characters"
@@ -121,6 +119,8 @@ async def delete(workflow_id: int) -> None:
         await execute("DELETE FROM automation_step WHERE run IN (SELECT id FROM automation_run WHERE workflow = {})",
                       workflow_id)
         await execute("DELETE FROM automation_run WHERE workflow = {}", workflow_id)
+        await execute("DELETE FROM automation_time_fired WHERE workflow = {}", workflow_id)
+        await execute("DELETE FROM automation_time_check WHERE workflow = {}", workflow_id)
         await execute("DELETE FROM automation_version WHERE workflow = {}", workflow_id)
         await execute("DELETE FROM automation_workflow WHERE id = {}", workflow_id)
 

@@ -67,3 +67,15 @@ async def test_odd_bodies_are_refused_without_a_server_error(crm_client, make_wo
         assert response.status_code in (400, 422), (method, url, response.status_code, response.text)
     unchanged = (await crm_client.get(base)).json()
     assert unchanged["version"] == 1 and unchanged["steps"] == workflow["steps"]
+
+
+async def test_fields_a_body_does_not_take_are_named_the_same_way_everywhere(crm_client):
+    workflow = await crm_client.post("/api/v1/automation/workflows", json={
+        "name": "x", "trigger": {"event": "RecordCreated"}, "steps": [{"action": "automation.add_tag", "tag": "t"}],
+        "colour": "red", "enabeld": True})
+    endpoint = await crm_client.post("/api/v1/automation/endpoints", json={
+        "name": "x", "url": "https://example.com/hook", "colour": "red"})
+    assert workflow.status_code == endpoint.status_code == 422
+    assert set(workflow.json()["errors"]) == {"colour", "enabeld"}
+    assert workflow.json()["errors"]["colour"].startswith("is not a field here; the fields are name, description")
+    assert endpoint.json()["errors"] == {"colour": "is not a field here; the fields are name, url"}

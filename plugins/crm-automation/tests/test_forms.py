@@ -75,3 +75,31 @@ async def test_a_form_without_an_email_or_with_unknown_fields_is_a_422(crm_clien
     assert response.status_code == 422
     assert set(response.json()["errors"]) == {"name", "fields", "fields[0].maps_to"}
     assert (await crm_client.get("/automation/public/forms/nope")).status_code in (401, 404)
+
+
+@pytest.mark.postgres
+async def test_a_ticked_consent_box_is_written_to_the_contacts_consent_ledger(crm_client, crm_running_app):
+    fields = [*FIELDS, {"label": "Send me the monthly newsletter", "maps_to": "consent.newsletter"},
+              {"label": "I accept the terms", "maps_to": "consent.terms", "required": True}]
+    form = (await crm_client.post("/api/v1/automation/forms", json={"name": "Spring fair", "fields": fields})).json()
+    async with client_for(crm_running_app) as visitor:
+        page = await visitor.get(form["url"])
+        assert 'type="checkbox"' in page.text and "Send me the monthly newsletter" in page.text
+        refused = await visitor.post(form["url"], data={"_csrf_token": _token(page.text), "f0": "eve@example.com",
+                                                        "f1": "Eve", "f3": "yes"})
+        assert refused.status_code == 422 and "I accept the terms: tick the box to send the form" in refused.text
+        assert await _contacts(crm_client) == []
+        sent = await visitor.post(form["url"], data={"_csrf_token": _token(page.text), "f0": "eve@example.com",
+                                                     "f1": "Eve", "f3": "yes", "f4": "yes"})
+        assert sent.status_code == 200 and "Thank you" in sent.text
+        again = await visitor.post(form["url"], data={"_csrf_token": _token(page.text), "f0": "eve@example.com",
+                                                      "f1": "Eve", "f4": "yes"})
+        assert again.status_code == 200
+    [contact] = await _contacts(crm_client)
+    ledger = (await crm_client.get(f"/api/v1/contacts/{contact['id']}/consents")).json()
+    assert sorted((row["purpose"], row["channel"], row["source"], row["text_version"]) for row in ledger["items"]) == [
+        ("newsletter", "email", "web form Spring fair", "Send me the monthly newsletter"),
+        ("terms", "email", "web form Spring fair", "I accept the terms"),
+        ("terms", "email", "web form Spring fair", "I accept the terms"),
+    ]
+    assert all(row["granted"] for row in ledger["current"])

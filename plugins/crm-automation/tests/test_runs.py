@@ -4,6 +4,8 @@ workflow emails the deal's contact through the real SMTP server."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from crm_platform import toolkit
@@ -91,6 +93,32 @@ async def test_round_robin_assigns_the_teams_members_in_turn(crm_client, crm_mak
     owners = [(await crm_client.get(f"/api/v1/contacts/{i}")).json()["owner_id"] for i in ids]
     first, second = sorted([ann.id, bob.id])
     assert owners == [first, second, first]
+
+
+async def test_least_loaded_assigns_the_member_with_the_fewest_open_tasks(
+        crm_client, crm_admin, crm_make_user, make_workflow, crm_run_jobs):
+    ann, _ = await crm_make_user("ann@example.com", team="South")
+    bob, _ = await crm_make_user("bob@example.com", team="South")
+    [team] = [team for team in await toolkit.list_teams() if team["name"] == "South"]
+    due = toolkit.now() + dt.timedelta(days=2)
+    for subject in ("Quote", "Visit"):
+        await toolkit.create_task(crm_admin[0], subject, due, assignee_id=ann.id)
+    finished = await toolkit.create_task(crm_admin[0], "Old call", due, assignee_id=bob.id)
+    await crm_client.patch(f"/api/v1/activities/{finished['id']}", json={"done": True})
+    await make_workflow(name="To the least busy", trigger={"event": "RecordCreated", "kind": "contact"},
+                        steps=[{"action": "automation.assign_owner", "mode": "least_loaded", "team_id": team["id"]},
+                               {"action": "automation.create_task", "subject": "Welcome {{ record.given_name }}"}])
+    first = (await crm_client.post("/api/v1/contacts", json={"given_name": "One"})).json()["id"]
+    await crm_run_jobs()
+    # Bob has no open task (his one is done), Ann two; each welcome task goes to the new owner.
+    assert (await crm_client.get(f"/api/v1/contacts/{first}")).json()["owner_id"] == bob.id
+    second = (await crm_client.post("/api/v1/contacts", json={"given_name": "Two"})).json()["id"]
+    await crm_run_jobs()
+    assert (await crm_client.get(f"/api/v1/contacts/{second}")).json()["owner_id"] == bob.id
+    third = (await crm_client.post("/api/v1/contacts", json={"given_name": "Three"})).json()["id"]
+    await crm_run_jobs()
+    # Bob now holds two welcome tasks, as many as Ann; the lower id takes the tie.
+    assert (await crm_client.get(f"/api/v1/contacts/{third}")).json()["owner_id"] == min(ann.id, bob.id)
 
 
 async def test_deal_won_makes_a_task_for_the_owner_and_emails_the_contact(
