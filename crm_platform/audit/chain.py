@@ -113,14 +113,34 @@ def stored_moment(engine: Any, value: dt.datetime) -> Any:
     return sqlite3.adapt(value) if isinstance(engine, SQLiteEngine) else value
 
 
-async def chained_rows(
-    engine: Any, columns: Sequence[str], rows: Sequence[Sequence[Any]], same: Mapping[str, Any]
-) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
-    """``rows`` of audit entries (values in ``columns`` order, plus ``same`` in every row) with
-    their place in the chain added: the columns and rows to insert."""
+COLUMNS = ("at", "actor_id", "record_type", "record_id", "action", "changes")
+
+
+def entries(columns: Sequence[str], rows: Sequence[Sequence[Any]], same: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    """``rows`` (values in ``columns`` order, plus ``same`` in every row) in :data:`COLUMNS` order."""
+    if tuple(columns) == COLUMNS and not same:
+        return [tuple(row) for row in rows]
+    return [tuple(values[name] for name in COLUMNS)
+            for values in ({**same, **dict(zip(columns, row, strict=True))} for row in rows)]
+
+
+async def append(engine: Any, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Chain ``rows`` (in :data:`COLUMNS` order; ``changes`` as the JSON text to store) on to the
+    log's head and insert them, inside the current transaction.
+
+    The unit of work calls this once, just before it commits: the chain's lock is held only
+    for the end of a transaction, after every other lock it takes, so two transactions never
+    wait on each other across it.
+    """
+    from crm_platform.db.bulk import insert_rows
+
     start = await head(engine)
-    entries = ({**same, **dict(zip(columns, row, strict=True))} for row in rows)
-    links = link(start, entries)
-    return (*columns, "seq", "prev_hash", "entry_hash"), [
-        (*row, *chain) for row, chain in zip(rows, links, strict=True)
-    ]
+    links = link(start, (dict(zip(COLUMNS, row, strict=True)) for row in rows))
+    stamps: dict[Any, Any] = {}
+    chained = []
+    for row, chain in zip(rows, links, strict=True):
+        at = row[0]
+        if isinstance(at, dt.datetime):
+            at = stamps.get(at) or stamps.setdefault(at, stored_moment(engine, at))
+        chained.append((at, *row[1:], *chain))
+    await insert_rows("crm_audit_entry", (*COLUMNS, "seq", "prev_hash", "entry_hash"), chained)

@@ -9,14 +9,8 @@ from typing import Any
 from crm_platform import runtime
 from crm_platform.audit import chain
 from crm_platform.audit.tables import ACTION_LENGTH, AuditEntry
-from crm_platform.db.bulk import Inserts, insert_rows
-from crm_platform.db.engine import SQLiteEngine
 from crm_platform.db.raw import execute
-
-_INSERT = (
-    "INSERT INTO crm_audit_entry (at, actor_id, record_type, record_id, action, changes, seq, prev_hash, entry_hash) "
-    "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {})"
-)
+from crm_platform.db.unit import current_unit
 
 
 def _plain(value: Any) -> Any:
@@ -41,47 +35,34 @@ async def record(
     action: str,
     changes: dict[str, Any] | None = None,
 ) -> None:
-    """Append one entry; call inside the transaction that made the change (outside one, the
-    entry is written in a transaction of its own)."""
+    """Append one entry; call inside the transaction that made the change. In a unit of work
+    the entry is written as it commits; outside one, at once in a transaction of its own."""
     if len(action) > ACTION_LENGTH:
         raise ValueError(f"audit action {action!r} is longer than {ACTION_LENGTH} characters")
-    engine = runtime.current().engine
-    at = dt.datetime.now(dt.UTC)
-    text = json.dumps(changes or {}, default=str)
-    async with engine.transaction():  # joins the caller's transaction when there is one
-        start = await chain.head(engine)
-        [(seq, prev_hash, entry_hash)] = chain.link(start, [{
-            "at": at, "actor_id": actor_id, "record_type": record_type, "record_id": record_id,
-            "action": action, "changes": text,
-        }])
-        await execute(_INSERT, chain.stored_moment(engine, at), actor_id, record_type, record_id, action, text,
-                      seq, prev_hash, entry_hash)
+    row = (dt.datetime.now(dt.UTC), actor_id, record_type, record_id, action, json.dumps(changes or {}, default=str))
+    await _append([row])
 
 
-async def add_many(
-    inserts: Inserts, columns: tuple[str, ...], rows: list[tuple[Any, ...]], same: dict[str, Any]
-) -> None:
-    """Append many entries (values in ``columns`` order, plus ``same`` in every row), chained,
-    for the bulk paths; ``changes`` is the JSON text to store.
+async def add_many(columns: tuple[str, ...], rows: list[tuple[Any, ...]], same: dict[str, Any]) -> None:
+    """Append many entries (values in ``columns`` order, plus ``same`` in every row; ``changes``
+    as the JSON text to store), for the bulk paths."""
+    if rows:
+        await _append(chain.entries(columns, rows, same))
 
-    On SQLite they join ``inserts``' queue on the writer, ahead of any later read of the chain;
-    on PostgreSQL they are written at once, so the next append finds them as the chain's head.
-    """
-    if not rows:
+
+async def _append(rows: list[tuple[Any, ...]]) -> None:
+    work = current_unit()
+    if work is not None:
+        work.audit.extend(rows)
         return
     engine = runtime.current().engine
-    chained_columns, chained = await chain.chained_rows(engine, columns, rows, same)
-    if isinstance(engine, SQLiteEngine):
-        inserts.add("crm_audit_entry", chained_columns, chained, same)
-    else:
-        await insert_rows("crm_audit_entry", chained_columns, chained, same)
+    async with engine.transaction():  # joins the caller's transaction when there is one
+        await chain.append(engine, rows)
 
 
 async def remove(where: str, *args: Any) -> list[list[Any]]:
     """Delete the entries matching ``where`` (an erasure's, nothing else rewrites the log) and
     return ``[seq, entry_hash]`` of each, for the tombstone that keeps the chain whole."""
-    engine = runtime.current().engine
-    await chain.head(engine)  # holds the chain until the tombstone is written
     gone = await execute(f"DELETE FROM crm_audit_entry WHERE {where} RETURNING seq, entry_hash", *args)
     return [[row["seq"], row["entry_hash"]] for row in gone if row["seq"] is not None]
 

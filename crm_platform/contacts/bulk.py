@@ -130,7 +130,7 @@ async def _add_rows(
     )
     inserts.add("crm_tagging", ("record_id", "tag"), tag_rows, {"record_type": RECORD_TYPE})
     await audit.add_many(
-        inserts, ("record_id", "changes"), audit_rows,
+        ("record_id", "changes"), audit_rows,
         {"at": now, "actor_id": actor_id, "record_type": RECORD_TYPE, "action": "create"},
     )
     search_index.add_new(inserts, entries)

@@ -1,4 +1,5 @@
-"""A unit of work: one transaction, and the events it caused, delivered after commit."""
+"""A unit of work: one transaction, and the events it caused, delivered after commit through
+the outbox (written in the transaction, so a crash before delivery loses nothing)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import Any
 
 from crm_hookspecs import Event
 
 from crm_platform import runtime
+from crm_platform.audit import chain as audit_chain
+from crm_platform.outbox import service as outbox
 
 log = logging.getLogger("crm.db")
 
@@ -19,6 +23,8 @@ log = logging.getLogger("crm.db")
 class UnitOfWork:
     events: list[Event] = field(default_factory=list)
     committed: list[Callable[[], None]] = field(default_factory=list)
+    # Audit entries (crm_platform.audit.chain.COLUMNS order), chained and written as it commits.
+    audit: list[tuple[Any, ...]] = field(default_factory=list)
 
     def emit(self, event: Event) -> None:
         """Queue ``event``; listeners see it only if the outermost transaction commits."""
@@ -33,6 +39,11 @@ class UnitOfWork:
 _current: ContextVar[UnitOfWork | None] = ContextVar("crm_unit_of_work", default=None)
 
 
+def current_unit() -> UnitOfWork | None:
+    """The unit of work this code runs in, if any."""
+    return _current.get()
+
+
 @asynccontextmanager
 async def unit_of_work() -> AsyncIterator[UnitOfWork]:
     """Open a transaction; inside another unit of work, join it instead, so that events
@@ -44,9 +55,14 @@ async def unit_of_work() -> AsyncIterator[UnitOfWork]:
     work = UnitOfWork()
     token = _current.set(work)
     rt = runtime.current()
+    outboxed: list[str] = []
     try:
         async with rt.engine.transaction():
             yield work
+            if work.audit:
+                await audit_chain.append(rt.engine, work.audit)
+            if work.events:
+                outboxed = await outbox.record(work.events)
     finally:
         _current.reset(token)
     for callback in work.committed:
@@ -56,3 +72,8 @@ async def unit_of_work() -> AsyncIterator[UnitOfWork]:
             log.exception("after-commit step %r failed", callback)
     for event in work.events:
         await rt.host.call("crm_event", event=event)
+    if outboxed:
+        try:
+            await outbox.delivered(outboxed)
+        except Exception:  # delivered already; the worker would deliver them once more
+            log.exception("delivered events could not be taken out of the outbox")

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from crm_platform.audit import service as audit
-from crm_platform.db.bulk import Inserts, insert_rows, reserve_ids
+from crm_platform.db.bulk import insert_rows, reserve_ids
 from crm_platform.demo.generate import CompanyPlan, ContactPlan
 from crm_platform.search import index as search_index
 
@@ -48,9 +48,7 @@ async def write_companies(
         )
     await insert_rows("crm_company", COMPANY_COLUMNS, rows)
     await insert_rows("crm_tagging", ("record_type", "record_id", "tag"), tag_rows)
-    inserts = Inserts()
-    await audit.add_many(inserts, AUDIT_COLUMNS, audit_rows, {})
-    await inserts.done()
+    await audit.add_many(AUDIT_COLUMNS, audit_rows, {})
     await search_index.upsert(entries)
     return ids
 

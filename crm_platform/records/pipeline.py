@@ -347,7 +347,7 @@ async def create_many(
         inserts.add(table, ("id", *columns), rows)
         inserts.add("crm_tagging", ("record_id", "tag"), tag_rows, {"record_type": key})
         await audit.add_many(
-            inserts, ("record_id", "changes"), audit_rows,
+            ("record_id", "changes"), audit_rows,
             {"at": now, "actor_id": principal.id, "record_type": key, "action": "create"},
         )
         search_index.add_new(inserts, entries)

@@ -115,7 +115,7 @@ async def _hand_over_kind(kind: RecordKind, actor_id: int | None, from_id: int, 
             f"AND moved.id = crm_search_entry.record_id AND moved.{kind.owner_column} <> {{}}",
             kind.key, from_id, from_id,
         )
-    await audit.add_many(inserts, ("record_id", "changes"), audit_rows,
+    await audit.add_many(("record_id", "changes"), audit_rows,
                          {"at": stored(now), "actor_id": actor_id, "record_type": kind.key, "action": "update"})
     return len(held)
 
