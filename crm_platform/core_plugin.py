@@ -53,6 +53,7 @@ def crm_jobs() -> list[Job]:
     from crm_platform.jobs.reminders import remind_tasks
     from crm_platform.mail.outbox import SEND_JOB, send_batch
     from crm_platform.merges import scan
+    from crm_platform.outbox.service import deliver_pending
     from crm_platform.reports import schedules
     from crm_platform.trash.service import purge_expired
 
@@ -64,6 +65,7 @@ def crm_jobs() -> list[Job]:
         Job(SEND_JOB, send_batch),
         Job(schedules.JOB, schedules.send_due, schedule="*/15 * * * *"),
         Job(scan.JOB, scan.run_scan),
+        Job("core.outbox_deliver", deliver_pending, schedule="* * * * *"),
     ]
 
 

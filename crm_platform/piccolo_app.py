@@ -16,6 +16,7 @@ from crm_platform.jobs.tables import JobRun
 from crm_platform.mail.tables import OutboundEmail
 from crm_platform.merges.tables import DuplicatePair, DuplicateScan, Merge
 from crm_platform.notifications.tables import Notification, NotificationPreference
+from crm_platform.outbox.tables import OutboxDelivery, OutboxEvent
 from crm_platform.privacy.tables import Consent
 from crm_platform.records.tables import CustomField, SavedView, Tagging
 from crm_platform.relationships.tables import Relationship
@@ -72,5 +73,7 @@ APP_CONFIG = AppConfig(
         ContactIdentity,
         BulkRun,
         Consent,
+        OutboxEvent,
+        OutboxDelivery,
     ],
 )

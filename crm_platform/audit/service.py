@@ -6,7 +6,11 @@ import datetime as dt
 import json
 from typing import Any
 
-from crm_platform.audit.tables import AuditEntry
+from crm_platform import runtime
+from crm_platform.audit import chain
+from crm_platform.audit.tables import ACTION_LENGTH, AuditEntry
+from crm_platform.db.raw import execute
+from crm_platform.db.unit import current_unit
 
 
 def _plain(value: Any) -> Any:
@@ -31,22 +35,45 @@ async def record(
     action: str,
     changes: dict[str, Any] | None = None,
 ) -> None:
-    """Append one entry; call inside the transaction that made the change."""
-    await AuditEntry.insert(
-        AuditEntry(
-            actor_id=actor_id,
-            record_type=record_type,
-            record_id=record_id,
-            action=action,
-            changes=json.dumps(changes or {}, default=str),
-        )
-    )
+    """Append one entry; call inside the transaction that made the change. In a unit of work
+    the entry is written as it commits; outside one, at once in a transaction of its own."""
+    if len(action) > ACTION_LENGTH:
+        raise ValueError(f"audit action {action!r} is longer than {ACTION_LENGTH} characters")
+    row = (dt.datetime.now(dt.UTC), actor_id, record_type, record_id, action, json.dumps(changes or {}, default=str))
+    await _append([row])
+
+
+async def add_many(columns: tuple[str, ...], rows: list[tuple[Any, ...]], same: dict[str, Any]) -> None:
+    """Append many entries (values in ``columns`` order, plus ``same`` in every row; ``changes``
+    as the JSON text to store), for the bulk paths."""
+    if rows:
+        await _append(chain.entries(columns, rows, same))
+
+
+async def _append(rows: list[tuple[Any, ...]]) -> None:
+    work = current_unit()
+    if work is not None:
+        work.audit.extend(rows)
+        return
+    engine = runtime.current().engine
+    async with engine.transaction():  # joins the caller's transaction when there is one
+        await chain.append(engine, rows)
+
+
+async def remove(where: str, *args: Any) -> list[list[Any]]:
+    """Delete the entries matching ``where`` (an erasure's, nothing else rewrites the log) and
+    return ``[seq, entry_hash]`` of each, for the tombstone that keeps the chain whole."""
+    gone = await execute(f"DELETE FROM crm_audit_entry WHERE {where} RETURNING seq, entry_hash", *args)
+    return [[row["seq"], row["entry_hash"]] for row in gone if row["seq"] is not None]
 
 
 async def history(record_type: str, record_id: int, limit: int = 100) -> list[dict[str, Any]]:
     """Newest first."""
     rows = (
-        await AuditEntry.select()
+        await AuditEntry.select(
+            AuditEntry.id, AuditEntry.at, AuditEntry.actor_id, AuditEntry.record_type, AuditEntry.record_id,
+            AuditEntry.action, AuditEntry.changes,
+        )
         .where((AuditEntry.record_type == record_type) & (AuditEntry.record_id == record_id))
         .order_by(AuditEntry.at, ascending=False)
         .order_by(AuditEntry.id, ascending=False)

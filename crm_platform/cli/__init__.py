@@ -8,6 +8,8 @@ import click
 
 from crm_platform import __version__
 from crm_platform.cli import (
+    audit,
+    backup,
     contacts,
     db,
     demo,
@@ -42,6 +44,9 @@ CORE_COMMANDS: list[click.Command] = [
     reports.report_group,
     privacy.privacy_group,
     duplicates.duplicates_group,
+    audit.audit_group,
+    backup.backup_command,
+    backup.restore_command,
 ]
 # Other spellings of a core command, left out of ``crm --help``.
 ALIASES = {"plugin": "plugins"}

@@ -11,6 +11,7 @@ from crm_hookspecs import FieldDefinition, Principal
 from crm_hookspecs.events import ContactCreated, RecordCreated
 
 from crm_platform import clock
+from crm_platform.audit import service as audit
 from crm_platform.contacts import listing
 from crm_platform.contacts.listing import ContactFilters
 from crm_platform.contacts.schemas import ContactIn
@@ -94,7 +95,7 @@ async def write_contacts(actor_id: int | None, contacts: list[dict[str, Any]]) -
     inserts = Inserts()
     for start in range(0, len(ordered), PIPELINE_STEP):
         step = slice(start, start + PIPELINE_STEP)
-        _add_rows(inserts, actor_id, now, reserved[step], ordered[step], definitions)
+        await _add_rows(inserts, actor_id, now, reserved[step], ordered[step], definitions)
     await inserts.done()
     ids = [0] * len(contacts)
     for index, contact_id in zip(order, reserved, strict=True):
@@ -102,7 +103,7 @@ async def write_contacts(actor_id: int | None, contacts: list[dict[str, Any]]) -
     return ids
 
 
-def _add_rows(
+async def _add_rows(
     inserts: Inserts, actor_id: int | None, now: Any, ids: list[int], contacts: list[dict[str, Any]],
     definitions: dict[str, FieldDefinition],
 ) -> None:
@@ -128,8 +129,8 @@ def _add_rows(
         {"stage_from": None, "changed_at": now, "changed_by": actor_id},
     )
     inserts.add("crm_tagging", ("record_id", "tag"), tag_rows, {"record_type": RECORD_TYPE})
-    inserts.add(
-        "crm_audit_entry", ("record_id", "changes"), audit_rows,
+    await audit.add_many(
+        ("record_id", "changes"), audit_rows,
         {"at": now, "actor_id": actor_id, "record_type": RECORD_TYPE, "action": "create"},
     )
     search_index.add_new(inserts, entries)

@@ -1,4 +1,5 @@
-"""A unit of work: one transaction, and the events it caused, delivered after commit."""
+"""A unit of work: one transaction, and the events it caused, delivered after commit through
+the outbox (written in the transaction, so a crash before delivery loses nothing)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from typing import Any
 from crm_hookspecs import Event
 
 from crm_platform import runtime
+from crm_platform.audit import chain as audit_chain
+from crm_platform.outbox import service as outbox
 
 log = logging.getLogger("crm.db")
 
@@ -20,6 +23,8 @@ log = logging.getLogger("crm.db")
 class UnitOfWork:
     events: list[Event] = field(default_factory=list)
     committed: list[Callable[[], None]] = field(default_factory=list)
+    # Audit entries (crm_platform.audit.chain.COLUMNS order), chained and written as it commits.
+    audit: list[tuple[Any, ...]] = field(default_factory=list)
 
     def emit(self, event: Event) -> None:
         """Queue ``event``; listeners see it only if the outermost transaction commits."""
@@ -43,6 +48,11 @@ def delivery_cache() -> dict[str, Any] | None:
     return _delivery.get()
 
 
+def current_unit() -> UnitOfWork | None:
+    """The unit of work this code runs in, if any."""
+    return _current.get()
+
+
 @asynccontextmanager
 async def unit_of_work() -> AsyncIterator[UnitOfWork]:
     """Open a transaction; inside another unit of work, join it instead, so that events
@@ -54,9 +64,14 @@ async def unit_of_work() -> AsyncIterator[UnitOfWork]:
     work = UnitOfWork()
     token = _current.set(work)
     rt = runtime.current()
+    outboxed: list[str] = []
     try:
         async with rt.engine.transaction():
             yield work
+            if work.audit:
+                await audit_chain.append(rt.engine, work.audit)
+            if work.events:
+                outboxed = await outbox.record(work.events)
     finally:
         _current.reset(token)
     for callback in work.committed:
@@ -64,11 +79,15 @@ async def unit_of_work() -> AsyncIterator[UnitOfWork]:
             callback()
         except Exception:  # what was committed stays so; a job not handed over is requeued by the worker
             log.exception("after-commit step %r failed", callback)
-    if not work.events:
-        return
-    delivery = _delivery.set({})
-    try:
-        for event in work.events:
-            await rt.host.call("crm_event", event=event)
-    finally:
-        _delivery.reset(delivery)
+    if work.events:
+        delivery = _delivery.set({})
+        try:
+            for event in work.events:
+                await rt.host.call("crm_event", event=event)
+        finally:
+            _delivery.reset(delivery)
+    if outboxed:
+        try:
+            await outbox.delivered(outboxed)
+        except Exception:  # delivered already; the worker would deliver them once more
+            log.exception("delivered events could not be taken out of the outbox")

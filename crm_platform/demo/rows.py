@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from typing import Any
 
+from crm_platform.audit import service as audit
 from crm_platform.db.bulk import insert_rows, reserve_ids
 from crm_platform.demo.generate import CompanyPlan, ContactPlan
 from crm_platform.search import index as search_index
@@ -47,7 +48,7 @@ async def write_companies(
         )
     await insert_rows("crm_company", COMPANY_COLUMNS, rows)
     await insert_rows("crm_tagging", ("record_type", "record_id", "tag"), tag_rows)
-    await insert_rows("crm_audit_entry", AUDIT_COLUMNS, audit_rows)
+    await audit.add_many(AUDIT_COLUMNS, audit_rows, {})
     await search_index.upsert(entries)
     return ids
 

@@ -9,6 +9,7 @@ from crm_platform.db.engine import PostgresEngine
 from crm_platform.instance import plugins as plugin_state
 from crm_platform.jobs import loop
 from crm_platform.jobs.runner import current_queue, requeue_stalled
+from crm_platform.outbox.service import deliver_pending
 
 log = logging.getLogger("crm.jobs")
 
@@ -18,6 +19,8 @@ async def _start() -> list[str]:
     if isinstance(rt.engine, PostgresEngine):
         await rt.engine.start()
     await plugin_state.load(rt.host, rt.settings.plugins_to_enable)
+    # Events a killed process committed but never delivered go out now, not at the next minute.
+    await deliver_pending()
     # Whatever a killed worker left running is picked up now rather than at the next minute.
     return await requeue_stalled()
 

@@ -346,8 +346,8 @@ async def create_many(
                 entries.append(entry)
         inserts.add(table, ("id", *columns), rows)
         inserts.add("crm_tagging", ("record_id", "tag"), tag_rows, {"record_type": key})
-        inserts.add(
-            "crm_audit_entry", ("record_id", "changes"), audit_rows,
+        await audit.add_many(
+            ("record_id", "changes"), audit_rows,
             {"at": now, "actor_id": principal.id, "record_type": key, "action": "create"},
         )
         search_index.add_new(inserts, entries)

@@ -18,6 +18,7 @@ import msgspec
 from crm_hookspecs import Principal, RecordKind
 
 from crm_platform import clock
+from crm_platform.audit import service as audit
 from crm_platform.db.bulk import Inserts, stored
 from crm_platform.db.raw import execute, fetch
 from crm_platform.db.unit import unit_of_work
@@ -115,8 +116,8 @@ async def _hand_over_kind(kind: RecordKind, actor_id: int | None, from_id: int, 
             f"AND moved.id = crm_search_entry.record_id AND moved.{kind.owner_column} <> {{}}",
             kind.key, from_id, from_id,
         )
-    inserts.add("crm_audit_entry", ("record_id", "changes"), audit_rows,
-                {"at": stored(now), "actor_id": actor_id, "record_type": kind.key, "action": "update"})
+    await audit.add_many(("record_id", "changes"), audit_rows,
+                         {"at": stored(now), "actor_id": actor_id, "record_type": kind.key, "action": "update"})
     return [row["id"] for row in held]
 
 

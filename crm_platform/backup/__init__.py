@@ -1,0 +1,1 @@
+"""Backups of an instance: its database and the files it keeps beside it."""
