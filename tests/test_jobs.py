@@ -406,3 +406,19 @@ async def _attempted(item_id: int, count: int) -> bool:
 
 async def _done(key: str) -> bool:
     return await _run_state(key) == "done"
+
+
+async def test_a_worker_stopped_with_sigterm_finishes_the_job_in_flight_first(tmp_path, enqueuing_runtime):
+    environment = _environment(f"sqlite:///{tmp_path / 'crm.sqlite3'}", f"sqlite:///{tmp_path / 'jobs.sqlite3'}")
+    key = await _enqueue_in(tmp_path, environment, item_id=8)
+    worker = _worker(tmp_path, {**environment, "JOBPROBE_PAUSE_SECONDS": "3"})
+    try:
+        await _wait_for("the first half of the job", lambda: _attempted(8, 1), tmp_path)
+        worker.send_signal(signal.SIGTERM)  # as systemd and docker stop do
+        assert await asyncio.to_thread(worker.wait, 60) == 0
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+    assert await _effects(8) == (1, 1)
+    assert await _run_state(key) == "done"
