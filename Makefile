@@ -76,6 +76,8 @@ bench: bench-deps $(VENV)/.test-installed
 
 lint: $(VENV)/.test-installed
 	$(BIN)/python -m ruff check crm_platform hookspecs plugins tests bench
+	@# Strict on the plugin contract (the files named in pyproject.toml's [tool.mypy]).
+	$(BIN)/python -m mypy
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -49,6 +49,9 @@ class Settings:
     log_format: str = "text"
     # Web processes `crm run` starts; more than one needs redis_url (sessions, login limits).
     workers: int = 1
+    # On SIGTERM, how long a web process lets the requests in flight finish, and `crm worker`
+    # its jobs (a job cut short is rerun from the ledger).
+    shutdown_seconds: int = 30
     extra: dict[str, str] = field(default_factory=dict)
 
     @property

@@ -56,10 +56,21 @@ def crm_plugins():
     return ["jobprobe", ("eventlog", _event_log())]
 
 
+@pytest.fixture(params=["sqlite", "redis", "postgres"], ids=lambda name: f"queue-{name}")
+def jobs_url(request: pytest.FixtureRequest, tmp_path: Path, crm_redis, crm_postgres) -> str:
+    """The queue's storage, chosen by URL as CRM_JOBS_URL chooses it: huey's SQLite file (the
+    embedded default), Redis, or PostgreSQL (huey's SQL storage); emptied for the test."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'jobs.sqlite3'}"
+    url = crm_redis.require() if request.param == "redis" else crm_postgres.require()
+    queue.make_huey(url).flush()
+    return url
+
+
 @pytest.fixture
-def crm_settings(crm_database_url: str, tmp_path: Path) -> Settings:
+def crm_settings(crm_database_url: str, jobs_url: str) -> Settings:
     # A lease of zero: any run still marked running counts as abandoned.
-    return Settings(database_url=crm_database_url, jobs_url=f"sqlite:///{tmp_path / 'jobs.sqlite3'}", jobs_lease_seconds=0)
+    return Settings(database_url=crm_database_url, jobs_url=jobs_url, jobs_lease_seconds=0)
 
 
 @pytest_asyncio.fixture
@@ -363,10 +374,11 @@ def _stop(worker: subprocess.Popen) -> None:
 
 
 async def test_a_worker_killed_half_way_leaves_the_job_to_be_retried_and_done_once(
-    tmp_path, worker_database_url, enqueuing_runtime
+    tmp_path, worker_database_url, jobs_url, enqueuing_runtime
 ):
-    environment = _environment(worker_database_url, f"sqlite:///{tmp_path / 'jobs.sqlite3'}")
+    environment = _environment(worker_database_url, jobs_url)
     key = await _enqueue_in(tmp_path, environment, item_id=7)
+    assert current_queue().huey.pending_count() == 1
 
     first = _worker(tmp_path, {**environment, "JOBPROBE_PAUSE_SECONDS": "300"})
     try:
@@ -396,13 +408,17 @@ async def _done(key: str) -> bool:
     return await _run_state(key) == "done"
 
 
-async def test_a_worker_runs_jobs_from_a_redis_queue(tmp_path, enqueuing_runtime, crm_redis):
-    environment = _environment(f"sqlite:///{tmp_path / 'crm.sqlite3'}", crm_redis.require())
-    key = await _enqueue_in(tmp_path, environment, item_id=9)
-    assert current_queue().huey.pending_count() >= 1
-    worker = _worker(tmp_path, environment)
+async def test_a_worker_stopped_with_sigterm_finishes_the_job_in_flight_first(tmp_path, enqueuing_runtime):
+    environment = _environment(f"sqlite:///{tmp_path / 'crm.sqlite3'}", f"sqlite:///{tmp_path / 'jobs.sqlite3'}")
+    key = await _enqueue_in(tmp_path, environment, item_id=8)
+    worker = _worker(tmp_path, {**environment, "JOBPROBE_PAUSE_SECONDS": "3"})
     try:
-        await _wait_for("the job to be done", lambda: _done(key), tmp_path)
+        await _wait_for("the first half of the job", lambda: _attempted(8, 1), tmp_path)
+        worker.send_signal(signal.SIGTERM)  # as systemd and docker stop do
+        assert await asyncio.to_thread(worker.wait, 60) == 0
     finally:
-        _stop(worker)
-    assert await _effects(9) == (1, 1)
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+    assert await _effects(8) == (1, 1)
+    assert await _run_state(key) == "done"

@@ -1,8 +1,9 @@
 """The durable queue (huey) and the tasks it knows: run a ledger entry, requeue stalled runs,
 and one periodic task per scheduled job.
 
-``Settings.jobs_url`` picks the storage: ``sqlite:///path`` (the embedded default) or
-``redis://...`` (for several workers and web processes).
+``Settings.jobs_url`` picks the storage: ``sqlite:///path`` (the embedded default),
+``redis://...`` or ``postgresql://...`` (for several workers and web processes, on one machine
+or many).
 
 This module knows nothing of what a task does: whoever builds the queue hands it the
 coroutines its tasks run (:class:`TaskBodies`, from the runner), so the runner may use the
@@ -59,7 +60,14 @@ def make_huey(jobs_url: str) -> Huey:
         return SqliteHuey(QUEUE_NAME, filename=path, results=False)
     if scheme in ("redis", "rediss", "unix"):
         return RedisHuey(QUEUE_NAME, url=jobs_url, results=False)
-    raise ValueError(f"CRM_JOBS_URL: unsupported scheme {scheme!r}; use sqlite:///path or redis://host:port/db")
+    if scheme in ("postgresql", "postgres"):
+        from crm_platform.jobs.postgres_queue import postgres_huey
+
+        return postgres_huey(QUEUE_NAME, jobs_url)
+    raise ValueError(
+        f"CRM_JOBS_URL: unsupported scheme {scheme!r}; use sqlite:///path, redis://host:port/db"
+        " or postgresql://user@host:port/database"
+    )
 
 
 def scheduled_key(job_name: str) -> str:

@@ -30,5 +30,10 @@ def run_worker(workers: int = 2) -> None:
     requeued = loop.run(_start())
     if requeued:
         log.warning("queued again %d stalled job(s)", len(requeued))
-    consumer = current_queue().huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
+    # SIGTERM (systemd, docker stop, Kubernetes) lets the jobs in flight finish, as SIGINT does;
+    # a second one stops at once, and the ledger reruns what that cut short.
+    consumer = current_queue().huey.create_consumer(
+        workers=workers, worker_type="thread", periodic=True, graceful_signal="TERM",
+        shutdown_timeout=runtime.current().settings.shutdown_seconds,
+    )
     consumer.run()

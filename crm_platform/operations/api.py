@@ -13,11 +13,11 @@ from typing import Any
 import msgspec
 from litestar import Response, get
 from piccolo.apps.migrations.commands.base import BaseMigrationManager
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from crm_platform.db.raw import fetch
 from crm_platform.db.setup import app_configs
-from crm_platform.operations.metrics import JOBS_WAITING
+from crm_platform.operations.metrics import JOBS_WAITING, exposition
 from crm_platform.users.accounts import require_admin
 from crm_platform.users.auth import CurrentPrincipal
 
@@ -89,4 +89,4 @@ async def metrics(principal: CurrentPrincipal) -> Response[Any]:
     token as its bearer token."""
     require_admin(principal, "read the metrics")
     await _queue()
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    return Response(exposition(), media_type=CONTENT_TYPE_LATEST)

@@ -1,14 +1,21 @@
 """Prometheus metrics (prometheus_client): request latency and statements per route template,
-job outcomes and the jobs waiting; served at ``/metrics`` (crm_platform.operations.api)."""
+job outcomes and the jobs waiting; served at ``/metrics`` (crm_platform.operations.api).
+
+``crm run --workers N`` serves with N processes; each writes its samples to files in
+``PROMETHEUS_MULTIPROC_DIR`` (prometheus_client's multiprocess mode, which ``crm run`` sets
+up), and whichever process answers a scrape adds up every process's files.
+"""
 
 from __future__ import annotations
 
+import os
 import re
 import time
 import uuid
 
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector
 
 from crm_platform.db.engine import request_statements
 from crm_platform.operations.logs import request_id
@@ -22,7 +29,10 @@ REQUEST_STATEMENTS = Histogram(
     buckets=(0, 1, 2, 3, 5, 8, 13, 21, 34, 55, 100),
 )
 JOB_OUTCOMES = Counter("crm_jobs_total", "Background job runs, by job and outcome.", ["job", "outcome"])
-JOBS_WAITING = Gauge("crm_jobs_waiting", "Jobs in the queue waiting for a worker.")
+# Read from the shared queue at each scrape: the latest reading of any process is the answer.
+JOBS_WAITING = Gauge("crm_jobs_waiting", "Jobs in the queue waiting for a worker.", multiprocess_mode="mostrecent")
+# prometheus_client's own switch: set, every process writes its samples to files there.
+MULTIPROCESS_DIR_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
 
 # An id a client or proxy sends is kept when it is short and plain; anything else is replaced.
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -70,3 +80,12 @@ def measure(app: ASGIApp) -> ASGIApp:
 
 def job_finished(job_name: str, outcome: str) -> None:
     JOB_OUTCOMES.labels(job_name, outcome).inc()
+
+
+def exposition() -> bytes:
+    """The text exposition: this process's metrics, or every process's when several serve."""
+    if os.environ.get(MULTIPROCESS_DIR_VARIABLE):
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry)
+        return generate_latest(registry)
+    return generate_latest(REGISTRY)

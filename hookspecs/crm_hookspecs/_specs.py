@@ -713,7 +713,7 @@ def crm_search(query: str, principal: Principal, limit: int) -> Iterable[SearchR
 
 @hookspec
 def crm_check_access(
-    principal: Principal, action: str, record_type: str, record: dict
+    principal: Principal, action: str, record_type: str, record: dict[str, Any]
 ) -> bool | None:
     """Veto access to a record.
 
@@ -833,7 +833,9 @@ def crm_merge_links(merge: RecordMerge) -> dict[str, Any] | Iterable[str] | None
 
 
 @hookspec
-def crm_records_read(principal: Principal, record_type: str, records: list[dict], surface: str, request: Any) -> None:
+def crm_records_read(
+    principal: Principal, record_type: str, records: list[dict[str, Any]], surface: str, request: Any
+) -> None:
     """Be told which records a user is about to be shown, and hide values in what is shown.
 
     Runtime hook; may be ``async``. Called after the core read the records and checked that the
