@@ -108,9 +108,9 @@ def build_queue(settings: Settings, jobs: list[Job], bodies: TaskBodies) -> Queu
 _queues: dict[tuple[int, str], Queue] = {}
 
 
-def cached(runtime_id: int, jobs_url: str, build: Callable[[], Queue]) -> Queue:
-    """The queue of one runtime, built once."""
-    cache_key = (runtime_id, jobs_url)
+def cached(host_serial: int, jobs_url: str, build: Callable[[], Queue]) -> Queue:
+    """The queue of one plugin host (its jobs) and queue URL, built once."""
+    cache_key = (host_serial, jobs_url)
     if cache_key not in _queues:
         _queues[cache_key] = build()
     return _queues[cache_key]

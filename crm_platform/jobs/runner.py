@@ -123,8 +123,9 @@ def current_queue() -> Queue:
     """The queue of the current runtime, built once, with every plugin's jobs (enabled or
     not: a plugin enabled later must find its periodic tasks there)."""
     rt = runtime.current()
+    # Keyed by the host's serial, never by id(): a later runtime can be given a dead one's id.
     return cached(
-        id(rt),
+        rt.host.serial,
         rt.settings.jobs_url,
         lambda: build_queue(rt.settings, rt.host.items("crm_jobs", include_disabled=True), TASK_BODIES),
     )
