@@ -16,7 +16,7 @@ from piccolo.engine import engine_finder
 from crm_platform.audit import chain
 from crm_platform.db.engine import SQLiteEngine, is_sqlite
 
-ID = "2026-12-01T18:05:00:000000"
+ID = "2026-12-01T18:02:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "Audit log hash chain"
 

@@ -10,7 +10,7 @@ from piccolo.table import Table
 
 from crm_platform.db.raw import add_tables
 
-ID = "2026-12-01T18:05:00:000000"
+ID = "2026-12-01T18:38:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "Daily contact aggregates for the reports"
 

@@ -11,7 +11,6 @@ existing database or after writes that sent no event.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -25,17 +24,15 @@ from crm_hookspecs.events import (
     RecordUpdated,
 )
 
-from crm_platform.db.raw import execute, fetch, placeholders
+from crm_platform.db.raw import execute, fetch
 from crm_platform.db.unit import unit_of_work
 from crm_platform.records import access, kinds
-from crm_platform.reports import contact_aggregates
+from crm_platform.reports import contact_aggregates, tallies
 from crm_platform.reports.periods import day_sql, on_postgres
 
 DAYS = "crm_report_activity_day"
 TALLY = "crm_report_activity_tally"
 KIND = "activity"
-# Rows per statement: well under SQLite's 32,766 bound parameters at eight a row.
-CHUNK = 500
 TALLY_COLUMNS = ("activity", "owner", "person", "type", "logged_day", "done_day", "due_day", "due_state")
 
 
@@ -66,8 +63,10 @@ def _cells(row: dict[str, Any]) -> list[tuple[str, str, int, int]]:
     return cells
 
 
-def _key(day: str, kind: str, owner: int, person: int) -> str:
-    return f"{day}|{kind}|{owner}|{person}"
+TALLY_OF_ACTIVITIES = tallies.Tally(
+    days=DAYS, table=TALLY, columns=TALLY_COLUMNS, cell_columns=("day", "kind", "owner", "person"),
+    empty={"owner": 0, "person": 0, "type": "", "due_state": ""}, current_sql=_current_sql, cells=_cells,
+)
 
 
 def activity_ids(event: Event) -> list[int]:
@@ -93,48 +92,7 @@ async def on_event(event: Event) -> None:
 
 async def reconcile(ids: Iterable[int]) -> None:
     """Bring the counts of activities ``ids`` in line with what they are now."""
-    unique = sorted({int(i) for i in ids})
-    for start in range(0, len(unique), CHUNK):
-        await _reconcile_chunk(unique[start:start + CHUNK])
-
-
-async def _reconcile_chunk(ids: list[int]) -> None:
-    async with unit_of_work():
-        # An empty tally row first: it takes the write lock on these activities (SQLite's
-        # writer, PostgreSQL's row locks), so two reconciles of one activity cannot both
-        # take back the same counts.
-        await execute(
-            f"INSERT INTO {TALLY} (activity, owner, person, type, due_state) VALUES "
-            f"{', '.join('({}, 0, 0, {}, {})' for _ in ids)} ON CONFLICT (activity) DO NOTHING",
-            *[value for i in ids for value in (i, "", "")],
-        )
-        lock = " FOR UPDATE" if on_postgres() else ""
-        before = await fetch(f"SELECT * FROM {TALLY} WHERE activity IN ({placeholders(ids)}){lock}", *ids)
-        now = await fetch(_current_sql(f"WHERE id IN ({placeholders(ids)})"), *ids)
-        delta: Counter[tuple[str, str, int, int]] = Counter()
-        for row in before:
-            delta.subtract(_cells(row))
-        for row in now:
-            delta.update(_cells(row))
-        changed = [(cell, n) for cell, n in delta.items() if n]
-        if changed:
-            await execute(
-                f"INSERT INTO {DAYS} (key, day, kind, owner, person, n) VALUES "
-                f"{', '.join('({}, {}, {}, {}, {}, {})' for _ in changed)} "
-                f"ON CONFLICT (key) DO UPDATE SET n = {DAYS}.n + excluded.n",
-                *[value for cell, n in changed for value in (_key(*cell), *cell, n)],
-            )
-        if now:
-            await execute(
-                f"INSERT INTO {TALLY} ({', '.join(TALLY_COLUMNS)}) VALUES "
-                f"{', '.join('(' + placeholders(TALLY_COLUMNS) + ')' for _ in now)} "
-                "ON CONFLICT (activity) DO UPDATE SET "
-                + ", ".join(f"{column} = excluded.{column}" for column in TALLY_COLUMNS[1:]),
-                *[row[column] for row in now for column in TALLY_COLUMNS],
-            )
-        gone = sorted(set(ids) - {int(row["activity"]) for row in now})
-        if gone:
-            await execute(f"DELETE FROM {TALLY} WHERE activity IN ({placeholders(gone)})", *gone)
+    await tallies.reconcile(TALLY_OF_ACTIVITIES, ids)
 
 
 async def rebuild() -> int:

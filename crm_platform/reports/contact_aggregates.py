@@ -13,7 +13,6 @@ activity linked to it is written, so an activity's events reconcile its contacts
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -30,12 +29,12 @@ from crm_hookspecs.events import (
 from crm_platform.db.raw import execute, fetch, placeholders
 from crm_platform.db.unit import unit_of_work
 from crm_platform.records import access, kinds
+from crm_platform.reports import tallies
 from crm_platform.reports.periods import day_sql, on_postgres
 
 DAYS = "crm_report_contact_day"
 TALLY = "crm_report_contact_tally"
 KIND = "contact"
-CHUNK = 500
 TALLY_COLUMNS = ("contact", "owner", "created_day", "stage", "source", "touched_at", "touched_day")
 Cell = tuple[str, str, int, str, str]
 
@@ -63,9 +62,10 @@ def _cells(row: dict[str, Any]) -> list[Cell]:
     return cells
 
 
-def _key(day: str, kind: str, owner: int, stage: str, source: str) -> str:
-    # The source comes last: it is the only part that may hold a "|".
-    return f"{day}|{kind}|{owner}|{stage}|{source}"
+TALLY_OF_CONTACTS = tallies.Tally(
+    days=DAYS, table=TALLY, columns=TALLY_COLUMNS, cell_columns=("day", "kind", "owner", "stage", "source"),
+    empty={"owner": 0, "stage": "", "source": ""}, current_sql=_current_sql, cells=_cells,
+)
 
 
 async def contact_ids(event: Event, activity_ids: list[int]) -> list[int]:
@@ -86,46 +86,7 @@ async def contact_ids(event: Event, activity_ids: list[int]) -> list[int]:
 
 async def reconcile(ids: Iterable[int]) -> None:
     """Bring the counts of contacts ``ids`` in line with what they are now."""
-    unique = sorted({int(i) for i in ids})
-    for start in range(0, len(unique), CHUNK):
-        await _reconcile_chunk(unique[start:start + CHUNK])
-
-
-async def _reconcile_chunk(ids: list[int]) -> None:
-    async with unit_of_work():
-        # An empty tally row first takes the write lock on these contacts (see aggregates).
-        await execute(
-            f"INSERT INTO {TALLY} (contact, owner, stage, source) VALUES "
-            f"{', '.join('({}, 0, {}, {})' for _ in ids)} ON CONFLICT (contact) DO NOTHING",
-            *[value for i in ids for value in (i, "", "")],
-        )
-        lock = " FOR UPDATE" if on_postgres() else ""
-        before = await fetch(f"SELECT * FROM {TALLY} WHERE contact IN ({placeholders(ids)}){lock}", *ids)
-        now = await fetch(_current_sql(f"WHERE id IN ({placeholders(ids)})"), *ids)
-        delta: Counter[Cell] = Counter()
-        for row in before:
-            delta.subtract(_cells(row))
-        for row in now:
-            delta.update(_cells(row))
-        changed = [(cell, n) for cell, n in delta.items() if n]
-        if changed:
-            await execute(
-                f"INSERT INTO {DAYS} (key, day, kind, owner, stage, source, n) VALUES "
-                f"{', '.join('({}, {}, {}, {}, {}, {}, {})' for _ in changed)} "
-                f"ON CONFLICT (key) DO UPDATE SET n = {DAYS}.n + excluded.n",
-                *[value for cell, n in changed for value in (_key(*cell), *cell, n)],
-            )
-        if now:
-            await execute(
-                f"INSERT INTO {TALLY} ({', '.join(TALLY_COLUMNS)}) VALUES "
-                f"{', '.join('(' + placeholders(TALLY_COLUMNS) + ')' for _ in now)} "
-                "ON CONFLICT (contact) DO UPDATE SET "
-                + ", ".join(f"{column} = excluded.{column}" for column in TALLY_COLUMNS[1:]),
-                *[row[column] for row in now for column in TALLY_COLUMNS],
-            )
-        gone = sorted(set(ids) - {int(row["contact"]) for row in now})
-        if gone:
-            await execute(f"DELETE FROM {TALLY} WHERE contact IN ({placeholders(gone)})", *gone)
+    await tallies.reconcile(TALLY_OF_CONTACTS, ids)
 
 
 async def rebuild() -> int:
