@@ -61,3 +61,19 @@ async def test_a_plugins_access_conditions_hide_its_records_in_the_trash_too(crm
         listed = (await nurse.get("/api/v1/trash")).json()["items"]
         assert [entry["title"] for entry in listed] == ["Plain"]
         assert (await nurse.post(f"/api/v1/trash/{shadow['id']}/restore")).status_code == 404
+
+
+async def test_a_contact_is_deleted_and_restored_while_a_plugin_has_no_table_yet(crm_client):
+    # An installed plugin whose migration has not run (or whose tables were purged) has no
+    # rows pointing at the contact: the delete keeps what exists instead of failing.
+    from crm_platform.toolkit import execute
+
+    keeper = (await crm_client.post("/api/v1/contacts", json={"given_name": "Kim"})).json()
+    await execute("ALTER TABLE vet_pet RENAME TO vet_pet_away")
+    try:
+        assert (await crm_client.delete(f"/api/v1/contacts/{keeper['id']}")).status_code == 204
+        [entry] = (await crm_client.get("/api/v1/trash", params={"kind": "contact"})).json()["items"]
+        assert (await crm_client.post(f"/api/v1/trash/{entry['id']}/restore")).status_code == 200
+        assert (await crm_client.get(f"/api/v1/contacts/{keeper['id']}")).json()["given_name"] == "Kim"
+    finally:
+        await execute("ALTER TABLE vet_pet_away RENAME TO vet_pet")

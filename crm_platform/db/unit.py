@@ -4,7 +4,7 @@ the outbox (written in the transaction, so a crash before delivery loses nothing
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -22,7 +22,7 @@ log = logging.getLogger("crm.db")
 @dataclass
 class UnitOfWork:
     events: list[Event] = field(default_factory=list)
-    committed: list[Callable[[], None]] = field(default_factory=list)
+    committed: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     # Audit entries (crm_platform.audit.chain.COLUMNS order), chained and written as it commits.
     audit: list[tuple[Any, ...]] = field(default_factory=list)
 
@@ -30,9 +30,10 @@ class UnitOfWork:
         """Queue ``event``; listeners see it only if the outermost transaction commits."""
         self.events.append(event)
 
-    def after_commit(self, callback: Callable[[], None]) -> None:
-        """Call ``callback`` once the outermost transaction has committed (never on a rollback),
-        before the events are delivered: handing a job recorded in the transaction to the worker."""
+    def after_commit(self, callback: Callable[[], Awaitable[None]]) -> None:
+        """Await ``callback()`` once the outermost transaction has committed (never on a
+        rollback), before the events are delivered: handing a job recorded in the transaction
+        to the worker."""
         self.committed.append(callback)
 
 
@@ -76,7 +77,7 @@ async def unit_of_work() -> AsyncIterator[UnitOfWork]:
         _current.reset(token)
     for callback in work.committed:
         try:
-            callback()
+            await callback()
         except Exception:  # what was committed stays so; a job not handed over is requeued by the worker
             log.exception("after-commit step %r failed", callback)
     if work.events:

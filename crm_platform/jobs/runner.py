@@ -47,8 +47,14 @@ async def enqueue(job_name: str, *, key: str | None = None, **ids: IdValue) -> s
             raise Invalid({name: f"jobs take ids, not {type(value).__name__} values"})
     key = key or ledger.run_key(job_name, ids)
     if await ledger.record(key, job_name, ids):
-        current_queue().run_job(key, logs.request_id.get())
+        await _hand_to_worker(key, logs.request_id.get())
     return key
+
+
+async def _hand_to_worker(key: str, request_id: str | None) -> None:
+    # The queue's client blocks (a Redis round trip, an SQL insert): off the event loop.
+    queue = current_queue()
+    await asyncio.to_thread(queue.run_job, key, request_id)
 
 
 async def enqueue_on_commit(job_name: str, **ids: IdValue) -> str:
@@ -60,7 +66,7 @@ async def enqueue_on_commit(job_name: str, **ids: IdValue) -> str:
     async with unit_of_work() as work:
         if await ledger.record(key, job_name, ids):
             request_id = logs.request_id.get()
-            work.after_commit(lambda: current_queue().run_job(key, request_id))
+            work.after_commit(lambda: _hand_to_worker(key, request_id))
     return key
 
 

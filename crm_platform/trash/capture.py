@@ -30,7 +30,9 @@ from piccolo.columns.column_types import Decimal as DecimalColumn
 from piccolo.conf.apps import AppRegistry, Finder
 from piccolo.table import Table
 
+from crm_platform import runtime
 from crm_platform.db.bulk import insert_rows
+from crm_platform.db.engine import SQLiteEngine
 from crm_platform.db.raw import execute, fetch, placeholders
 from crm_platform.records import kinds
 
@@ -123,6 +125,14 @@ def typed(table: type[Table], row: dict[str, Any]) -> dict[str, Any]:
 # --- capturing ------------------------------------------------------------------------------
 
 
+async def _existing_tables() -> set[str]:
+    if isinstance(runtime.current().engine, SQLiteEngine):
+        rows = await fetch("SELECT name FROM sqlite_master WHERE type = 'table'")
+    else:
+        rows = await fetch("SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema()")
+    return {row["name"] for row in rows}
+
+
 async def capture(kind_key: str, table_name: str, record_id: int) -> dict[str, Any]:
     """The rows pointing at the record, read inside the deleting transaction before anything
     is deleted: ``{"groups": [...], "nulled": [...]}``. Each group is one table's rows with
@@ -136,8 +146,13 @@ async def capture(kind_key: str, table_name: str, record_id: int) -> dict[str, A
         if rows:
             groups.append({"table": name, "refs": [list(end) for end in ends], "rows": rows})
     nulled: list[dict[str, Any]] = []
-    for pointer in pointers(table_name):
+    found = pointers(table_name)
+    # A plugin installed but not migrated yet (or purged) has no table, so nothing of it to keep.
+    existing = await _existing_tables() if found else set()
+    for pointer in found:
         name = pointer.table._meta.tablename
+        if name not in existing:
+            continue
         if pointer.cascade:
             rows = await fetch(f'SELECT * FROM {name} WHERE "{pointer.column}" = {{}}', record_id)
             if rows:
