@@ -53,7 +53,7 @@ def crm_jobs() -> list[Job]:
     from crm_platform.jobs.reminders import remind_tasks
     from crm_platform.mail.outbox import SEND_JOB, send_batch
     from crm_platform.merges import scan
-    from crm_platform.outbox.service import deliver_pending
+    from crm_platform.outbox.delivery import deliver_pending
     from crm_platform.reports import schedules
     from crm_platform.trash.service import purge_expired
 

@@ -32,6 +32,8 @@ from pathlib import Path
 
 import pytest
 
+from crm_platform.testing_net import free_port, self_signed
+
 DOVECOT = "/usr/sbin/dovecot"
 DOVEADM = "/usr/bin/doveadm"
 IMAP_USER = "inbox@example.com"
@@ -208,8 +210,6 @@ def imap_server(folder: Path, users: dict[str, str] | None = None, *, security: 
     saying why, when Dovecot is not installed (``make system-deps`` installs it)."""
     if not Path(DOVECOT).exists():
         pytest.skip(f"{DOVECOT} is missing: apt-get install dovecot-imapd (make system-deps does)")
-    from crm_platform.testing import _free_port, _self_signed
-
     own = os.geteuid() == 0
     # As root the server's users must reach the folder; pytest's is private to root.
     base = Path(tempfile.mkdtemp(prefix="crm-imap-")) if own else folder / "imap"
@@ -221,10 +221,10 @@ def imap_server(folder: Path, users: dict[str, str] | None = None, *, security: 
         mail = pwd.getpwnam("dovecot")
         os.chown(base / "home", mail.pw_uid, mail.pw_gid)
         os.chown(base / "state", mail.pw_uid, mail.pw_gid)
-    port = _free_port()
+    port = free_port()
     cert = key = None
     if security != "none":
-        cert, key = _self_signed(base)
+        cert, key = self_signed(base)
         cert.chmod(0o644)
     server = ImapServer(base, port, security=security, cafile=cert)
     server.config.write_text(_config(base, port, security, cert, key))

@@ -17,7 +17,7 @@ from crm_hookspecs.events import ContactCreated
 from crm_testplugin import events as probe_events
 
 from crm_platform.db.raw import fetch
-from crm_platform.outbox.service import deliver_pending
+from crm_platform.outbox.delivery import deliver_pending
 
 pytestmark = pytest.mark.postgres
 

@@ -9,7 +9,7 @@ from crm_platform.db.engine import PostgresEngine
 from crm_platform.instance import plugins as plugin_state
 from crm_platform.jobs import loop
 from crm_platform.jobs.runner import current_queue, requeue_stalled
-from crm_platform.outbox.service import deliver_pending
+from crm_platform.outbox.delivery import deliver_pending
 
 log = logging.getLogger("crm.jobs")
 

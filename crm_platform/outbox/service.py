@@ -3,8 +3,8 @@ commit, and delivered by the worker if the process died in between.
 
 The unit of work writes its events here just before it commits and deletes them once every
 listener has had them. A process killed between the two (kill -9, a power cut) leaves them;
-once the writer's claim runs out (:data:`LEASE_SECONDS`), :func:`deliver_pending` (the worker's
-start and its ``core.outbox_deliver`` job) delivers them, recording each listener's delivery
+once the writer's claim runs out (:data:`LEASE_SECONDS`), ``delivery.deliver_pending`` (the
+worker's start and its ``core.outbox_deliver`` job) delivers them, recording each listener's delivery
 in the same transaction as what the listener wrote, so a recovered event reaches each
 listener once however often recovery itself is interrupted or runs in two places.
 
@@ -22,7 +22,6 @@ from typing import Any
 import msgspec
 from crm_hookspecs import Event
 
-from crm_platform import runtime
 from crm_platform.db.bulk import insert_rows, stored
 from crm_platform.db.raw import execute, placeholders
 
@@ -38,7 +37,7 @@ def _name(event: Event) -> str:
     return f"{cls.__module__}:{cls.__qualname__}"
 
 
-def _decode(name: str, payload: str) -> Event | None:
+def decode(name: str, payload: str) -> Event | None:
     module_name, _, qualname = name.partition(":")
     try:
         cls: Any = importlib.import_module(module_name)
@@ -75,59 +74,3 @@ async def delivered(event_ids: list[str]) -> None:
     for start in range(0, len(event_ids), DELETE_BATCH):
         chunk = event_ids[start : start + DELETE_BATCH]
         await execute(f"DELETE FROM crm_outbox WHERE event_id IN ({placeholders(chunk)})", *chunk)
-
-
-def _listeners() -> list[str]:
-    host = runtime.current().host
-    return [impl.plugin_name for impl in reversed(host.pm.hook.crm_event.get_hookimpls())
-            if host.is_active(impl.plugin_name)]
-
-
-async def _claim(now: dt.datetime) -> list[dict]:
-    until = stored(now + dt.timedelta(seconds=LEASE_SECONDS))
-    expired = stored(now)
-    # The condition is checked again on the row itself: of two processes claiming at once, the
-    # second finds the claim renewed and skips the row.
-    return await execute(
-        "UPDATE crm_outbox SET claimed_until = {} WHERE claimed_until < {} AND id IN "
-        f"(SELECT id FROM crm_outbox WHERE claimed_until < {{}} ORDER BY id LIMIT {CLAIM_BATCH}) "
-        "RETURNING event_id, name, payload", until, expired, expired)
-
-
-async def _deliver_once(event_id: str, plugin: str, event: Event, now: dt.datetime) -> None:
-    from crm_platform.db.unit import unit_of_work
-
-    key = f"{event_id}:{plugin}"
-    insert = ("INSERT INTO crm_outbox_delivery (key, delivered_at) VALUES ({}, {}) "
-              "ON CONFLICT (key) DO NOTHING RETURNING key")
-    try:
-        async with unit_of_work():
-            if await execute(insert, key, stored(now)):
-                await runtime.current().host.call_owned("crm_event", only=plugin, event=event)
-    except Exception:
-        # What the listener wrote is rolled back; it is not offered the event again, as a
-        # failing listener is never offered one again in process either.
-        log.exception("listener %s failed on recovered event %s", plugin, event_id)
-        await execute(insert, key, stored(now))
-
-
-async def deliver_pending(now: dt.datetime | None = None) -> int:
-    """Deliver the events whose writer died before delivering them; how many were delivered."""
-    from crm_platform.db.unit import unit_of_work
-
-    now = now or dt.datetime.now(dt.UTC)
-    count = 0
-    while claimed := await _claim(now):
-        listeners = _listeners()
-        for row in claimed:
-            event = _decode(row["name"], row["payload"])
-            if event is not None:
-                for plugin in listeners:
-                    await _deliver_once(row["event_id"], plugin, event, now)
-                count += 1
-            async with unit_of_work():
-                await execute("DELETE FROM crm_outbox WHERE event_id = {}", row["event_id"])
-                await execute("DELETE FROM crm_outbox_delivery WHERE key LIKE {}", f"{row['event_id']}:%")
-    if count:
-        log.warning("delivered %d event(s) left undelivered by a process that stopped", count)
-    return count
