@@ -126,8 +126,10 @@ async def test_a_vcard_file_imports_through_the_run_and_rolls_back(crm_app, crm_
     assert run["mapping"] == {
         "Full name": "display_name", "First name": "given_name", "Last name": "family_name", "Email": "email",
         "Email 2": "email_2", "Email 3": "email_3", "Phone": "phone", "Phone 2": "phone_2", "Mobile": "mobile",
-        "Title": "job_title", "Birthday": "custom.birthday"}
-    assert await engine.dry_run(run_id, principal) == {"create": 2, "update": 0, "skip": 0, "error": 0}
+        "Title": "job_title", "Organisation": "company", "Birthday": "custom.birthday"}
+    # Ada's organisation becomes a company, made by the commit.
+    assert await engine.dry_run(run_id, principal) == {"create": 2, "update": 0, "skip": 0, "error": 0,
+                                                       "new_companies": 1}
     assert await fetch("SELECT id FROM crm_contact") == []
     assert (await engine.commit(run_id, principal))["create"] == 2
     rows = await fetch("SELECT display_name, primary_email, phones, custom FROM crm_contact ORDER BY display_name")
