@@ -206,7 +206,7 @@ def crm_postgres() -> Iterator[_Postgres]:
 def _redis_database() -> int:
     """Database 1 for a run without xdist, 2 for gw0, 3 for gw1 ... (Redis has 16; 0 is left alone)."""
     name = worker_name()
-    index = int(name[2:]) + 1 if name.startswith("gw") and name[2:].isdigit() else 0
+    index = int(name[2:]) + 1 if name.startswith("gw") and name[2:].isdecimal() else 0
     return 1 + index % 15
 
 

@@ -80,6 +80,8 @@ async def test_filters_by_linked_record_and_by_assignee(crm_client, crm_make_use
 
 @pytest.mark.parametrize("params, field", [
     ({"due": "someday"}, "due"), ({"assignee": "boss"}, "assignee"), ({"record": "contact"}, "record"),
+    # A superscript one is a digit to str.isdigit() but not to int(): it was a 500.
+    ({"assignee": "¹"}, "assignee"), ({"record": "contact:¹"}, "record"),
     ({"record": "spaceship:1"}, "record"), ({"tz": "Mars/Olympus"}, "tz"),
 ])
 async def test_a_bad_filter_is_a_422_naming_it(crm_client, params, field):

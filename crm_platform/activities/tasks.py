@@ -102,13 +102,13 @@ class TaskFilter:
         their team's for managers, everyone's for admins); ``record``: ``contact:12``."""
         chosen: str | int = assignee or default_scope(principal)
         if isinstance(chosen, str) and chosen not in SCOPES:
-            if not chosen.isdigit() or int(chosen) > MAX_ID:
+            if not chosen.isdecimal() or int(chosen) > MAX_ID:
                 raise invalid("assignee", f"must be one of {', '.join(SCOPES)} or a user id")
             chosen = int(chosen)
         if not record:
             return cls(chosen)
         record_type, _, raw_id = record.partition(":")
-        if not raw_id.isdigit() or int(raw_id) > MAX_ID:
+        if not raw_id.isdecimal() or int(raw_id) > MAX_ID:
             raise invalid("record", "must be a record type and id such as contact:12")
         kinds.get(record_type, "record")
         return cls(chosen, record_type, int(raw_id))

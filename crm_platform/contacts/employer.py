@@ -14,7 +14,7 @@ from crm_platform.relationships.schemas import RecordRef, RelationshipIn
 def picked_company(value: str) -> int | None:
     """The company id of a picker's ``company:ID`` value (or a bare id); None for no company."""
     text = value.strip().removeprefix("company:")
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isdecimal() else None
 
 
 async def set_employer(principal: Principal, contact_id: int, shown_id: int | None, company_id: int | None) -> None:

@@ -35,7 +35,7 @@ async def page(run_id: int, phase: str, outcome: str = "", after: int = 0, limit
 async def lookup(run_id: int, phase: str, query: str) -> list[dict[str, Any]]:
     """What happened to row N (a number) or to the rows with this external id or email."""
     query = query.strip()
-    if query.isdigit():
+    if query.isdecimal():
         condition, value = "row_number = {}", int(query)
     else:
         condition, value = "external_id = {}", query.lower() if "@" in query else query

@@ -116,7 +116,7 @@ def _mapped(context: Context, row: dict[str, str]) -> tuple[dict[str, Any], dict
                 {spec.item_key: value, "label": "mobile" if name == "mobile" else "work"} if spec.item_key else value
             )
         elif spec.column == owner_column:
-            owner = context.users.get(value.lower()) if not value.isdigit() else int(value)
+            owner = context.users.get(value.lower()) if not value.isdecimal() else int(value)
             if owner is None:
                 errors[name] = f"no user has the email {value!r} (column {column!r})"
             else:

@@ -37,7 +37,7 @@ def encode_cursor(pair: QueuedPair) -> str:
 def _decode_cursor(cursor: str) -> tuple[int, int]:
     score, _, pair_id = cursor.partition(".")
     # Both are integer columns: a longer number is no cursor of this list either.
-    if not (score.isdigit() and pair_id.isdigit() and len(score) <= 9 and len(pair_id) <= 9):
+    if not (score.isdecimal() and pair_id.isdecimal() and len(score) <= 9 and len(pair_id) <= 9):
         raise Invalid({"cursor": "not a cursor of this list; start from the first page"})
     return int(score), int(pair_id)
 

@@ -162,7 +162,7 @@ def from_text(definition: FieldDefinition, raw: str, region: str) -> Any:
             raise ValueError("must be true or false")
         return raw.lower() == "true"
     if kind == "record":
-        if not raw.strip().isdigit():
+        if not raw.strip().isdecimal():
             raise ValueError(f"must be the id of a {definition.reference}")
         return _record(definition, int(raw), region)
     if kind == "multi_choice":

@@ -167,7 +167,7 @@ async def for_user(user_id: int | None) -> Regional:
         return from_row(rows[0] if rows else {})
     rows = await fetch(f"SELECT {PRINCIPAL_COLUMNS} FROM crm_user u WHERE u.id = {{}}", user_id)
     if not rows:
-        raise NotFound(f"no user with id {user_id}")
+        raise NotFound("user", user_id)
     return from_row(rows[0])
 
 
@@ -212,7 +212,7 @@ async def save_for_user(actor: Principal, user_id: int, changes: Mapping[str, An
     async with unit_of_work():
         rows = await fetch(f"SELECT {', '.join(KEYS)} FROM crm_user WHERE id = {{}}", user_id)
         if not rows:
-            raise NotFound(f"no user with id {user_id}")
+            raise NotFound("user", user_id)
         before = rows[0]
         moved = {key: {"from": before[key] or "", "to": value} for key, value in checked.items()
                  if (before[key] or "") != value}

@@ -175,7 +175,7 @@ def definition(spec: dict[str, Any]) -> ReportDefinition:
 
 def id_of(key: str) -> int | None:
     rest = key.removeprefix(PREFIX + "r") if key.startswith(PREFIX + "r") else ""
-    return int(rest) if rest.isdigit() and len(rest) <= 9 else None
+    return int(rest) if rest.isdecimal() and len(rest) <= 9 else None
 
 
 async def visible(principal: Principal) -> list[dict[str, Any]]:

@@ -20,7 +20,7 @@ SCALE = 2
 
 def _series(cls: str) -> str:
     for part in cls.split():
-        if part[:1] == "s" and part[1:].isdigit():
+        if part[:1] == "s" and part[1:].isdecimal():
             return SERIES[int(part[1:]) % len(SERIES)]
     return SERIES[0]
 

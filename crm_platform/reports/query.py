@@ -34,7 +34,7 @@ async def _owner_ids(principal: Principal, team: str, errors: dict[str, str]) ->
         return None
     if team == "me":
         return (principal.id,)
-    if not team.isdigit() or len(team) > 9:
+    if not team.isdecimal() or len(team) > 9:
         errors["team"] = f"{team!r} is neither a team id nor 'me'"
         return None
     found = next((t for t in await list_teams() if t["id"] == int(team)), None)

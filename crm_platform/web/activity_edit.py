@@ -76,7 +76,7 @@ def _new_links(activity: dict[str, Any], values: dict[str, Any]) -> tuple[list[i
     participants, about = [], []
     for key in wanted:
         kind, _, raw_id = key.partition(":")
-        if not raw_id.isdigit():
+        if not raw_id.isdecimal():
             raise Invalid({"links": "search for a contact or company and pick one"})
         link = current.get(key)
         if link is not None and link["role"] == activity_links.PARTICIPANT:

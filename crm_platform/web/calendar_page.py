@@ -102,7 +102,7 @@ async def _whose(principal: Principal, raw: str) -> int:
     """The calendar shown: the caller's own, or (managers and admins) a colleague's."""
     if not raw or raw == str(principal.id):
         return principal.id
-    if not raw.isdigit() or len(raw) > 9:
+    if not raw.isdecimal() or len(raw) > 9:
         raise invalid("user", "must be a user id")
     if not principal.sees_everything:
         raise Forbidden("only managers and admins see someone else's calendar")

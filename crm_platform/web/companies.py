@@ -46,7 +46,7 @@ def _query(request: Request) -> dict[str, str]:
 
 def company_filters(query: dict[str, str]) -> listing.CompanyFilters:
     owner = query.get("owner", "")
-    return listing.CompanyFilters(owner_id=int(owner) if owner.isdigit() else None, tag=query.get("tag") or None,
+    return listing.CompanyFilters(owner_id=int(owner) if owner.isdecimal() else None, tag=query.get("tag") or None,
                                   industry=query.get("industry") or None, custom=customlists.filter_pairs(query))
 
 
@@ -134,9 +134,9 @@ def _company_values(values: dict[str, Any], definitions: dict[str, FieldDefiniti
         "tags": [t for t in forms.text(values, "tags", 2000).split(",") if t.strip()],
     }
     parent = forms.text(values, "parent_id").removeprefix("company:")
-    body["parent_id"] = int(parent) if parent.isdigit() else None
+    body["parent_id"] = int(parent) if parent.isdecimal() else None
     owner = forms.text(values, "owner_id")
-    if owner.isdigit():
+    if owner.isdecimal():
         body["owner_id"] = int(owner)
     body["custom"] = forms.custom_values(values, definitions.values(), errors, zone_of(request))
     return body
@@ -146,7 +146,7 @@ async def _parent(principal: Principal, raw: Any) -> dict[str, Any] | None:
     """The chosen parent company's id and name, for the form; ``None`` when there is none or
     ``principal`` may not see it (its name stays hidden)."""
     text = str(raw or "").removeprefix("company:")
-    if not text.isdigit():
+    if not text.isdecimal():
         return None
     rows = await fetch("SELECT id, owner, name FROM crm_company WHERE id = {}", int(text))
     return rows[0] if rows and await access.can(principal, "read", companies.RECORD_TYPE, rows[0]) else None

@@ -57,7 +57,7 @@ async def bulk_action(request: Request, principal: CurrentPrincipal) -> Response
     back = forms.text(values, "back") or "/companies"
     back = back if back.startswith("/companies") else "/companies"
     owner = forms.text(values, "owner_id")
-    params: dict[str, Any] = {"owner_id": int(owner) if owner.isdigit() else None, "tag": forms.text(values, "tag", 100)}
+    params: dict[str, Any] = {"owner_id": int(owner) if owner.isdecimal() else None, "tag": forms.text(values, "tag", 100)}
     try:
         if action not in BULK_ACTIONS:
             raise Invalid({"action": "choose add tag, assign or delete"})
@@ -65,7 +65,7 @@ async def bulk_action(request: Request, principal: CurrentPrincipal) -> Response
         if forms.text(values, "scope") == "matching":
             ids = await _matching_ids(principal, _matching_query(forms.text(values, "matching", 4000)))
         else:
-            wanted = [int(value) for value in forms.listed(values, "ids") if value.isdigit()][:1000]
+            wanted = [int(value) for value in forms.listed(values, "ids") if value.isdecimal()][:1000]
             visible = await pipeline.read_many(principal, companies.RECORD_TYPE, wanted)
             ids = [i for i in wanted if i in visible]
         return await web_bulk.run(request, principal, companies.RECORD_TYPE, ids, BULK_ACTIONS[action], params, back)

@@ -207,7 +207,7 @@ async def add_relationship(request: Request, principal: CurrentPrincipal, contac
     values = await forms.form_data(request)
     kind, _, target_id = forms.text(values, "target").partition(":")
     try:
-        if kind not in ("contact", "company") or not target_id.isdigit():
+        if kind not in ("contact", "company") or not target_id.isdecimal():
             raise Invalid({"target": "search for a contact or company and pick one"})
         data = {"type": forms.text(values, "type", 60), "source": {"type": "contact", "id": contact_id},
                 "target": {"type": kind, "id": int(target_id)}, "role": forms.text(values, "role", 100)}

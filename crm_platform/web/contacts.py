@@ -53,7 +53,7 @@ def _filters(query: dict[str, str]) -> listing.ContactFilters:
     owner = query.get("owner", "")
     stage = query.get("stage", "")
     return listing.ContactFilters(
-        owner_id=int(owner) if owner.isdigit() else None,
+        owner_id=int(owner) if owner.isdecimal() else None,
         tag=query.get("tag") or None,
         lifecycle_stage=stage if stage in LIFECYCLE_STAGES else None,
         custom=customlists.filter_pairs(query),
@@ -179,7 +179,7 @@ def contact_values(values: dict[str, Any]) -> dict[str, Any]:
         "tags": [tag for tag in forms.text(values, "tags", 2000).split(",") if tag.strip()],
     }
     owner = forms.text(values, "owner_id")
-    if owner.isdigit():
+    if owner.isdecimal():
         body["owner_id"] = int(owner)
     return body
 
@@ -223,7 +223,7 @@ async def create_contact(request: Request, principal: CurrentPrincipal) -> Respo
 
 async def _selected(principal: Principal, ids: list[str]) -> list[dict[str, Any]]:
     """The chosen contacts the user may see (others are skipped, not revealed)."""
-    wanted = [int(value) for value in ids if value.isdigit()][:1000]
+    wanted = [int(value) for value in ids if value.isdecimal()][:1000]
     rows = await pipeline.read_many(principal, contacts.RECORD_TYPE, wanted)
     return [rows[i] for i in wanted if i in rows]
 
@@ -309,7 +309,7 @@ async def bulk_action(request: Request, principal: CurrentPrincipal) -> Response
                         headers={"Content-Disposition": 'attachment; filename="contacts.csv"'})
     owner = forms.text(values, "owner_id")
     params: dict[str, Any] = {
-        "owner_id": int(owner) if owner.isdigit() else None,
+        "owner_id": int(owner) if owner.isdecimal() else None,
         "stage": forms.text(values, "stage", 40), "tag": forms.text(values, "tag", 100),
     }
     try:

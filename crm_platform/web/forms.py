@@ -91,7 +91,7 @@ def custom_values(
             except ValueError:
                 errors[name] = "must be a number"
         elif definition.kind == "record":
-            if raw.isdigit():
+            if raw.isdecimal():
                 custom[key] = int(raw)
             else:
                 errors[name] = f"must be the id of a {definition.reference}"

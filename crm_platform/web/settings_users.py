@@ -120,9 +120,9 @@ async def hand_over(request: Request, principal: CurrentPrincipal) -> Response:
     from_id = forms.text(values, "from", 20)
     kind, _, raw_id = forms.text(values, "target", 40).partition(":")  # "user:<id>" or "team:<id>"
     errors: dict[str, str] = {}
-    if not from_id.isdigit():
+    if not from_id.isdecimal():
         errors["from"] = "choose the user who leaves"
-    if kind not in ("user", "team") or not raw_id.isdigit():
+    if kind not in ("user", "team") or not raw_id.isdecimal():
         errors["target"] = "choose a user or a team to hand over to"
     if not errors:
         try:

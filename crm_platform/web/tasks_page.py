@@ -103,7 +103,7 @@ async def bulk_tasks(request: Request, principal: CurrentPrincipal) -> Response:
     errors: dict[str, str] = {}
     message = ""
     try:
-        ids = [int(value) for value in forms.listed(values, "ids") if value.isdigit() and len(value) <= 9]
+        ids = [int(value) for value in forms.listed(values, "ids") if value.isdecimal() and len(value) <= 9]
         action = forms.text(values, "action")
         if action == "done":
             message = f"{_plural(len(await tasks.mark_done(principal, ids)))} marked done"

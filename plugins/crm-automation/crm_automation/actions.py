@@ -313,14 +313,14 @@ def until_condition(params: Mapping[str, Any]) -> dict[str, Any]:
     if op in ("in", "between"):
         condition["value"] = [part.strip() for part in str(value or "").split(",") if part.strip()]
     elif op not in conditions.NO_VALUE:
-        condition["value"] = int(value) if params.get("field") == "segment" and str(value).isdigit() else value
+        condition["value"] = int(value) if params.get("field") == "segment" and str(value).isdecimal() else value
     return {"all": [condition]}
 
 
 def timeout_target(params: Mapping[str, Any]) -> str | int:
     """``"continue"``, ``"stop"`` or the (1-based) step a timed-out wait goes on at."""
     raw = params.get("on_timeout") or "continue"
-    return int(raw) if isinstance(raw, int) or str(raw).isdigit() else str(raw)
+    return int(raw) if isinstance(raw, int) or str(raw).isdecimal() else str(raw)
 
 
 def _check_wait_until(params: Mapping[str, Any]) -> dict[str, str]:

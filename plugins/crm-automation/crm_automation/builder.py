@@ -14,7 +14,7 @@ NUMBER_PARAMS = {"due_in_business_days", "user_id", "team_id", "endpoint_id", "s
 
 def _value(name: str, raw: str) -> Any:
     raw = raw.strip()
-    if name in NUMBER_PARAMS and raw.lstrip("-").isdigit():
+    if name in NUMBER_PARAMS and raw.lstrip("-").isdecimal():
         return int(raw)
     return raw
 
@@ -29,7 +29,7 @@ def definition_from(form: Any) -> dict[str, Any]:
     for key in TRIGGER_INPUTS:
         value = (form.get(f"trigger_{key}") or "").strip()
         if value:
-            trigger[key] = int(value) if key in TRIGGER_NUMBERS and value.isdigit() else value
+            trigger[key] = int(value) if key in TRIGGER_NUMBERS and value.isdecimal() else value
     if trigger["event"] != timed.DATE:
         trigger.pop("when", None)  # the select always sends one; only date triggers take it
     match = "any" if form.get("match") == "any" else "all"

@@ -40,7 +40,7 @@ async def enrol_from_page(request: Request, principal: CurrentPrincipal, sequenc
     await require_permission(principal, MANAGE)
     raw = ((await request.form()).get("contact_id") or "").strip()
     try:
-        if not raw.isdigit():
+        if not raw.isdecimal():
             raise Invalid({"contact_ids": "give the id of a contact"})
         await sequences.enrol(principal, sequence_id, [int(raw)])
     except Invalid as error:

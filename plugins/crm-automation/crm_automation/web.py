@@ -151,7 +151,7 @@ async def dry_run_from_page(request: Request, principal: CurrentPrincipal, workf
     form = await request.form()
     workflow = await workflows.get(workflow_id)
     kind, raw_id = form.get("kind") or "", (form.get("record_id") or "").strip()
-    if not raw_id.isdigit():
+    if not raw_id.isdecimal():
         return await _workflow_page(request, principal, workflow_id, status_code=422,
                                     errors={"record_id": "give the id of a record to try the workflow on"})
     try:

@@ -121,7 +121,7 @@ async def deliveries(endpoint_id: int, limit: int = 50) -> list[dict[str, Any]]:
 
 async def _ports() -> tuple[int, ...]:
     ports = tuple(int(part) for part in str(await setting("automation", "webhook_ports")).split(",")
-                  if part.strip().isdigit())
+                  if part.strip().isdecimal())
     return ports or guard.ALLOWED_PORTS
 
 

@@ -60,7 +60,7 @@ def check(values: dict[str, Any], existing: dict[str, Any] | None = None) -> dic
     if certificate:
         try:
             ssl.create_default_context(cadata=certificate)
-        except (ssl.SSLError, ValueError):
+        except (ssl.SSLError, ValueError, TypeError):  # TypeError: not ASCII
             errors["ca_certificate"] = "is not a PEM certificate (-----BEGIN CERTIFICATE----- ...)"
     if errors:
         raise Invalid(errors)

@@ -91,7 +91,7 @@ async def link_contact(request: Request, principal: CurrentPrincipal, entry_id: 
     form = await request.form()
     target = str(form.get("target") or "")
     kind, _, raw_id = target.partition(":")
-    if kind != "contact" or not raw_id.isdigit():
+    if kind != "contact" or not raw_id.isdecimal():
         queue = await unknown.queue(principal, 200)
         return render_page(request, "conversations/unknown.html", queue=queue, status_code=422,
                            errors={entry_id: "choose the contact to link this sender to"})

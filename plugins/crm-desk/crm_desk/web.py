@@ -177,7 +177,7 @@ async def post_message(request: Request, principal: CurrentPrincipal, ticket_id:
     seen = str(form.get("seen_message_id") or "").strip()
     try:
         await conversation.add(principal, ticket_id, kind, form.get("body"), status=status,
-                               seen_message_id=int(seen) if seen.isdigit() else None)
+                               seen_message_id=int(seen) if seen.isdecimal() else None)
     except Invalid as exc:
         return await _ticket_page(request, principal, ticket_id, errors=exc.errors, draft=draft, status_code=422)
     except Conflict as exc:
@@ -196,14 +196,14 @@ async def ticket_presence(request: Request, principal: CurrentPrincipal, ticket_
         raise Invalid({"state": f"must be one of {', '.join(presence.STATES)}"})
     await presence.ping(principal, ticket_id, state)
     seen = str(form.get("seen_message_id") or "").strip()
-    newer = await presence.newer_messages(ticket_id, int(seen)) if seen.isdigit() else []
+    newer = await presence.newer_messages(ticket_id, int(seen)) if seen.isdecimal() else []
     return render_fragment(request, "desk/_presence.html", others_here=await presence.others(principal, ticket_id),
                            newer=len(newer), ticket_id=ticket_id)
 
 
 def _int_or_none(value: Any) -> int | None:
     text = str(value or "").strip()
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isdecimal() else None
 
 
 @post("/tickets/{ticket_id:int}", name="desk-ticket-change", include_in_schema=False)

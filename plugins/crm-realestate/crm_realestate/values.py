@@ -42,7 +42,7 @@ def count(raw: Any, field: str, errors: dict[str, str], *, most: int = 1000) -> 
     """A whole number from 0 to ``most``; ``None`` when not given."""
     if raw is None or raw == "":
         return None
-    if isinstance(raw, bool) or not isinstance(raw, int | str) or not str(raw).strip().isdigit():
+    if isinstance(raw, bool) or not isinstance(raw, int | str) or not str(raw).strip().isdecimal():
         errors[field] = "must be a whole number, 0 or more"
         return None
     value = int(raw)

@@ -40,7 +40,7 @@ SHOWING = "realestate_showing"
 
 def _picked(raw: str | None) -> int | None:
     text = (raw or "").strip().removeprefix("contact:")
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isdecimal() else None
 
 
 def _form_values(form: Any) -> dict[str, Any]:
@@ -48,7 +48,7 @@ def _form_values(form: Any) -> dict[str, Any]:
     given = {name: (form.get(name) or "").strip() for name in FORM_FIELDS}
     picked = _picked(form.get("owner_pick"))
     given["owner_contact_id"] = picked if picked is not None else _picked(given["owner_contact_id"])
-    given["agent"] = int(given.pop("agent_id")) if given["agent_id"].isdigit() else None
+    given["agent"] = int(given.pop("agent_id")) if given["agent_id"].isdecimal() else None
     given["photos"] = [line.strip() for line in (form.get("photos") or "").splitlines() if line.strip()]
     return {name: (None if value == "" and name not in ("address", "area", "description") else value)
             for name, value in given.items()}

@@ -47,7 +47,7 @@ def _shopify_status(row: dict[str, str]) -> str:
 
 def _shopify_shipping(row: dict[str, str]) -> list[dict[str, object]]:
     shipping = (row.get("Shipping") or "").strip()
-    if shipping and shipping.replace(".", "", 1).isdigit() and float(shipping) > 0:
+    if shipping and shipping.replace(".", "", 1).isdecimal() and float(shipping) > 0:
         return [{"product": "Shipping", "quantity": 1, "unit_price": shipping}]
     return []
 
@@ -114,7 +114,7 @@ def grouped(shape: Shape, path: str) -> Iterator[dict[str, str]]:
             if product:
                 quantity = (row.get(shape.quantity) or "").strip()
                 items.append({"product": product,
-                              "quantity": int(quantity) if quantity.lstrip("-").isdigit() else quantity,
+                              "quantity": int(quantity) if quantity.lstrip("-").isdecimal() else quantity,
                               "unit_price": shape.unit_price(row).strip()})
         if current is not None:
             yield current | {"lines": json.dumps(items + extras)}

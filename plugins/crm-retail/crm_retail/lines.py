@@ -46,7 +46,7 @@ def clean(raw: Any, currency: str, errors: dict[str, str]) -> list[dict[str, Any
         elif len(product) > PRODUCT_LENGTH:
             errors[f"{where}.product"] = f"must be at most {PRODUCT_LENGTH} characters"
         quantity = item.get("quantity")
-        if isinstance(quantity, str) and quantity.strip().lstrip("-").isdigit():
+        if isinstance(quantity, str) and quantity.strip().lstrip("-").isdecimal():
             quantity = int(quantity)
         if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
             errors[f"{where}.quantity"] = f"must be a whole number of at least 1, not {quantity!r}"

@@ -33,7 +33,7 @@ LINE_FIELDS = ("product", "quantity", "unit_price")
 
 def _picked(raw: Any) -> int | None:
     text = str(raw or "").strip().removeprefix("contact:")
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isdecimal() else None
 
 
 def _ordered_at(raw: str, request: Request) -> dt.datetime | str | None:

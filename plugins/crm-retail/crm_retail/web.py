@@ -93,7 +93,7 @@ async def segments_page(request: Request, principal: CurrentPrincipal) -> Respon
 async def segment_page(request: Request, principal: CurrentPrincipal, segment: FromPath[str]) -> Response:
     """The contacts you may see in one segment, filterable by their R, F and M scores."""
     query = request.query_params
-    scores = {name: int(query[name]) for name in ("r", "f", "m") if query.get(name, "").isdigit()}
+    scores = {name: int(query[name]) for name in ("r", "f", "m") if query.get(name, "").isdecimal()}
     rows, next_cursor = await rfm.members(principal, segment, **scores, cursor=query.get("cursor") or None)
     label, meaning = rfm.SEGMENTS.get(segment, ("All scored customers", "every customer with an order that counts"))
     return render_page(request, "retail/segment.html", segment=segment, label=label, meaning=meaning,

@@ -39,7 +39,7 @@ def _picked_id(raw: str | None, kind: str) -> int | None:
     text = (raw or "").strip()
     if text.startswith(f"{kind}:"):
         text = text[len(kind) + 1 :]
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isdecimal() else None
 
 
 def read(form: Any) -> dict[str, Any]:
@@ -76,14 +76,14 @@ async def chosen_stage(raw: str) -> dict[str, Any] | None:
     an error rather than the default."""
     if not raw:
         return None
-    stage = await get_stage(int(raw)) if raw.isdigit() else None
+    stage = await get_stage(int(raw)) if raw.isdecimal() else None
     if stage is None:
         raise Invalid({"stage_id": f"stage {raw} does not exist"})
     return stage
 
 
 def owner(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if raw.isdecimal() else None
 
 
 async def prefill(principal: Principal, contact_id: int | None, company_id: int | None) -> dict[str, Any]:

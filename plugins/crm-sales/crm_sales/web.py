@@ -30,7 +30,7 @@ from crm_sales.timeline import deal_timeline
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.strip().isdigit() else None
+    return int(value) if value and value.strip().isdecimal() else None
 
 
 def _pipeline_choices(found: list[dict[str, Any]]) -> list[tuple[int, str]]:
