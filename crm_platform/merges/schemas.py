@@ -66,7 +66,7 @@ class DuplicatePairOut(msgspec.Struct):
     reasons: list[str]
 
 
-class ScanIn(msgspec.Struct):
+class ScanIn(msgspec.Struct, forbid_unknown_fields=True):
     kind: str = "contact"
 
 

@@ -73,10 +73,11 @@ class SequenceController(Controller):
                       data: JSONBody[Any]) -> dict[str, Any]:
         """Take ``contact_ids`` out of the sequence."""
         await require_permission(principal, MANAGE)
-        await sequences.get(sequence_id)
+        # The body is checked first, as for every write: a wrong one is a 422 whatever the id.
         ids = only_fields(data, "contact_ids").get("contact_ids")
         if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
             raise invalid("contact_ids", "must be a list of contact ids")
+        await sequences.get(sequence_id)
         return {"removed": await sequences.unenrol(sequence_id, ids, "taken out by hand")}
 
 
