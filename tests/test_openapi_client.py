@@ -30,6 +30,15 @@ async def test_the_document_is_valid_openapi(document) -> None:
     validate(document)
 
 
+async def test_no_two_schemas_share_a_name(document) -> None:
+    """Two bodies with one class name get module-qualified component names but keep one title,
+    and client generators then refuse both."""
+    titles: dict[str, list[str]] = {}
+    for name, schema in document["components"]["schemas"].items():
+        titles.setdefault(schema.get("title", name), []).append(name)
+    assert {title: names for title, names in titles.items() if len(names) > 1} == {}
+
+
 async def test_every_api_operation_describes_its_errors_with_the_projects_error_body(document) -> None:
     undescribed = {}
     for path, operations in document["paths"].items():

@@ -1,11 +1,11 @@
 """The conversations, automation and real estate plugins' declarations: their rows about a
-person are in the export and gone after the erasure; a message shared with someone else stays
-theirs."""
+person (messages, lead scores, sequence enrolments, wishes) are in the export and gone after
+the erasure; a message shared with someone else stays theirs."""
 
 from __future__ import annotations
 
 import pytest
-from crm_automation.tables import Score
+from crm_automation.tables import Enrolment, Score, Sequence
 from crm_conversations.tables import Message
 from crm_realestate.tables import Wish
 
@@ -33,6 +33,9 @@ async def test_messages_scores_and_wishes_are_exported_and_erased(crm_client):
         Message(key="m3", subject="Only Olaf", sender="olaf@example.org", contact_ids=[other]),
     )
     await Score.insert(Score(contact=ivy, score=42, why=["opened"]))
+    sequence = (await Sequence.insert(Sequence(name="Welcome cadence")).returning(Sequence.id))[0]["id"]
+    await Enrolment.insert(Enrolment(sequence=sequence, contact=ivy, position=1),
+                           Enrolment(sequence=sequence, contact=other))
     await Wish.insert(Wish(contact_id=ivy, seeks="for_sale", area_key="harbour", type="flat",
                            budget_min=100000, budget_max=200000))
 
@@ -40,6 +43,8 @@ async def test_messages_scores_and_wishes_are_exported_and_erased(crm_client):
     assert [row["subject"] for row in document["conversations.messages"]["rows"]] == [
         "Marchbank's question", "Both of them"]
     assert document["automation.score"]["rows"][0]["score"] == 42
+    assert [(row["sequence"], row["position"]) for row in document["automation.enrolments"]["rows"]] == [
+        ("Welcome cadence", 1)]
     assert document["realestate.wishes"]["rows"][0]["area_key"] == "harbour"
 
     erased = await crm_client.post(f"/api/v1/contacts/{ivy}/erase", json={"confirm": "Ivy Marchbank"})
@@ -48,6 +53,7 @@ async def test_messages_scores_and_wishes_are_exported_and_erased(crm_client):
     assert [row["key"] for row in messages] == ["m2", "m3"]
     assert "Marchbank" not in str(await fetch("SELECT subject FROM conversations_message"))
     assert await fetch("SELECT id FROM automation_score") == []
+    assert await fetch("SELECT contact FROM automation_enrolment") == [{"contact": other}]
     assert await fetch("SELECT id FROM realestate_wish") == []
     olaf = (await crm_client.get(f"/api/v1/contacts/{other}/personal-data")).json()["plugins"]
     assert [row["subject"] for row in olaf["conversations.messages"]["rows"]] == ["Both of them", "Only Olaf"]

@@ -88,27 +88,27 @@ class KindPreference(msgspec.Struct):
     email: bool
 
 
-class PreferencesOut(msgspec.Struct):
+class NotificationPreferencesOut(msgspec.Struct):
     email_enabled: bool
     kinds: list[KindPreference]
 
 
-async def _preferences(user_id: int) -> PreferencesOut:
-    return PreferencesOut(
+async def _preferences(user_id: int) -> NotificationPreferencesOut:
+    return NotificationPreferencesOut(
         email_enabled=email_enabled(),
         kinds=[msgspec.convert(row, KindPreference) for row in await preferences.preferences_of(user_id)],
     )
 
 
 @get("/api/v1/notifications/preferences", tags=["notifications"])
-async def get_notification_preferences(principal: CurrentPrincipal) -> PreferencesOut:
+async def get_notification_preferences(principal: CurrentPrincipal) -> NotificationPreferencesOut:
     """Your channels for each kind of notification: ``in_app`` and ``email``. ``email`` is
     false for every kind while the instance sends no email (``email_enabled`` false)."""
     return await _preferences(principal.id)
 
 
 @put("/api/v1/notifications/preferences", tags=["notifications"])
-async def set_notification_preferences(principal: CurrentPrincipal, data: JSONBody[dict[str, Any]]) -> PreferencesOut:
+async def set_notification_preferences(principal: CurrentPrincipal, data: JSONBody[dict[str, Any]]) -> NotificationPreferencesOut:
     """Change your channels: ``{"task_due": {"email": false}, "mentioned": {"in_app": true}}``.
     Kinds and channels left out keep their choice; an unknown kind or channel, or a value that
     is not true or false, is a 422 naming it, and nothing is changed."""

@@ -15,7 +15,7 @@ from crm_platform.regional import preferences
 from crm_platform.users.auth import CurrentPrincipal
 
 
-class PreferencesOut(msgspec.Struct):
+class RegionalPreferencesOut(msgspec.Struct):
     """The preferences in force; ``own`` names those the user chose (the others are the
     instance's). An empty ``time_zone``: the browser's."""
 
@@ -28,7 +28,7 @@ class PreferencesOut(msgspec.Struct):
     own: list[str]
 
 
-class PreferencesIn(msgspec.Struct, forbid_unknown_fields=True):
+class RegionalPreferencesIn(msgspec.Struct, forbid_unknown_fields=True):
     """The preferences to change; ``""`` or ``null`` goes back to the instance's."""
 
     phone_region: str | None | UnsetType = UNSET
@@ -39,21 +39,21 @@ class PreferencesIn(msgspec.Struct, forbid_unknown_fields=True):
     week_start: str | None | UnsetType = UNSET
 
 
-def _out(regional: preferences.Regional) -> PreferencesOut:
-    return PreferencesOut(**{key: getattr(regional, key) for key in preferences.KEYS}, own=sorted(regional.own))
+def _out(regional: preferences.Regional) -> RegionalPreferencesOut:
+    return RegionalPreferencesOut(**{key: getattr(regional, key) for key in preferences.KEYS}, own=sorted(regional.own))
 
 
-def _changes(data: PreferencesIn) -> dict[str, str | None]:
+def _changes(data: RegionalPreferencesIn) -> dict[str, str | None]:
     return {key: value for key in preferences.KEYS if (value := getattr(data, key)) is not UNSET}
 
 
 @get("/api/v1/account/preferences", tags=["users"])
-async def my_preferences(principal: CurrentPrincipal) -> PreferencesOut:
+async def my_preferences(principal: CurrentPrincipal) -> RegionalPreferencesOut:
     return _out(await preferences.for_user(principal.id))
 
 
 @put("/api/v1/account/preferences", tags=["users"])
-async def change_my_preferences(principal: CurrentPrincipal, data: JSONBody[PreferencesIn]) -> PreferencesOut:
+async def change_my_preferences(principal: CurrentPrincipal, data: JSONBody[RegionalPreferencesIn]) -> RegionalPreferencesOut:
     """Change one's own preferences; 422 naming each one that does not fit. Audited."""
     return _out(await preferences.save_for_user(principal, principal.id, _changes(data)))
 
@@ -64,7 +64,7 @@ def _admin(principal: Principal) -> None:
 
 
 @get("/api/v1/users/{user_id:int}/preferences", tags=["users"])
-async def user_preferences(principal: CurrentPrincipal, user_id: FromPath[int]) -> PreferencesOut:
+async def user_preferences(principal: CurrentPrincipal, user_id: FromPath[int]) -> RegionalPreferencesOut:
     if user_id != principal.id:
         _admin(principal)
     return _out(await preferences.for_user(user_id))
@@ -72,7 +72,7 @@ async def user_preferences(principal: CurrentPrincipal, user_id: FromPath[int]) 
 
 @put("/api/v1/users/{user_id:int}/preferences", tags=["users"])
 async def change_user_preferences(principal: CurrentPrincipal, user_id: FromPath[int],
-                                  data: JSONBody[PreferencesIn]) -> PreferencesOut:
+                                  data: JSONBody[RegionalPreferencesIn]) -> RegionalPreferencesOut:
     return _out(await preferences.save_for_user(principal, user_id, _changes(data)))
 
 

@@ -1,5 +1,6 @@
-"""A contact's lead score and the workflow runs about them, whose payloads and webhook bodies
-carry the contact's fields. Erasure deletes all of it, webhook deliveries included."""
+"""A contact's lead score, the workflow runs about them, whose payloads and webhook bodies
+carry the contact's fields, and their sequence enrolments with the steps done. Erasure deletes
+all of it, webhook deliveries and enrolment steps included."""
 
 from __future__ import annotations
 
@@ -35,9 +36,27 @@ async def erase_runs(contact_id: int) -> int:
     return len(ids)
 
 
+async def export_enrolments(contact_id: int) -> list[dict[str, Any]]:
+    return await fetch(
+        "SELECT e.id, s.name AS sequence, e.position, e.state, e.reason, e.enrolled_at, e.ended_at "
+        "FROM automation_enrolment e JOIN automation_sequence s ON s.id = e.sequence "
+        "WHERE e.contact = {} ORDER BY e.id", contact_id)
+
+
+async def erase_enrolments(contact_id: int) -> int:
+    ids = [row["id"] for row in await fetch("SELECT id FROM automation_enrolment WHERE contact = {}", contact_id)]
+    if ids:
+        # Deleted explicitly: SQLite only cascades with foreign keys switched on.
+        await execute(f"DELETE FROM automation_enrolment_step WHERE enrolment IN ({placeholders(ids)})", *ids)
+        await execute(f"DELETE FROM automation_enrolment WHERE id IN ({placeholders(ids)})", *ids)
+    return len(ids)
+
+
 DECLARATIONS = (
     PersonalData("automation.score", "automation_score", "contact", ("contact", "score", "why"),
                  export=export_score, erase=erase_score, label="Lead score"),
     PersonalData("automation.runs", "automation_run", "record_id", ("record_id", "payload"),
                  export=export_runs, erase=erase_runs, label="Workflow runs"),
+    PersonalData("automation.enrolments", "automation_enrolment", "contact", ("contact", "state", "reason"),
+                 export=export_enrolments, erase=erase_enrolments, label="Sequence enrolments"),
 )
