@@ -175,6 +175,8 @@ async def _create_database(admin_url: str, name: str) -> None:
     try:
         await connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
         await connection.execute(f'CREATE DATABASE "{name}"')
+        # A throwaway database: commits need not wait for the disk.
+        await connection.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
     finally:
         await connection.close()
 
@@ -258,12 +260,27 @@ def crm_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 async def _empty_postgres(engine: PostgresEngine) -> None:
+    """Empty every table and restart every sequence, as ``TRUNCATE ... RESTART IDENTITY``
+    would. DELETE with foreign-key triggers off (``session_replication_role``) is used
+    instead: TRUNCATE makes new files for each of the hundred tables, about a second and a
+    half per test on a busy disk, where deleting a test's few rows takes milliseconds."""
     rows = await engine._run_in_new_connection(
-        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migration'"
+        "SELECT format('%I', tablename) AS name FROM pg_tables "
+        "WHERE schemaname = 'public' AND tablename <> 'migration'"
     )
-    if rows:
-        tables = ", ".join(f'"{row["tablename"]}"' for row in rows)
-        await engine._run_in_new_connection(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+    if not rows:
+        return
+    sequences = await engine._run_in_new_connection(
+        # The sequences of those tables only: the migration table's must go on counting.
+        "SELECT format('%I', s.relname) AS name FROM pg_class s "
+        "JOIN pg_depend d ON d.objid = s.oid AND d.deptype IN ('a', 'i') JOIN pg_class t ON t.oid = d.refobjid "
+        "WHERE s.relkind = 'S' AND t.relnamespace = 'public'::regnamespace AND t.relname <> 'migration'"
+    )
+    body = "".join(f"DELETE FROM {row['name']}; " for row in rows) + "".join(
+        f"ALTER SEQUENCE {row['name']} RESTART; " for row in sequences)
+    await engine._run_in_new_connection(
+        "DO $$ BEGIN PERFORM set_config('session_replication_role', 'replica', true); " + body + "END $$"
+    )
 
 
 @pytest.fixture

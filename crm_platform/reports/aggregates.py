@@ -15,20 +15,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from crm_hookspecs import Event, Principal
-from crm_hookspecs.events import (
-    MergeUndone,
-    RecordCreated,
-    RecordDeleted,
-    RecordRestored,
-    RecordsMerged,
-    RecordUpdated,
-)
 
-from crm_platform.db.raw import execute, fetch
-from crm_platform.db.unit import unit_of_work
-from crm_platform.records import access, kinds
 from crm_platform.reports import contact_aggregates, tallies
-from crm_platform.reports.periods import day_sql, on_postgres
+from crm_platform.reports.periods import day_sql
 
 DAYS = "crm_report_activity_day"
 TALLY = "crm_report_activity_tally"
@@ -64,8 +53,15 @@ def _cells(row: dict[str, Any]) -> list[tuple[str, str, int, int]]:
 
 
 TALLY_OF_ACTIVITIES = tallies.Tally(
-    days=DAYS, table=TALLY, columns=TALLY_COLUMNS, cell_columns=("day", "kind", "owner", "person"),
+    kind=KIND, days=DAYS, table=TALLY, columns=TALLY_COLUMNS, cell_columns=("day", "kind", "owner", "person"),
     empty={"owner": 0, "person": 0, "type": "", "due_state": ""}, current_sql=_current_sql, cells=_cells,
+    cells_sql=(
+        f"SELECT logged_day AS day, 'logged:' || type AS kind, owner, person FROM {TALLY} "
+        "WHERE logged_day IS NOT NULL "
+        f"UNION ALL SELECT done_day, 'done', owner, person FROM {TALLY} WHERE done_day IS NOT NULL "
+        f"UNION ALL SELECT due_day, 'due:' || due_state, owner, person FROM {TALLY} "
+        "WHERE due_day IS NOT NULL AND due_state <> ''"
+    ),
 )
 
 
@@ -74,11 +70,7 @@ def activity_ids(event: Event) -> list[int]:
     pipeline sends the record kind's event (created, updated, deleted) beside its own
     (``ActivityLogged`` ...); only the kind's are read, so each write is reconciled once, and
     they alone also cover restores from the trash."""
-    if isinstance(event, RecordCreated | RecordUpdated | RecordDeleted | RecordRestored) and event.kind == KIND:
-        return [event.record_id]
-    if isinstance(event, RecordsMerged | MergeUndone) and event.kind == KIND:
-        return [event.survivor_id, event.merged_id]
-    return []
+    return tallies.named_ids(event, KIND)
 
 
 async def on_event(event: Event) -> None:
@@ -97,34 +89,9 @@ async def reconcile(ids: Iterable[int]) -> None:
 
 async def rebuild() -> int:
     """Recompute every count from the activities; the number of activities counted."""
-    async with unit_of_work():
-        if on_postgres():
-            # Reconciles wait until the new counts are in, then correct what changed since.
-            await execute(f"LOCK TABLE {TALLY}, {DAYS} IN EXCLUSIVE MODE")
-        await execute(f"DELETE FROM {DAYS}")
-        await execute(f"DELETE FROM {TALLY}")
-        await execute(f"INSERT INTO {TALLY} ({', '.join(TALLY_COLUMNS)}) {_current_sql('')}")
-        cells = (
-            f"SELECT logged_day AS day, 'logged:' || type AS kind, owner, person FROM {TALLY} "
-            "WHERE logged_day IS NOT NULL "
-            f"UNION ALL SELECT done_day, 'done', owner, person FROM {TALLY} WHERE done_day IS NOT NULL "
-            f"UNION ALL SELECT due_day, 'due:' || due_state, owner, person FROM {TALLY} "
-            "WHERE due_day IS NOT NULL AND due_state <> ''"
-        )
-        await execute(
-            f"INSERT INTO {DAYS} (key, day, kind, owner, person, n) "
-            "SELECT day || '|' || kind || '|' || owner || '|' || person, day, kind, owner, person, count(*) "
-            f"FROM ({cells}) AS cells GROUP BY day, kind, owner, person"
-        )
-        rows = await fetch(f"SELECT count(*) AS n FROM {TALLY}")
-    return int(rows[0]["n"])
+    return await tallies.rebuild(TALLY_OF_ACTIVITIES)
 
 
 async def readable_by(principal: Principal) -> bool:
-    """Whether the counts can answer for ``principal``: they know each activity's owner and
-    person, so the ownership rule applies to them, but not a plugin's conditions on other
-    columns (the reports then count the activities themselves)."""
-    kind = kinds.find(KIND)
-    if kind is not None and kind.team_column:
-        return False
-    return not await access.conditions(principal, "read", KIND)
+    """Whether the counts can answer for ``principal`` (see :func:`tallies.readable_by`)."""
+    return await tallies.readable_by(TALLY_OF_ACTIVITIES, principal)

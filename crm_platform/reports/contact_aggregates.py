@@ -17,20 +17,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from crm_hookspecs import Event, Principal
-from crm_hookspecs.events import (
-    MergeUndone,
-    RecordCreated,
-    RecordDeleted,
-    RecordRestored,
-    RecordsMerged,
-    RecordUpdated,
-)
+from crm_hookspecs.events import RecordDeleted
 
-from crm_platform.db.raw import execute, fetch, placeholders
-from crm_platform.db.unit import unit_of_work
-from crm_platform.records import access, kinds
+from crm_platform.db.raw import fetch, placeholders
 from crm_platform.reports import tallies
-from crm_platform.reports.periods import day_sql, on_postgres
+from crm_platform.reports.periods import day_sql
 
 DAYS = "crm_report_contact_day"
 TALLY = "crm_report_contact_tally"
@@ -63,18 +54,22 @@ def _cells(row: dict[str, Any]) -> list[Cell]:
 
 
 TALLY_OF_CONTACTS = tallies.Tally(
-    days=DAYS, table=TALLY, columns=TALLY_COLUMNS, cell_columns=("day", "kind", "owner", "stage", "source"),
+    kind=KIND, days=DAYS, table=TALLY, columns=TALLY_COLUMNS, cell_columns=("day", "kind", "owner", "stage", "source"),
     empty={"owner": 0, "stage": "", "source": ""}, current_sql=_current_sql, cells=_cells,
+    cells_sql=(
+        f"SELECT created_day AS day, 'created' AS kind, owner, stage, source FROM {TALLY} "
+        "WHERE created_day IS NOT NULL "
+        f"UNION ALL SELECT touched_day, 'touched', owner, '', '' FROM {TALLY} WHERE touched_day IS NOT NULL"
+    ),
 )
 
 
 async def contact_ids(event: Event, activity_ids: list[int]) -> list[int]:
     """The contacts ``event`` may have changed: the contact it names, or those linked to the
     activities it names (their last contact)."""
-    if isinstance(event, RecordCreated | RecordUpdated | RecordDeleted | RecordRestored) and event.kind == KIND:
-        return [event.record_id]
-    if isinstance(event, RecordsMerged | MergeUndone) and event.kind == KIND:
-        return [event.survivor_id, event.merged_id]
+    named = tallies.named_ids(event, KIND)
+    if named:
+        return named
     if activity_ids and not isinstance(event, RecordDeleted):  # a deletion leaves the last contact as it was
         rows = await fetch(
             "SELECT DISTINCT record_id FROM crm_activity_link WHERE record_type = 'contact' "
@@ -91,34 +86,12 @@ async def reconcile(ids: Iterable[int]) -> None:
 
 async def rebuild() -> int:
     """Recompute every count from the contacts; the number of contacts counted."""
-    async with unit_of_work():
-        if on_postgres():
-            await execute(f"LOCK TABLE {TALLY}, {DAYS} IN EXCLUSIVE MODE")
-        await execute(f"DELETE FROM {DAYS}")
-        await execute(f"DELETE FROM {TALLY}")
-        await execute(f"INSERT INTO {TALLY} ({', '.join(TALLY_COLUMNS)}) {_current_sql('')}")
-        cells = (
-            f"SELECT created_day AS day, 'created' AS kind, owner, stage, source FROM {TALLY} "
-            "WHERE created_day IS NOT NULL "
-            f"UNION ALL SELECT touched_day, 'touched', owner, '', '' FROM {TALLY} WHERE touched_day IS NOT NULL"
-        )
-        await execute(
-            f"INSERT INTO {DAYS} (key, day, kind, owner, stage, source, n) "
-            "SELECT day || '|' || kind || '|' || owner || '|' || stage || '|' || source, "
-            "day, kind, owner, stage, source, count(*) "
-            f"FROM ({cells}) AS cells GROUP BY day, kind, owner, stage, source"
-        )
-        rows = await fetch(f"SELECT count(*) AS n FROM {TALLY}")
-    return int(rows[0]["n"])
+    return await tallies.rebuild(TALLY_OF_CONTACTS)
 
 
 async def readable_by(principal: Principal) -> bool:
-    """Whether the counts can answer for ``principal``: the ownership rule applies to them,
-    a plugin's conditions on other columns do not (the reports then count the contacts)."""
-    kind = kinds.find(KIND)
-    if kind is not None and kind.team_column:
-        return False
-    return not await access.conditions(principal, "read", KIND)
+    """Whether the counts can answer for ``principal`` (see :func:`tallies.readable_by`)."""
+    return await tallies.readable_by(TALLY_OF_CONTACTS, principal)
 
 
 def untouched_since(moment: dt.datetime) -> tuple[str, dt.datetime, dt.datetime]:

@@ -13,8 +13,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from crm_hookspecs import Event, Principal
+from crm_hookspecs.events import (
+    MergeUndone,
+    RecordCreated,
+    RecordDeleted,
+    RecordRestored,
+    RecordsMerged,
+    RecordUpdated,
+)
+
 from crm_platform.db.raw import execute, fetch, placeholders
 from crm_platform.db.unit import unit_of_work
+from crm_platform.records import access, kinds
 from crm_platform.reports.periods import on_postgres
 
 # Records per statement: well under SQLite's 32,766 bound parameters at eight a row.
@@ -23,6 +34,7 @@ CHUNK = 500
 
 @dataclass(frozen=True)
 class Tally:
+    kind: str  # the record kind counted
     days: str  # the day table: key, the cell's columns, n
     table: str  # the tally table: one row per record
     columns: tuple[str, ...]  # the tally's columns, the record's own first
@@ -30,6 +42,7 @@ class Tally:
     empty: dict[str, Any]  # the other columns of a tally row that counts nothing yet
     current_sql: Callable[[str], str]  # the tally rows the records give now, for a WHERE
     cells: Callable[[dict[str, Any]], list[tuple[Any, ...]]]  # the cells a tally row adds one to
+    cells_sql: str  # the same cells in SQL over the tally table, one row each, for rebuild
 
     @property
     def record(self) -> str:
@@ -39,6 +52,45 @@ class Tally:
 def cell_key(cell: tuple[Any, ...]) -> str:
     """A cell's key in the day table; a part that may hold "|" (a source) comes last."""
     return "|".join(str(part) for part in cell)
+
+
+def named_ids(event: Event, kind: str) -> list[int]:
+    """The records of ``kind`` that ``event`` names as written, deleted, restored or merged."""
+    if isinstance(event, RecordCreated | RecordUpdated | RecordDeleted | RecordRestored) and event.kind == kind:
+        return [event.record_id]
+    if isinstance(event, RecordsMerged | MergeUndone) and event.kind == kind:
+        return [event.survivor_id, event.merged_id]
+    return []
+
+
+async def readable_by(tally: Tally, principal: Principal) -> bool:
+    """Whether the counts can answer for ``principal``: they know each record's owner, so the
+    ownership rule applies to them, but not a team column or a plugin's conditions on other
+    columns (the reports then count the records themselves)."""
+    kind = kinds.find(tally.kind)
+    if kind is not None and kind.team_column:
+        return False
+    return not await access.conditions(principal, "read", tally.kind)
+
+
+async def rebuild(tally: Tally) -> int:
+    """Recompute every count from the records; the number of records counted."""
+    cells = ", ".join(tally.cell_columns)
+    key = " || '|' || ".join(tally.cell_columns)  # as cell_key() joins them
+    async with unit_of_work():
+        if on_postgres():
+            # Reconciles wait until the new counts are in, then correct what changed since.
+            await execute(f"LOCK TABLE {tally.table}, {tally.days} IN EXCLUSIVE MODE")
+        await execute(f"DELETE FROM {tally.days}")
+        await execute(f"DELETE FROM {tally.table}")
+        await execute(f"INSERT INTO {tally.table} ({', '.join(tally.columns)}) {tally.current_sql('')}")
+        await execute(
+            f"INSERT INTO {tally.days} (key, {cells}, n) "
+            f"SELECT {key}, {cells}, count(*) "
+            f"FROM ({tally.cells_sql}) AS cells GROUP BY {cells}"
+        )
+        rows = await fetch(f"SELECT count(*) AS n FROM {tally.table}")
+    return int(rows[0]["n"])
 
 
 async def reconcile(tally: Tally, ids: Iterable[int]) -> None:

@@ -3,22 +3,20 @@ and custom fields for admins."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from crm_hookspecs import ALL_ROLES, FIELD_KEY_PATTERN, FIELD_KINDS, Principal
+from crm_hookspecs import ALL_ROLES, FIELD_KINDS, Principal
 from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect
 
 from crm_platform import runtime
 from crm_platform.db.raw import fetch
-from crm_platform.errors import Forbidden, Invalid, NotFound
+from crm_platform.errors import Forbidden, Invalid
 from crm_platform.instance import permissions
 from crm_platform.instance import plugins as plugin_state
 from crm_platform.mail.config import mail_status
-from crm_platform.records import kinds
-from crm_platform.records.tables import CustomField
+from crm_platform.records import field_admin
 from crm_platform.users import accounts, invites
 from crm_platform.users.auth import CurrentPrincipal
 from crm_platform.users.tables import Team, User
@@ -33,9 +31,6 @@ from crm_platform.web.rendering import (
     scheme_of,
     theme_of,
 )
-
-FIELD_KEY = re.compile(FIELD_KEY_PATTERN)
-FIELD_REFERENCES = ("contact", "company")
 
 
 def _require_admin(principal: Principal) -> None:
@@ -55,8 +50,7 @@ async def _admin_context(principal: Principal, typed: dict[str, dict[str, Any]] 
         ),
         "password_help": POLICY_HELP,
         "plugins": plugin_state.describe(runtime.current().host),
-        "custom_fields": await CustomField.select().order_by(CustomField.record_type).order_by(CustomField.key)
-        .output(load_json=True),
+        "custom_fields": await field_admin.listed(),
         "plugin_fields": runtime.current().host.owned("crm_field_definitions", include_disabled=True),
         "plugin_sections": await plugin_settings.sections(typed),
         "permissions": await permissions.all_permissions(),
@@ -70,7 +64,7 @@ async def _page(request: Request, principal: Principal, *, status_code: int = 20
         request, "settings/page.html", status_code=status_code, **extra,
         themes=sorted(themes.available().values(), key=lambda theme: (theme.name != themes.DEFAULT_THEME, theme.label)),
         current_theme=theme_of(request), current_scheme=scheme_of(request), roles=ALL_ROLES,
-        field_kinds=FIELD_KINDS, field_targets=_field_targets(), errors=errors or {}, values=values or {}, notice=notice, mail=mail_status(),
+        field_kinds=FIELD_KINDS, field_targets=list(field_admin.targets().items()), errors=errors or {}, values=values or {}, notice=notice, mail=mail_status(),
         **await _admin_context(principal, (values or {}).get("plugin_settings")),
     )
 
@@ -151,59 +145,28 @@ async def toggle_plugin(request: Request, principal: CurrentPrincipal, slug: Fro
     return back_with_notice(request, f"Plugin {slug} {'enabled' if enable else 'disabled'}", "#plugins")
 
 
-def _field_targets() -> list[tuple[str, str]]:
-    """The record kinds an admin may add fields to: every enabled kind that takes custom fields
-    (contacts, companies and plugins' kinds such as properties or orders)."""
-    return [(kind.key, kind.plural) for kind in kinds.active().values() if kind.custom_fields]
-
-
-def _field_errors(values: dict[str, Any]) -> tuple[dict[str, str], dict[str, Any]]:
-    errors: dict[str, str] = {}
-    record_type = forms.text(values, "record_type", 40)
-    key = forms.text(values, "key", 60)
-    kind = forms.text(values, "kind", 20)
-    choices = [choice.strip() for choice in forms.text(values, "choices", 2000).split(",") if choice.strip()]
-    targets = dict(_field_targets())
-    if record_type not in targets:
-        errors["record_type"] = f"must be one of {', '.join(targets)}"
-    if not FIELD_KEY.match(key):
-        errors["key"] = "lower-case letters, digits and _, starting with a letter"
-    if kind not in FIELD_KINDS:
-        errors["kind"] = f"must be one of {', '.join(FIELD_KINDS)}"
-    if kind in ("choice", "multi_choice") and not choices:
-        errors["choices"] = "list the choices, separated by commas"
-    if kind == "record":  # the kind it points to is kept as its one choice
-        choices = [forms.text(values, "reference", 40)]
-        if choices[0] not in FIELD_REFERENCES:
-            errors["reference"] = f"choose what it points to: {' or '.join(FIELD_REFERENCES)}"
-    label = forms.text(values, "label", 100) or key.replace("_", " ").capitalize()
-    row = {"record_type": record_type, "key": key, "label": label, "kind": kind, "choices": choices,
-           "required": forms.text(values, "required") == "on", "searchable": forms.text(values, "searchable") == "on"}
-    return errors, row
+def _new_field(values: dict[str, Any]) -> field_admin.NewField:
+    return field_admin.NewField(
+        record_type=forms.text(values, "record_type", 40), key=forms.text(values, "key", 60),
+        kind=forms.text(values, "kind", 20), label=forms.text(values, "label", 200),
+        choices=tuple(forms.text(values, "choices", 20000).split(",")), reference=forms.text(values, "reference", 40),
+        required=forms.text(values, "required") == "on", searchable=forms.text(values, "searchable") == "on",
+    )
 
 
 @post("/settings/fields", include_in_schema=False)
 async def add_field(request: Request, principal: CurrentPrincipal) -> Response:
-    _require_admin(principal)
     values = await forms.form_data(request)
-    errors, row = _field_errors(values)
-    taken = {(owned.item.record_type, owned.item.key) for owned in
-             runtime.current().host.owned("crm_field_definitions", include_disabled=True)}
-    if not errors and ((row["record_type"], row["key"]) in taken or await CustomField.exists().where(
-            (CustomField.record_type == row["record_type"]) & (CustomField.key == row["key"]))):
-        errors["key"] = f"{row['record_type']} already has a field {row['key']}"
-    if errors:
-        return await _page(request, principal, status_code=422, errors={"field": errors}, values={"field": values})
-    await CustomField.insert(CustomField(**row))
+    try:
+        await field_admin.add(principal, _new_field(values))
+    except Invalid as exc:
+        return await _page(request, principal, status_code=422, errors={"field": exc.errors}, values={"field": values})
     return back_with_notice(request, "Field added", "#fields")
 
 
 @post("/settings/fields/{field_id:int}/delete", include_in_schema=False)
 async def delete_field(request: Request, principal: CurrentPrincipal, field_id: FromPath[int]) -> Response:
-    _require_admin(principal)
-    deleted = await CustomField.delete().where(CustomField.id == field_id).returning(CustomField.id)
-    if not deleted:
-        raise NotFound("custom field", field_id)
+    await field_admin.remove(principal, field_id)
     return back_with_notice(request, "Field removed", "#fields")
 
 
