@@ -15,6 +15,8 @@ from crm_platform.toolkit import (
     create_record,
     get_record,
     get_records,
+    parse_amount,
+    regional_preferences,
     render_page,
     require_permission,
     update_record,
@@ -48,13 +50,22 @@ def _ordered_at(raw: str, request: Request) -> dt.datetime | str | None:
     return moment.replace(tzinfo=user_zone(request)) if moment.tzinfo is None else moment
 
 
+def _price(text: str) -> str:
+    """A unit price as the user typed it, in their number format ("1.234,50" or "1,234.50");
+    anything else goes to the record kind as given, which names it."""
+    try:
+        return str(parse_amount(text, regional_preferences())) if text else text
+    except ValueError:
+        return text
+
+
 def _line_items(form: Any) -> list[dict[str, str]]:
     """The filled line rows in their order (a row with nothing in it is no line)."""
     items = []
     for index in range(lines.MAX_LINES + BLANK_LINES):
         row = {name: str(form.get(f"lines-{index}-{name}") or "").strip() for name in LINE_FIELDS}
         if any(row.values()):
-            items.append(row)
+            items.append(row | {"unit_price": _price(row["unit_price"])})
     return items
 
 

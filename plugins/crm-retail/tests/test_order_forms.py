@@ -94,3 +94,22 @@ async def test_another_team_can_neither_open_the_edit_form_nor_book_an_order_to_
         assert "Eastcustomer" not in refused.text
         changed = await cid.post(f"/retail/orders/{order['id']}", data=_form(cid, form, number="E-1", currency="EUR"))
         assert changed.status_code == 403
+
+
+async def test_unit_prices_are_read_in_the_users_number_format(web_client, crm_client, make_contact):
+    saved = await crm_client.put("/api/v1/account/preferences", json={"number_format": "1.234,56"})
+    assert saved.status_code == 200, saved.text
+    ada = await make_contact("Ada")
+    form = await web_client.get("/retail/orders/new")
+    created = await web_client.post("/retail/orders", data=_form(
+        web_client, form, number="W-300", contact_pick=f"contact:{ada['id']}", status="paid", currency="EUR",
+        **{"lines-0-product": "Kettle", "lines-0-quantity": "2", "lines-0-unit_price": "1.234,50"}))
+    assert created.status_code == 303, created.text
+    orders = (await crm_client.get("/api/v1/retail/orders")).json()["items"]
+    assert [(order["number"], order["total"]) for order in orders] == [("W-300", "2469.00")]
+
+    form = await web_client.get("/retail/orders/new")
+    refused = await web_client.post("/retail/orders", data=_form(
+        web_client, form, number="W-301", contact_pick=f"contact:{ada['id']}", currency="EUR",
+        **{"lines-0-product": "Kettle", "lines-0-quantity": "1", "lines-0-unit_price": "twelve"}))
+    assert refused.status_code == 422 and 'name="lines-0-unit_price" value="twelve"' in refused.text
