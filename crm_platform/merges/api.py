@@ -1,4 +1,4 @@
-"""``/api/v1/merges`` (merge, dry run, undo, a record's merge history) and ``/api/v1/duplicates``."""
+"""``/api/v1/merges`` (merge a pair or a group, dry run, undo, a record's merge history) and ``/api/v1/duplicates``."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from crm_platform.merges.schemas import (
     DismissedOut,
     DuplicatePairOut,
     MergeEntryOut,
+    MergeGroupIn,
+    MergeGroupOut,
     MergeIn,
     MergeOut,
     QueuedPairOut,
@@ -35,8 +37,22 @@ async def merge_records(principal: CurrentPrincipal, data: JSONBody[MergeIn]) ->
     result = await service.merge(
         principal, data.kind, data.survivor_id, data.other_id, data.choices, dry_run=data.dry_run
     )
+    return _merge_out(result)
+
+
+def _merge_out(result: service.MergeResult) -> MergeOut:
     return MergeOut(result.merge_id, result.kind, result.survivor_id, result.merged_id, result.dry_run,
                     result.choices, result.changes, result.moved)
+
+
+@post("/api/v1/merges/group", status_code=200, tags=["merges"])
+async def merge_group(principal: CurrentPrincipal, data: JSONBody[MergeGroupIn]) -> MergeGroupOut:
+    """Merge up to 20 contacts or companies into one, in one transaction: a record that cannot
+    be merged stops them all (422, 403 or 409 as for a pair). With ``dry_run``, nothing is written."""
+    results = await service.merge_group(
+        principal, data.kind, data.survivor_id, data.other_ids, data.choices, dry_run=data.dry_run
+    )
+    return MergeGroupOut([_merge_out(result) for result in results])
 
 
 @post("/api/v1/merges/{merge_id:int}/undo", status_code=200, tags=["merges"])
@@ -129,5 +145,5 @@ async def dismiss_pair(principal: CurrentPrincipal, pair_id: FromPath[int]) -> D
     return DismissedOut(pair["id"], pair["kind"], pair["first_id"], pair["second_id"], pair["status"])
 
 
-HANDLERS = [merge_records, undo_merge, get_merge, list_merges, list_duplicates, start_scan, get_scan,
+HANDLERS = [merge_records, merge_group, undo_merge, get_merge, list_merges, list_duplicates, start_scan, get_scan,
             duplicate_queue, dismiss_pair]

@@ -22,6 +22,18 @@ class MergeIn(msgspec.Struct, forbid_unknown_fields=True):
     dry_run: bool = False
 
 
+class MergeGroupIn(msgspec.Struct, forbid_unknown_fields=True):
+    """Merge each of ``other_ids`` into ``survivor_id`` in turn, all or none. ``choices`` names,
+    per field, the record whose value survives (its id as text, or ``survivor``) or, for lists,
+    ``both``; a field left out keeps the survivor's value, or the first value found if it had none."""
+
+    kind: Annotated[str, Meta(max_length=60)]
+    survivor_id: int
+    other_ids: Annotated[list[int], Meta(max_length=20)]
+    choices: Annotated[dict[str, str], Meta(max_length=200)] = {}
+    dry_run: bool = False
+
+
 class UndoIn(msgspec.Struct, forbid_unknown_fields=True):
     """Nothing to say yet: an undo is asked for by the merge's id alone (the body may be left out)."""
 
@@ -35,6 +47,12 @@ class MergeOut(msgspec.Struct):
     choices: dict[str, str]
     changes: dict[str, Any]
     moved: dict[str, int]
+
+
+class MergeGroupOut(msgspec.Struct):
+    """One merge per record merged away, in order; each is undone on its own."""
+
+    merges: list[MergeOut]
 
 
 class UndoOut(msgspec.Struct):

@@ -4,6 +4,9 @@ The survivor takes the chosen value of each field; everything that linked to the
 record (timeline links, relationships, tags, import keys, the contact's lifecycle history,
 the company's subsidiaries, and the plugins' rows through ``crm_merge_links``) moves to the
 survivor; the merged record is removed; both are audited.
+
+Three or more records merge as one group (:func:`merge_group`): each of the others in turn
+into the survivor, all in one transaction, each with its own journal entry and undo.
 """
 
 from __future__ import annotations
@@ -81,6 +84,59 @@ async def merge(
         return await _write(principal, kind, survivor, other, values, made, dry_run=dry_run)
     except _DryRun as done:
         return done.result
+
+
+MAX_GROUP = 20  # records merged into one survivor at once
+
+
+class _GroupDryRun(Exception):
+    def __init__(self, results: list[MergeResult]) -> None:
+        super().__init__("dry run")
+        self.results = results
+
+
+def _pair_choices(choices: dict[str, str], other_id: int) -> dict[str, str]:
+    """A group's choices as seen by one pair: a field naming this record takes its value
+    (``other``), one naming the survivor or another record keeps the survivor's, and ``both``
+    stays ``both``. A field left out takes the pair's default (a value fills an empty one)."""
+    return {name: "other" if choice == str(other_id) else "both" if choice == "both" else "survivor"
+            for name, choice in choices.items()}
+
+
+async def merge_group(
+    principal: Principal,
+    key: str,
+    survivor_id: int,
+    other_ids: list[int],
+    choices: dict[str, str] | None = None,
+    *,
+    dry_run: bool = False,
+) -> list[MergeResult]:
+    """Merge every record of ``other_ids`` into ``survivor_id``, in that order and in one
+    transaction: all or none. ``choices`` names per field the record whose value survives
+    (its id, or ``survivor``), or ``both`` for a list."""
+    mergeable(key)
+    errors: dict[str, str] = {}
+    if not 1 <= len(other_ids) <= MAX_GROUP:
+        errors["other_ids"] = f"name 1 to {MAX_GROUP} records to merge into the survivor"
+    elif len(set(other_ids)) != len(other_ids) or survivor_id in other_ids:
+        errors["other_ids"] = "name each record once, and not the survivor"
+    allowed = {"survivor", "both", *(str(other) for other in other_ids)}
+    for name, choice in (choices or {}).items():
+        if choice not in allowed:
+            errors[f"choices.{name}"] = f"must be survivor, both or the id of a record merged: {', '.join(sorted(allowed))}"
+    if errors:
+        raise Invalid(errors)
+    try:
+        async with unit_of_work():
+            results = [await merge(principal, key, survivor_id, other, _pair_choices(choices or {}, other))
+                       for other in other_ids]
+            if dry_run:
+                raise _GroupDryRun(results)
+    except _GroupDryRun as done:
+        return [MergeResult(None, result.kind, result.survivor_id, result.merged_id, result.choices,
+                            result.changes, result.moved, dry_run=True) for result in done.results]
+    return results
 
 
 async def _ensure_email_free(primary_email: str | None, survivor_id: int, other_id: int) -> None:
