@@ -1,7 +1,7 @@
 """The nightly job ``automation.rescore``: scores whose points are still fading are brought up
 to date, in batches of contacts (in contact order, a keyset on the score's contact), each batch
-in two statements however many contacts it holds: one read of the scores and one write of the
-new ones. A score that moved is ``LeadScoreChanged``, delivered after the batch commits, so a
+in two statements however many contacts it holds (one read of the scores, one write of the
+new ones; the outbox adds its own few for the batch's events). A score that moved is ``LeadScoreChanged``, delivered after the batch commits, so a
 threshold workflow fires as on a contact's change.
 
 Only time moves these points: which rules a contact meets changes with the contact, and each

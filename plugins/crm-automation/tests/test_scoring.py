@@ -153,3 +153,15 @@ async def test_a_bad_half_life_is_a_422_naming_it(crm_client):
         assert response.status_code == 422, bad
         assert set(response.json()["errors"]) == {"half_life_days"}
     assert (await crm_client.get("/api/v1/automation/score-rules")).json() == []
+
+
+async def test_the_night_drops_the_points_of_a_deleted_rule(crm_client, crm_clock):
+    crm_clock.set(MONDAY)
+    fading = await _rule(crm_client, name="Director", points=40, half_life_days=10, conditions=DIRECTOR)
+    await _rule(crm_client, name="Also director", points=8, half_life_days=10, conditions=DIRECTOR)
+    contact = (await crm_client.post("/api/v1/contacts", json={"given_name": "Ada", "job_title": "Director"})).json()
+    assert (await crm_client.delete(f"/api/v1/automation/score-rules/{fading['id']}")).status_code == 204
+    crm_clock.advance(days=10)
+    await rescoring.rescore_decaying()
+    found = await _score(crm_client, contact["id"])
+    assert (found["score"], [item["rule"] for item in found["why"]]) == (4, ["Also director"])
