@@ -229,9 +229,11 @@ class AutomationController(Controller):
 
     @post("/score-rules")
     async def create_score_rule(self, principal: CurrentPrincipal, data: JSONBody[dict[str, Any]]) -> dict[str, Any]:
-        """A rule: ``points`` for contacts meeting ``conditions``; contacts are scored as they change."""
+        """A rule: ``points`` for contacts meeting ``conditions``, fading by half every
+        ``half_life_days`` (optional) from when a contact began to meet them; contacts are
+        scored as they change, and fading scores every night."""
         await require_permission(principal, MANAGE)
-        return await scoring.create_rule(only_fields(data, "name", "conditions", "points"))
+        return await scoring.create_rule(only_fields(data, "name", "conditions", "points", "half_life_days"))
 
     @delete("/score-rules/{rule_id:int}")
     async def delete_score_rule(self, principal: CurrentPrincipal, rule_id: FromPath[int]) -> None:

@@ -29,6 +29,7 @@ from crm_automation import (  # noqa: F401 - events: its classes are triggers
     engine,
     events,
     privacy,
+    rescoring,
     runs,
     scoring,
     sequence_api,
@@ -102,6 +103,7 @@ def crm_jobs() -> list[Job]:
         Job("automation.resume", engine.resume_due, schedule="* * * * *"),
         Job("automation.time_triggers", timed.scan, schedule=timed.SCHEDULE),
         Job("automation.sequences", sequences.advance, schedule="* * * * *"),
+        Job("automation.rescore", rescoring.rescore_decaying, schedule=rescoring.SCHEDULE),
     ]
 
 
@@ -123,7 +125,7 @@ async def crm_record_panels(record_type: str, record_id: int, principal: Princip
     if record_type != "contact":
         return []
     found = await scoring.score(principal, record_id)
-    why = ", ".join(f"{item['rule']} ({item['points']:+d})" for item in found["why"]) or "no rule applies"
+    why = ", ".join(scoring.reason(item) for item in found["why"]) or "no rule applies"
     return [Panel("automation-score", "Lead score", html=f"<p><strong>{found['score']}</strong> — "
                   f"{html.escape(why)}</p>")]
 

@@ -127,6 +127,8 @@ class ScoreRule(Table, tablename="automation_score_rule"):
     name = Varchar(length=200)
     conditions = JSON(default={})
     points = Integer(default=0)
+    # Days after which the points a contact earns are halved; None: they never fade.
+    half_life_days = Integer(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
 
 
@@ -137,6 +139,8 @@ class Score(Table, tablename="automation_score"):
                          on_delete=OnDelete.cascade, unique=True)
     score = Integer(default=0)
     why = JSON(default=[])
+    # Whether some of the points are still fading, so the nightly rescoring visits the contact.
+    decaying = Boolean(default=False)
     updated_at = Timestamptz(default=TimestamptzNow())
 
 
