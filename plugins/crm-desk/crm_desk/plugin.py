@@ -26,7 +26,7 @@ from crm_hookspecs import (
     hookimpl,
 )
 
-from crm_desk import api, conversation, privacy, public, record_merges, service, tickets, web
+from crm_desk import api, conversation, privacy, public, record_merges, service, sla_pages, tickets, web
 from crm_desk import demo as desk_demo
 from crm_desk.cli import desk_commands
 from crm_desk.mail import outbound
@@ -64,7 +64,7 @@ def crm_api_routes() -> list[Routes]:
 
 @hookimpl
 def crm_web_routes() -> list[Routes]:
-    return [Routes(tuple([*web.HANDLERS, *public.HANDLERS]))]
+    return [Routes(tuple([*web.HANDLERS, *sla_pages.HANDLERS, *public.HANDLERS]))]
 
 
 @hookimpl
