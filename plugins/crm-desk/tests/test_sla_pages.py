@@ -29,7 +29,7 @@ async def test_an_admin_creates_edits_and_deletes_a_policy_on_the_page(web_clien
     assert policy["targets"] == {"urgent": {"first_response_minutes": 30, "resolution_minutes": 240}}
 
     edit = await web_client.get(f"/desk/sla/{policy['id']}")
-    assert 'value="company:%d" checked' % company in edit.text and 'value="240"' in edit.text
+    assert f'value="company:{company}" checked' in edit.text and 'value="240"' in edit.text
     changed = await post_form(web_client, f"/desk/sla/{policy['id']}", f"/desk/sla/{policy['id']}", **{
         "name": "Acme billing", "company_pick": f"company:{company}", "category": "billing",
         "targets.high.first_response_minutes": "60", "targets.high.resolution_minutes": "480",
