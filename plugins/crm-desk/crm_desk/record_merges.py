@@ -37,7 +37,7 @@ async def _move(merge: RecordMerge, column: str) -> dict[str, Any]:
 
 
 async def _restore(merge: RecordMerge, column: str) -> list[str]:
-    ids = [int(ticket) for ticket in merge.undo.get("tickets", [])]
+    ids = [int(ticket) for ticket in (merge.undo or {}).get("tickets", [])]
     if ids:
         await execute(
             f"UPDATE desk_ticket SET {column} = {{}} WHERE {column} = {{}} AND id IN ({placeholders(ids)})",
@@ -76,7 +76,7 @@ def _iso(value: Any) -> str:
 
 
 async def _restore_policies(merge: RecordMerge) -> list[str]:
-    moved = [int(policy) for policy in merge.undo.get("policies", [])]
+    moved = [int(policy) for policy in (merge.undo or {}).get("policies", [])]
     if moved:
         await execute(
             f"UPDATE desk_sla_policy SET company_id = {{}} WHERE company_id = {{}} AND id IN ({placeholders(moved)})",
@@ -84,7 +84,7 @@ async def _restore_policies(merge: RecordMerge) -> list[str]:
         )
     lost = []
     names = {row["name"].casefold() for row in await fetch("SELECT name FROM desk_sla_policy")}
-    for policy in merge.undo.get("replaced_policies", []):
+    for policy in (merge.undo or {}).get("replaced_policies", []):
         if policy["name"].casefold() in names:
             lost.append(f"SLA policy “{policy['name']}” was not restored: another policy has its name now")
             continue

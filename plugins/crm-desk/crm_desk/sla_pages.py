@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from crm_hookspecs import Principal
 from crm_platform.toolkit import (
     Conflict,
     CurrentPrincipal,
@@ -60,13 +61,13 @@ def _typed_from(policy: dict[str, Any]) -> dict[str, str]:
     return typed
 
 
-async def _company_names(principal, ids: list[int | None]) -> dict[int, str]:
+async def _company_names(principal: Principal, ids: list[int | None]) -> dict[int, str]:
     found = await get_records(principal, "company", [company for company in ids if company is not None])
     return {company_id: row["name"] for company_id, row in found.items()}
 
 
 async def _form(
-    request: Request, principal, *, policy_id: int | None, typed: dict[str, str], company_id: int | None,
+    request: Request, principal: Principal, *, policy_id: int | None, typed: dict[str, str], company_id: int | None,
     errors: dict[str, str] | None = None, status_code: int = 200,
 ) -> Response:
     await require_permission(principal, service.MANAGE.key)
