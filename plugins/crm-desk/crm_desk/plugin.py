@@ -17,6 +17,7 @@ from crm_hookspecs import (
     PluginInfo,
     Principal,
     RecordKind,
+    RecordMerge,
     ReportDefinition,
     Routes,
     Setting,
@@ -25,7 +26,7 @@ from crm_hookspecs import (
     hookimpl,
 )
 
-from crm_desk import api, conversation, privacy, public, service, tickets, web
+from crm_desk import api, conversation, privacy, public, record_merges, service, sla_pages, tickets, web
 from crm_desk import demo as desk_demo
 from crm_desk.cli import desk_commands
 from crm_desk.mail import outbound
@@ -63,7 +64,7 @@ def crm_api_routes() -> list[Routes]:
 
 @hookimpl
 def crm_web_routes() -> list[Routes]:
-    return [Routes(tuple([*web.HANDLERS, *public.HANDLERS]))]
+    return [Routes(tuple([*web.HANDLERS, *sla_pages.HANDLERS, *public.HANDLERS]))]
 
 
 @hookimpl
@@ -129,3 +130,8 @@ async def crm_record_panels(record_type: str, record_id: int, principal: Princip
 @hookimpl
 def crm_personal_data() -> tuple[PersonalData, ...]:
     return privacy.DECLARATIONS
+
+
+@hookimpl
+async def crm_merge_links(merge: RecordMerge) -> dict | list[str] | None:
+    return await record_merges.move_links(merge)

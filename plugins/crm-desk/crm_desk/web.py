@@ -146,12 +146,12 @@ async def create_ticket(request: Request, principal: CurrentPrincipal) -> Respon
     """Open a ticket for a customer who called or wrote elsewhere; you are its assignee."""
     form = await request.form()
     values = {key: str(form.get(key) or "") for key in ("subject", "description", "requester_email", "priority",
-                                                       "channel", "team_id")}
+                                                       "category", "channel", "team_id")}
     try:
         await require_permission(principal, service.CREATE.key)
         ticket_id = await service.open_ticket(principal, {
             "subject": values["subject"], "description": values["description"], "priority": values["priority"],
-            "channel": values["channel"], "team_id": _int_or_none(values["team_id"]),
+            "category": values["category"], "channel": values["channel"], "team_id": _int_or_none(values["team_id"]),
         }, requester_email=values["requester_email"].strip() or None)
     except Invalid as exc:
         return await _new_form(request, values, exc.errors, status_code=422)

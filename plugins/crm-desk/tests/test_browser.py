@@ -117,3 +117,36 @@ def test_two_agents_on_one_ticket_see_each_other_and_a_reply_over_a_newer_one_is
         morgan.wait_for_url(ticket_url)
         expect(morgan.get_by_text("Have you tried a restart?", exact=True)).to_be_visible()
         expect(morgan.get_by_role("alert")).to_have_count(0)
+
+
+def test_an_admin_creates_an_sla_policy_and_a_ticket_of_that_priority_shows_its_due_time(
+    served: tuple[str, dict[str, Any]],
+) -> None:
+    from playwright.sync_api import expect
+
+    with chromium() as browser:
+        admin = _signed_in(browser, served[0], "admin@example.com")
+        admin.goto("/desk/")
+        admin.get_by_role("link", name="SLA policies").click()
+        admin.get_by_role("link", name="New SLA policy").click()
+        admin.get_by_label("Name").fill("Billing emergencies")
+        admin.get_by_label("Category").fill("billing")
+        admin.get_by_label("Urgent: resolution").fill("90")  # and no first response target
+        admin.get_by_role("button", name="Save policy").click()
+        expect(admin.get_by_text("must be a whole number of business minutes")).to_be_visible()
+        admin.get_by_label("Urgent: first response").fill("20")
+        admin.get_by_role("button", name="Save policy").click()
+        admin.wait_for_url("**/desk/sla")
+        expect(admin.get_by_role("row", name="Billing emergencies")).to_contain_text(
+            "urgent: 20 business minutes / 1 h 30 min")
+
+        admin.goto("/desk/tickets/new")
+        admin.get_by_label("Subject").fill("Charged twice")
+        admin.get_by_label("Priority").select_option("urgent")
+        admin.get_by_label("Category").fill("Billing")
+        admin.get_by_role("button", name="Open ticket").click()
+        admin.wait_for_url("**/desk/tickets/*")
+        sla = admin.get_by_role("region", name="SLA")
+        expect(sla).to_contain_text("SLA policy “Billing emergencies” (urgent: first response in 20 business minutes")
+        expect(sla.locator(".desk-derivation").first).to_contain_text("20 business minutes")
+        expect(sla.locator(".desk-derivation").first).to_contain_text("due ")
