@@ -52,6 +52,10 @@ class Settings:
     # On SIGTERM, how long a web process lets the requests in flight finish, and `crm worker`
     # its jobs (a job cut short is rerun from the ledger).
     shutdown_seconds: int = 30
+    # Scheduled backups (the worker, daily at 02:30 UTC): off while backup_dir is empty; the
+    # newest backup_keep archives the job made there are kept, older ones deleted.
+    backup_dir: str = ""
+    backup_keep: int = 7
     extra: dict[str, str] = field(default_factory=dict)
 
     @property

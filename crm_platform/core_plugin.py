@@ -47,6 +47,7 @@ def crm_relationship_types() -> list[RelationshipType]:
 
 @hookimpl
 def crm_jobs() -> list[Job]:
+    from crm_platform.backup import scheduled
     from crm_platform.bulk.service import JOB as BULK_JOB
     from crm_platform.bulk.service import run_bulk_action
     from crm_platform.imports.jobs import run_import
@@ -66,6 +67,7 @@ def crm_jobs() -> list[Job]:
         Job(schedules.JOB, schedules.send_due, schedule="*/15 * * * *"),
         Job(scan.JOB, scan.run_scan),
         Job("core.outbox_deliver", deliver_pending, schedule="* * * * *"),
+        Job(scheduled.JOB, scheduled.scheduled_backup, schedule=scheduled.SCHEDULE),
     ]
 
 

@@ -9,7 +9,8 @@ from typing import Any
 from crm_platform import runtime
 from crm_platform.audit import chain
 from crm_platform.audit.tables import ACTION_LENGTH, AuditEntry
-from crm_platform.db.raw import execute
+from crm_platform.db.engine import SQLiteEngine
+from crm_platform.db.raw import execute, placeholders
 from crm_platform.db.unit import current_unit
 
 
@@ -60,10 +61,21 @@ async def _append(rows: list[tuple[Any, ...]]) -> None:
         await chain.append(engine, rows)
 
 
-async def remove(where: str, *args: Any) -> list[list[Any]]:
-    """Delete the entries matching ``where`` (an erasure's, nothing else rewrites the log) and
-    return ``[seq, entry_hash]`` of each, for the tombstone that keeps the chain whole."""
-    gone = await execute(f"DELETE FROM crm_audit_entry WHERE {where} RETURNING seq, entry_hash", *args)
+async def remove(record_type: str, record_ids: list[int]) -> list[list[Any]]:
+    """Delete the entries about these records (an erasure's, nothing else rewrites the log) and
+    return ``[seq, entry_hash]`` of each, for the tombstone that keeps the chain whole.
+
+    On PostgreSQL through ``crm_audit_erase`` (migration 0029), which runs with the migrating
+    role's rights: the application's role may hold no DELETE on the log (docs/deployment.md)."""
+    if not record_ids:
+        return []
+    if isinstance(runtime.current().engine, SQLiteEngine):
+        gone = await execute(f"DELETE FROM crm_audit_entry WHERE record_type = {{}} "
+                             f"AND record_id IN ({placeholders(record_ids)}) RETURNING seq, entry_hash",
+                             record_type, *record_ids)
+    else:
+        gone = await execute("SELECT erased_seq AS seq, erased_hash AS entry_hash "
+                             "FROM crm_audit_erase({}, {}::bigint[])", record_type, list(record_ids))
     return [[row["seq"], row["entry_hash"]] for row in gone if row["seq"] is not None]
 
 

@@ -26,7 +26,11 @@ class _Storage(SqlStorage):
         # CREATE ... IF NOT EXISTS still fails when two sessions create the same name at once.
         with self.database.atomic():
             self.database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_CREATE_LOCK,))
-            self.database.execute_sql(f'CREATE SCHEMA IF NOT EXISTS "{SCHEMA}"')
+            # Even CREATE SCHEMA IF NOT EXISTS needs CREATE on the database, which an application
+            # role without it (docs/deployment.md, "Database roles") lacks: it uses one made for it.
+            found = self.database.execute_sql("SELECT 1 FROM pg_namespace WHERE nspname = %s", (SCHEMA,))
+            if found.fetchone() is None:
+                self.database.execute_sql(f'CREATE SCHEMA "{SCHEMA}"')
             self.database.create_tables([self.KV, self.Schedule, self.Task, self.Counter])
 
 

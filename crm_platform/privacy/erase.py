@@ -45,7 +45,7 @@ async def erase_records(kind: str, ids: list[int], removed: list[list[Any]]) -> 
     if not ids:
         return
     marks = placeholders(ids)
-    removed += await audit.remove(f"record_type = {{}} AND record_id IN ({marks})", kind, *ids)
+    removed += await audit.remove(kind, ids)
     await execute(f"DELETE FROM crm_tagging WHERE record_type = {{}} AND record_id IN ({marks})", kind, *ids)
     await execute(f"DELETE FROM crm_trash WHERE kind = {{}} AND record_id IN ({marks})", kind, *ids)
 
@@ -68,7 +68,7 @@ async def _refresh_search(kind_key: str, ids: list[int]) -> None:
 
 async def _erase_core(contact: dict[str, Any], removed: list[list[Any]]) -> None:
     contact_id = contact["id"]
-    removed += await audit.remove("record_type = 'contact' AND record_id = {}", contact_id)
+    removed += await audit.remove("contact", [contact_id])
     await execute("DELETE FROM crm_relationship WHERE (source_type = 'contact' AND source_id = {}) "
                   "OR (target_type = 'contact' AND target_id = {})", contact_id, contact_id)
     for table, where in (
