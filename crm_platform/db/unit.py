@@ -49,6 +49,22 @@ def delivery_cache() -> dict[str, Any] | None:
     return _delivery.get()
 
 
+def after_delivery(key: str, callback: Callable[[], Awaitable[None]]) -> bool:
+    """Await ``callback()`` once, after every event of the committed transaction being
+    delivered has reached every listener; a second callback under the same ``key`` is
+    ignored. A listener gathers what the events name and handles it at once (the reports'
+    counts of a batch of activities in a few statements instead of a few per event).
+    ``False`` outside a delivery (an event recovered from the outbox): handle it now."""
+    cache = _delivery.get()
+    if cache is None:
+        return False
+    cache.setdefault(_FLUSHES, {}).setdefault(key, callback)
+    return True
+
+
+_FLUSHES = "crm.after_delivery"
+
+
 def current_unit() -> UnitOfWork | None:
     """The unit of work this code runs in, if any."""
     return _current.get()
@@ -85,6 +101,13 @@ async def unit_of_work() -> AsyncIterator[UnitOfWork]:
         try:
             for event in work.events:
                 await rt.host.call("crm_event", event=event)
+            flushes = (delivery_cache() or {}).get(_FLUSHES, {})
+            while flushes:
+                key, flush = flushes.popitem()
+                try:
+                    await flush()
+                except Exception:  # isolated as a failing listener is
+                    log.exception("the step after delivering the events, %s, failed", key)
         finally:
             _delivery.reset(delivery)
     if outboxed:

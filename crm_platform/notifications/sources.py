@@ -10,13 +10,15 @@ the importer chose the owners, and a thousand rows must not cost a thousand noti
 from __future__ import annotations
 
 import html
+import logging
 import re
 from typing import Any
 
 from crm_hookspecs import Event
 from crm_hookspecs.events import RecordCreated, RecordUpdated
 
-from crm_platform.db.raw import fetch
+from crm_platform.db.raw import fetch, placeholders
+from crm_platform.db.unit import after_delivery, delivery_cache
 from crm_platform.jobs.reminders import first_contacts
 from crm_platform.notifications.kinds import ASSIGNED, MENTIONED
 from crm_platform.notifications.service import MAX_BODY, MAX_SUBJECT, Message, deliver
@@ -31,17 +33,21 @@ HOLDERS = ("owner", "assignee")
 _TAG = re.compile(r"<[^>]+>")
 # An @ that starts a word: not the one inside ann@example.com.
 _AT = re.compile(r"(?<![\w.+-])@")
+log = logging.getLogger("crm.notifications")
 
 
 async def on_event(event: Event) -> None:
     if event.actor_id is None:
         return
     if isinstance(event, RecordCreated) and event.kind == ACTIVITY:
-        row = await _row(event.kind, event.record_id)
-        if row is None:
+        cache = delivery_cache()
+        if cache is not None and after_delivery(_CREATED, _created_pending):
+            # A batch of 500 activities (an import) is read in one query, not one each.
+            cache.setdefault(_CREATED, []).append((event.actor_id, event.record_id))
             return
-        await _assigned(event.actor_id, event.kind, row, {row.get(name) for name in HOLDERS})
-        await _mentioned(event.actor_id, row, previous_body="")
+        row = await _row(event.kind, event.record_id)
+        if row is not None:
+            await _created(event.actor_id, row)
     elif isinstance(event, RecordUpdated):
         given = {change["to"] for name, change in event.changes.items() if name in HOLDERS and change.get("to")}
         mentions_changed = event.kind == ACTIVITY and "body" in event.changes
@@ -55,6 +61,32 @@ async def on_event(event: Event) -> None:
             await _mentioned(event.actor_id, row, previous_body=event.changes["body"].get("from") or "")
 
 
+_CREATED = "crm.notifications.created"
+
+
+async def _created(actor_id: int, row: dict[str, Any]) -> None:
+    await _assigned(actor_id, ACTIVITY, row, {row.get(name) for name in HOLDERS})
+    await _mentioned(actor_id, row, previous_body="")
+
+
+async def _created_pending() -> None:
+    created: list[tuple[int, int]] = (delivery_cache() or {}).pop(_CREATED, [])
+    kind = kinds.get(ACTIVITY)
+    for start in range(0, len(created), 500):
+        chunk = created[start:start + 500]
+        ids = sorted({record_id for _, record_id in chunk})
+        rows = {row["id"]: row for row in await fetch(
+            f"SELECT * FROM {kinds.table_name(kind)} WHERE id IN ({placeholders(ids)})", *ids)}
+        for actor_id, record_id in chunk:
+            if (row := rows.get(record_id)) is None:
+                continue
+            _describe(kind, row)
+            try:
+                await _created(actor_id, row)
+            except Exception:  # one activity's notification must not keep the others back
+                log.exception("notifying about activity %s failed", record_id)
+
+
 async def _row(key: str, record_id: int) -> dict[str, Any] | None:
     kind = kinds.find(key)
     if kind is None:
@@ -62,7 +94,10 @@ async def _row(key: str, record_id: int) -> dict[str, Any] | None:
     rows = await fetch(f"SELECT * FROM {kinds.table_name(kind)} WHERE id = {{}}", record_id)
     if not rows:
         return None
-    row = rows[0]
+    return _describe(kind, rows[0])
+
+
+def _describe(kind: Any, row: dict[str, Any]) -> dict[str, Any]:
     row["_kind"], row["_title"] = kind, str(row.get(kind.title_column) or "").strip()
     if kind.owner_column != "owner":
         row["owner"] = row.get(kind.owner_column)

@@ -12,10 +12,14 @@ import inspect
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from crm_hookspecs import Event, FieldDefinition, Principal, RecordKind, RecordWrite, SearchText
 from crm_hookspecs.events import RecordCreated, RecordDeleted, RecordUpdated
+from piccolo.columns import Column
+from piccolo.columns.defaults.base import Default
+from piccolo.table import Table
 
 from crm_platform import clock, runtime
 from crm_platform.audit import service as audit
@@ -336,9 +340,8 @@ async def create_many(
         inserts = Inserts()
         rows, tag_rows, audit_rows, entries = [], [], [], []
         for record_id, values, changes in zip(ids, cleaned, created, strict=True):
-            # A table instance fills in the column defaults the values leave out.
-            instance = kind.table(**_stored(kind, {"created_at": now, "updated_at": now, **values}))
-            rows.append((record_id, *(getattr(instance, name) for name in columns)))
+            stored = _stored(kind, {"created_at": now, "updated_at": now, **values})
+            rows.append((record_id, *_with_defaults(kind, stored, columns)))
             if kind.tags:
                 tag_rows += [(record_id, tag) for tag in values["tags"]]
             audit_rows.append((record_id, json.dumps(changes, default=str)))
@@ -361,6 +364,33 @@ async def create_many(
         for event in (*events, *(RecordCreated(principal.id, kind=key, record_id=record_id) for record_id in ids)):
             work.emit(event)
     return ids
+
+
+def _with_defaults(kind: RecordKind, stored: dict[str, Any], columns: list[str]) -> list[Any]:
+    """The values of ``columns`` for a new row, the table's defaults where ``stored`` has
+    none: what a table instance would hold, without building one for every row (a third of
+    a bulk write's time)."""
+    by_name = _columns_by_name(kind.table)
+    if unknown := stored.keys() - by_name.keys():
+        raise ValueError(f"Unrecognized columns - {sorted(unknown)}")
+    row = []
+    for name in columns:
+        if name in stored:
+            row.append(stored[name])
+            continue
+        column = by_name[name]
+        value = column.get_default_value()
+        if isinstance(value, Default):
+            value = value.python()
+        if value is None and not column._meta.null:
+            raise ValueError(f"{name} wasn't provided")
+        row.append(value)
+    return row
+
+
+@cache
+def _columns_by_name(table: type[Table]) -> dict[str, Column]:
+    return {column._meta.name: column for column in table._meta.columns}
 
 
 async def update(

@@ -16,6 +16,7 @@ from typing import Any
 
 from crm_hookspecs import Event, Principal
 
+from crm_platform.db.unit import after_delivery, delivery_cache
 from crm_platform.reports import contact_aggregates, tallies
 from crm_platform.reports.periods import day_sql
 
@@ -74,12 +75,38 @@ def activity_ids(event: Event) -> list[int]:
 
 
 async def on_event(event: Event) -> None:
+    """Gather what the event names and reconcile the counts once after the transaction's
+    events are all delivered (a batch of 500 imported messages sends thousands of events);
+    an event recovered from the outbox alone is reconciled at once."""
     ids = activity_ids(event)
-    if ids:
-        await reconcile(ids)
-    contacts = await contact_aggregates.contact_ids(event, ids)
-    if contacts:
-        await contact_aggregates.reconcile(contacts)
+    contacts, linked = contact_aggregates.contacts_changed(event, ids)
+    if not ids and not contacts:
+        return
+    cache = delivery_cache()
+    if cache is None or not after_delivery(_PENDING, _reconcile_pending):
+        await _reconcile_now(ids, contacts, linked)
+        return
+    pending = cache.setdefault(_PENDING, (set(), set(), set()))
+    for gathered, new in zip(pending, (ids, contacts, linked), strict=True):
+        gathered.update(new)
+
+
+_PENDING = "crm.reports.pending"
+
+
+async def _reconcile_pending() -> None:
+    cache = delivery_cache() or {}
+    await _reconcile_now(*cache.pop(_PENDING, (set(), set(), set())))
+
+
+async def _reconcile_now(ids: Iterable[int], contacts: Iterable[int], linked: Iterable[int]) -> None:
+    try:
+        if ids:
+            await reconcile(ids)
+    finally:
+        everyone = {*contacts, *(await contact_aggregates.linked_contacts(linked) if linked else ())}
+        if everyone:
+            await contact_aggregates.reconcile(everyone)
 
 
 async def reconcile(ids: Iterable[int]) -> None:

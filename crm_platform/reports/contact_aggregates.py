@@ -64,19 +64,35 @@ TALLY_OF_CONTACTS = tallies.Tally(
 )
 
 
+def contacts_changed(event: Event, activity_ids: list[int]) -> tuple[list[int], list[int]]:
+    """What ``event`` may have changed of the contacts: the contacts it names, and the
+    activities whose linked contacts (their last contact) :func:`linked_contacts` finds."""
+    named = tallies.named_ids(event, KIND)
+    if named:
+        return named, []
+    if activity_ids and not isinstance(event, RecordDeleted):  # a deletion leaves the last contact as it was
+        return [], activity_ids
+    return [], []
+
+
+async def linked_contacts(activity_ids: Iterable[int]) -> list[int]:
+    """The contacts linked to the activities ``activity_ids``, in one query per 500."""
+    unique, found = sorted(set(activity_ids)), set()
+    for start in range(0, len(unique), tallies.CHUNK):
+        chunk = unique[start:start + tallies.CHUNK]
+        rows = await fetch(
+            "SELECT DISTINCT record_id FROM crm_activity_link WHERE record_type = 'contact' "
+            f"AND activity IN ({placeholders(chunk)})", *chunk,
+        )
+        found.update(int(row["record_id"]) for row in rows)
+    return sorted(found)
+
+
 async def contact_ids(event: Event, activity_ids: list[int]) -> list[int]:
     """The contacts ``event`` may have changed: the contact it names, or those linked to the
     activities it names (their last contact)."""
-    named = tallies.named_ids(event, KIND)
-    if named:
-        return named
-    if activity_ids and not isinstance(event, RecordDeleted):  # a deletion leaves the last contact as it was
-        rows = await fetch(
-            "SELECT DISTINCT record_id FROM crm_activity_link WHERE record_type = 'contact' "
-            f"AND activity IN ({placeholders(activity_ids)})", *activity_ids,
-        )
-        return [int(row["record_id"]) for row in rows]
-    return []
+    named, linked = contacts_changed(event, activity_ids)
+    return named or await linked_contacts(linked)
 
 
 async def reconcile(ids: Iterable[int]) -> None:

@@ -143,17 +143,21 @@ async def after_write_many(writes: list[RecordWrite]) -> None:
     batch on its contacts' timelines in one bulk write."""
     placed: list[tuple[int, dict[str, Any], list[int]]] = []
     created = [write for write in writes if write.action == "create" and write.values is not None]
+    queued: list[tuple[int, dict[str, Any]]] = []
     for write in created:
         assert write.values is not None
         contact_ids = list(write.values.get("contact_ids") or [])
-        if pending := write.values.get("_unknown_sender"):
-            made = await unknown.handle(write.principal, write.record_id, pending)
-            if made is not None:
-                contact_ids.append(made)
-                await execute("UPDATE conversations_message SET contact_ids = {} WHERE id = {}",
-                              json.dumps(sorted(contact_ids)), write.record_id)
+        if (pending := write.values.get("_unknown_sender")) and not pending.get("create"):
+            queued.append((write.record_id, pending))
+        elif pending:
+            made = await unknown.create_contact(write.principal, pending["identity"], pending.get("name") or "")
+            contact_ids.append(made)
+            await execute("UPDATE conversations_message SET contact_ids = {} WHERE id = {}",
+                          json.dumps(sorted(contact_ids)), write.record_id)
         if contact_ids:
             placed.append((write.record_id, write.values, contact_ids))
+    if queued:
+        await unknown.queue_many(writes[0].principal, queued)
     await threading.assign_many([(write.record_id, write.values or {}, write.principal.id) for write in created])
     if placed:
         activity_ids = await log_on_timelines(writes[0].principal, placed)

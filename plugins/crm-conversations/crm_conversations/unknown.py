@@ -25,19 +25,34 @@ from crm_platform.toolkit import (
 
 
 async def handle(principal: Principal, message_id: int, pending: dict[str, Any]) -> int | None:
-    identity: Identity = pending["identity"]
     if pending.get("create"):
-        return await create_contact(principal, identity, pending.get("name") or "")
-    rows = await execute(
-        "UPDATE conversations_unknown SET message_count = message_count + 1, last_message = {} "
-        "WHERE identity = {} RETURNING id", message_id, identity.key)
-    if not rows:
+        return await create_contact(principal, pending["identity"], pending.get("name") or "")
+    await queue_many(principal, [(message_id, pending)])
+    return None
+
+
+async def queue_many(principal: Principal, senders: list[tuple[int, dict[str, Any]]]) -> None:
+    """Queue the unknown senders of ``(message_id, pending)`` for review, in one statement per
+    500 senders: a sender already queued counts the messages and keeps its name, a new one
+    takes the name of its first message; each points at its last message."""
+    queued: dict[str, list[Any]] = {}
+    for message_id, pending in senders:
+        identity: Identity = pending["identity"]
+        if identity.key in queued:
+            queued[identity.key][5] += 1
+            queued[identity.key][6] = message_id
+        else:
+            queued[identity.key] = [identity.key, identity.kind, identity.network, identity.value,
+                                    (pending.get("name") or "")[:200], 1, message_id, principal.id, now()]
+    rows = list(queued.values())
+    for start in range(0, len(rows), 500):
+        chunk = rows[start:start + 500]
         await execute(
             "INSERT INTO conversations_unknown (identity, kind, network, value, name, message_count, last_message, "
-            "owner, created_at) VALUES ({}, {}, {}, {}, {}, 1, {}, {}, {})",
-            identity.key, identity.kind, identity.network, identity.value, (pending.get("name") or "")[:200],
-            message_id, principal.id, now())
-    return None
+            f"owner, created_at) VALUES {', '.join('({}, {}, {}, {}, {}, {}, {}, {}, {})' for _ in chunk)} "
+            "ON CONFLICT (identity) DO UPDATE SET message_count = conversations_unknown.message_count + "
+            "excluded.message_count, last_message = excluded.last_message",
+            *(value for row in chunk for value in row))
 
 
 async def create_contact(principal: Principal, identity: Identity, name: str) -> int:

@@ -157,3 +157,46 @@ async def test_a_message_that_arrives_later_joins_the_threads_on_both_sides_of_i
     [thread] = await fetch("SELECT started_at, last_at FROM conversations_thread WHERE id = {}", threads["u1@example.org"])
     assert (thread["started_at"].hour, thread["last_at"].hour) == (9, 13)
     assert len(await fetch("SELECT id FROM conversations_thread")) == 2  # the merged-away thread is gone
+
+
+def _batch(tmp_path, name: str, groups: int):
+    """``groups`` times: a contact's message, a stranger's, and our reply to the contact."""
+    messages = []
+    for n in range(groups):
+        messages += [
+            eml(f"<{name}{n}@example.org>", f"Person {n} <{name}{n}@example.org>", subject=f"{name} order {n}"),
+            eml(f"<{name}s{n}@example.net>", f"Stranger {n} <{name}s{n}@example.net>", subject=f"{name} hello {n}"),
+            eml(f"<{name}r{n}@acme.example>", "Us <sales@acme.example>", to=f"<{name}{n}@example.org>",
+                subject=f"Re: {name} order {n}", extra=f"In-Reply-To: <{name}{n}@example.org>"),
+        ]
+    path = tmp_path / f"{name}.mbox"
+    path.write_bytes(mbox(*messages))
+    return path
+
+
+async def _commit_statements(engine, principal, path) -> int:
+    """The statements of a commit, with the listeners that hear of it after it commits (the
+    reports' counts, the notifications)."""
+    run = await start_import(principal, path, KIND)
+    before = engine.statements_run
+    counts = await commit_import(principal, run["id"])
+    assert counts["error"] == 0, counts
+    return engine.statements_run - before
+
+
+async def test_importing_thirty_messages_runs_as_many_statements_as_importing_three(
+    crm_running_app, crm_admin, make_contact, crm_engine, tmp_path
+):
+    await set_setting("conversations", "own_addresses", "acme.example")
+    for n in range(10):
+        await make_contact(f"Person {n}", f"few{n}@example.org")
+        await make_contact(f"Person {n}", f"many{n}@example.org")
+    principal = crm_admin[0]
+
+    three = await _commit_statements(crm_engine, principal, _batch(tmp_path, "few", 1))
+    thirty = await _commit_statements(crm_engine, principal, _batch(tmp_path, "many", 10))
+
+    assert thirty == three, (three, thirty)
+    queued = await fetch("SELECT value, message_count FROM conversations_unknown ORDER BY value")
+    assert [row["value"] for row in queued] == sorted([f"fews{0}@example.net"] + [f"manys{n}@example.net" for n in range(10)])
+    assert {row["message_count"] for row in queued} == {1}
