@@ -35,6 +35,7 @@ from crm_platform.notifications.api import HANDLERS as NOTIFICATION_HANDLERS
 from crm_platform.operations import api as operations
 from crm_platform.operations.metrics import measure
 from crm_platform.privacy.api import HANDLERS as PRIVACY_HANDLERS
+from crm_platform.records.field_api import HANDLERS as FIELD_HANDLERS
 from crm_platform.regional.api import HANDLERS as PREFERENCE_HANDLERS
 from crm_platform.relationships.api import RelationshipController, contact_graph
 from crm_platform.reports.api import HANDLERS as REPORT_HANDLERS
@@ -55,7 +56,7 @@ CORE_API_HANDLERS: list = [
     tasks_reschedule, search,
     contact_timeline, company_timeline, contact_graph, contact_history, company_history, list_plugins,
     *SETTINGS_HANDLERS, *PREFERENCE_HANDLERS, *NOTIFICATION_HANDLERS, TrashController, *USER_HANDLERS, *MERGE_HANDLERS,
-    *REPORT_HANDLERS, *PRIVACY_HANDLERS,
+    *REPORT_HANDLERS, *PRIVACY_HANDLERS, *FIELD_HANDLERS,
 ]
 
 
