@@ -4,7 +4,7 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns.column_types import Boolean, Integer
 from piccolo.columns.indexes import IndexMethod
 
-ID = "2026-12-01T23:30:00:000000"
+ID = "2026-12-01T23:31:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "Lead score rules may fade with a half-life"
 

@@ -5,7 +5,7 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
 from crm_platform.toolkit import drop_indexes, execute_each
 
-ID = "2026-12-01T23:30:10:000000"
+ID = "2026-12-01T23:31:10:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "Fading lead scores in contact order"
 
