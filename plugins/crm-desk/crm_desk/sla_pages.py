@@ -99,20 +99,27 @@ async def new_policy_page(request: Request, principal: CurrentPrincipal) -> Resp
     return await _form(request, principal, policy_id=None, typed={}, company_id=None)
 
 
-@post("/sla/new", name="desk-sla-policy-create", include_in_schema=False)
-async def create_policy(request: Request, principal: CurrentPrincipal) -> Response:
+async def _save(request: Request, principal: Principal, policy_id: int | None) -> Response:
+    """Create (``policy_id`` None) or change a policy from the form; the form again, beside
+    each wrong field (422) or with the clash (409), when it is refused."""
     values, typed = read_form(await request.form())
     await require_permission(principal, service.MANAGE.key)
     try:
-        await service.create_sla_policy(principal, values)
-    except Invalid as exc:
-        return await _form(request, principal, policy_id=None, typed=typed, company_id=values["company_id"],
-                           errors=exc.errors, status_code=422)
-    except Conflict as exc:
-        return await _form(request, principal, policy_id=None, typed=typed, company_id=values["company_id"],
-                           errors={"form": exc.message}, status_code=409)
+        if policy_id is None:
+            await service.create_sla_policy(principal, values)
+        else:
+            await service.update_sla_policy(principal, policy_id, values)
+    except (Invalid, Conflict) as exc:
+        errors = exc.errors if isinstance(exc, Invalid) else {"form": exc.message}
+        return await _form(request, principal, policy_id=policy_id, typed=typed, company_id=values["company_id"],
+                           errors=errors, status_code=422 if isinstance(exc, Invalid) else 409)
     offer_notice(request, f"SLA policy “{' '.join(values['name'].split())}” saved.")
     return Redirect("/desk/sla", status_code=303)
+
+
+@post("/sla/new", name="desk-sla-policy-create", include_in_schema=False)
+async def create_policy(request: Request, principal: CurrentPrincipal) -> Response:
+    return await _save(request, principal, None)
 
 
 @get("/sla/{policy_id:int}", name="desk-sla-policy", include_in_schema=False)
@@ -124,18 +131,7 @@ async def edit_policy_page(request: Request, principal: CurrentPrincipal, policy
 
 @post("/sla/{policy_id:int}", name="desk-sla-policy-change", include_in_schema=False)
 async def change_policy(request: Request, principal: CurrentPrincipal, policy_id: FromPath[int]) -> Response:
-    values, typed = read_form(await request.form())
-    await require_permission(principal, service.MANAGE.key)
-    try:
-        await service.update_sla_policy(principal, policy_id, values)
-    except Invalid as exc:
-        return await _form(request, principal, policy_id=policy_id, typed=typed, company_id=values["company_id"],
-                           errors=exc.errors, status_code=422)
-    except Conflict as exc:
-        return await _form(request, principal, policy_id=policy_id, typed=typed, company_id=values["company_id"],
-                           errors={"form": exc.message}, status_code=409)
-    offer_notice(request, f"SLA policy “{' '.join(values['name'].split())}” saved.")
-    return Redirect("/desk/sla", status_code=303)
+    return await _save(request, principal, policy_id)
 
 
 @post("/sla/{policy_id:int}/delete", name="desk-sla-policy-delete", include_in_schema=False)
